@@ -1,0 +1,157 @@
+package dev.arrest.api.spec;
+
+import dev.arrest.api.v1alpha1.ArrestTraining;
+import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
+import dev.arrest.api.v1alpha1.Architecture;
+import dev.arrest.api.v1alpha1.DatasetName;
+import dev.arrest.api.v1alpha1.EvaluationAttackSpec;
+import dev.arrest.api.v1alpha1.FinetuningMethod;
+import dev.arrest.api.v1alpha1.Initialization;
+import dev.arrest.api.v1alpha1.LearningRateSchedule;
+import dev.arrest.api.v1alpha1.OptimizerSpec;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks an ArrestTraining before anything runs. Field-level rules come from the same annotations that generate the
+ * CRD schema ({@link Required}, {@link Min}, {@link Max}), so a local run rejects exactly what the API server would;
+ * the rules a schema cannot express (across fields) follow. Shared by the CLI and the operator.
+ */
+public final class SpecValidator {
+  private static final String API_PACKAGE = ArrestTrainingSpec.class.getPackageName();
+
+  private SpecValidator() {}
+
+  /** Every problem found, each starting with the field path; empty when the document can run. */
+  public static List<String> validate(ArrestTraining training) {
+    List<String> problems = new ArrayList<>();
+    if (!ArrestTraining.API_VERSION.equals(training.getApiVersion())) {
+      problems.add("apiVersion: expected " + ArrestTraining.API_VERSION + ", found " + training.getApiVersion());
+    }
+    if (!"ArrestTraining".equals(training.getKind())) {
+      problems.add("kind: expected ArrestTraining, found " + training.getKind());
+    }
+    if (training.getMetadata() == null || training.getMetadata().getName() == null
+        || training.getMetadata().getName().isBlank()) {
+      problems.add("metadata.name: required (it names the run and its output directory)");
+    }
+    if (training.getSpec() == null) {
+      problems.add("spec: required");
+      return problems;
+    }
+    checkAnnotatedFields(training.getSpec(), "spec", problems);
+    if (problems.isEmpty()) {
+      checkCrossFieldRules(training.getSpec(), problems);
+    }
+    return problems;
+  }
+
+  private static void checkAnnotatedFields(Object node, String path, List<String> problems) {
+    for (Field field : node.getClass().getFields()) {
+      if (Modifier.isStatic(field.getModifiers())) {
+        continue;
+      }
+      String fieldPath = path + "." + field.getName();
+      Object value;
+      try {
+        value = field.get(node);
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+      if (value == null) {
+        if (field.isAnnotationPresent(Required.class)) {
+          problems.add(fieldPath + ": required");
+        }
+        continue;
+      }
+      if (value instanceof Number number) {
+        checkBounds(field, number.doubleValue(), fieldPath, problems);
+      } else if (value instanceof List<?> list) {
+        for (int i = 0; i < list.size(); i++) {
+          if (list.get(i) != null && isApiType(list.get(i))) {
+            checkAnnotatedFields(list.get(i), fieldPath + "[" + i + "]", problems);
+          }
+        }
+      } else if (isApiType(value) && !value.getClass().isEnum()) {
+        checkAnnotatedFields(value, fieldPath, problems);
+      }
+    }
+  }
+
+  private static boolean isApiType(Object value) {
+    return value.getClass().getPackageName().equals(API_PACKAGE);
+  }
+
+  private static void checkBounds(Field field, double value, String path, List<String> problems) {
+    Min min = field.getAnnotation(Min.class);
+    if (min != null && (min.inclusive() ? value < min.value() : value <= min.value())) {
+      problems.add(path + ": must be " + (min.inclusive() ? ">= " : "> ") + format(min.value()) + ", found "
+          + format(value));
+    }
+    Max max = field.getAnnotation(Max.class);
+    if (max != null && (max.inclusive() ? value > max.value() : value >= max.value())) {
+      problems.add(path + ": must be " + (max.inclusive() ? "<= " : "< ") + format(max.value()) + ", found "
+          + format(value));
+    }
+  }
+
+  private static void checkCrossFieldRules(ArrestTrainingSpec spec, List<String> problems) {
+    if (spec.dataset.name != DatasetName.FASHION_MNIST && spec.dataset.path == null) {
+      problems.add("spec.dataset.path: required for " + spec.dataset.name + " (the directory holding the official"
+          + " binary version of the dataset)");
+    }
+    if (spec.model.architecture == Architecture.WIDE_RESNET && (spec.model.depth - 4) % 6 != 0) {
+      problems.add("spec.model.depth: wide-resnet needs (depth - 4) divisible by 6 (e.g. 28, 34), found "
+          + spec.model.depth);
+    }
+    checkOptimizer(spec.pretraining.optimizer, "spec.pretraining.optimizer", problems);
+    checkOptimizer(spec.finetuning.optimizer, "spec.finetuning.optimizer", problems);
+    FinetuningMethod method = spec.finetuning.method;
+    Initialization initialization = spec.finetuning.effectiveInitialization();
+    if (method == FinetuningMethod.AFT && initialization == Initialization.SCRATCH) {
+      problems.add("spec.finetuning.initialization: aft is finetuning of the pretrained model; use method at to"
+          + " train adversarially from scratch");
+    }
+    if (method == FinetuningMethod.ARREST && initialization == Initialization.SCRATCH) {
+      problems.add("spec.finetuning.initialization: arrest needs the pretrained model (its representation guides"
+          + " RGKD and noisy replay); remove the field or set it to pretrained");
+    }
+    List<EvaluationAttackSpec> attacks = spec.evaluation.attacks;
+    if (attacks == null || attacks.isEmpty()) {
+      problems.add("spec.evaluation.attacks: list at least one attack (e.g. {type: pgd, steps: 20})");
+    } else {
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < attacks.size(); i++) {
+        String name = attacks.get(i).displayName();
+        if (names.contains(name)) {
+          problems.add("spec.evaluation.attacks[" + i + "]: duplicate of " + name);
+        }
+        names.add(name);
+      }
+    }
+  }
+
+  private static void checkOptimizer(OptimizerSpec optimizer, String path, List<String> problems) {
+    if (optimizer.schedule != LearningRateSchedule.PIECEWISE) {
+      return;
+    }
+    double previous = 0;
+    for (double milestone : optimizer.milestonesOrDefault()) {
+      if (milestone <= previous || milestone >= 1) {
+        problems.add(path + ".milestones: must increase strictly within (0, 1), found "
+            + optimizer.milestonesOrDefault());
+        return;
+      }
+      previous = milestone;
+    }
+  }
+
+  private static String format(double value) {
+    return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
+  }
+}

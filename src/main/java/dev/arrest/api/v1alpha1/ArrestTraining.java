@@ -1,0 +1,31 @@
+package dev.arrest.api.v1alpha1;
+
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * One ARREST experiment: pretraining (or import of a pretrained model), adversarial finetuning and robustness
+ * evaluation. The same document is {@code kubectl apply}-ed to a cluster and run locally with {@code arrest run}.
+ */
+@Group(ArrestTraining.GROUP)
+@Version(ArrestTraining.VERSION)
+@Kind("ArrestTraining")
+@Singular("arresttraining")
+@Plural("arresttrainings")
+@ShortNames({"arrest", "arrests"})
+public class ArrestTraining extends CustomResource<ArrestTrainingSpec, ArrestTrainingStatus> implements Namespaced {
+  public static final String GROUP = "arrest.dev";
+  public static final String VERSION = "v1alpha1";
+  public static final String API_VERSION = GROUP + "/" + VERSION;
+
+  @Override
+  protected ArrestTrainingStatus initStatus() {
+    return new ArrestTrainingStatus();
+  }
+}

@@ -1,0 +1,33 @@
+package dev.arrest.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+
+/** What to train and how to evaluate it. Field defaults here equal the CRD's schema defaults (a test checks it). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ArrestTrainingSpec {
+
+  @JsonPropertyDescription("Seed for weight initialization, data order, subsets, augmentation, attacks and noise."
+      + " The same seed on the same hardware reproduces a run.")
+  public long seed = 0;
+
+  @Required
+  @JsonPropertyDescription("The image classification dataset to train and evaluate on.")
+  public DatasetSpec dataset;
+
+  @Required
+  @JsonPropertyDescription("The network architecture.")
+  public ModelSpec model;
+
+  @JsonPropertyDescription("Standard (clean) pretraining, or an existing pretrained checkpoint to start from."
+      + " Methods at and trades train from scratch and ignore it unless finetuning.initialization says otherwise.")
+  public PretrainingSpec pretraining = new PretrainingSpec();
+
+  @Required
+  @JsonPropertyDescription("Adversarial finetuning: the method (ARREST or a baseline) and its parameters.")
+  public FinetuningSpec finetuning;
+
+  @JsonPropertyDescription("Robustness evaluation of the finetuned model.")
+  public EvaluationSpec evaluation = new EvaluationSpec();
+}

@@ -1,0 +1,30 @@
+package dev.arrest.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Clean accuracy and robust accuracy of the finetuned model on the first {@code samples} test images. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class EvaluationSpec {
+
+  @Min(1)
+  @JsonPropertyDescription("Evaluate on the first this many test images (default: the whole test set).")
+  public Integer samples;
+
+  @Min(1)
+  @Default("256")
+  @JsonPropertyDescription("Evaluation batch size.")
+  public int batchSize = 256;
+
+  @Min(value = 0, inclusive = false)
+  @JsonPropertyDescription("Default perturbation budget of the attacks. Default: spec.finetuning.attack.epsilon.")
+  public Double epsilon;
+
+  @JsonPropertyDescription("Attacks to evaluate against; robust accuracy is the per-example worst case over them."
+      + " Default: one PGD-20 attack.")
+  public List<EvaluationAttackSpec> attacks = new ArrayList<>(List.of(new EvaluationAttackSpec()));
+}
