@@ -113,10 +113,11 @@ final class CifarLoader {
                 "a read error (" + e + ")", hint, e);
     }
 
+    /** How to get the data into {@code directory}, or into spec.dataset.path when it is null. */
     static String howToObtain(CifarFormat format, Path directory) {
         return "To get " + format.displayName + ", download the binary version (" + format.archiveName
                 + ") from https://www.cs.toronto.edu/~kriz/cifar.html and extract it into the directory "
-                + "named by spec.dataset.path (" + directory + "); files inside its " + format.archiveFolder
-                + "/ folder are found too";
+                + "named by spec.dataset.path" + (directory == null ? "" : " (" + directory + ")")
+                + "; files inside its " + format.archiveFolder + "/ folder are found too";
     }
 }

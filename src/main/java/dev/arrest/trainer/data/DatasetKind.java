@@ -114,6 +114,6 @@ public enum DatasetKind {
         CifarFormat format = this == CIFAR10 ? CifarFormat.CIFAR10 : CifarFormat.CIFAR100;
         return new DatasetException("No directory given for dataset " + id + ": expected spec.dataset.path to "
                 + "name the directory holding its files, as " + id + " has no default location. "
-                + CifarLoader.howToObtain(format, Path.of("<spec.dataset.path>")));
+                + CifarLoader.howToObtain(format, null));
     }
 }
