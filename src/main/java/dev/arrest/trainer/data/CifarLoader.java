@@ -46,17 +46,22 @@ final class CifarLoader {
         return new ImageDataset(name, CifarFormat.SHAPE, format.numClasses, pixels, labels);
     }
 
+    /** The directory itself if it holds the split's first file, else the archive folder inside it if that does. */
     private static Path resolveDataDirectory(CifarFormat format, Path directory, boolean train, String hint) {
         String firstFile = format.files(train).get(0);
+        if (Files.isRegularFile(directory.resolve(firstFile))) {
+            return directory;
+        }
         Path nested = directory.resolve(format.archiveFolder);
-        if (!Files.isRegularFile(directory.resolve(firstFile)) && Files.isRegularFile(nested.resolve(firstFile))) {
+        if (Files.isRegularFile(nested.resolve(firstFile))) {
             return nested;
         }
         if (!Files.isDirectory(directory)) {
             throw new DatasetException(directory, "a directory holding the " + format.displayName
                     + " binary files", "no such directory", hint);
         }
-        return directory; // a missing file is reported, by name, when it is counted
+        throw new DatasetException(directory.resolve(firstFile), "the " + format.displayName + " binary file "
+                + firstFile + " here or in " + nested + "/", "neither", hint);
     }
 
     private static long countRecords(CifarFormat format, Path file, String hint) {
@@ -64,8 +69,7 @@ final class CifarLoader {
         try {
             if (!Files.isRegularFile(file)) {
                 throw new DatasetException(file, "the " + format.displayName + " binary file "
-                        + file.getFileName() + " (also looked in " + format.archiveFolder + "/)",
-                        "no such file", hint);
+                        + file.getFileName(), "no such file", hint);
             }
             size = Files.size(file);
         } catch (IOException e) {

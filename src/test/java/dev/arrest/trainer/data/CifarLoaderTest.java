@@ -130,7 +130,8 @@ class CifarLoaderTest {
         DatasetException e = assertThrows(DatasetException.class,
                 () -> CifarLoader.load(CifarFormat.CIFAR100, dir, false));
 
-        assertMessage(e, dir.resolve("test.bin"), "expected the CIFAR-100 binary file test.bin");
+        assertMessage(e, dir.resolve("test.bin"),
+                "expected the CIFAR-100 binary file test.bin here or in " + dir.resolve("cifar-100-binary"));
         assertTrue(e.getMessage().contains("cifar-100-binary.tar.gz"), e.getMessage());
     }
 
