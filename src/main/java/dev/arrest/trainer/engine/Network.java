@@ -6,13 +6,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import dev.arrest.trainer.model.ModelCheckpointIO;
+import dev.arrest.trainer.model.RepresentationClassifier;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -23,7 +25,7 @@ import java.util.Set;
  * from. The block follows the model contract: {@code forward(x)} returns {@code NDList(logits, features)}.
  */
 public final class Network implements AutoCloseable {
-  private final Block block;
+  private final RepresentationClassifier block;
   private final NDManager manager;
   private final ParameterStore parameterStore;
   /** Parameters that learn; batch-norm running statistics never take gradients, frozen or not. */
@@ -34,7 +36,7 @@ public final class Network implements AutoCloseable {
    * @param parent the manager the network's parameters live under (their device is the parent's device)
    * @param inputShape one example's shape, (channels, height, width)
    */
-  public Network(Block block, NDManager parent, Shape inputShape) {
+  public Network(RepresentationClassifier block, NDManager parent, Shape inputShape) {
     this.block = block;
     this.manager = parent.newSubManager();
     this.parameterStore = new ParameterStore(manager, false);
@@ -57,6 +59,16 @@ public final class Network implements AutoCloseable {
     block.freezeParameters(frozen, trainable::contains);
   }
 
+  /** Writes the model file (all parameters, batch-norm running statistics included) atomically. */
+  public void save(Path file) throws IOException {
+    ModelCheckpointIO.save(block, file);
+  }
+
+  /** Loads a model file written by {@link #save} for the same architecture and data shape. */
+  public void load(Path file) throws IOException {
+    ModelCheckpointIO.load(block, manager, file);
+  }
+
   /** Writes all parameters, batch-norm running statistics included. */
   public void saveParameters(DataOutputStream out) throws IOException {
     block.saveParameters(out);
@@ -71,7 +83,7 @@ public final class Network implements AutoCloseable {
     return block.getParameters().stream().toList();
   }
 
-  public Block block() {
+  public RepresentationClassifier block() {
     return block;
   }
 

@@ -2,16 +2,16 @@ package dev.arrest.trainer.eval;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.arrest.api.v1alpha1.EvaluationAttackSpec;
 import dev.arrest.results.AttackResult;
 import dev.arrest.results.EvaluationResult;
 import dev.arrest.results.Stage;
 import dev.arrest.trainer.attack.PgdAttack;
+import dev.arrest.trainer.data.DataLoader;
+import dev.arrest.trainer.data.ImageBatch;
 import dev.arrest.trainer.engine.Network;
 import dev.arrest.trainer.loss.Losses;
 import dev.arrest.trainer.progress.ProgressListener;
-import dev.arrest.trainer.train.BatchSource.LabeledImages;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,16 +23,16 @@ import java.util.List;
  */
 public final class RobustnessEvaluator {
   private final Network network;
-  private final EvaluationData data;
-  private final int batchSize;
+  private final DataLoader data;
+  private final int size;
   private final long seed;
   private final ProgressListener progress;
 
-  public RobustnessEvaluator(Network network, EvaluationData data, int batchSize, long seed,
-      ProgressListener progress) {
+  /** @param data the test examples, in a fixed order (no shuffling, no augmentation) */
+  public RobustnessEvaluator(Network network, DataLoader data, long seed, ProgressListener progress) {
     this.network = network;
     this.data = data;
-    this.batchSize = batchSize;
+    this.size = data.dataset().size();
     this.seed = seed;
     this.progress = progress;
   }
@@ -50,28 +50,27 @@ public final class RobustnessEvaluator {
           PgdAttack.Start.UNIFORM), spec.restarts, a);
       double seconds = (System.nanoTime() - start) / 1e9;
       boolean[] cleanAndSurvived = cleanCorrect(survived, robust);
-      results.add(new AttackResult(spec.displayName(), spec.type.toString(), spec.type == null ? null : "linf",
+      results.add(new AttackResult(spec.displayName(), spec.type.toString(), "linf",
           epsilon, spec.steps, stepSize, spec.restarts, fraction(survived), seconds));
       robust = cleanAndSurvived;
     }
-    return new EvaluationResult(data.size(), standardAccuracy, fraction(robust), results, List.of());
+    return new EvaluationResult(size, standardAccuracy, fraction(robust), results, List.of());
   }
 
   private boolean[] cleanCorrect() {
-    boolean[] correct = new boolean[data.size()];
-    progress.phaseStarted(Stage.EVALUATE, "clean", 0, 0, batches());
+    boolean[] correct = new boolean[size];
+    progress.phaseStarted(Stage.EVALUATE, "clean", 0, 0, data.batchesPerEpoch());
     try {
-      long done = 0;
+      int done = 0;
       int hits = 0;
-      for (int from = 0, b = 1; from < data.size(); from += batchSize, b++) {
-        int to = Math.min(from + batchSize, data.size());
-        try (NDManager scope = network.manager().newSubManager()) {
-          LabeledImages batch = data.slice(from, to, scope);
-          hits += copyInto(correct, from, Losses.correct(network.forward(batch.images(), false).logits(),
+      int b = 0;
+      for (ImageBatch batch : data.epoch(network.manager(), 0)) {
+        try (batch) {
+          hits += copyInto(correct, done, Losses.correct(network.forward(batch.images(), false).logits(),
               batch.labels()));
+          done += batch.size();
         }
-        done += to - from;
-        progress.stepDone(b, done, null, (double) hits / done, null, null);
+        progress.stepDone(++b, done, null, (double) hits / done, null, null);
       }
     } finally {
       progress.phaseFinished();
@@ -81,42 +80,37 @@ public final class RobustnessEvaluator {
 
   /** Per example: correct under every restart of the attack (regardless of the clean prediction). */
   private boolean[] runPgd(String name, PgdAttack attack, int restarts, int attackIndex) {
-    boolean[] survived = new boolean[data.size()];
+    boolean[] survived = new boolean[size];
     Arrays.fill(survived, true);
     for (int restart = 0; restart < restarts; restart++) {
       Engine.getInstance().setRandomSeed((int) ((seed * 31 + attackIndex) * 1009 + restart) & 0x7fffffff);
       String phase = name + (restarts > 1 ? " restart " + (restart + 1) + "/" + restarts : "");
-      progress.phaseStarted(Stage.EVALUATE, phase, 0, 0, batches());
+      progress.phaseStarted(Stage.EVALUATE, phase, 0, 0, data.batchesPerEpoch());
       try {
-        long done = 0;
+        int done = 0;
         int hits = 0;
-        for (int from = 0, b = 1; from < data.size(); from += batchSize, b++) {
-          int to = Math.min(from + batchSize, data.size());
-          try (NDManager scope = network.manager().newSubManager()) {
-            LabeledImages batch = data.slice(from, to, scope);
+        int b = 0;
+        for (ImageBatch batch : data.epoch(network.manager(), 0)) {
+          try (batch) {
             NDArray labels = batch.labels();
             NDArray adversarial = attack.perturb(network, batch.images(),
                 out -> Losses.crossEntropy(out.logits(), labels).sum());
             ThreatModelCheck.requireLinf(name, batch.images(), adversarial, attack.epsilon());
-            boolean[] now = new boolean[to - from];
+            boolean[] now = new boolean[batch.size()];
             copyInto(now, 0, Losses.correct(network.forward(adversarial, false).logits(), labels));
             for (int i = 0; i < now.length; i++) {
-              survived[from + i] &= now[i];
-              hits += survived[from + i] ? 1 : 0;
+              survived[done + i] &= now[i];
+              hits += survived[done + i] ? 1 : 0;
             }
+            done += batch.size();
           }
-          done += to - from;
-          progress.stepDone(b, done, null, (double) hits / done, null, null);
+          progress.stepDone(++b, done, null, (double) hits / done, null, null);
         }
       } finally {
         progress.phaseFinished();
       }
     }
     return survived;
-  }
-
-  private int batches() {
-    return (data.size() + batchSize - 1) / batchSize;
   }
 
   private static int copyInto(boolean[] target, int offset, NDArray correct) {

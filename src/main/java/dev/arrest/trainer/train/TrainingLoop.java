@@ -1,17 +1,17 @@
 package dev.arrest.trainer.train;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.arrest.results.EpochMetrics;
 import dev.arrest.results.Stage;
+import dev.arrest.trainer.data.DataLoader;
+import dev.arrest.trainer.data.ImageBatch;
 import dev.arrest.trainer.engine.Network;
 import dev.arrest.trainer.optim.LearningRateSchedule;
 import dev.arrest.trainer.optim.SgdOptimizer;
 import dev.arrest.trainer.progress.ProgressListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,7 +25,7 @@ public final class TrainingLoop {
   private final SgdOptimizer optimizer;
   private final LearningRateSchedule schedule;
   private final TrainingObjective objective;
-  private final BatchSource data;
+  private final DataLoader data;
   private final int epochs;
   private final long seed;
   private final CheckpointStore checkpoints;
@@ -37,7 +37,7 @@ public final class TrainingLoop {
    *     fingerprint is refused instead of silently resumed
    */
   public TrainingLoop(Stage stage, Network network, SgdOptimizer optimizer, LearningRateSchedule schedule,
-      TrainingObjective objective, BatchSource data, int epochs, long seed, Path checkpointDirectory,
+      TrainingObjective objective, DataLoader data, int epochs, long seed, Path checkpointDirectory,
       String fingerprint, ProgressListener progress) {
     this.stage = stage;
     this.network = network;
@@ -86,11 +86,10 @@ public final class TrainingLoop {
     double learningRate = schedule.at(firstStep);
     progress.phaseStarted(stage, "epoch", epoch, epochs, batches);
     try {
-      Iterator<BatchSource.Batch> iterator = data.epoch(epoch);
-      for (int b = 0; iterator.hasNext(); b++) {
+      int b = 0;
+      for (ImageBatch batch : data.epoch(network.manager(), epoch)) {
         learningRate = schedule.at(firstStep + b);
-        try (NDManager stepManager = network.manager().newSubManager()) {
-          BatchSource.LabeledImages batch = iterator.next().materialize(stepManager);
+        try (batch) {
           StepMetrics step = objective.computeGradients(network, batch.images(), batch.labels(),
               TrainingLoop::backpropagate);
           if (!Double.isFinite(step.lossSum())) {
@@ -101,7 +100,8 @@ public final class TrainingLoop {
           optimizer.step(learningRate);
           accumulator.add(step);
         }
-        progress.stepDone(b + 1, accumulator.examples(), accumulator.meanLoss(), accumulator.runningAccuracy(),
+        b++;
+        progress.stepDone(b, accumulator.examples(), accumulator.meanLoss(), accumulator.runningAccuracy(),
             accumulator.meanRgkd(), accumulator.noisyReplayRate());
       }
     } finally {
