@@ -22,6 +22,18 @@ public class RunResults {
   public Map<Stage, StageResult> stages = new LinkedHashMap<>();
   public Summary summary;
 
+  /** Records a stage's result and refreshes the summary from the evaluation, when there is one. */
+  public void put(StageResult result) {
+    stages.put(result.stage, result);
+    StageResult evaluation = stages.get(Stage.EVALUATE);
+    if (evaluation != null && evaluation.evaluation != null) {
+      EvaluationResult e = evaluation.evaluation;
+      Map<String, Double> byAttack = new LinkedHashMap<>();
+      e.attacks().forEach(a -> byAttack.put(a.name(), a.robustAccuracy()));
+      summary = new Summary(e.standardAccuracy(), e.robustAccuracy(), byAttack, e.samples(), null);
+    }
+  }
+
   /**
    * The numbers a user compares runs by.
    *

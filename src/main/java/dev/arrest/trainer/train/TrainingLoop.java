@@ -1,7 +1,6 @@
 package dev.arrest.trainer.train;
 
 import ai.djl.engine.Engine;
-import ai.djl.training.GradientCollector;
 import dev.arrest.results.EpochMetrics;
 import dev.arrest.results.Stage;
 import dev.arrest.trainer.data.DataLoader;
@@ -91,7 +90,7 @@ public final class TrainingLoop {
         learningRate = schedule.at(firstStep + b);
         try (batch) {
           StepMetrics step = objective.computeGradients(network, batch.images(), batch.labels(),
-              TrainingLoop::backpropagate);
+              Backpropagation::run);
           if (!Double.isFinite(step.lossSum())) {
             throw new IllegalStateException(stage + " loss became " + step.lossSum() + " at epoch " + epoch
                 + ", batch " + (b + 1) + "; lower the learning rate (spec." + stageField() + ".optimizer"
@@ -108,14 +107,6 @@ public final class TrainingLoop {
       progress.phaseFinished();
     }
     return accumulator.finish(epoch, learningRate, (System.nanoTime() - start) / 1e9);
-  }
-
-  private static LossTerms backpropagate(java.util.function.Supplier<LossTerms> loss) {
-    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      LossTerms terms = loss.get();
-      collector.backward(terms.total());
-      return terms;
-    }
   }
 
   private String stageField() {
