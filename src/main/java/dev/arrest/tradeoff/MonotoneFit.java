@@ -15,9 +15,12 @@ import java.util.Locale;
  */
 final class MonotoneFit {
 
-    /** The chosen fit, in the scaled coordinate t = (x - center) / halfWidth in [-1, 1]. */
-    record Result(Polynomial polynomial, double center, double halfWidth, List<String> rejectedFits,
-                  double rmsResidual) {
+    /**
+     * The chosen fit, in the scaled coordinate t = (x - center) / halfWidth in [-1, 1]. The range ends are
+     * kept as given: center +- halfWidth need not round back to them exactly.
+     */
+    record Result(Polynomial polynomial, Interval standardRange, double center, double halfWidth,
+                  List<String> rejectedFits, double rmsResidual) {
     }
 
     private MonotoneFit() {
@@ -46,7 +49,8 @@ final class MonotoneFit {
             double[] steepestRise = polynomial.derivative().maximumOn(-1, 1);
             double maxSlope = steepestRise[1] / halfWidth;
             if (maxSlope < 0) {
-                return new Result(polynomial, center, halfWidth, rejected, rmsResidual(polynomial, t, robust));
+                return new Result(polynomial, new Interval(min, max), center, halfWidth, rejected,
+                        rmsResidual(polynomial, t, robust));
             }
             rejected.add(String.format(Locale.ROOT,
                     "degree %d rejected: its slope reaches %+.3f pp per pp at standard accuracy %.2f %%",

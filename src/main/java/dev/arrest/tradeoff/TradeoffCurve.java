@@ -82,7 +82,7 @@ public final class TradeoffCurve {
 
     /** Standard accuracies of the fitted points, min to max: where the curve is a fit, not an extension. */
     public Interval standardRange() {
-        return new Interval(fit.center() - fit.halfWidth(), fit.center() + fit.halfWidth());
+        return fit.standardRange();
     }
 
     /** The curve's robust accuracies over {@link #standardRange()}. */
@@ -92,14 +92,14 @@ public final class TradeoffCurve {
 
     /** Robust accuracy on the curve at the given standard accuracy, extended linearly beyond the range. */
     public double robustAt(double standardAccuracy) {
-        double t = toScaled(standardAccuracy);
-        if (t < -1) {
-            return fit.polynomial().valueAt(-1) + slopeAtEnd(-1) * (standardAccuracy - standardRange().from());
+        Interval range = standardRange();
+        if (standardAccuracy < range.from()) {
+            return fit.polynomial().valueAt(-1) + slopeAtEnd(-1) * (standardAccuracy - range.from());
         }
-        if (t > 1) {
-            return fit.polynomial().valueAt(1) + slopeAtEnd(1) * (standardAccuracy - standardRange().to());
+        if (standardAccuracy > range.to()) {
+            return fit.polynomial().valueAt(1) + slopeAtEnd(1) * (standardAccuracy - range.to());
         }
-        return fit.polynomial().valueAt(t);
+        return fit.polynomial().valueAt(clampedScaled(standardAccuracy));
     }
 
     /** The inverse of {@link #robustAt}: standard accuracy on the curve at the given robust accuracy. */
@@ -138,7 +138,7 @@ public final class TradeoffCurve {
 
         NearestPointOnCurve.Result nearest = NearestPointOnCurve.find(
                 fit.polynomial(), fit.center(), fit.halfWidth(), s, r,
-                Math.max(-1, Math.min(1, toScaled(s))), toScaled(standardAt(r)));
+                clampedScaled(s), toScaled(standardAt(r)));
         // Above the curve and right of it are the same side, because the curve strictly decreases.
         double side = robustGain > 0 ? 1 : robustGain < 0 ? -1 : 0;
         double signedDistance = side * nearest.distance();
@@ -163,7 +163,7 @@ public final class TradeoffCurve {
 
     /** Integral of {@link #robustAt} over [from, to], which must lie within {@link #standardRange()}. */
     double integralOfRobust(double from, double to) {
-        return fit.halfWidth() * fit.polynomial().integral(toScaled(from), toScaled(to));
+        return fit.halfWidth() * fit.polynomial().integral(clampedScaled(from), clampedScaled(to));
     }
 
     /**
@@ -185,7 +185,15 @@ public final class TradeoffCurve {
         return (standardAccuracy - fit.center()) / fit.halfWidth();
     }
 
+    /** Scaled coordinate of a standard accuracy within the range, kept inside [-1, 1] despite rounding. */
+    private double clampedScaled(double standardAccuracy) {
+        return Math.max(-1, Math.min(1, toScaled(standardAccuracy)));
+    }
+
     private double toStandard(double t) {
+        if (t == -1 || t == 1) {
+            return t == -1 ? standardRange().from() : standardRange().to();
+        }
         return fit.center() + fit.halfWidth() * t;
     }
 

@@ -34,6 +34,18 @@ class TradeoffCurveTest {
     }
 
     @Test
+    void runsAtTheExactEndsOfTheRangeAreNotExtrapolated() {
+        // 83.48 and 88.22 are the extreme reference points; (a + b) / 2 +- (b - a) / 2 does not round back.
+        // Below the left end and above the right end, the robust accuracy stays in range too.
+        double[][] runs = {{83.48, WRN.robustAt(83.48) - 0.5}, {88.22, WRN.robustAt(88.22) + 0.5}};
+        for (double[] run : runs) {
+            TradeoffScore score = WRN.score(run[0], run[1]);
+            assertEquals(List.of(), score.extrapolated(), "at " + run[0]);
+            assertEquals(List.of(), score.warnings(), "at " + run[0]);
+        }
+    }
+
+    @Test
     void pointsAboveScorePositiveAndPointsBelowNegative() {
         double s = 86;
         double onCurve = WRN.robustAt(s);
