@@ -84,14 +84,6 @@ final class Polynomial {
         return new Polynomial(result);
     }
 
-    Polynomial scaledBy(double factor) {
-        double[] result = coefficients.clone();
-        for (int k = 0; k < result.length; k++) {
-            result[k] *= factor;
-        }
-        return new Polynomial(result);
-    }
-
     /**
      * The roots in [from, to] at which the polynomial changes sign (or is exactly zero at a grid point).
      *

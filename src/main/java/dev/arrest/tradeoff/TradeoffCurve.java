@@ -50,16 +50,21 @@ public final class TradeoffCurve {
      *                                  accuracies, or when not even a line through the points decreases
      */
     public static TradeoffCurve fit(String reference, List<ReferencePoint> points, int degree) {
-        Objects.requireNonNull(reference, "reference");
-        double[] standard = points.stream().mapToDouble(ReferencePoint::standardAccuracy).toArray();
-        double[] robust = points.stream().mapToDouble(ReferencePoint::robustAccuracy).toArray();
-        return new TradeoffCurve(reference, degree, points.size(), MonotoneFit.fit(standard, robust, degree));
+        return fit(reference, degree,
+                points.stream().mapToDouble(ReferencePoint::standardAccuracy).toArray(),
+                points.stream().mapToDouble(ReferencePoint::robustAccuracy).toArray());
     }
 
+    /** The same fit through a sweep's runs, for {@link SweepScore}. */
     static TradeoffCurve fitRuns(String name, List<RunPoint> runs, int degree) {
-        double[] standard = runs.stream().mapToDouble(RunPoint::standardAccuracy).toArray();
-        double[] robust = runs.stream().mapToDouble(RunPoint::robustAccuracy).toArray();
-        return new TradeoffCurve(name, degree, runs.size(), MonotoneFit.fit(standard, robust, degree));
+        return fit(name, degree,
+                runs.stream().mapToDouble(RunPoint::standardAccuracy).toArray(),
+                runs.stream().mapToDouble(RunPoint::robustAccuracy).toArray());
+    }
+
+    private static TradeoffCurve fit(String name, int degree, double[] standard, double[] robust) {
+        Objects.requireNonNull(name, "name");
+        return new TradeoffCurve(name, degree, standard.length, MonotoneFit.fit(standard, robust, degree));
     }
 
     public String reference() {
