@@ -39,7 +39,8 @@ class ModelsTest {
   @ValueSource(ints = {33, 4, -2, 0})
   void rejectsWideResNetDepthsThatDoNotFitTheBlockLayout(int depth) {
     IllegalArgumentException error =
-        assertThrows(IllegalArgumentException.class, () -> create(Models.WIDE_RESNET, depth, 10, 3));
+        assertThrows(
+            IllegalArgumentException.class, () -> create(Models.WIDE_RESNET, depth, 10, 3));
 
     assertTrue(error.getMessage().contains("spec.model.depth"), error.getMessage());
     assertTrue(error.getMessage().contains(Integer.toString(depth)), error.getMessage());
