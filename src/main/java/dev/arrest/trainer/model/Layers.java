@@ -20,7 +20,7 @@ import ai.djl.training.initializer.XavierInitializer.RandomType;
  */
 final class Layers {
 
-  /** He normal, std = sqrt(2 / fan_in): {@code nn.init.kaiming_normal_} as TRADES' SmallCNN uses. */
+  /** He normal, std = sqrt(2 / fan_in): {@code kaiming_normal_}, as TRADES' SmallCNN uses. */
   static final Initializer HE_NORMAL_FAN_IN =
       new XavierInitializer(RandomType.GAUSSIAN, FactorType.IN, 2);
 

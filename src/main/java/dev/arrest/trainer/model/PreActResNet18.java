@@ -36,6 +36,12 @@ public final class PreActResNet18 extends RepresentationClassifier {
     return Models.PREACT_RESNET18;
   }
 
+  @Override
+  public PreActResNet18 freshCopy() {
+    return new PreActResNet18(
+        channels(), height(), width(), numClasses(), normalization().mean(), normalization().std());
+  }
+
   private static Block backbone() {
     SequentialBlock net =
         new SequentialBlock().add(Layers.conv3x3(STEM_CHANNELS, 1, Layers.HE_NORMAL_FAN_OUT));

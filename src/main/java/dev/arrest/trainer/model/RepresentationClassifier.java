@@ -66,6 +66,12 @@ public abstract class RepresentationClassifier extends AbstractBlock {
   /** The architecture, e.g. {@code wide-resnet-34-10}; checkpoints are tied to it. */
   public abstract String architecture();
 
+  /**
+   * A new, uninitialized model with the same architecture, sizes and normalization, e.g. to hold a
+   * frozen teacher copy or to stage a checkpoint.
+   */
+  public abstract RepresentationClassifier freshCopy();
+
   public final int featureDimension() {
     return featureDimension;
   }
@@ -77,6 +83,18 @@ public abstract class RepresentationClassifier extends AbstractBlock {
   /** The [C, H, W] image shape the model is built for. */
   public final Shape imageShape() {
     return imageShape;
+  }
+
+  final int channels() {
+    return (int) imageShape.get(0);
+  }
+
+  final int height() {
+    return (int) imageShape.get(1);
+  }
+
+  final int width() {
+    return (int) imageShape.get(2);
   }
 
   /** The input shape [batchSize, C, H, W], e.g. to {@link #initialize} the model. */

@@ -40,6 +40,12 @@ public final class SmallCnn extends RepresentationClassifier {
     return Models.SMALL_CNN;
   }
 
+  @Override
+  public SmallCnn freshCopy() {
+    return new SmallCnn(
+        channels(), height(), width(), numClasses(), normalization().mean(), normalization().std());
+  }
+
   /**
    * Size of the flattened convolutional output that enters the first linear layer: 64 * 4 * 4 =
    * 1024 for 28x28 images, 64 * 5 * 5 = 1600 for 32x32.

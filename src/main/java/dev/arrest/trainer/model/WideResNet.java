@@ -47,6 +47,19 @@ public final class WideResNet extends RepresentationClassifier {
     return Models.WIDE_RESNET + "-" + depth + "-" + widenFactor;
   }
 
+  @Override
+  public WideResNet freshCopy() {
+    return new WideResNet(
+        depth,
+        widenFactor,
+        channels(),
+        height(),
+        width(),
+        numClasses(),
+        normalization().mean(),
+        normalization().std());
+  }
+
   public int depth() {
     return depth;
   }

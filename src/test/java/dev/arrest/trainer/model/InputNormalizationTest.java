@@ -82,7 +82,7 @@ class InputNormalizationTest {
 
   @Test
   void survivesTheInputManagerBeingClosedBetweenCalls() {
-    // The trainer creates each batch on a short-lived sub-manager; the constants must not live there.
+    // The trainer creates each batch on a short-lived sub-manager; constants must not live there.
     float[] first;
     try (NDManager batch = manager.newSubManager()) {
       first = normalize(batch.ones(INPUT)).toFloatArray();

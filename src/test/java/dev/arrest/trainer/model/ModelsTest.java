@@ -1,6 +1,8 @@
 package dev.arrest.trainer.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,6 +32,22 @@ class ModelsTest {
     assertEquals("preact-resnet18 3x32x32 -> 10 classes", preAct.description());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {Models.SMALL_CNN, Models.PREACT_RESNET18, Models.WIDE_RESNET})
+  void freshCopyIsAnUninitializedTwin(String architecture) {
+    RepresentationClassifier original =
+        Models.create(architecture, 16, 2, 3, 32, 28, 7, MEAN, new float[] {0.2f, 0.3f, 0.4f});
+
+    RepresentationClassifier copy = original.freshCopy();
+
+    assertEquals(original.getClass(), copy.getClass());
+    assertEquals(original.description(), copy.description());
+    assertEquals(original.featureDimension(), copy.featureDimension());
+    assertArrayEquals(original.normalization().mean(), copy.normalization().mean());
+    assertArrayEquals(original.normalization().std(), copy.normalization().std());
+    assertFalse(copy.isInitialized());
+  }
+
   @Test
   void depthAndWidenAreIgnoredOutsideWideResNet() {
     assertEquals(Models.SMALL_CNN, create(Models.SMALL_CNN, 33, -1, 3).architecture());
@@ -39,7 +57,8 @@ class ModelsTest {
   @ValueSource(ints = {33, 4, -2, 0})
   void rejectsWideResNetDepthsThatDoNotFitTheBlockLayout(int depth) {
     IllegalArgumentException error =
-        assertThrows(IllegalArgumentException.class, () -> create(Models.WIDE_RESNET, depth, 10, 3));
+        assertThrows(
+            IllegalArgumentException.class, () -> create(Models.WIDE_RESNET, depth, 10, 3));
 
     assertTrue(error.getMessage().contains("spec.model.depth"), error.getMessage());
     assertTrue(error.getMessage().contains(Integer.toString(depth)), error.getMessage());
