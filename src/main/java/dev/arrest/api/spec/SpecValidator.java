@@ -30,12 +30,6 @@ public final class SpecValidator {
   /** Every problem found, each starting with the field path; empty when the document can run. */
   public static List<String> validate(ArrestTraining training) {
     List<String> problems = new ArrayList<>();
-    if (!ArrestTraining.API_VERSION.equals(training.getApiVersion())) {
-      problems.add("apiVersion: expected " + ArrestTraining.API_VERSION + ", found " + training.getApiVersion());
-    }
-    if (!"ArrestTraining".equals(training.getKind())) {
-      problems.add("kind: expected ArrestTraining, found " + training.getKind());
-    }
     if (training.getMetadata() == null || training.getMetadata().getName() == null
         || training.getMetadata().getName().isBlank()) {
       problems.add("metadata.name: required (it names the run and its output directory)");
