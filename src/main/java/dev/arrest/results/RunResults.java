@@ -1,6 +1,7 @@
 package dev.arrest.results;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.arrest.tradeoff.TradeoffScore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,7 +31,7 @@ public class RunResults {
       EvaluationResult e = evaluation.evaluation;
       Map<String, Double> byAttack = new LinkedHashMap<>();
       e.attacks().forEach(a -> byAttack.put(a.name(), a.robustAccuracy()));
-      summary = new Summary(e.standardAccuracy(), e.robustAccuracy(), byAttack, e.samples(), null);
+      summary = new Summary(e.standardAccuracy(), e.robustAccuracy(), byAttack, e.samples(), e.tradeoff());
     }
   }
 
@@ -40,7 +41,7 @@ public class RunResults {
    * @param standardAccuracy clean test accuracy in [0, 1]
    * @param robustAccuracy worst case over the evaluation attacks, in [0, 1]
    * @param robustAccuracyByAttack per attack, by display name
-   * @param tradeoffScore distance from the reference tradeoff curve; null until a reference is configured
+   * @param tradeoffScore the score against the spec's reference tradeoff curve; null when none is configured
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Summary(
@@ -48,5 +49,5 @@ public class RunResults {
       double robustAccuracy,
       Map<String, Double> robustAccuracyByAttack,
       Integer samples,
-      Object tradeoffScore) {}
+      TradeoffScore tradeoffScore) {}
 }

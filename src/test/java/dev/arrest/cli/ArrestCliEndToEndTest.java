@@ -64,6 +64,9 @@ class ArrestCliEndToEndTest {
     assertTrue(summary.robustAccuracy() <= worstAttack, "worst case over attacks");
     assertEquals(2, summary.robustAccuracyByAttack().size());
     assertTrue(summary.robustAccuracyByAttack().containsKey("pgd-2x2"));
+    assertNotNull(summary.tradeoffScore(), "scored against the inline reference points");
+    assertEquals(100 * summary.robustAccuracy() - (10 + (90 - 100 * summary.standardAccuracy()) * 2),
+        summary.tradeoffScore().robustGainAtEqualStandard(), 1e-6, "r - curve(s) on the line through a, b and c");
 
     long trained = Files.getLastModifiedTime(out.resolve("finetune/model.params")).toMillis();
     assertEquals(0, cli("run", SPEC.toString(), "--output", out.toString(), "--progress", "lines"));
