@@ -81,7 +81,14 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     SummaryTable.print(results, System.out);
-    System.out.println("\nResults: " + layout.resultsFile().toAbsolutePath());
+    try {
+      for (Path plot : RunPlots.write(layout, results, training.getSpec())) {
+        System.out.println("Plot: " + plot.toAbsolutePath());
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("could not draw the plots: " + e.getMessage());
+    }
+    System.out.println("Results: " + layout.resultsFile().toAbsolutePath());
     return 0;
   }
 

@@ -68,6 +68,11 @@ class ArrestCliEndToEndTest {
     assertEquals(100 * summary.robustAccuracy() - (10 + (90 - 100 * summary.standardAccuracy()) * 2),
         summary.tradeoffScore().robustGainAtEqualStandard(), 1e-6, "r - curve(s) on the line through a, b and c");
 
+    for (String plot : new String[] {"pretrain-curves", "finetune-curves", "tradeoff-plane"}) {
+      assertTrue(Files.size(out.resolve("plots/" + plot + ".png")) > 1000, plot + ".png");
+      assertTrue(Files.readString(out.resolve("plots/" + plot + ".svg")).contains("<svg"), plot + ".svg");
+    }
+
     long trained = Files.getLastModifiedTime(out.resolve("finetune/model.params")).toMillis();
     assertEquals(0, cli("run", SPEC.toString(), "--output", out.toString(), "--progress", "lines"));
     assertEquals(trained, Files.getLastModifiedTime(out.resolve("finetune/model.params")).toMillis(),
