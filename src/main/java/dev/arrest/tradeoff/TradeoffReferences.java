@@ -11,9 +11,13 @@ public final class TradeoffReferences {
 
   /** The reference points the spec names: a shipped set or its inline points. */
   public static ReferenceSet referenceSet(TradeoffSpec spec) {
+    if (spec.fromSweepMethods != null) {
+      throw new IllegalArgumentException(FIELD + ".fromSweepMethods: the reference is fitted to the sweep's own"
+          + " points once they are evaluated (SweepScoring), not known up front");
+    }
     if ((spec.reference == null) == (spec.points == null)) {
       throw new IllegalArgumentException(FIELD + ": give exactly one of reference (one of "
-          + ReferenceSets.names() + ") or points");
+          + ReferenceSets.names() + "), points or fromSweepMethods");
     }
     try {
       if (spec.reference != null) {

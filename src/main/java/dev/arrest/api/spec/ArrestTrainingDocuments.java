@@ -82,6 +82,15 @@ public final class ArrestTrainingDocuments {
     }
   }
 
+  /** A deep copy, e.g. a sweep point's document derived from the sweep's. */
+  static ArrestTraining copy(ArrestTraining training) {
+    try {
+      return YAML.treeToValue(YAML.valueToTree(training), ArrestTraining.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot copy ArrestTraining", e);
+    }
+  }
+
   private static List<String> checkHeader(JsonNode tree) {
     List<String> problems = new ArrayList<>();
     String apiVersion = tree.path("apiVersion").asText(null);

@@ -30,4 +30,9 @@ public class ArrestTrainingSpec {
 
   @JsonPropertyDescription("Robustness evaluation of the finetuned model.")
   public EvaluationSpec evaluation = new EvaluationSpec();
+
+  @JsonPropertyDescription("Turns the training into a sweep: values listed here (methods, phi, lambda, epsilon,"
+      + " TRADES beta) are combined into points, each finetuned and evaluated after one shared pretraining, and the"
+      + " sweep is scored as a whole against spec.evaluation.tradeoff. At most 64 points. Omit for a single run.")
+  public SweepSpec sweep;
 }
