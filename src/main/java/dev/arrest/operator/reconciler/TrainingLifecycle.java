@@ -231,7 +231,7 @@ public class TrainingLifecycle {
       }
       case RUNNING -> {
         readProgress(job, stage, status, now);
-        setRunning(status, stageReason(stage), "Job " + jobName + " is running stage " + stage, training, now);
+        setRunning(status, stageReason(stage), runningMessage(jobName, stage), training, now);
         return Step.requeue(settings.progressInterval());
       }
       case SUCCEEDED -> {
@@ -302,7 +302,7 @@ public class TrainingLifecycle {
     progress.summary = stage + " starting";
     progress.updatedAt = now;
     status.progress = progress;
-    setRunning(status, stageReason(stage), "created Job " + entry.jobName + " for stage " + stage, training, now);
+    setRunning(status, stageReason(stage), runningMessage(entry.jobName, stage), training, now);
     events.normal(training, STAGE_STARTED, "stage " + stage + " started: Job " + entry.jobName);
   }
 
@@ -423,6 +423,11 @@ public class TrainingLifecycle {
       case FINETUNE -> TrainingPhase.FINETUNING;
       case EVALUATE -> TrainingPhase.EVALUATING;
     };
+  }
+
+  /** The same text right after creation and while running, so that a second reconciliation changes nothing. */
+  private static String runningMessage(String jobName, Stage stage) {
+    return "Job " + jobName + " is running stage " + stage;
   }
 
   private static String stageReason(Stage stage) {
