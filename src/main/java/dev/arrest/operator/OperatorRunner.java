@@ -34,8 +34,8 @@ public final class OperatorRunner implements AutoCloseable {
     operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
           .withCloseClientOnStop(false)
-          // The operator is the only writer of the status, so a plain JSON patch of it suffices, and it works on
-          // every API server and on Fabric8's mock server, which does not implement server-side apply.
+          // The reconciler writes the status itself (PUT with optimistic locking), which works on every API server
+          // and on Fabric8's mock server; nothing is server-side applied.
           .withUseSSAToPatchPrimaryResource(false);
       if (leaderElection != null) {
         overrider.withLeaderElectionConfiguration(leaderElection);

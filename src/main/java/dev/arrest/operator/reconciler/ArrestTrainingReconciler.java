@@ -1,6 +1,7 @@
 package dev.arrest.operator.reconciler;
 
 import dev.arrest.api.v1alpha1.ArrestTraining;
+import dev.arrest.api.v1alpha1.ArrestTrainingStatus;
 import dev.arrest.operator.jobs.TrainerLabels;
 import dev.arrest.operator.metrics.ReconcileMetrics;
 import dev.arrest.operator.metrics.TrainingMetrics;
@@ -10,6 +11,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -48,15 +50,30 @@ public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
       String before = Serialization.asJson(training.getStatus());
       Optional<Duration> next = lifecycle.reconcile(training);
       trainingMetrics.update(training);
-      // Patch only real changes: with triggerReconcilerOnAllEvents our own patch is an event too.
-      UpdateControl<ArrestTraining> control = before.equals(Serialization.asJson(training.getStatus()))
-          ? UpdateControl.noUpdate() : UpdateControl.patchStatus(training);
+      // Write only real changes: with triggerReconcilerOnAllEvents our own update is an event too.
+      if (!before.equals(Serialization.asJson(training.getStatus()))) {
+        writeStatus(training, context);
+      }
+      UpdateControl<ArrestTraining> control = UpdateControl.noUpdate();
       next.ifPresent(control::rescheduleAfter);
       return control;
     } catch (RuntimeException e) {
       reconcileMetrics.error();
       throw e;
     }
+  }
+
+  /**
+   * Replaces the status with optimistic locking and puts the result in JOSDK's cache, so the next reconciliation
+   * sees this status even before the informer delivers it (a stale status could otherwise repeat a transition). A
+   * whole-status update rather than a JSON patch also keeps list changes (conditions, attacks) exact.
+   */
+  private static void writeStatus(ArrestTraining training, Context<ArrestTraining> context) {
+    ArrestTrainingStatus status = training.getStatus();
+    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(training, context, fresh -> {
+      fresh.setStatus(status);
+      return fresh;
+    });
   }
 
   @Override
