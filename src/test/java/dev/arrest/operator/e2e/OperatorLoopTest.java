@@ -107,6 +107,29 @@ class OperatorLoopTest {
   }
 
   @Test
+  void progressOfARunningStageReachesStatusAndMetrics() throws Exception {
+    loop.startOperator();
+    loop.kubelet.start(commandLine -> {
+      List<String> mapped = new ArrayList<>(standIn(commandLine));
+      if (mapped.contains("pretrain")) {
+        mapped.add(1, "-Dstandin.epochMillis=3000");
+      }
+      return mapped;
+    });
+
+    loop.client.resource(Trainings.fashionMnist("live")).inNamespace(NS).create();
+    ArrestTraining training = loop.awaitTraining(NS, "live", t -> t.getStatus() != null
+        && t.getStatus().progress != null && t.getStatus().progress.fraction != null, TIMEOUT);
+
+    assertEquals("pretrain", training.getStatus().progress.stage);
+    assertEquals("pretrain 1/2 (50%)", training.getStatus().progress.summary);
+    assertEquals(2.0, training.getStatus().progress.loss);
+    assertTrue(loop.scrapeMetrics().contains("arrest_training_stage_progress_ratio{namespace=\"ml\",name=\"live\","
+        + "method=\"arrest\",stage=\"pretrain\",} 0.5"));
+    loop.awaitTraining(NS, "live", OperatorLoop.finished(), TIMEOUT);
+  }
+
+  @Test
   void aRestartedOperatorFinishesTheTrainingWithoutRerunningOrDuplicatingJobs() throws Exception {
     loop.startOperator();
     loop.client.resource(Trainings.fashionMnist("restart")).inNamespace(NS).create();

@@ -94,6 +94,8 @@ public final class StandInTrainer {
           loss, null, stage == Stage.FINETUNE ? 0.1 : null, 0.5, 1000.0, 0.0).toLine());
       result.epochs.add(new EpochMetrics(epoch, 0.1, loss, loss, null, null,
           stage == Stage.FINETUNE ? 0.1 : null, 0.5, null, 100, 0.1, 1000.0));
+      // Lets a test watch a stage while it runs: -Dstandin.epochMillis=N makes each epoch take N ms.
+      Thread.sleep(Long.getLong("standin.epochMillis", 0));
     }
     Files.writeString(stageDir.resolve("model.params"), "stand-in model of " + training.getMetadata().getName());
     result.artifacts.put("model", stage + "/model.params");
