@@ -15,6 +15,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +30,10 @@ import picocli.CommandLine.Option;
 @Command(name = "arrest-operator", mixinStandardHelpOptions = true, version = "arrest-operator 0.1.0",
     description = "Runs ArrestTrainings (arrest.dev/v1alpha1) as pretrain, finetune and evaluate Jobs.")
 public final class ArrestOperator implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ArrestOperator.class);
+
+  /** Set once a shutdown has begun; leadership ending after that is expected. */
+  private volatile boolean stopping;
 
   @Option(names = "--namespaces", defaultValue = "${env:ARREST_WATCH_NAMESPACES:-}",
       description = "Comma-separated namespaces to watch; empty watches all (env ARREST_WATCH_NAMESPACES).")
@@ -85,11 +93,14 @@ public final class ArrestOperator implements Callable<Integer> {
         Duration.ofSeconds(progressIntervalSeconds), trainerUserId);
     CollectorRegistry registry = new CollectorRegistry(true);
     DefaultExports.register(registry);
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    // Both of Fabric8's HTTP clients are on the classpath (JOSDK brings the JDK one); choose instead of letting
+    // Fabric8 pick one at random.
+    KubernetesClient client = new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory()).build();
     CountDownLatch stopRequested = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     // The JVM exits once shutdown hooks return, so the hook waits until the operator has stopped cleanly.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping = true;
       stopRequested.countDown();
       try {
         stopped.await(30, TimeUnit.SECONDS);
@@ -124,6 +135,19 @@ public final class ArrestOperator implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--lease-namespace: required with --leader-election (or set POD_NAMESPACE via the downward API)");
     }
-    return new LeaderElectionConfiguration(leaseName, leaseNamespace);
+    // JOSDK's default ends the process with System.exit whenever leadership ends, which deadlocks against a shutdown
+    // hook during a planned stop. Exit only when leadership is lost while running, so that a standby takes over and
+    // two replicas never reconcile at the same time.
+    LeaderCallbacks callbacks = new LeaderCallbacks(() -> { }, () -> {
+      if (!stopping) {
+        LOG.error("Lost leadership of Lease {}/{}; exiting so that another replica takes over", leaseNamespace,
+            leaseName);
+        System.exit(1);
+      }
+    }, leader -> { });
+    return new LeaderElectionConfiguration(leaseName, leaseNamespace,
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, callbacks, false);
   }
 }

@@ -337,6 +337,11 @@ public class TrainingLifecycle {
     entry.message = message;
     entry.completionTime = now;
     status.phase = TrainingPhase.FAILED;
+    TrainingProgress progress = status.progress != null ? status.progress : new TrainingProgress();
+    progress.stage = stage.toString();
+    progress.summary = stage + " failed";
+    progress.etaSeconds = null;
+    status.progress = progress;
     setFinished(status, false, reason, message, training, now);
     events.warning(training, reason, message);
   }

@@ -303,6 +303,7 @@ class TrainingLifecycleTest {
     assertTrue(failed.getMessage().contains("pretrain failed (BackoffLimitExceeded): cannot read"),
         failed.getMessage());
     assertEquals("False", condition(training, Conditions.READY).getStatus());
+    assertEquals("pretrain failed", training.getStatus().progress.summary);
     assertTrue(events().stream().anyMatch(e -> "StageFailed".equals(e.getReason())
         && "Warning".equals(e.getType()) && e.getMessage().contains("no such directory")));
     assertNull(job("broken-finetune"), "nothing runs after a failed stage");
