@@ -1,6 +1,7 @@
 package dev.arrest.results;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.arrest.tradeoff.TradeoffScore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,13 +23,25 @@ public class RunResults {
   public Map<Stage, StageResult> stages = new LinkedHashMap<>();
   public Summary summary;
 
+  /** Records a stage's result and refreshes the summary from the evaluation, when there is one. */
+  public void put(StageResult result) {
+    stages.put(result.stage, result);
+    StageResult evaluation = stages.get(Stage.EVALUATE);
+    if (evaluation != null && evaluation.evaluation != null) {
+      EvaluationResult e = evaluation.evaluation;
+      Map<String, Double> byAttack = new LinkedHashMap<>();
+      e.attacks().forEach(a -> byAttack.put(a.name(), a.robustAccuracy()));
+      summary = new Summary(e.standardAccuracy(), e.robustAccuracy(), byAttack, e.samples(), e.tradeoff());
+    }
+  }
+
   /**
    * The numbers a user compares runs by.
    *
    * @param standardAccuracy clean test accuracy in [0, 1]
    * @param robustAccuracy worst case over the evaluation attacks, in [0, 1]
    * @param robustAccuracyByAttack per attack, by display name
-   * @param tradeoffScore distance from the reference tradeoff curve; null until a reference is configured
+   * @param tradeoffScore the score against the spec's reference tradeoff curve; null when none is configured
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Summary(
@@ -36,5 +49,5 @@ public class RunResults {
       double robustAccuracy,
       Map<String, Double> robustAccuracyByAttack,
       Integer samples,
-      Object tradeoffScore) {}
+      TradeoffScore tradeoffScore) {}
 }

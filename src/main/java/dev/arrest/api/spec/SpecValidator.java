@@ -9,6 +9,7 @@ import dev.arrest.api.v1alpha1.FinetuningMethod;
 import dev.arrest.api.v1alpha1.Initialization;
 import dev.arrest.api.v1alpha1.LearningRateSchedule;
 import dev.arrest.api.v1alpha1.OptimizerSpec;
+import dev.arrest.tradeoff.TradeoffReferences;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
@@ -30,12 +31,6 @@ public final class SpecValidator {
   /** Every problem found, each starting with the field path; empty when the document can run. */
   public static List<String> validate(ArrestTraining training) {
     List<String> problems = new ArrayList<>();
-    if (!ArrestTraining.API_VERSION.equals(training.getApiVersion())) {
-      problems.add("apiVersion: expected " + ArrestTraining.API_VERSION + ", found " + training.getApiVersion());
-    }
-    if (!"ArrestTraining".equals(training.getKind())) {
-      problems.add("kind: expected ArrestTraining, found " + training.getKind());
-    }
     if (training.getMetadata() == null || training.getMetadata().getName() == null
         || training.getMetadata().getName().isBlank()) {
       problems.add("metadata.name: required (it names the run and its output directory)");
@@ -120,6 +115,13 @@ public final class SpecValidator {
     if (method == FinetuningMethod.ARREST && initialization == Initialization.SCRATCH) {
       problems.add("spec.finetuning.initialization: arrest needs the pretrained model (its representation guides"
           + " RGKD and noisy replay); remove the field or set it to pretrained");
+    }
+    if (spec.evaluation.tradeoff != null) {
+      try {
+        TradeoffReferences.curve(spec.evaluation.tradeoff);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
     }
     List<EvaluationAttackSpec> attacks = spec.evaluation.attacks;
     if (attacks == null || attacks.isEmpty()) {

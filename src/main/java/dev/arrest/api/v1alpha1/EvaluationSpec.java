@@ -27,4 +27,8 @@ public class EvaluationSpec {
   @JsonPropertyDescription("Attacks to evaluate against; robust accuracy is the per-example worst case over them."
       + " Default: one PGD-20 attack.")
   public List<EvaluationAttackSpec> attacks = new ArrayList<>(List.of(new EvaluationAttackSpec()));
+
+  @JsonPropertyDescription("Score the run against an accuracy-robustness tradeoff curve (standard accuracy vs the"
+      + " worst-case robust accuracy of the attacks above). Omit for no score.")
+  public TradeoffSpec tradeoff;
 }

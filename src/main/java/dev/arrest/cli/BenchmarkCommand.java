@@ -1,0 +1,140 @@
+package dev.arrest.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.arrest.api.v1alpha1.OptimizerSpec;
+import dev.arrest.api.v1alpha1.RepresentationDistance;
+import dev.arrest.trainer.attack.PgdAttack;
+import dev.arrest.trainer.data.DatasetKind;
+import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.model.Models;
+import dev.arrest.trainer.optim.SgdOptimizer;
+import dev.arrest.trainer.train.AdversarialObjective;
+import dev.arrest.trainer.train.Backpropagation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures ARREST finetuning throughput (images/s) of this trainer and of the same step in PyTorch eager on this
+ * machine. The step: student clean forward, teacher forward, PGD-k, train-mode forward with CE + cosine RGKD, backward,
+ * SGD update — on SmallCNN with a fixed random Fashion-MNIST-shaped batch.
+ */
+@Command(name = "benchmark", description = "Finetuning throughput (SmallCNN, PGD-k + RGKD) of DJL vs PyTorch eager.")
+final class BenchmarkCommand implements Callable<Integer> {
+
+  @Option(names = "--batch-size", defaultValue = "128")
+  int batchSize;
+
+  @Option(names = "--pgd-steps", defaultValue = "10")
+  int pgdSteps;
+
+  @Option(names = "--epsilon", defaultValue = "0.1")
+  double epsilon;
+
+  @Option(names = "--iterations", defaultValue = "20", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+  int iterations;
+
+  @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--python", defaultValue = "/usr/bin/python3",
+      description = "Python with PyTorch for the peer measurement (Debian: apt-get install python3-torch).")
+  String python;
+
+  @Option(names = "--threads", defaultValue = "0",
+      description = "Intra-op threads for both engines (0: all cores).")
+  int threads;
+
+  @Option(names = "--no-pytorch", description = "Measure this trainer only.")
+  boolean skipPytorch;
+
+  @Override
+  public Integer call() throws Exception {
+    int effectiveThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    // Read by DJL's PyTorch engine when it starts, which is below.
+    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(effectiveThreads));
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    double djl = measureDjl();
+    System.out.printf(Locale.ROOT, "DJL %s (PyTorch %s), SmallCNN, batch %d, PGD-%d + RGKD: %.1f images/s%n",
+        Engine.getDjlVersion(), Engine.getInstance().getVersion(), batchSize, pgdSteps, djl);
+    if (skipPytorch) {
+      return 0;
+    }
+    String peer = measurePytorch(effectiveThreads);
+    double eager = Double.parseDouble(peer.replaceAll(".*images_per_second=([0-9.]+).*", "$1"));
+    System.out.printf(Locale.ROOT, "PyTorch eager (%s): %.1f images/s%n", peer.trim(), eager);
+    System.out.printf(Locale.ROOT, "ratio DJL / PyTorch eager: %.2fx%n", djl / eager);
+    return 0;
+  }
+
+  private double measureDjl() {
+    DatasetKind kind = DatasetKind.FASHION_MNIST;
+    Shape imageShape = new Shape(kind.channels(), kind.height(), kind.width());
+    Engine.getInstance().setRandomSeed(0);
+    try (NDManager manager = NDManager.newBaseManager();
+        Network student = new Network(model(kind), manager, imageShape);
+        Network teacher = new Network(model(kind), manager, imageShape)) {
+      teacher.setFrozen(true);
+      OptimizerSpec optimizer = new OptimizerSpec();
+      SgdOptimizer sgd = new SgdOptimizer(student.parameters(), optimizer.momentum, optimizer.weightDecay, false,
+          manager);
+      AdversarialObjective objective = new AdversarialObjective(
+          new PgdAttack(epsilon, 2.5 * epsilon / pgdSteps, pgdSteps, PgdAttack.Start.UNIFORM), teacher,
+          new AdversarialObjective.Rgkd(1.0, RepresentationDistance.COSINE), null);
+      NDArray images = manager.randomUniform(0, 1, new Shape(batchSize).addAll(imageShape));
+      NDArray labels = manager.randomInteger(0, kind.numClasses(), new Shape(batchSize), DataType.INT64);
+      long start = 0;
+      for (int i = 0; i < warmup + iterations; i++) {
+        if (i == warmup) {
+          start = System.nanoTime();
+        }
+        try (NDManager step = manager.newSubManager()) {
+          NDArray x = images.duplicate();
+          NDArray y = labels.duplicate();
+          x.attach(step);
+          y.attach(step);
+          objective.computeGradients(student, x, y, Backpropagation::run);
+          sgd.step(0.01);
+        }
+      }
+      return iterations * batchSize / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  private static dev.arrest.trainer.model.RepresentationClassifier model(DatasetKind kind) {
+    return Models.create("small-cnn", 0, 0, kind.channels(), kind.height(), kind.width(), kind.numClasses(),
+        kind.mean(), kind.std());
+  }
+
+  private String measurePytorch(int threadCount) throws IOException, InterruptedException {
+    Path script = Files.createTempFile("pytorch_arrest_step", ".py");
+    try (InputStream in = BenchmarkCommand.class.getResourceAsStream("/benchmarks/pytorch_arrest_step.py")) {
+      Files.write(script, in.readAllBytes());
+    }
+    List<String> command = new ArrayList<>(List.of(python, script.toString(), "--batch-size",
+        Integer.toString(batchSize), "--steps", Integer.toString(pgdSteps), "--epsilon", Double.toString(epsilon),
+        "--iterations", Integer.toString(iterations), "--warmup", Integer.toString(warmup), "--threads",
+        Integer.toString(threadCount)));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int exit = process.waitFor();
+    Files.deleteIfExists(script);
+    if (exit != 0 || !output.contains("images_per_second=")) {
+      throw new IllegalStateException("PyTorch peer failed (" + String.join(" ", command) + "), exit " + exit
+          + ":\n" + output + "\nInstall it with: apt-get install python3-torch, or pass --no-pytorch");
+    }
+    return output.lines().filter(l -> l.contains("images_per_second=")).findFirst().orElseThrow();
+  }
+}

@@ -1,0 +1,100 @@
+package dev.arrest.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.arrest.api.spec.SpecException;
+import dev.arrest.api.v1alpha1.ArrestTraining;
+import dev.arrest.results.Stage;
+import dev.arrest.results.StageResult;
+import dev.arrest.results.StageStatus;
+import dev.arrest.results.TerminationMessage;
+import dev.arrest.trainer.stage.RunLayout;
+import dev.arrest.trainer.stage.StageContext;
+import dev.arrest.trainer.stage.StageExecutor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "stage", description = {"Run one stage of an ArrestTraining (what a trainer pod runs).",
+    "Reads the previous stage's model from the output directory and writes <output>/<stage>/stage-result.json."})
+final class StageCommand implements Callable<Integer> {
+
+  @Parameters(paramLabel = "STAGE", description = "pretrain, finetune or evaluate.")
+  String stage;
+
+  @Option(names = "--spec", paramLabel = "FILE",
+      description = "ArrestTraining YAML or JSON file (default: the ARREST_TRAINING environment variable).")
+  Path spec;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
+      description = "The training's output directory, shared by its stages.")
+  Path output;
+
+  @Option(names = "--termination-message-path", paramLabel = "FILE",
+      description = "Also write the compact result here (in a pod: /dev/termination-log).")
+  Path terminationMessage;
+
+  @Option(names = "--progress", defaultValue = "auto",
+      description = "Progress display: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Progress progressMode;
+
+  @Override
+  public Integer call() {
+    Stage which;
+    try {
+      which = Stage.parse(stage);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    ArrestTraining training;
+    try {
+      training = SpecSource.load(spec);
+    } catch (SpecException e) {
+      return fail(which, e.getMessage());
+    }
+    RunLayout layout = new RunLayout(output);
+    StageResult result;
+    try (NDManager manager = NDManager.newBaseManager()) {
+      StageContext context = new StageContext(training, layout, manager,
+          progressMode.listener(training.getMetadata().getName()));
+      result = StageExecutor.run(which, context);
+    }
+    writeTerminationMessage(result);
+    if (result.status == StageStatus.FAILED) {
+      System.err.println(which + " failed: " + result.message);
+      return 1;
+    }
+    System.out.println(which + " " + result.status + " in " + result.seconds + " s: "
+        + layout.stageResult(which).toAbsolutePath());
+    return 0;
+  }
+
+  private int fail(Stage which, String message) {
+    System.err.println(message);
+    StageResult result = new StageResult();
+    result.stage = which;
+    result.status = StageStatus.FAILED;
+    result.message = message;
+    result.startedAt = Instant.now().toString();
+    result.finishedAt = result.startedAt;
+    writeTerminationMessage(result);
+    return 2;
+  }
+
+  private void writeTerminationMessage(StageResult result) {
+    if (terminationMessage == null) {
+      return;
+    }
+    // Written in place: the kubelet's termination-log file cannot be replaced by a rename.
+    try {
+      Files.writeString(terminationMessage, TerminationMessage.of(result).toJson());
+    } catch (IOException e) {
+      System.err.println("cannot write the termination message to " + terminationMessage + ": " + e.getMessage());
+    }
+  }
+}

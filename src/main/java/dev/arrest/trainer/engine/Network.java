@@ -1,0 +1,85 @@
+package dev.arrest.trainer.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.arrest.trainer.model.ModelCheckpointIO;
+import dev.arrest.trainer.model.RepresentationClassifier;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A classifier ready to run: its block, initialized on its own manager, and the parameter store forward passes read
+ * from. The block follows the model contract: {@code forward(x)} returns {@code NDList(logits, features)}.
+ */
+public final class Network implements AutoCloseable {
+  private final RepresentationClassifier block;
+  private final NDManager manager;
+  private final ParameterStore parameterStore;
+  /** Parameters that learn; batch-norm running statistics never take gradients, frozen or not. */
+  private final Set<Parameter> trainable;
+
+  /**
+   * @param block an uninitialized model block
+   * @param parent the manager the network's parameters live under (their device is the parent's device)
+   * @param inputShape one example's shape, (channels, height, width)
+   */
+  public Network(RepresentationClassifier block, NDManager parent, Shape inputShape) {
+    this.block = block;
+    this.manager = parent.newSubManager();
+    this.parameterStore = new ParameterStore(manager, false);
+    block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(inputShape));
+    this.trainable = Collections.newSetFromMap(new IdentityHashMap<>());
+    block.getParameters().values().stream().filter(Parameter::requiresGradient).forEach(trainable::add);
+  }
+
+  /** Runs the model; {@code training} selects batch statistics (and updates them) in batch-norm layers. */
+  public Outputs forward(NDArray images, boolean training) {
+    NDList out = block.forward(parameterStore, new NDList(images), training);
+    return new Outputs(out.get(0), out.get(1));
+  }
+
+  /**
+   * Frozen parameters take no gradient: attacks freeze the model so that their backward passes neither compute nor
+   * accumulate weight gradients.
+   */
+  public void setFrozen(boolean frozen) {
+    block.freezeParameters(frozen, trainable::contains);
+  }
+
+  /** Writes the model file (all parameters, batch-norm running statistics included) atomically. */
+  public void save(Path file) throws IOException {
+    ModelCheckpointIO.save(block, file);
+  }
+
+  /** Loads a model file written by {@link #save} for the same architecture and data shape. */
+  public void load(Path file) throws IOException {
+    ModelCheckpointIO.load(block, manager, file);
+  }
+
+  public List<Pair<String, Parameter>> parameters() {
+    return block.getParameters().stream().toList();
+  }
+
+  public RepresentationClassifier block() {
+    return block;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

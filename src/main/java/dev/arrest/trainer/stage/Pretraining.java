@@ -1,0 +1,40 @@
+package dev.arrest.trainer.stage;
+
+import ai.djl.engine.Engine;
+import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
+import dev.arrest.api.v1alpha1.Initialization;
+import dev.arrest.results.Stage;
+import dev.arrest.results.StageResult;
+import dev.arrest.results.StageStatus;
+import dev.arrest.trainer.data.DataLoader;
+import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.train.CleanObjective;
+
+/** Standard training on clean examples, unless the spec imports a pretrained model or the method needs none. */
+final class Pretraining {
+  private Pretraining() {}
+
+  static void run(StageContext context, StageResult result) {
+    ArrestTrainingSpec spec = context.spec();
+    if (spec.pretraining.checkpoint != null) {
+      result.status = StageStatus.SKIPPED;
+      result.message = "spec.pretraining.checkpoint is set: finetuning starts from " + spec.pretraining.checkpoint;
+      result.artifacts.put("model", spec.pretraining.checkpoint);
+      return;
+    }
+    if (spec.finetuning.effectiveInitialization() == Initialization.SCRATCH) {
+      result.status = StageStatus.SKIPPED;
+      result.message = spec.finetuning.method + " trains from scratch (spec.finetuning.initialization), so no"
+          + " pretrained model is needed";
+      return;
+    }
+    Engine.getInstance().setRandomSeed((int) (spec.seed & 0x7fffffff));
+    DataLoader data = TrainingData.trainLoader(spec, spec.pretraining.batchSize);
+    try (Network network = Networks.create(spec, context.manager())) {
+      TrainingStage.train(context, Stage.PRETRAIN, network, new CleanObjective(), data, spec.pretraining.epochs,
+          spec.pretraining.optimizer, Fingerprint.of(spec.seed, spec.dataset, spec.model, spec.pretraining),
+          result);
+    }
+    result.status = StageStatus.SUCCEEDED;
+  }
+}

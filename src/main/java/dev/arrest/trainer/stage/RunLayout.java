@@ -1,0 +1,55 @@
+package dev.arrest.trainer.stage;
+
+import dev.arrest.results.Stage;
+import java.nio.file.Path;
+
+/**
+ * Where a training's files live under its output directory. The local run and the trainer pods use the same layout,
+ * so a stage finds its predecessor's model whichever ran it.
+ *
+ * <pre>
+ * OUTPUT/spec.yaml                      the document as run
+ * OUTPUT/results.json                   all stages (local run)
+ * OUTPUT/STAGE/stage-result.json        one stage's result
+ * OUTPUT/STAGE/epochs.csv               per-epoch metrics (training stages)
+ * OUTPUT/STAGE/model.params             the trained model (training stages)
+ * OUTPUT/STAGE/checkpoints/epoch-NNNN/  resumable per-epoch checkpoints
+ * </pre>
+ */
+public record RunLayout(Path root) {
+
+  public Path specFile() {
+    return root.resolve("spec.yaml");
+  }
+
+  public Path resultsFile() {
+    return root.resolve("results.json");
+  }
+
+  public Path stageDirectory(Stage stage) {
+    return root.resolve(stage.toString());
+  }
+
+  public Path stageResult(Stage stage) {
+    return stageDirectory(stage).resolve("stage-result.json");
+  }
+
+  public Path epochLog(Stage stage) {
+    return stageDirectory(stage).resolve("epochs.csv");
+  }
+
+  public Path model(Stage stage) {
+    return stageDirectory(stage).resolve("model.params");
+  }
+
+  public Path checkpoints(Stage stage) {
+    return stageDirectory(stage).resolve("checkpoints");
+  }
+
+  /** A path as recorded in results: relative to the output directory when inside it. */
+  public String relative(Path path) {
+    Path absolute = path.toAbsolutePath().normalize();
+    Path base = root.toAbsolutePath().normalize();
+    return absolute.startsWith(base) ? base.relativize(absolute).toString() : absolute.toString();
+  }
+}

@@ -1,0 +1,48 @@
+package dev.arrest.trainer.stage;
+
+import dev.arrest.results.ResultsJson;
+import dev.arrest.results.Stage;
+import dev.arrest.results.StageResult;
+import dev.arrest.results.StageStatus;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Runs one stage and always leaves a {@code stage-result.json} behind: Succeeded or Skipped with its results, or
+ * Failed with a message that says what went wrong and how to fix it.
+ */
+public final class StageExecutor {
+  private StageExecutor() {}
+
+  public static StageResult run(Stage stage, StageContext context) {
+    StageResult result = new StageResult();
+    result.name = context.name();
+    result.stage = stage;
+    Instant started = Instant.now();
+    result.startedAt = started.toString();
+    try {
+      switch (stage) {
+        case PRETRAIN -> Pretraining.run(context, result);
+        case FINETUNE -> Finetuning.run(context, result);
+        case EVALUATE -> Evaluation.run(context, result);
+      }
+    } catch (RuntimeException e) {
+      result.status = StageStatus.FAILED;
+      result.message = describe(e);
+      e.printStackTrace();
+    }
+    Instant finished = Instant.now();
+    result.finishedAt = finished.toString();
+    result.seconds = Duration.between(started, finished).toMillis() / 1000.0;
+    ResultsJson.write(context.layout().stageResult(stage), result);
+    return result;
+  }
+
+  /** Our own exceptions carry user-facing messages; anything else also names its type. */
+  private static String describe(RuntimeException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    boolean ours = e instanceof IllegalStateException || e instanceof IllegalArgumentException
+        || e.getClass().getPackageName().startsWith("dev.arrest");
+    return ours ? message : e.getClass().getSimpleName() + ": " + message;
+  }
+}
