@@ -20,7 +20,11 @@ public class TrainingResults {
   @JsonPropertyDescription("Robust accuracy under each attack alone.")
   public List<AttackAccuracy> attacks;
 
-  @JsonPropertyDescription("Tradeoff score between standard and robust accuracy, when the evaluation reports one;"
-      + " absent otherwise.")
+  @JsonPropertyDescription("Tradeoff score: signed distance in percentage points from the reference tradeoff curve of"
+      + " spec.evaluation.tradeoff, positive when better than the curve (docs/tradeoff-score.md). Absent when no"
+      + " reference is configured.")
   public Double tradeoffScore;
+
+  @JsonPropertyDescription("Details of the tradeoff score, when there is one.")
+  public TradeoffResult tradeoff;
 }

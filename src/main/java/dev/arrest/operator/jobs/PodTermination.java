@@ -13,29 +13,22 @@ import dev.arrest.results.TerminationMessage;
  * @param exitCode the container's exit code
  * @param text the raw termination message; may be null or empty
  * @param result the parsed stage result; null when the text is not a TerminationMessage
- * @param tradeoffScore evaluation.tradeoffScore when the trainer reported a number there; null otherwise
  */
-public record PodTermination(String podName, int exitCode, String text, TerminationMessage result,
-    Double tradeoffScore) {
+public record PodTermination(String podName, int exitCode, String text, TerminationMessage result) {
 
   public static PodTermination of(String podName, int exitCode, String text) {
     TerminationMessage result = null;
-    Double tradeoffScore = null;
     if (text != null && text.trim().startsWith("{")) {
       try {
         JsonNode tree = ResultsJson.mapper().readTree(text);
         if (TerminationMessage.KIND.equals(tree.path("kind").asText())) {
           result = ResultsJson.mapper().treeToValue(tree, TerminationMessage.class);
-          // The tradeoff score is being added to the evaluation results by a separate effort; read it when present
-          // without requiring the results types to know it yet.
-          JsonNode score = tree.path("evaluation").path("tradeoffScore");
-          tradeoffScore = score.isNumber() ? score.doubleValue() : null;
         }
       } catch (Exception e) {
         result = null;
       }
     }
-    return new PodTermination(podName, exitCode, text, result, tradeoffScore);
+    return new PodTermination(podName, exitCode, text, result);
   }
 
   /** The trainer's own explanation of a failure, else the raw termination text, shortened for a status message. */

@@ -48,7 +48,8 @@ public class TrainingMetrics {
                 + "\" is the per-example worst case over all attacks.")
         .labelNames("namespace", "name", "method", "attack").register(registry);
     tradeoffScore = Gauge.build("arrest_training_tradeoff_score",
-            "Tradeoff score between standard and robust accuracy, when the evaluation reports one.")
+            "Tradeoff score: signed distance in percentage points from the reference tradeoff curve, positive when"
+                + " better; only when the evaluation reports one.")
         .labelNames(TRAINING_LABELS).register(registry);
     phase = Gauge.build("arrest_training_phase", "1 for the training's current phase, 0 for the others.")
         .labelNames("namespace", "name", "method", "phase").register(registry);

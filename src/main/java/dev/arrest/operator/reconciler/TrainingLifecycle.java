@@ -283,7 +283,7 @@ public class TrainingLifecycle {
     entry.message = result.message();
     entry.completionTime = completionTime(job, now);
     if (stage == Stage.EVALUATE) {
-      status.results = StatusMapping.results(result.evaluation(), termination.get().tradeoffScore());
+      status.results = StatusMapping.results(result.evaluation());
     }
     events.normal(training, STAGE_SUCCEEDED, describeSuccess(stage, result));
     return true;

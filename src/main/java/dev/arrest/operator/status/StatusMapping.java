@@ -2,6 +2,7 @@ package dev.arrest.operator.status;
 
 import dev.arrest.api.v1alpha1.AttackAccuracy;
 import dev.arrest.api.v1alpha1.EpochSummary;
+import dev.arrest.api.v1alpha1.TradeoffResult;
 import dev.arrest.api.v1alpha1.TrainingProgress;
 import dev.arrest.api.v1alpha1.TrainingResults;
 import dev.arrest.api.v1alpha1.TrainingStageStatus;
@@ -10,7 +11,9 @@ import dev.arrest.results.EpochMetrics;
 import dev.arrest.results.EvaluationResult;
 import dev.arrest.results.ProgressEvent;
 import dev.arrest.results.TerminationMessage;
+import dev.arrest.tradeoff.TradeoffScore;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 
 /** Turns the trainer's results documents (the shared results schema) into the resource's status types. */
@@ -27,7 +30,7 @@ public final class StatusMapping {
   }
 
   /** The evaluation's numbers; the tradeoff score only when the trainer reported one. */
-  public static TrainingResults results(EvaluationResult evaluation, Double tradeoffScore) {
+  public static TrainingResults results(EvaluationResult evaluation) {
     TrainingResults results = new TrainingResults();
     results.samples = evaluation.samples();
     results.standardAccuracy = evaluation.standardAccuracy();
@@ -35,7 +38,18 @@ public final class StatusMapping {
     if (evaluation.attacks() != null && !evaluation.attacks().isEmpty()) {
       results.attacks = evaluation.attacks().stream().map(StatusMapping::attackAccuracy).toList();
     }
-    results.tradeoffScore = tradeoffScore;
+    TradeoffScore score = evaluation.tradeoff();
+    if (score != null) {
+      results.tradeoffScore = score.signedDistance();
+      TradeoffResult tradeoff = new TradeoffResult();
+      tradeoff.reference = score.reference();
+      tradeoff.signedDistance = score.signedDistance();
+      tradeoff.robustGainAtEqualStandard = score.robustGainAtEqualStandard();
+      tradeoff.standardGainAtEqualRobust = score.standardGainAtEqualRobust();
+      tradeoff.extrapolated = score.extrapolated() == null || score.extrapolated().isEmpty()
+          ? null : List.copyOf(score.extrapolated());
+      results.tradeoff = tradeoff;
+    }
     return results;
   }
 

@@ -26,6 +26,7 @@ import dev.arrest.results.ResultsJson;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageStatus;
 import dev.arrest.results.TerminationMessage;
+import dev.arrest.tradeoff.TradeoffScore;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -196,20 +197,28 @@ class TrainingLifecycleTest {
   }
 
   @Test
-  void reportsATradeoffScoreOnlyWhenTheEvaluationHasOne() throws Exception {
+  void reportsATradeoffScoreOnlyWhenTheEvaluationHasOne() {
     apply(Trainings.fashionMnist("scored"));
     reconcile("scored");
     kubelet.finish(job("scored-pretrain"), 0, trainingStageResult(Stage.PRETRAIN, 2));
     reconcile("scored");
     kubelet.finish(job("scored-finetune"), 0, trainingStageResult(Stage.FINETUNE, 2));
     reconcile("scored");
-    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) ResultsJson.mapper().readTree(evaluationResult());
-    ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("evaluation")).put("tradeoffScore", 0.37);
-    kubelet.finish(job("scored-evaluate"), 0, tree.toString());
+    TradeoffScore score = new TradeoffScore(1.25, 1.5, 2.75, "cifar10-linf-8255", 2,
+        List.of(TradeoffScore.STANDARD_GAIN_AT_EQUAL_ROBUST), List.of("extrapolated"));
+    EvaluationResult evaluation = new EvaluationResult(200, 0.81, 0.42,
+        List.of(new AttackResult("pgd-5", "pgd", "linf", 0.1, 5, 0.05, 1, 0.42, 1.5)), null, score);
+    kubelet.finish(job("scored-evaluate"), 0, new TerminationMessage(ResultsJson.API_VERSION, TerminationMessage.KIND,
+        "scored", Stage.EVALUATE, StageStatus.SUCCEEDED, null, 4.0, 0, null, evaluation, Map.of()).toJson());
 
     ArrestTraining training = reconcile("scored");
 
-    assertEquals(0.37, training.getStatus().results.tradeoffScore);
+    assertEquals(1.25, training.getStatus().results.tradeoffScore, "the signed distance is the score");
+    assertEquals("cifar10-linf-8255", training.getStatus().results.tradeoff.reference);
+    assertEquals(1.5, training.getStatus().results.tradeoff.robustGainAtEqualStandard);
+    assertEquals(2.75, training.getStatus().results.tradeoff.standardGainAtEqualRobust);
+    assertEquals(List.of("standardGainAtEqualRobust"), training.getStatus().results.tradeoff.extrapolated);
+    assertTrue(condition(training, Conditions.READY).getMessage().endsWith("tradeoff score 1.2500"));
   }
 
   @Test
