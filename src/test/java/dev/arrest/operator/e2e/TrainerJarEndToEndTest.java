@@ -57,6 +57,8 @@ class TrainerJarEndToEndTest {
           () -> Serialization.asJson(training.getStatus()));
       double standard = training.getStatus().results.standardAccuracy;
       double robust = training.getStatus().results.robustAccuracy;
+      System.out.printf("operator + trainer jar, tiny Fashion-MNIST: standard accuracy %.4f, robust accuracy %.4f%n",
+          standard, robust);
       // 512 training images and 2 + 2 epochs beat chance (0.1) on Fashion-MNIST; robust cannot exceed standard.
       assertTrue(standard > 0.2 && standard <= 1.0, "standard accuracy " + standard);
       assertTrue(robust >= 0.0 && robust <= standard, "robust accuracy " + robust);
