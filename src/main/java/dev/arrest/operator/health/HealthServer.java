@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
@@ -21,16 +22,18 @@ import java.util.function.BooleanSupplier;
  */
 public final class HealthServer implements AutoCloseable {
   private final HttpServer server;
+  private final ExecutorService executor;
 
   public HealthServer(int port, BooleanSupplier live, BooleanSupplier ready) throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext("/healthz", exchange -> respond(exchange, live.getAsBoolean()));
     server.createContext("/readyz", exchange -> respond(exchange, ready.getAsBoolean()));
-    server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
+    executor = Executors.newSingleThreadExecutor(runnable -> {
       Thread thread = new Thread(runnable, "health-server");
       thread.setDaemon(true);
       return thread;
-    }));
+    });
+    server.setExecutor(executor);
     server.start();
   }
 
@@ -57,5 +60,6 @@ public final class HealthServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
   }
 }

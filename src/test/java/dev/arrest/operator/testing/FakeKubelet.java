@@ -99,7 +99,7 @@ public final class FakeKubelet implements AutoCloseable {
     int attempts = 1 + (job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit());
     Termination last = null;
     for (int attempt = 0; attempt < attempts; attempt++) {
-      Pod pod = createPod(job, "Running", null);
+      Pod pod = createPod(job);
       setJobStatus(job, new JobStatusBuilder().withActive(1).withStartTime(now()).build());
       last = runContainer(job, pod);
       writePodTermination(pod, last);
@@ -179,7 +179,7 @@ public final class FakeKubelet implements AutoCloseable {
 
   /** A pod of the Job that is running and has printed {@code log} so far. */
   public Pod running(Job job, String log) {
-    Pod pod = createPod(job, "Running", null);
+    Pod pod = createPod(job);
     cluster.appendLog(job.getMetadata().getNamespace(), pod.getMetadata().getName(), log);
     setJobStatus(job, new JobStatusBuilder().withActive(1).withStartTime(now()).build());
     return pod;
@@ -187,12 +187,13 @@ public final class FakeKubelet implements AutoCloseable {
 
   /** Finishes the Job with one pod that exited with {@code exitCode} and left {@code terminationMessage}. */
   public void finish(Job job, int exitCode, String terminationMessage) {
-    Pod pod = createPod(job, "Running", null);
+    Pod pod = createPod(job);
     writePodTermination(pod, new Termination(exitCode, terminationMessage));
     setJobOutcome(job, exitCode == 0, 1);
   }
 
-  private Pod createPod(Job job, String phase, String message) {
+  /** A running pod of the Job, labelled and owned as the Job controller does it. */
+  private Pod createPod(Job job) {
     String name = job.getMetadata().getName() + "-" + String.format("%05d", podCounter.incrementAndGet());
     Pod pod = new PodBuilder()
         .withNewMetadata()
@@ -208,8 +209,7 @@ public final class FakeKubelet implements AutoCloseable {
         .endMetadata()
         .withSpec(job.getSpec().getTemplate().getSpec())
         .withNewStatus()
-          .withPhase(phase)
-          .withMessage(message)
+          .withPhase("Running")
           .addToContainerStatuses(new ContainerStatusBuilder().withName(containerName(job))
               .withNewState().withNewRunning().withStartedAt(now()).endRunning().endState().build())
         .endStatus()
