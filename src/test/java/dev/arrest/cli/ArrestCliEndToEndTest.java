@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.arrest.results.EpochMetrics;
 import dev.arrest.results.ResultsJson;
 import dev.arrest.results.RunResults;
 import dev.arrest.results.Stage;
@@ -21,6 +22,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The real pipeline through the command line, on a slice of the real Fashion-MNIST (installed by .ci/setup.sh). */
 class ArrestCliEndToEndTest {
@@ -77,6 +80,42 @@ class ArrestCliEndToEndTest {
     assertEquals(0, cli("run", SPEC.toString(), "--output", out.toString(), "--progress", "lines"));
     assertEquals(trained, Files.getLastModifiedTime(out.resolve("finetune/model.params")).toMillis(),
         "finished stages are not rerun");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"at", "trades", "aft"})
+  void baselinesRunAndLogTheirOwnTerms(String method, @TempDir Path out) throws IOException {
+    Path spec = out.resolve(method + ".yaml");
+    Files.writeString(spec, Files.readString(SPEC).replace("method: arrest", "method: " + method)
+        .replace("trainSubset: 256", "trainSubset: 128").replace("samples: 100", "samples: 50"));
+    assertEquals(0, cli("run", spec.toString(), "--output", out.resolve("o").toString(), "--progress", "lines"));
+    RunResults results = ResultsJson.read(out.resolve("o/results.json"), RunResults.class);
+    boolean fromScratch = !method.equals("aft");
+    assertEquals(fromScratch ? StageStatus.SKIPPED : StageStatus.SUCCEEDED,
+        results.stages.get(Stage.PRETRAIN).status, "at and trades train from scratch");
+    EpochMetrics last = results.stages.get(Stage.FINETUNE).lastEpoch();
+    assertEquals(method.equals("trades"), last.tradesKlLoss() != null, "only trades has a KL term");
+    assertNull(last.rgkdLoss());
+    assertNull(last.noisyReplayRate());
+    assertEquals(fromScratch, !results.stages.get(Stage.FINETUNE).artifacts.containsKey("pretrainedModel"));
+    assertEquals(50, results.summary.samples());
+  }
+
+  @Test
+  void anImportedPretrainedModelReplacesThePretrainStage(@TempDir Path out) throws IOException {
+    assertEquals(0, cli("stage", "pretrain", "--spec", SPEC.toString(), "--output", out.resolve("first").toString(),
+        "--progress", "lines"));
+    Path imported = out.resolve("first/pretrain/model.params");
+    Path spec = out.resolve("imported.yaml");
+    Files.writeString(spec, Files.readString(SPEC).replace("  pretraining:\n", "  pretraining:\n    checkpoint: "
+        + imported + "\n"));
+    assertEquals(0, cli("run", spec.toString(), "--output", out.resolve("second").toString(), "--progress",
+        "lines"));
+    RunResults results = ResultsJson.read(out.resolve("second/results.json"), RunResults.class);
+    assertEquals(StageStatus.SKIPPED, results.stages.get(Stage.PRETRAIN).status);
+    assertTrue(results.stages.get(Stage.PRETRAIN).message.contains("spec.pretraining.checkpoint"));
+    assertEquals(imported.toString(), results.stages.get(Stage.FINETUNE).artifacts.get("pretrainedModel"));
+    assertTrue(Files.notExists(out.resolve("second/pretrain/model.params")), "nothing was pretrained");
   }
 
   @Test

@@ -38,8 +38,9 @@ public final class RobustnessEvaluator {
   }
 
   public EvaluationResult evaluate(List<EvaluationAttackSpec> attacks, double defaultEpsilon) {
-    boolean[] robust = cleanCorrect();
-    double standardAccuracy = fraction(robust);
+    boolean[] clean = cleanCorrect();
+    boolean[] robust = clean;
+    double standardAccuracy = fraction(clean);
     List<AttackResult> results = new ArrayList<>();
     for (int a = 0; a < attacks.size(); a++) {
       EvaluationAttackSpec spec = attacks.get(a);
@@ -49,10 +50,9 @@ public final class RobustnessEvaluator {
       boolean[] survived = runPgd(spec.displayName(), new PgdAttack(epsilon, stepSize, spec.steps,
           PgdAttack.Start.UNIFORM), spec.restarts, a);
       double seconds = (System.nanoTime() - start) / 1e9;
-      boolean[] cleanAndSurvived = cleanCorrect(survived, robust);
       results.add(new AttackResult(spec.displayName(), spec.type.toString(), "linf",
-          epsilon, spec.steps, stepSize, spec.restarts, fraction(survived), seconds));
-      robust = cleanAndSurvived;
+          epsilon, spec.steps, stepSize, spec.restarts, fraction(both(clean, survived)), seconds));
+      robust = both(robust, survived);
     }
     return new EvaluationResult(size, standardAccuracy, fraction(robust), results, List.of());
   }
@@ -123,10 +123,10 @@ public final class RobustnessEvaluator {
     return hits;
   }
 
-  private static boolean[] cleanCorrect(boolean[] survived, boolean[] soFar) {
-    boolean[] both = new boolean[survived.length];
+  private static boolean[] both(boolean[] a, boolean[] b) {
+    boolean[] both = new boolean[a.length];
     for (int i = 0; i < both.length; i++) {
-      both[i] = survived[i] && soFar[i];
+      both[i] = a[i] && b[i];
     }
     return both;
   }

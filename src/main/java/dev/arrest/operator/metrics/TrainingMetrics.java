@@ -1,0 +1,176 @@
+package dev.arrest.operator.metrics;
+
+import dev.arrest.api.v1alpha1.ArrestTraining;
+import dev.arrest.api.v1alpha1.ArrestTrainingStatus;
+import dev.arrest.api.v1alpha1.AttackAccuracy;
+import dev.arrest.api.v1alpha1.TrainingPhase;
+import dev.arrest.api.v1alpha1.TrainingResults;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Gauge;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Per-training gauges, mirrored from the status after every reconciliation, and the count of trainings by phase.
+ * A series exists only for a value the status holds: no accuracy before the evaluation, no tradeoff score unless the
+ * evaluation reported one. Every series of a training is removed when the training is deleted, and series that no
+ * longer apply (another stage, a renamed attack) are removed when the training changes.
+ */
+public class TrainingMetrics {
+  private static final String[] TRAINING_LABELS = {"namespace", "name", "method"};
+  /** Reported as the attack label of the per-example worst case over all attacks (status.results.robustAccuracy). */
+  public static final String WORST_CASE_ATTACK = "worst-case";
+
+  private final Gauge standardAccuracy;
+  private final Gauge robustAccuracy;
+  private final Gauge tradeoffScore;
+  private final Gauge phase;
+  private final Gauge stageProgress;
+  private final Gauge trainings;
+
+  /** Label values emitted per training, to remove exactly those later. Guarded by this. */
+  private final Map<String, Emitted> emitted = new HashMap<>();
+
+  private record Emitted(String namespace, String name, String method, TrainingPhase phase, Set<String> attacks,
+      String stage, boolean standard, boolean tradeoff) {}
+
+  public TrainingMetrics(CollectorRegistry registry) {
+    standardAccuracy = Gauge.build("arrest_training_standard_accuracy",
+            "Clean test accuracy of the finetuned model, a fraction in [0, 1].")
+        .labelNames(TRAINING_LABELS).register(registry);
+    robustAccuracy = Gauge.build("arrest_training_robust_accuracy",
+            "Robust test accuracy under one attack, a fraction in [0, 1]; attack=\"" + WORST_CASE_ATTACK
+                + "\" is the per-example worst case over all attacks.")
+        .labelNames("namespace", "name", "method", "attack").register(registry);
+    tradeoffScore = Gauge.build("arrest_training_tradeoff_score",
+            "Tradeoff score: signed distance in percentage points from the reference tradeoff curve, positive when"
+                + " better; only when the evaluation reports one.")
+        .labelNames(TRAINING_LABELS).register(registry);
+    phase = Gauge.build("arrest_training_phase", "1 for the training's current phase, 0 for the others.")
+        .labelNames("namespace", "name", "method", "phase").register(registry);
+    stageProgress = Gauge.build("arrest_training_stage_progress_ratio",
+            "Progress of the training's current stage, a fraction in [0, 1].")
+        .labelNames("namespace", "name", "method", "stage").register(registry);
+    trainings = Gauge.build("arrest_trainings", "Number of ArrestTrainings by phase.")
+        .labelNames("phase").register(registry);
+    for (TrainingPhase value : TrainingPhase.values()) {
+      trainings.labels(value.toString()).set(0);
+    }
+  }
+
+  /** Mirrors the training's status into its series. */
+  public synchronized void update(ArrestTraining training) {
+    String namespace = training.getMetadata().getNamespace();
+    String name = training.getMetadata().getName();
+    String key = namespace + "/" + name;
+    ArrestTrainingStatus status = training.getStatus();
+    if (status == null || status.phase == null) {
+      remove(namespace, name);
+      return;
+    }
+    String method = methodOf(training);
+    Emitted previous = emitted.get(key);
+    if (previous != null && !previous.method().equals(method)) {
+      removeSeries(previous);
+      previous = null;
+    }
+
+    for (TrainingPhase value : TrainingPhase.values()) {
+      phase.labels(namespace, name, method, value.toString()).set(value == status.phase ? 1 : 0);
+    }
+
+    String stage = status.progress != null && status.progress.fraction != null ? status.progress.stage : null;
+    if (previous != null && previous.stage() != null && !previous.stage().equals(stage)) {
+      stageProgress.remove(namespace, name, method, previous.stage());
+    }
+    if (stage != null) {
+      stageProgress.labels(namespace, name, method, stage).set(status.progress.fraction);
+    }
+
+    TrainingResults results = status.results;
+    Set<String> attacks = new HashSet<>();
+    boolean standard = results != null && results.standardAccuracy != null;
+    boolean tradeoff = results != null && results.tradeoffScore != null;
+    if (standard) {
+      standardAccuracy.labels(namespace, name, method).set(results.standardAccuracy);
+    } else if (previous != null && previous.standard()) {
+      standardAccuracy.remove(namespace, name, method);
+    }
+    if (tradeoff) {
+      tradeoffScore.labels(namespace, name, method).set(results.tradeoffScore);
+    } else if (previous != null && previous.tradeoff()) {
+      tradeoffScore.remove(namespace, name, method);
+    }
+    if (results != null && results.robustAccuracy != null) {
+      robustAccuracy.labels(namespace, name, method, WORST_CASE_ATTACK).set(results.robustAccuracy);
+      attacks.add(WORST_CASE_ATTACK);
+      for (AttackAccuracy attack : results.attacks == null ? List.<AttackAccuracy>of() : results.attacks) {
+        if (attack.name != null && attack.robustAccuracy != null) {
+          robustAccuracy.labels(namespace, name, method, attack.name).set(attack.robustAccuracy);
+          attacks.add(attack.name);
+        }
+      }
+    }
+    if (previous != null) {
+      for (String attack : previous.attacks()) {
+        if (!attacks.contains(attack)) {
+          robustAccuracy.remove(namespace, name, method, attack);
+        }
+      }
+    }
+    emitted.put(key, new Emitted(namespace, name, method, status.phase, attacks, stage, standard, tradeoff));
+    recount();
+  }
+
+  /** Removes every series of a deleted training. */
+  public synchronized void remove(String namespace, String name) {
+    Emitted previous = emitted.remove(namespace + "/" + name);
+    if (previous != null) {
+      removeSeries(previous);
+      recount();
+    }
+  }
+
+  private void removeSeries(Emitted series) {
+    String ns = series.namespace();
+    String name = series.name();
+    String method = series.method();
+    for (TrainingPhase value : TrainingPhase.values()) {
+      phase.remove(ns, name, method, value.toString());
+    }
+    if (series.stage() != null) {
+      stageProgress.remove(ns, name, method, series.stage());
+    }
+    if (series.standard()) {
+      standardAccuracy.remove(ns, name, method);
+    }
+    if (series.tradeoff()) {
+      tradeoffScore.remove(ns, name, method);
+    }
+    for (String attack : series.attacks()) {
+      robustAccuracy.remove(ns, name, method, attack);
+    }
+  }
+
+  private void recount() {
+    Map<TrainingPhase, Integer> counts = new EnumMap<>(TrainingPhase.class);
+    for (Emitted series : emitted.values()) {
+      counts.merge(series.phase(), 1, Integer::sum);
+    }
+    for (TrainingPhase value : TrainingPhase.values()) {
+      trainings.labels(value.toString()).set(counts.getOrDefault(value, 0));
+    }
+  }
+
+  private static String methodOf(ArrestTraining training) {
+    if (training.getSpec() == null || training.getSpec().finetuning == null) {
+      return "unknown";
+    }
+    return Objects.toString(training.getSpec().finetuning.method, "unknown");
+  }
+}

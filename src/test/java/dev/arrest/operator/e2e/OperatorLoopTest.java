@@ -1,0 +1,205 @@
+package dev.arrest.operator.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arrest.api.v1alpha1.ArrestTraining;
+import dev.arrest.api.v1alpha1.StagePhase;
+import dev.arrest.api.v1alpha1.TrainingPhase;
+import dev.arrest.operator.status.Conditions;
+import dev.arrest.operator.testing.StandInTrainer;
+import dev.arrest.operator.testing.Trainings;
+import dev.arrest.results.ResultsJson;
+import dev.arrest.results.StageResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator loop end to end, fast: the real operator, the fake kubelet, and {@link StandInTrainer} in place of the
+ * trainer jar (so it runs without DJL and in seconds). {@link TrainerJarEndToEndTest} runs the same loop with the real
+ * trainer.
+ */
+class OperatorLoopTest {
+  private static final String NS = "ml";
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  @TempDir
+  Path volume;
+
+  private OperatorLoop loop;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    loop = new OperatorLoop(volume);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    loop.close();
+  }
+
+  /** Runs the stand-in instead of /app/arrest.jar, with this JVM and the test classpath. */
+  static List<String> standIn(List<String> commandLine) {
+    List<String> mapped = new ArrayList<>();
+    mapped.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (int i = 1; i < commandLine.size(); i++) {
+      if (commandLine.get(i).equals("-jar")) {
+        mapped.add("-cp");
+        mapped.add(System.getProperty("java.class.path"));
+        mapped.add(StandInTrainer.class.getName());
+        i++;
+      } else {
+        mapped.add(commandLine.get(i));
+      }
+    }
+    return mapped;
+  }
+
+  @Test
+  void aTrainingGoesFromPendingToSucceededWithResultsInStatusAndMetrics() throws Exception {
+    loop.startOperator();
+    loop.kubelet.start(OperatorLoopTest::standIn);
+
+    loop.client.resource(Trainings.fashionMnist("quick")).inNamespace(NS).create();
+    ArrestTraining training = loop.awaitTraining(NS, "quick", OperatorLoop.finished(), TIMEOUT);
+
+    assertEquals(TrainingPhase.SUCCEEDED, training.getStatus().phase,
+        () -> "status: " + io.fabric8.kubernetes.client.utils.Serialization.asJson(training.getStatus()));
+    assertEquals(StandInTrainer.STANDARD_ACCURACY, training.getStatus().results.standardAccuracy);
+    assertEquals(StandInTrainer.ROBUST_ACCURACY, training.getStatus().results.robustAccuracy);
+    assertEquals("pgd-5", training.getStatus().results.attacks.get(0).name);
+    assertEquals(200, training.getStatus().results.samples);
+    assertTrue(Conditions.isTrue(training.getStatus().conditions, Conditions.READY));
+    assertEquals(StagePhase.SUCCEEDED, training.getStatus().stages.pretrain.phase);
+    assertEquals(2, training.getStatus().stages.finetune.epochs);
+    assertEquals(0.1, training.getStatus().stages.finetune.lastEpoch.noisyReplayRate);
+    assertEquals(3, loop.client.batch().v1().jobs().inNamespace(NS).list().getItems().size());
+
+    // The stages handed the model over through the volume, under the training's output directory.
+    Path output = volume.resolve("ml/quick");
+    assertTrue(Files.isRegularFile(output.resolve("finetune/model.params")));
+    assertEquals(0.8125,
+        ResultsJson.read(output.resolve("evaluate/stage-result.json"), StageResult.class).evaluation
+            .standardAccuracy());
+
+    String metrics = loop.scrapeMetrics();
+    String labels = "namespace=\"ml\",name=\"quick\",method=\"arrest\"";
+    assertTrue(metrics.contains("arrest_training_standard_accuracy{" + labels + ",} 0.8125"), metrics);
+    assertTrue(metrics.contains("arrest_training_robust_accuracy{" + labels + ",attack=\"pgd-5\",} 0.4375"));
+    assertTrue(metrics.contains("arrest_training_robust_accuracy{" + labels + ",attack=\"worst-case\",} 0.4375"));
+    assertTrue(metrics.contains("arrest_training_phase{" + labels + ",phase=\"Succeeded\",} 1.0"));
+    assertTrue(metrics.contains("arrest_training_phase{" + labels + ",phase=\"Pretraining\",} 0.0"));
+    assertTrue(metrics.contains("arrest_trainings{phase=\"Succeeded\",} 1.0"));
+    assertFalse(metrics.contains("arrest_training_tradeoff_score{"), "no tradeoff score without one in the results");
+    assertTrue(metrics.contains("arrest_operator_reconciliations_total "));
+    assertTrue(metrics.contains("arrest_operator_reconcile_duration_seconds_count "));
+
+    loop.client.resource(training).delete();
+    awaitMetricsWithout("name=\"quick\"");
+  }
+
+  @Test
+  void progressOfARunningStageReachesStatusAndMetrics() throws Exception {
+    loop.startOperator();
+    loop.kubelet.start(commandLine -> {
+      List<String> mapped = new ArrayList<>(standIn(commandLine));
+      if (mapped.contains("pretrain")) {
+        mapped.add(1, "-Dstandin.epochMillis=3000");
+      }
+      return mapped;
+    });
+
+    loop.client.resource(Trainings.fashionMnist("live")).inNamespace(NS).create();
+    ArrestTraining training = loop.awaitTraining(NS, "live", t -> t.getStatus() != null
+        && t.getStatus().progress != null && t.getStatus().progress.fraction != null, TIMEOUT);
+
+    assertEquals("pretrain", training.getStatus().progress.stage);
+    assertEquals("pretrain 1/2 (50%)", training.getStatus().progress.summary);
+    assertEquals(2.0, training.getStatus().progress.loss);
+    assertTrue(loop.scrapeMetrics().contains("arrest_training_stage_progress_ratio{namespace=\"ml\",name=\"live\","
+        + "method=\"arrest\",stage=\"pretrain\",} 0.5"));
+    loop.awaitTraining(NS, "live", OperatorLoop.finished(), TIMEOUT);
+  }
+
+  @Test
+  void aRestartedOperatorFinishesTheTrainingWithoutRerunningOrDuplicatingJobs() throws Exception {
+    loop.startOperator();
+    loop.client.resource(Trainings.fashionMnist("restart")).inNamespace(NS).create();
+    loop.awaitTraining(NS, "restart", OperatorLoop.inPhase(TrainingPhase.PRETRAINING), TIMEOUT);
+    loop.stopOperator();
+
+    // The pretrain Job runs while no operator is up.
+    loop.kubelet.start(OperatorLoopTest::standIn);
+    awaitJobFinished("restart-pretrain");
+    loop.startOperator();
+    ArrestTraining training = loop.awaitTraining(NS, "restart", OperatorLoop.finished(), TIMEOUT);
+
+    assertEquals(TrainingPhase.SUCCEEDED, training.getStatus().phase);
+    assertEquals(List.of("restart-evaluate", "restart-finetune", "restart-pretrain"),
+        loop.client.batch().v1().jobs().inNamespace(NS).list().getItems().stream()
+            .map(job -> job.getMetadata().getName()).sorted().toList());
+    assertEquals(1, loop.client.pods().inNamespace(NS).withLabel("job-name", "restart-pretrain").list()
+        .getItems().size(), "pretraining ran once");
+  }
+
+  @Test
+  void aFailingStageEndsInFailedWithTheTrainersMessage() throws Exception {
+    loop.startOperator();
+    // The finetune container gets an empty output directory, so it fails as the trainer does when the pretrained
+    // model is missing: exit 1 with a Failed termination message.
+    loop.kubelet.start(commandLine -> {
+      List<String> mapped = new ArrayList<>(standIn(commandLine));
+      if (mapped.contains("finetune")) {
+        int output = mapped.indexOf("--output");
+        mapped.set(output + 1, volume.resolve("elsewhere").toString());
+      }
+      return mapped;
+    });
+
+    loop.client.resource(Trainings.fashionMnist("broken")).inNamespace(NS).create();
+    ArrestTraining training = loop.awaitTraining(NS, "broken", OperatorLoop.finished(), TIMEOUT);
+
+    assertEquals(TrainingPhase.FAILED, training.getStatus().phase);
+    String message = Conditions.find(training.getStatus().conditions, Conditions.FAILED).orElseThrow().getMessage();
+    assertTrue(message.startsWith("finetune failed (BackoffLimitExceeded): previous stage's model not found"),
+        message);
+    assertEquals(2, loop.client.pods().inNamespace(NS).withLabel("job-name", "broken-finetune").list().getItems()
+        .size(), "the Job's backoffLimit of 1 allowed one retry");
+    assertTrue(loop.client.v1().events().inNamespace(NS).list().getItems().stream()
+        .anyMatch(e -> "StageFailed".equals(e.getReason()) && e.getMessage().contains("model not found")));
+    assertTrue(loop.scrapeMetrics().contains(
+        "arrest_training_phase{namespace=\"ml\",name=\"broken\",method=\"arrest\",phase=\"Failed\",} 1.0"));
+  }
+
+  private void awaitJobFinished(String name) throws InterruptedException {
+    for (int i = 0; i < 600; i++) {
+      var job = loop.client.batch().v1().jobs().inNamespace(NS).withName(name).get();
+      if (job.getStatus() != null && job.getStatus().getConditions() != null
+          && !job.getStatus().getConditions().isEmpty()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("Job " + name + " did not finish");
+  }
+
+  private void awaitMetricsWithout(String text) throws Exception {
+    String metrics = "";
+    for (int i = 0; i < 100; i++) {
+      metrics = loop.scrapeMetrics();
+      if (!metrics.contains(text)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("series with " + text + " remain after deletion:\n" + metrics);
+  }
+}
