@@ -92,6 +92,20 @@ class CrdSchemaTest {
   }
 
   @Test
+  void sweepListsBoundTheirElementsAsTheValidatorDoes() {
+    JsonNode phi = field(spec, "sweep.noisyReplayThresholdDegrees");
+    assertEquals(1, phi.get("minItems").asInt());
+    assertTrue(phi.at("/items/exclusiveMinimum").asBoolean(), "every phi > 0");
+    assertEquals(180.0, phi.at("/items/maximum").asDouble());
+    assertTrue(field(spec, "sweep.epsilons").at("/items/exclusiveMinimum").asBoolean(), "every epsilon > 0");
+    assertEquals(0.0, field(spec, "sweep.tradesBetas").at("/items/minimum").asDouble());
+    assertEquals(Set.of("at", "trades", "aft", "arrest"),
+        Set.copyOf(texts(field(spec, "sweep.methods").at("/items/enum"))));
+    assertEquals(Set.of("at", "trades", "aft", "arrest"),
+        Set.copyOf(texts(field(spec, "evaluation.tradeoff.fromSweepMethods").at("/items/enum"))));
+  }
+
+  @Test
   void requiredFieldsAndDefaults() {
     assertEquals(Set.of("dataset", "model", "finetuning"), Set.copyOf(texts(spec.get("required"))));
     assertEquals(List.of("method"), texts(field(spec, "finetuning").get("required")));
