@@ -31,6 +31,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.NUMBER, getDescription = "Worst-case robust accuracy over the evaluation attacks")
 @AdditionalPrinterColumn(name = "Tradeoff", jsonPath = ".status.results.tradeoffScore",
     type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(name = "Sweep", jsonPath = ".status.sweep.meanRobustGain",
+    type = AdditionalPrinterColumn.Type.NUMBER, getDescription = "Sweep score in pp, once every point has finished")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 public class ArrestTraining extends CustomResource<ArrestTrainingSpec, ArrestTrainingStatus> implements Namespaced {

@@ -25,14 +25,22 @@ public class ArrestTrainingStatus {
       + " message.")
   public List<Condition> conditions = new ArrayList<>();
 
-  @JsonPropertyDescription("Each stage's phase, Job, start and finish times, last-epoch metrics and artifacts.")
+  @JsonPropertyDescription("Each stage's phase, Job, start and finish times, last-epoch metrics and artifacts. A"
+      + " sweep has only the shared pretrain stage here; its points' stages are in points.")
   public StageStatuses stages;
 
   @JsonPropertyDescription("Live progress of the running stage.")
   public TrainingProgress progress;
 
-  @JsonPropertyDescription("Standard and robust accuracy of the finetuned model, once evaluated.")
+  @JsonPropertyDescription("Standard and robust accuracy of the finetuned model, once evaluated. Absent for a sweep,"
+      + " whose points each have results.")
   public TrainingResults results;
+
+  @JsonPropertyDescription("Sweeps: every point of spec.sweep, in id order, with its Jobs and results.")
+  public List<PointStatus> points;
+
+  @JsonPropertyDescription("Sweeps: the sweep's score against the reference curve, once every point has finished.")
+  public SweepStatus sweep;
 
   @JsonPropertyDescription("Where the artifacts are written.")
   public OutputLocation output;

@@ -25,4 +25,9 @@ public class RunPolicySpec {
       + " ttlSecondsAfterFinished). Results stay in the status and on the volume. Default: keep them until the"
       + " ArrestTraining is deleted.")
   public Integer ttlSecondsAfterFinished;
+
+  @Min(1)
+  @JsonPropertyDescription("Sweeps: at most this many points run at once (each point's finetune, then evaluate Job);"
+      + " the others wait, in id order. Default: every point at once.")
+  public Integer maxParallelPoints;
 }

@@ -10,10 +10,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TrainingProgress {
 
-  @JsonPropertyDescription("Stage the progress belongs to: pretrain, finetune or evaluate.")
+  @JsonPropertyDescription("Stage the progress belongs to: pretrain, finetune or evaluate; points for a sweep's"
+      + " points together (fraction: the share of finished points).")
   public String stage;
 
-  @JsonPropertyDescription("One line for kubectl get, e.g. 'finetune 3/10 (27%)'.")
+  @JsonPropertyDescription("One line for kubectl get, e.g. 'finetune 3/10 (27%)', or for a sweep '3/6 points done, 2"
+      + " running'.")
   public String summary;
 
   @JsonPropertyDescription("Current epoch, from 1.")

@@ -147,13 +147,14 @@ class CrdSchemaTest {
   }
 
   @Test
-  void printerColumnsShowPhaseProgressAccuraciesTradeoffAndAge() {
+  void printerColumnsShowPhaseProgressAccuraciesTradeoffSweepScoreAndAge() {
     List<String> columns = new ArrayList<>();
     crd.at("/spec/versions/0/additionalPrinterColumns")
         .forEach(column -> columns.add(column.get("name").asText() + "=" + column.get("jsonPath").asText()));
     assertEquals(Set.of("Phase=.status.phase", "Progress=.status.progress.summary",
         "Standard=.status.results.standardAccuracy", "Robust=.status.results.robustAccuracy",
-        "Tradeoff=.status.results.tradeoffScore", "Age=.metadata.creationTimestamp"), Set.copyOf(columns));
+        "Tradeoff=.status.results.tradeoffScore", "Sweep=.status.sweep.meanRobustGain",
+        "Age=.metadata.creationTimestamp"), Set.copyOf(columns));
   }
 
   /** Java field initializers and schema defaults must agree, or a local run and a cluster run would differ. */
