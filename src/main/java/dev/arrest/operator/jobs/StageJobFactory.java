@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,8 +49,18 @@ public final class StageJobFactory {
    * training.getSpec() after a spec change) and writing to the volume {@code claimName}.
    */
   public Job build(ArrestTraining training, ArrestTrainingSpec spec, Stage stage, String claimName) {
+    return build(training, spec, StageTarget.of(stage), claimName);
+  }
+
+  /**
+   * The Job of a stage or of a sweep point's stage. A point's Job gets the whole sweep document, as the pretrain Job
+   * does, plus {@code --point <id>}: the trainer selects the point itself and writes under its points/ directory.
+   */
+  public Job build(ArrestTraining training, ArrestTrainingSpec spec, StageTarget target, String claimName) {
+    Stage stage = target.stage();
+    Integer point = target.point() == null ? null : target.point().id();
     String name = training.getMetadata().getName();
-    Map<String, String> labels = TrainerLabels.of(name, stage);
+    Map<String, String> labels = TrainerLabels.of(name, stage, point);
     Map<String, String> jobLabels = new LinkedHashMap<>(labels);
     SchedulingSpec scheduling = spec.scheduling != null ? spec.scheduling : new SchedulingSpec();
     boolean queued = scheduling.queueName != null && !scheduling.queueName.isBlank();
@@ -59,9 +70,11 @@ public final class StageJobFactory {
     RunPolicySpec runPolicy = spec.runPolicy != null ? spec.runPolicy : new RunPolicySpec();
     return new JobBuilder()
         .withNewMetadata()
-          .withName(StageJobNames.of(name, stage))
+          .withName(target.jobName(name))
           .withNamespace(training.getMetadata().getNamespace())
           .withLabels(jobLabels)
+          .withAnnotations(target.point() == null ? null
+              : Map.of(TrainerLabels.POINT_LABEL, target.point().label()))
           .withOwnerReferences(ownerReference(training))
         .endMetadata()
         .withNewSpec()
@@ -72,7 +85,7 @@ public final class StageJobFactory {
           .withSuspend(queued ? Boolean.TRUE : null)
           .withNewTemplate()
             .withNewMetadata().withLabels(labels).endMetadata()
-            .withSpec(podSpec(training, spec, stage, claimName, scheduling))
+            .withSpec(podSpec(training, spec, target, claimName, scheduling))
           .endTemplate()
         .endSpec()
         .build();
@@ -90,7 +103,7 @@ public final class StageJobFactory {
     return subPath == null || subPath.isBlank() ? relative : subPath.replaceAll("/+$", "") + "/" + relative;
   }
 
-  private PodSpec podSpec(ArrestTraining training, ArrestTrainingSpec spec, Stage stage, String claimName,
+  private PodSpec podSpec(ArrestTraining training, ArrestTrainingSpec spec, StageTarget target, String claimName,
       SchedulingSpec scheduling) {
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
@@ -108,7 +121,7 @@ public final class StageJobFactory {
         .withTolerations(scheduling.tolerations)
         .withAffinity(scheduling.affinity)
         .withPriorityClassName(scheduling.priorityClassName)
-        .withContainers(container(training, spec, stage))
+        .withContainers(container(training, spec, target))
         .addNewVolume()
           .withName(VOLUME_NAME)
           .withNewPersistentVolumeClaim().withClaimName(claimName).endPersistentVolumeClaim()
@@ -116,7 +129,8 @@ public final class StageJobFactory {
         .build();
   }
 
-  private Container container(ArrestTraining training, ArrestTrainingSpec spec, Stage stage) {
+  private Container container(ArrestTraining training, ArrestTrainingSpec spec, StageTarget target) {
+    Stage stage = target.stage();
     String subPath = spec.storage == null || spec.storage.subPath == null || spec.storage.subPath.isBlank()
         ? null : spec.storage.subPath;
     return new ContainerBuilder()
@@ -126,6 +140,7 @@ public final class StageJobFactory {
         .withCommand("java", "-Dai.djl.offline=true", "-jar", TRAINER_JAR)
         .withArgs("stage", stage.toString(), "--output", outputDirectory(training),
             "--termination-message-path", TERMINATION_MESSAGE_PATH)
+        .addAllToArgs(target.point() == null ? List.of() : List.of("--point", Integer.toString(target.point().id())))
         .addNewEnv().withName(TrainerDocument.ENV_VAR).withValue(TrainerDocument.json(training, spec)).endEnv()
         .withResources(resources(resourcesOf(spec, stage)))
         .withTerminationMessagePath(TERMINATION_MESSAGE_PATH)

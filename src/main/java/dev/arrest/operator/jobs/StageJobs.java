@@ -27,9 +27,13 @@ public class StageJobs {
   }
 
   public Optional<Job> find(ArrestTraining training, Stage stage) {
+    return find(training, StageTarget.of(stage));
+  }
+
+  public Optional<Job> find(ArrestTraining training, StageTarget target) {
     return Optional.ofNullable(client.batch().v1().jobs()
         .inNamespace(training.getMetadata().getNamespace())
-        .withName(StageJobNames.of(training.getMetadata().getName(), stage))
+        .withName(target.jobName(training.getMetadata().getName()))
         .get());
   }
 

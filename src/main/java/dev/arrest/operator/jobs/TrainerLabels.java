@@ -8,6 +8,10 @@ import java.util.Map;
 public final class TrainerLabels {
   public static final String TRAINING = "arrest.dev/training";
   public static final String STAGE = "arrest.dev/stage";
+  /** A sweep point's id, on its finetune and evaluate Jobs and their pods. */
+  public static final String POINT = "arrest.dev/point";
+  /** Annotation with the point's readable label (e.g. {@code arrest phi=30}), which is no valid label value. */
+  public static final String POINT_LABEL = "arrest.dev/point-label";
   public static final String NAME = "app.kubernetes.io/name";
   public static final String INSTANCE = "app.kubernetes.io/instance";
   public static final String COMPONENT = "app.kubernetes.io/component";
@@ -24,6 +28,11 @@ public final class TrainerLabels {
   private TrainerLabels() {}
 
   public static Map<String, String> of(String trainingName, Stage stage) {
+    return of(trainingName, stage, null);
+  }
+
+  /** The labels of a stage's Job and pods; {@code point} adds the sweep point's id. */
+  public static Map<String, String> of(String trainingName, Stage stage, Integer point) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(NAME, "arrest-trainer");
     labels.put(INSTANCE, KubernetesNames.labelValue(trainingName));
@@ -32,6 +41,9 @@ public final class TrainerLabels {
     labels.put(MANAGED_BY, MANAGER);
     labels.put(TRAINING, KubernetesNames.labelValue(trainingName));
     labels.put(STAGE, stage.toString());
+    if (point != null) {
+      labels.put(POINT, point.toString());
+    }
     return labels;
   }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrest.api.spec.ArrestTrainingDocuments;
+import dev.arrest.api.spec.SweepPoint;
+import dev.arrest.api.spec.SweepPoints;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ImagePullPolicy;
 import dev.arrest.operator.OperatorSettings;
@@ -166,5 +168,43 @@ class StageJobFactoryTest {
     String other = StageJobNames.of(name.replace("many", "more"), Stage.PRETRAIN);
     assertFalse(jobName.equals(other), "different long names with a common prefix stay distinct");
     assertEquals("short-finetune", StageJobNames.of("short", Stage.FINETUNE));
+  }
+
+  @Test
+  void aSweepPointsJobRunsItsStageWithPointAndIsLabelledWithIt() {
+    ArrestTraining training = Trainings.phiSweep("phi");
+    training.getMetadata().setUid("0b7a2c1e-uid");
+    SweepPoint point = SweepPoints.point(training, 2);
+
+    Job job = factory.build(training, training.getSpec(), StageTarget.ofPoint(Stage.EVALUATE, point), "c");
+
+    assertEquals("phi-p02-evaluate", job.getMetadata().getName());
+    assertEquals(List.of("stage", "evaluate", "--output", "/workspace/ml/phi", "--termination-message-path",
+        "/dev/termination-log", "--point", "2"), container(job).getArgs());
+    assertEquals("2", job.getMetadata().getLabels().get(TrainerLabels.POINT));
+    assertEquals("2", job.getSpec().getTemplate().getMetadata().getLabels().get(TrainerLabels.POINT),
+        "pods too, for kubectl logs -l arrest.dev/point=2");
+    assertEquals("evaluate", job.getMetadata().getLabels().get(TrainerLabels.STAGE));
+    assertEquals("arrest phi=45", job.getMetadata().getAnnotations().get(TrainerLabels.POINT_LABEL));
+    ArrestTraining document = ArrestTrainingDocuments.parse(container(job).getEnv().get(0).getValue(), "env");
+    assertEquals(List.of(20.0, 30.0, 45.0), document.getSpec().sweep.noisyReplayThresholdDegrees,
+        "the trainer gets the whole sweep and selects the point itself");
+
+    Job pretrain = factory.build(training, training.getSpec(), Stage.PRETRAIN, "c");
+    assertEquals("phi-pretrain", pretrain.getMetadata().getName());
+    assertFalse(container(pretrain).getArgs().contains("--point"), "pretraining is shared");
+    assertNull(pretrain.getMetadata().getLabels().get(TrainerLabels.POINT));
+  }
+
+  @Test
+  void longNamesOfPointJobsKeepTheirPointAndStage() {
+    String name = "a-very-long-arrest-training-name-for-a-wide-resnet-34-10-on-cifar100-with-many-epochs";
+
+    String jobName = StageJobNames.of(name, Stage.FINETUNE, 63);
+
+    assertTrue(jobName.length() <= 52, jobName);
+    assertTrue(jobName.endsWith("-p63-finetune"), jobName);
+    assertFalse(jobName.equals(StageJobNames.of(name, Stage.FINETUNE, 6)));
+    assertEquals("phi-p07-finetune", StageJobNames.of("phi", Stage.FINETUNE, 7));
   }
 }

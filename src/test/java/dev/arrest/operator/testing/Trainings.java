@@ -42,6 +42,19 @@ public final class Trainings {
         """.formatted(name);
   }
 
+  /**
+   * The same training as a sweep: {@code sweepYaml} is the body of {@code spec.sweep}, not indented (e.g.
+   * {@code "noisyReplayThresholdDegrees: [20, 30, 45]\n"}).
+   */
+  public static String sweepYaml(String name, String sweepYaml) {
+    return fashionMnistYaml(name) + "  sweep:\n" + sweepYaml.indent(4);
+  }
+
+  /** A sweep of arrest over three noisy-replay thresholds: points 0, 1, 2 are phi = 20, 30, 45. */
+  public static ArrestTraining phiSweep(String name) {
+    return parse(sweepYaml(name, "noisyReplayThresholdDegrees: [20, 30, 45]\n"));
+  }
+
   public static ArrestTraining fashionMnist(String name) {
     return parse(fashionMnistYaml(name));
   }
