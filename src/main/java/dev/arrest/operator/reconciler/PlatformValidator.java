@@ -34,6 +34,10 @@ public final class PlatformValidator {
       checkResources(spec.resources.finetune, "spec.resources.finetune", problems);
       checkResources(spec.resources.evaluate, "spec.resources.evaluate", problems);
     }
+    if (spec.runPolicy != null && spec.runPolicy.maxParallelPoints != null && spec.runPolicy.maxParallelPoints < 1) {
+      problems.add("spec.runPolicy.maxParallelPoints: must be >= 1 (leave it out to run every point at once),"
+          + " found " + spec.runPolicy.maxParallelPoints);
+    }
     if (spec.scheduling != null && spec.scheduling.queueName != null
         && !LABEL_VALUE.matcher(spec.scheduling.queueName).matches()) {
       problems.add("spec.scheduling.queueName: must be a valid label value (at most 63 letters, digits, '-', '_'"

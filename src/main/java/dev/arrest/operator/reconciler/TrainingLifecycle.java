@@ -1,6 +1,7 @@
 package dev.arrest.operator.reconciler;
 
 import dev.arrest.api.spec.SpecValidator;
+import dev.arrest.api.spec.SweepPoints;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.ArrestTrainingStatus;
@@ -13,21 +14,15 @@ import dev.arrest.api.v1alpha1.TrainingResults;
 import dev.arrest.api.v1alpha1.TrainingStageStatus;
 import dev.arrest.operator.OperatorSettings;
 import dev.arrest.operator.events.TrainingEvents;
-import dev.arrest.operator.jobs.JobOutcome;
-import dev.arrest.operator.jobs.PodTermination;
 import dev.arrest.operator.jobs.StageJobFactory;
-import dev.arrest.operator.jobs.StageJobNames;
 import dev.arrest.operator.jobs.StageJobs;
+import dev.arrest.operator.jobs.StageTarget;
 import dev.arrest.operator.jobs.TrainerDocument;
 import dev.arrest.operator.progress.PodLogProgressReader;
 import dev.arrest.operator.status.Conditions;
 import dev.arrest.operator.status.StatusMapping;
-import dev.arrest.results.ProgressEvent;
 import dev.arrest.results.Stage;
-import dev.arrest.results.StageStatus;
-import dev.arrest.results.TerminationMessage;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,12 +31,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The state machine of one ArrestTraining: validates the spec, freezes it, runs the stages as Jobs one after the
- * other and moves their outcome into the status. It mutates the status of the resource it is given and returns when
+ * other (a sweep's points in parallel after its shared pretraining, see {@link SweepLifecycle}) and moves their
+ * outcome into the status. It mutates the status of the resource it is given and returns when
  * to look again; the caller persists the status. Every step is idempotent and decided from the persisted status plus
  * the Jobs in the cluster, so a second run, or a run after an operator restart, repeats nothing:
  * <ul>
@@ -65,18 +60,16 @@ public class TrainingLifecycle {
   static final String SUCCEEDED = "Succeeded";
 
   private final OperatorSettings settings;
-  private final StageJobs jobs;
-  private final StageJobFactory jobFactory;
-  private final PodLogProgressReader progressReader;
+  private final StageJobRunner runner;
+  private final SweepLifecycle sweeps;
   private final TrainingEvents events;
   private final Clock clock;
 
   public TrainingLifecycle(OperatorSettings settings, StageJobs jobs, PodLogProgressReader progressReader,
       TrainingEvents events, Clock clock) {
     this.settings = settings;
-    this.jobs = jobs;
-    this.jobFactory = new StageJobFactory(settings);
-    this.progressReader = progressReader;
+    this.runner = new StageJobRunner(jobs, new StageJobFactory(settings), progressReader, events);
+    this.sweeps = new SweepLifecycle(settings, runner, events);
     this.events = events;
     this.clock = clock;
   }
@@ -102,7 +95,7 @@ public class TrainingLifecycle {
       return Optional.empty();
     }
     ArrestTrainingSpec spec = TrainerDocument.parseSpec(status.appliedSpec);
-    for (Stage stage : Stage.values()) {
+    for (Stage stage : StagePlan.ownStages(spec)) {
       TrainingStageStatus entry = entry(status, stage);
       if (entry.phase.isDone()) {
         continue;
@@ -111,6 +104,9 @@ public class TrainingLifecycle {
       if (!step.nextStage()) {
         return Optional.ofNullable(step.requeueAfter());
       }
+    }
+    if (spec.sweep != null) {
+      return sweeps.advance(training, applied(training, spec), now);
     }
     succeed(training, status, now);
     return Optional.empty();
@@ -131,6 +127,8 @@ public class TrainingLifecycle {
         && Conditions.find(status.conditions, Conditions.FAILED).map(c -> message.equals(c.getMessage())).orElse(false);
     status.phase = TrainingPhase.FAILED;
     status.stages = null;
+    status.points = null;
+    status.sweep = null;
     status.progress = null;
     status.results = null;
     status.output = null;
@@ -140,7 +138,7 @@ public class TrainingLifecycle {
     }
   }
 
-  /** Freezes the spec and lays out the stages; the first Job is created right after. */
+  /** Freezes the spec and lays out the stages (and a sweep's points); the first Job is created right after. */
   private void start(ArrestTraining training, ArrestTrainingStatus status, String now) {
     ArrestTrainingSpec spec = training.getSpec();
     status.appliedSpec = TrainerDocument.specJson(spec);
@@ -148,10 +146,12 @@ public class TrainingLifecycle {
     status.phase = TrainingPhase.PENDING;
     status.results = null;
     status.progress = null;
+    status.sweep = null;
+    status.points = spec.sweep == null ? null : SweepLifecycle.layout(SweepPoints.expand(training));
     status.stages = new StageStatuses();
-    for (Stage stage : Stage.values()) {
+    for (Stage stage : StagePlan.ownStages(spec)) {
       TrainingStageStatus entry = new TrainingStageStatus();
-      Optional<String> skip = StagePlan.skipReason(spec, stage);
+      Optional<String> skip = StagePlan.skipReason(training, stage);
       entry.phase = skip.isPresent() ? StagePhase.SKIPPED : StagePhase.PENDING;
       entry.message = skip.orElse(null);
       setEntry(status.stages, stage, entry);
@@ -194,156 +194,49 @@ public class TrainingLifecycle {
     }
   }
 
-  /** Moves one unfinished stage forward. */
+  /** Moves one unfinished stage of the training itself forward. */
   private Step advance(ArrestTraining training, ArrestTrainingSpec spec, Stage stage,
       TrainingStageStatus entry, String now) {
     ArrestTrainingStatus status = training.getStatus();
-    String jobName = StageJobNames.of(training.getMetadata().getName(), stage);
-    Optional<Job> found = jobs.find(training, stage);
-    if (found.isPresent() && !StageJobs.isOwnedBy(found.get(), training)) {
-      setRunning(status, JOB_NAME_CONFLICT, "Job " + jobName + " exists but belongs to another object (a deleted"
-          + " ArrestTraining of the same name?); waiting for it to go away", training, now);
+    StageJobRunner.Step step = runner.advance(training, spec, status.output.claimName, status.output.path,
+        StageTarget.of(stage), entry, now);
+    if (step.kind() == StageJobRunner.Kind.CONFLICT) {
+      setRunning(status, step.reason(), step.message(), training, now);
       return Step.requeue(settings.progressInterval());
-    }
-    if (found.isEmpty()) {
-      if (entry.phase == StagePhase.RUNNING) {
-        fail(training, stage, entry, JOB_MISSING, "Job " + jobName + " of stage " + stage + " was deleted before"
-            + " its outcome was recorded; create a new ArrestTraining (or delete and re-create this one) to run"
-            + " again", now);
-        return Step.FINISHED;
-      }
-      Job created = jobs.create(jobFactory.build(training, spec, stage, status.output.claimName));
-      markStarted(training, stage, entry, created, now);
-      return Step.requeue(settings.progressInterval());
-    }
-    Job job = found.get();
-    if (entry.phase == StagePhase.PENDING) {
-      // Created by an earlier reconciliation whose status update did not land: adopt it.
-      markStarted(training, stage, entry, job, now);
     }
     status.phase = phaseOf(stage);
-    JobOutcome outcome = JobOutcome.of(job);
-    switch (outcome.state()) {
+    if (step.started()) {
+      status.progress = StageJobRunner.starting(stage, now);
+      setRunning(status, stageReason(stage), runningMessage(entry.jobName, stage), training, now);
+    }
+    switch (step.kind()) {
+      case CREATED -> {
+        return Step.requeue(settings.progressInterval());
+      }
       case QUEUED -> {
-        setProgressSummary(status, stage, stage + " queued");
-        setRunning(status, "Queued", "Job " + jobName + " " + outcome.message(), training, now);
+        status.progress = StageJobRunner.withSummary(status.progress, stage, stage + " queued");
+        setRunning(status, step.reason(), step.message(), training, now);
         return Step.requeue(settings.progressInterval());
       }
       case RUNNING -> {
-        readProgress(job, stage, status, now);
-        setRunning(status, stageReason(stage), runningMessage(jobName, stage), training, now);
+        status.progress = runner.progress(step.job(), stage, status.progress, now);
+        setRunning(status, stageReason(stage), runningMessage(entry.jobName, stage), training, now);
         return Step.requeue(settings.progressInterval());
       }
       case SUCCEEDED -> {
-        return completeStage(training, stage, entry, job, now) ? Step.NEXT_STAGE : Step.FINISHED;
+        if (stage == Stage.EVALUATE && step.result() != null) {
+          status.results = StatusMapping.results(step.result().evaluation());
+        }
+        return Step.NEXT_STAGE;
       }
       case FAILED -> {
-        Optional<PodTermination> termination = jobs.termination(job, false);
-        String trainerMessage = termination.map(PodTermination::failureMessage).orElse(null);
-        String jobReason = outcome.reason() == null ? "" : " (" + outcome.reason() + ")";
-        String detail = trainerMessage != null ? trainerMessage
-            : outcome.message() != null ? outcome.message() : "no message from the trainer";
-        fail(training, stage, entry, STAGE_FAILED, stage + " failed" + jobReason + ": " + detail, now);
+        status.phase = TrainingPhase.FAILED;
+        status.progress = StageJobRunner.failed(status.progress, stage);
+        setFinished(status, false, step.reason(), step.message(), training, now);
         return Step.FINISHED;
       }
-      default -> throw new IllegalStateException("unknown Job state " + outcome.state());
+      default -> throw new IllegalStateException("unexpected stage step " + step.kind());
     }
-  }
-
-  /** Records a succeeded Job's result; false when the training failed instead. */
-  private boolean completeStage(ArrestTraining training, Stage stage, TrainingStageStatus entry, Job job,
-      String now) {
-    ArrestTrainingStatus status = training.getStatus();
-    Optional<PodTermination> termination = jobs.termination(job, true);
-    TerminationMessage result = termination.map(PodTermination::result).orElse(null);
-    if (result != null && result.status() == StageStatus.FAILED) {
-      fail(training, stage, entry, STAGE_FAILED, stage + " failed: "
-          + Objects.requireNonNullElse(result.message(), "the trainer reported a failure without a message"), now);
-      return false;
-    }
-    String where = status.output.path + "/" + stage + "/stage-result.json";
-    if (result == null || (stage == Stage.EVALUATE && result.evaluation() == null)) {
-      String found = termination.map(t -> " (pod " + t.podName() + " left: "
-          + Objects.requireNonNullElse(t.failureMessage(), "nothing") + ")").orElse(" (its pod is gone)");
-      String message = "the " + stage + " Job succeeded but left no stage result in its termination message"
-          + found + "; see " + where + " on claim " + status.output.claimName;
-      if (stage == Stage.EVALUATE) {
-        fail(training, stage, entry, RESULTS_UNAVAILABLE, message, now);
-        return false;
-      }
-      // The model is on the volume, which is all the next stage needs; only the metrics are missing.
-      entry.phase = StagePhase.SUCCEEDED;
-      entry.message = message;
-      entry.completionTime = completionTime(job, now);
-      events.warning(training, RESULT_UNAVAILABLE, message);
-      return true;
-    }
-    StatusMapping.applyStageResult(entry, result);
-    entry.phase = StagePhase.SUCCEEDED;
-    entry.message = result.message();
-    entry.completionTime = completionTime(job, now);
-    if (stage == Stage.EVALUATE) {
-      status.results = StatusMapping.results(result.evaluation());
-    }
-    events.normal(training, STAGE_SUCCEEDED, describeSuccess(stage, result));
-    return true;
-  }
-
-  private void markStarted(ArrestTraining training, Stage stage, TrainingStageStatus entry, Job job, String now) {
-    ArrestTrainingStatus status = training.getStatus();
-    entry.phase = StagePhase.RUNNING;
-    entry.jobName = job.getMetadata().getName();
-    entry.startTime = job.getMetadata().getCreationTimestamp() != null
-        ? job.getMetadata().getCreationTimestamp() : now;
-    entry.message = null;
-    status.phase = phaseOf(stage);
-    TrainingProgress progress = new TrainingProgress();
-    progress.stage = stage.toString();
-    progress.summary = stage + " starting";
-    progress.updatedAt = now;
-    status.progress = progress;
-    setRunning(status, stageReason(stage), runningMessage(entry.jobName, stage), training, now);
-    events.normal(training, STAGE_STARTED, "stage " + stage + " started: Job " + entry.jobName);
-  }
-
-  private void readProgress(Job job, Stage stage, ArrestTrainingStatus status, String now) {
-    Optional<Pod> pod = jobs.runningPod(job);
-    if (pod.isEmpty()) {
-      return;
-    }
-    Optional<ProgressEvent> event = progressReader.latest(job.getMetadata().getNamespace(),
-        pod.get().getMetadata().getName(), StageJobFactory.CONTAINER_NAME)
-        .filter(e -> e.stage() == null || e.stage() == stage);
-    if (event.isEmpty()) {
-      setProgressSummary(status, stage, stage + " running");
-      return;
-    }
-    TrainingProgress progress = StatusMapping.progress(event.get(), now);
-    progress.stage = stage.toString();
-    if (status.progress != null) {
-      // Unchanged progress keeps its timestamp, so that an idle poll does not rewrite the status.
-      progress.updatedAt = status.progress.updatedAt;
-      if (!sameProgress(progress, status.progress)) {
-        progress.updatedAt = now;
-      }
-    }
-    status.progress = progress;
-  }
-
-  private void fail(ArrestTraining training, Stage stage, TrainingStageStatus entry, String reason, String message,
-      String now) {
-    ArrestTrainingStatus status = training.getStatus();
-    entry.phase = StagePhase.FAILED;
-    entry.message = message;
-    entry.completionTime = now;
-    status.phase = TrainingPhase.FAILED;
-    TrainingProgress progress = status.progress != null ? status.progress : new TrainingProgress();
-    progress.stage = stage.toString();
-    progress.summary = stage + " failed";
-    progress.etaSeconds = null;
-    status.progress = progress;
-    setFinished(status, false, reason, message, training, now);
-    events.warning(training, reason, message);
   }
 
   private void succeed(ArrestTraining training, ArrestTrainingStatus status, String now) {
@@ -358,7 +251,7 @@ public class TrainingLifecycle {
     events.normal(training, SUCCEEDED, "training succeeded: " + message);
   }
 
-  private static void setRunning(ArrestTrainingStatus status, String reason, String message,
+  static void setRunning(ArrestTrainingStatus status, String reason, String message,
       ArrestTraining training, String now) {
     Long generation = training.getMetadata().getGeneration();
     Conditions.set(status.conditions, Conditions.READY, false, reason, "the training has not finished: " + message,
@@ -367,44 +260,13 @@ public class TrainingLifecycle {
     Conditions.set(status.conditions, Conditions.FAILED, false, reason, "no failure", generation, now);
   }
 
-  private static void setFinished(ArrestTrainingStatus status, boolean succeeded, String reason, String message,
+  static void setFinished(ArrestTrainingStatus status, boolean succeeded, String reason, String message,
       ArrestTraining training, String now) {
     Long generation = training.getMetadata().getGeneration();
     Conditions.set(status.conditions, Conditions.READY, succeeded, reason, message, generation, now);
     Conditions.set(status.conditions, Conditions.PROGRESSING, false, reason, message, generation, now);
     Conditions.set(status.conditions, Conditions.FAILED, !succeeded, reason, succeeded ? "no failure" : message,
         generation, now);
-  }
-
-  private static void setProgressSummary(ArrestTrainingStatus status, Stage stage, String summary) {
-    if (status.progress == null || !stage.toString().equals(status.progress.stage)) {
-      status.progress = new TrainingProgress();
-      status.progress.stage = stage.toString();
-    }
-    if (status.progress.fraction == null) {
-      status.progress.summary = summary;
-    }
-  }
-
-  private static boolean sameProgress(TrainingProgress a, TrainingProgress b) {
-    return Objects.equals(a.stage, b.stage) && Objects.equals(a.epoch, b.epoch)
-        && Objects.equals(a.batch, b.batch) && Objects.equals(a.fraction, b.fraction)
-        && Objects.equals(a.loss, b.loss) && Objects.equals(a.summary, b.summary);
-  }
-
-  private static String describeSuccess(Stage stage, TerminationMessage result) {
-    StringBuilder text = new StringBuilder("stage " + stage + " succeeded");
-    if (result.seconds() != null) {
-      text.append(String.format(Locale.ROOT, " in %.0f s", result.seconds()));
-    }
-    if (result.epochs() != null && result.epochs() > 0) {
-      text.append(" (").append(result.epochs()).append(" epochs)");
-    }
-    if (result.evaluation() != null) {
-      text.append(String.format(Locale.ROOT, ": standard accuracy %.4f, robust accuracy %.4f",
-          result.evaluation().standardAccuracy(), result.evaluation().robustAccuracy()));
-    }
-    return text.toString();
   }
 
   private static String describeResults(TrainingResults results) {
@@ -417,9 +279,13 @@ public class TrainingLifecycle {
         : text + String.format(Locale.ROOT, ", tradeoff score %.4f", results.tradeoffScore);
   }
 
-  private static String completionTime(Job job, String now) {
-    return job.getStatus() != null && job.getStatus().getCompletionTime() != null
-        ? job.getStatus().getCompletionTime() : now;
+  /** The training as its Jobs run it: its name and uid with the applied spec, which may differ from the current. */
+  private static ArrestTraining applied(ArrestTraining training, ArrestTrainingSpec spec) {
+    ArrestTraining applied = new ArrestTraining();
+    applied.setMetadata(new ObjectMetaBuilder().withName(training.getMetadata().getName())
+        .withNamespace(training.getMetadata().getNamespace()).withUid(training.getMetadata().getUid()).build());
+    applied.setSpec(spec);
+    return applied;
   }
 
   static TrainingPhase phaseOf(Stage stage) {

@@ -38,19 +38,23 @@ public final class StatusMapping {
     if (evaluation.attacks() != null && !evaluation.attacks().isEmpty()) {
       results.attacks = evaluation.attacks().stream().map(StatusMapping::attackAccuracy).toList();
     }
-    TradeoffScore score = evaluation.tradeoff();
-    if (score != null) {
-      results.tradeoffScore = score.signedDistance();
-      TradeoffResult tradeoff = new TradeoffResult();
-      tradeoff.reference = score.reference();
-      tradeoff.signedDistance = score.signedDistance();
-      tradeoff.robustGainAtEqualStandard = score.robustGainAtEqualStandard();
-      tradeoff.standardGainAtEqualRobust = score.standardGainAtEqualRobust();
-      tradeoff.extrapolated = score.extrapolated() == null || score.extrapolated().isEmpty()
-          ? null : List.copyOf(score.extrapolated());
-      results.tradeoff = tradeoff;
+    if (evaluation.tradeoff() != null) {
+      applyTradeoff(results, evaluation.tradeoff());
     }
     return results;
+  }
+
+  /** Sets the tradeoff score (its signed distance) and its details. */
+  public static void applyTradeoff(TrainingResults results, TradeoffScore score) {
+    results.tradeoffScore = score.signedDistance();
+    TradeoffResult tradeoff = new TradeoffResult();
+    tradeoff.reference = score.reference();
+    tradeoff.signedDistance = score.signedDistance();
+    tradeoff.robustGainAtEqualStandard = score.robustGainAtEqualStandard();
+    tradeoff.standardGainAtEqualRobust = score.standardGainAtEqualRobust();
+    tradeoff.extrapolated = score.extrapolated() == null || score.extrapolated().isEmpty()
+        ? null : List.copyOf(score.extrapolated());
+    results.tradeoff = tradeoff;
   }
 
   public static TrainingProgress progress(ProgressEvent event, String now) {
