@@ -25,6 +25,8 @@ public class TrainingMetrics {
   private static final String[] TRAINING_LABELS = {"namespace", "name", "method"};
   /** Reported as the attack label of the per-example worst case over all attacks (status.results.robustAccuracy). */
   public static final String WORST_CASE_ATTACK = "worst-case";
+  /** A sweep's per-point series and its score. */
+  private final PointMetrics points;
 
   private final Gauge standardAccuracy;
   private final Gauge robustAccuracy;
@@ -40,6 +42,7 @@ public class TrainingMetrics {
       String stage, boolean standard, boolean tradeoff) {}
 
   public TrainingMetrics(CollectorRegistry registry) {
+    points = new PointMetrics(registry);
     standardAccuracy = Gauge.build("arrest_training_standard_accuracy",
             "Clean test accuracy of the finetuned model, a fraction in [0, 1].")
         .labelNames(TRAINING_LABELS).register(registry);
@@ -74,6 +77,7 @@ public class TrainingMetrics {
       return;
     }
     String method = methodOf(training);
+    points.update(key, namespace, name, method, status);
     Emitted previous = emitted.get(key);
     if (previous != null && !previous.method().equals(method)) {
       removeSeries(previous);
@@ -129,6 +133,7 @@ public class TrainingMetrics {
 
   /** Removes every series of a deleted training. */
   public synchronized void remove(String namespace, String name) {
+    points.remove(namespace + "/" + name);
     Emitted previous = emitted.remove(namespace + "/" + name);
     if (previous != null) {
       removeSeries(previous);
@@ -167,9 +172,13 @@ public class TrainingMetrics {
     }
   }
 
+  /** The finetuning method; for a sweep over methods, the methods it compares, e.g. {@code at,trades,arrest}. */
   private static String methodOf(ArrestTraining training) {
     if (training.getSpec() == null || training.getSpec().finetuning == null) {
       return "unknown";
+    }
+    if (training.getSpec().sweep != null && training.getSpec().sweep.methods != null) {
+      return String.join(",", training.getSpec().sweep.methods.stream().map(String::valueOf).toList());
     }
     return Objects.toString(training.getSpec().finetuning.method, "unknown");
   }
