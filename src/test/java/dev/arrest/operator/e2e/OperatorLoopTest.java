@@ -5,13 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrest.api.v1alpha1.ArrestTraining;
+import dev.arrest.api.v1alpha1.PointPhase;
+import dev.arrest.api.v1alpha1.PointStatus;
 import dev.arrest.api.v1alpha1.StagePhase;
+import dev.arrest.api.v1alpha1.TradeoffPointSpec;
+import dev.arrest.api.v1alpha1.TradeoffSpec;
 import dev.arrest.api.v1alpha1.TrainingPhase;
 import dev.arrest.operator.status.Conditions;
 import dev.arrest.operator.testing.StandInTrainer;
 import dev.arrest.operator.testing.Trainings;
 import dev.arrest.results.ResultsJson;
 import dev.arrest.results.StageResult;
+import dev.arrest.tradeoff.RunPoint;
+import dev.arrest.tradeoff.SweepScore;
+import dev.arrest.tradeoff.TradeoffReferences;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,6 +111,71 @@ class OperatorLoopTest {
 
     loop.client.resource(training).delete();
     awaitMetricsWithout("name=\"quick\"");
+  }
+
+  @Test
+  void aTwoPointSweepGoesToSucceededWithEachPointsResultsAndTheSweepScore() throws Exception {
+    loop.startOperator();
+    loop.kubelet.start(OperatorLoopTest::standIn);
+    ArrestTraining sweep = Trainings.parse(Trainings.sweepYaml("duo", "noisyReplayThresholdDegrees: [30, 45]\n"));
+    sweep.getSpec().evaluation.tradeoff = reference();
+
+    loop.client.resource(sweep).inNamespace(NS).create();
+    ArrestTraining training = loop.awaitTraining(NS, "duo", OperatorLoop.finished(), TIMEOUT);
+
+    assertEquals(TrainingPhase.SUCCEEDED, training.getStatus().phase,
+        () -> "status: " + io.fabric8.kubernetes.client.utils.Serialization.asJson(training.getStatus()));
+    assertEquals(List.of("duo-p00-evaluate", "duo-p00-finetune", "duo-p01-evaluate", "duo-p01-finetune",
+        "duo-pretrain"), loop.client.batch().v1().jobs().inNamespace(NS).list().getItems().stream()
+            .map(job -> job.getMetadata().getName()).sorted().toList());
+    for (PointStatus point : training.getStatus().points) {
+      assertEquals(PointPhase.SUCCEEDED, point.phase);
+      assertEquals(StandInTrainer.standardAccuracy(point.id), point.results.standardAccuracy);
+      assertEquals(StandInTrainer.robustAccuracy(point.id), point.results.robustAccuracy);
+      assertEquals(TradeoffReferences.curve(reference()).score(100 * StandInTrainer.standardAccuracy(point.id),
+          100 * StandInTrainer.robustAccuracy(point.id)).signedDistance(), point.results.tradeoffScore, 1e-9);
+    }
+    // Each point finetuned from the shared pretraining into its own directory.
+    Path output = volume.resolve("ml/duo");
+    assertTrue(Files.isRegularFile(output.resolve("pretrain/model.params")));
+    assertTrue(Files.isRegularFile(output.resolve("points/01-arrest-phi-45/finetune/model.params")));
+    assertEquals("points/01-arrest-phi-45/finetune/model.params",
+        training.getStatus().points.get(1).stages.finetune.artifacts.get("model"));
+    SweepScore expected = SweepScore.compute(TradeoffReferences.curve(reference()), List.of(
+        new RunPoint("arrest phi=30", 100 * StandInTrainer.standardAccuracy(0), 100 * StandInTrainer.robustAccuracy(0)),
+        new RunPoint("arrest phi=45", 100 * StandInTrainer.standardAccuracy(1),
+            100 * StandInTrainer.robustAccuracy(1))));
+    assertEquals(expected.meanRobustGain(), training.getStatus().sweep.meanRobustGain, 1e-9);
+    assertEquals("2/2 points done", training.getStatus().progress.summary);
+
+    String metrics = loop.scrapeMetrics();
+    String point = "namespace=\"ml\",name=\"duo\",method=\"arrest\",point=\"1\",point_label=\"arrest phi=45\",";
+    assertTrue(metrics.contains("arrest_training_point_standard_accuracy{" + point + "} 0.75"), metrics);
+    assertTrue(metrics.contains("arrest_training_point_robust_accuracy{" + point + "attack=\"worst-case\",} 0.46875"));
+    assertTrue(metrics.contains("arrest_training_point_tradeoff_score{" + point + "} "));
+    assertTrue(metrics.contains("arrest_training_sweep_score{namespace=\"ml\",name=\"duo\",method=\"arrest\",} "
+        + expected.meanRobustGain()), metrics);
+    assertTrue(metrics.contains("arrest_training_points{namespace=\"ml\",name=\"duo\",method=\"arrest\","
+        + "phase=\"Succeeded\",} 2.0"));
+
+    loop.client.resource(training).delete();
+    awaitMetricsWithout("name=\"duo\"");
+  }
+
+  /** Inline reference points tracing a tradeoff around the stand-in's accuracies. */
+  private static TradeoffSpec reference() {
+    TradeoffSpec tradeoff = new TradeoffSpec();
+    tradeoff.points = List.of(referencePoint("a", 70, 52), referencePoint("b", 80, 44), referencePoint("c", 90, 30));
+    return tradeoff;
+  }
+
+  private static TradeoffPointSpec referencePoint(String method, double standard, double robust) {
+    TradeoffPointSpec point = new TradeoffPointSpec();
+    point.method = method;
+    point.standardAccuracy = standard;
+    point.robustAccuracy = robust;
+    point.source = "test";
+    return point;
   }
 
   @Test
