@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.arrest.api.spec.ArrestTrainingDocuments;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.operator.OperatorSettings;
+import dev.arrest.results.Stage;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The cluster example is a valid document for both the trainer and the operator. */
+/** The examples are valid documents for both the trainer and the operator. */
 class ExamplesTest {
   @Test
   void theClusterExampleIsValidForTheTrainerAndTheOperator() {
@@ -25,5 +27,18 @@ class ExamplesTest {
 
     assertEquals(List.of(), PlatformValidator.validate(training.getSpec(),
         OperatorSettings.defaults().withDefaultClaimName("shared")));
+  }
+
+  @Test
+  void theSweepExamplesRunInAClusterWithAClaimAndKnowWhetherTheyNeedPretraining() {
+    ArrestTraining phi = ArrestTrainingDocuments.read(Path.of("examples", "fashion-mnist-phi-sweep.yaml"));
+    ArrestTraining methods = ArrestTrainingDocuments.read(Path.of("examples", "fashion-mnist-methods.yaml"));
+
+    OperatorSettings settings = OperatorSettings.defaults().withDefaultClaimName("shared");
+    assertEquals(List.of(), PlatformValidator.validate(phi.getSpec(), settings));
+    assertEquals(List.of(), PlatformValidator.validate(methods.getSpec(), settings));
+    assertEquals(Optional.empty(), StagePlan.skipReason(phi, Stage.PRETRAIN));
+    assertEquals(Optional.empty(), StagePlan.skipReason(methods, Stage.PRETRAIN),
+        "its aft and arrest points finetune the pretrained model");
   }
 }
