@@ -59,24 +59,11 @@ class TrainingLoopResumeTest {
         network.manager());
     ProgressListener crashing = new ProgressListener() {
       @Override
-      public void phaseStarted(Stage stage, String phase, int epoch, int epochs, int steps) {}
-
-      @Override
-      public void stepDone(int step, long examplesDone, Double loss, double accuracy, Double rgkdLoss,
-          Double noisyReplayRate) {}
-
-      @Override
-      public void phaseFinished() {}
-
-      @Override
       public void epochFinished(Stage stage, int epochs, EpochMetrics metrics) {
         if (metrics.epoch() == crashAfterEpoch) {
           throw new Crash();
         }
       }
-
-      @Override
-      public void info(String message) {}
     };
     return new TrainingLoop(Stage.PRETRAIN, network, optimizer,
         new LearningRateSchedule(spec, EPOCHS, loader.batchesPerEpoch()), new CleanObjective(), loader, EPOCHS, 42,
