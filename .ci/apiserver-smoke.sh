@@ -2,14 +2,16 @@
 # Smoke test of the operator jar against a real API server with RBAC enforced, e.g. the loopback control plane of
 # shared/tools/kube-control-plane (API server + controller-manager, no scheduler or kubelet):
 #
-#   KUBECONFIG=$KCP_HOME/kubeconfig hack/apiserver-smoke.sh
+#   KUBECONFIG=$KCP_HOME/kubeconfig .ci/apiserver-smoke.sh
 #
-# It installs crds/ and deploy/operator.yaml, runs target/arrest-operator.jar as the arrest-operator ServiceAccount
-# (so a missing RBAC rule fails here), applies examples/fashion-mnist-cluster.yaml, and plays the kubelet by writing
-# pod statuses with termination messages: pretrain succeeds, finetune fails twice (backoffLimit 1). It checks the
-# phase, conditions, Events, /metrics, a spec change, and that deleting the training garbage-collects its Jobs.
-# Needs: kubectl, python3, curl, and `mvn package` done. Use a throwaway cluster: it creates namespaces ml and
-# arrest-system and deletes what it created.
+# It installs the Helm chart's rendered manifests (helm template helm/arrest-operator --include-crds, with
+# replicaCount=0: CRD, ServiceAccount, RBAC, Service, an operator Deployment without pods), runs
+# target/arrest-operator.jar outside the cluster as the chart's ServiceAccount with leader election (so a missing RBAC
+# rule, the Lease's included, fails here), applies examples/fashion-mnist-cluster.yaml, and plays the kubelet by
+# writing pod statuses with termination messages: pretrain succeeds, finetune fails twice (backoffLimit 1). It checks
+# the phase, conditions, Events, /metrics, a spec change, and that deleting the training garbage-collects its Jobs.
+# Needs: kubectl, python3, curl, helm (.ci/setup.sh installs it; or $HELM), and `mvn package` done. Use a throwaway
+# cluster: it creates namespaces ml and arrest-system and deletes what it created.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +22,11 @@ METRICS_PORT=${METRICS_PORT:-18080}
 HEALTH_PORT=${HEALTH_PORT:-18081}
 NAME=fashion-mnist-quick
 WORK=$(mktemp -d)
+HELM=${HELM:-$HOME/.cache/arrest-ci/tools/helm/helm}
+[[ -x $HELM ]] || HELM=$(command -v helm) || { echo "no helm: run bash .ci/setup.sh" >&2; exit 2; }
+SA=arrest-operator
+# WATCH=ml: the chart's namespaced variant (a Role in ml, nothing cluster-wide) and the operator watching only ml.
+WATCH=${WATCH:-}
 OPERATOR_PID=
 
 k() { kubectl "$@" 2>&1 | grep -v 'version difference\|skew' || true; }
@@ -27,7 +34,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 cleanup() {
   [[ -n $OPERATOR_PID ]] && kill "$OPERATOR_PID" 2>/dev/null && wait "$OPERATOR_PID" 2>/dev/null || true
   kubectl delete ns ml --ignore-not-found --wait=false >/dev/null 2>&1 || true
-  kubectl delete -f deploy/operator.yaml --ignore-not-found --wait=false >/dev/null 2>&1 || true
+  [[ -f $WORK/chart.yaml ]] && kubectl delete -f "$WORK/chart.yaml" --ignore-not-found --wait=false >/dev/null 2>&1
+  kubectl delete ns arrest-system --ignore-not-found --wait=false >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -40,16 +48,18 @@ await() { # await <description> <command...>: retries for 60 s
 jsonpath() { kubectl get "$@" 2>/dev/null; }
 phase_is() { [[ $(jsonpath arresttraining -n ml $NAME -o jsonpath='{.status.phase}') == "$1" ]]; }
 
-echo "== install CRD and operator RBAC"
-k apply -f crds/arresttrainings.arrest.dev-v1.yml
-k wait --for=condition=Established crd/arresttrainings.arrest.dev --timeout=30s
-k apply -f deploy/operator.yaml
+echo "== install the chart's manifests (no operator pods: replicaCount=0)"
+"$HELM" template arrest-operator helm/arrest-operator --namespace arrest-system --include-crds \
+  --set replicaCount=0 ${WATCH:+--set "watchNamespaces={$WATCH}"} > "$WORK/chart.yaml"
+k create namespace arrest-system
 k create namespace ml
+k apply -f "$WORK/chart.yaml"
+k wait --for=condition=Established crd/arresttrainings.arrest.dev --timeout=30s
 
 echo "== kubeconfig of the arrest-operator ServiceAccount"
 await "the ServiceAccount token" bash -c \
-  "kubectl -n arrest-system get sa arrest-operator -o jsonpath='{.secrets[0].name}' | grep -q ."
-SECRET=$(jsonpath -n arrest-system sa arrest-operator -o jsonpath='{.secrets[0].name}')
+  "kubectl -n arrest-system get sa $SA -o jsonpath='{.secrets[0].name}' | grep -q ."
+SECRET=$(jsonpath -n arrest-system sa $SA -o jsonpath='{.secrets[0].name}')
 await "the token" bash -c "kubectl -n arrest-system get secret $SECRET -o jsonpath='{.data.token}' | grep -q ."
 TOKEN=$(jsonpath -n arrest-system secret "$SECRET" -o jsonpath='{.data.token}' | base64 -d)
 SERVER=$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')
@@ -65,7 +75,7 @@ EOF
 
 echo "== start the operator (leader election on)"
 KUBECONFIG=$WORK/kubeconfig POD_NAMESPACE=arrest-system HOSTNAME=smoke \
-  java -jar "$JAR" --metrics-port "$METRICS_PORT" --health-port "$HEALTH_PORT" --leader-election \
+  java -jar "$JAR" --metrics-port "$METRICS_PORT" --health-port "$HEALTH_PORT" --leader-election --namespaces "$WATCH" \
   > "$WORK/operator.log" 2>&1 &
 OPERATOR_PID=$!
 await "/readyz" curl -sf "localhost:$HEALTH_PORT/readyz"
