@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The operator process. Every flag can also be given as an environment variable (shown in --help), which is how the
- * Deployment in deploy/ configures it.
+ * Helm chart's Deployment (helm/arrest-operator) configures it.
  */
 @Command(name = "arrest-operator", mixinStandardHelpOptions = true, version = "arrest-operator 0.1.0",
     description = "Runs ArrestTrainings (arrest.dev/v1alpha1) as pretrain, finetune and evaluate Jobs.")
@@ -79,6 +79,12 @@ public final class ArrestOperator implements Callable<Integer> {
       description = "Non-root user and group id of the trainer containers (env ARREST_TRAINER_USER_ID).")
   long trainerUserId;
 
+  @Option(names = "--trainer-read-only-root-filesystem", arity = "1",
+      defaultValue = "${env:ARREST_TRAINER_READ_ONLY_ROOT_FILESYSTEM:-true}",
+      description = "Give trainer containers a read-only root filesystem, with a writable emptyDir at /tmp (env"
+          + " ARREST_TRAINER_READ_ONLY_ROOT_FILESYSTEM).")
+  boolean trainerReadOnlyRootFilesystem;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ArrestOperator()).execute(args));
   }
@@ -89,8 +95,12 @@ public final class ArrestOperator implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--progress-interval-seconds: must be >= 1, found " + progressIntervalSeconds);
     }
+    if (trainerUserId < 1) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--trainer-user-id: must be a non-root id (>= 1), found " + trainerUserId);
+    }
     OperatorSettings settings = new OperatorSettings(trainerImage, defaultClaimName,
-        Duration.ofSeconds(progressIntervalSeconds), trainerUserId);
+        Duration.ofSeconds(progressIntervalSeconds), trainerUserId, trainerReadOnlyRootFilesystem);
     CollectorRegistry registry = new CollectorRegistry(true);
     DefaultExports.register(registry);
     // Both of Fabric8's HTTP clients are on the classpath (JOSDK brings the JDK one); choose instead of letting

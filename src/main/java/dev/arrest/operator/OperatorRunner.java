@@ -3,6 +3,7 @@ package dev.arrest.operator;
 import dev.arrest.operator.events.TrainingEvents;
 import dev.arrest.operator.jobs.StageJobs;
 import dev.arrest.operator.metrics.ReconcileMetrics;
+import dev.arrest.operator.metrics.ReferenceCurveMetrics;
 import dev.arrest.operator.metrics.TrainingMetrics;
 import dev.arrest.operator.progress.PodLogProgressReader;
 import dev.arrest.operator.reconciler.ArrestTrainingReconciler;
@@ -31,6 +32,7 @@ public final class OperatorRunner implements AutoCloseable {
         new PodLogProgressReader(client), new TrainingEvents(client, clock), clock);
     ArrestTrainingReconciler reconciler = new ArrestTrainingReconciler(lifecycle, new TrainingMetrics(registry),
         new ReconcileMetrics(registry));
+    ReferenceCurveMetrics.register(registry);
     operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
           .withCloseClientOnStop(false)

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,7 +32,13 @@ public final class StageJobFactory {
   public static final String CONTAINER_NAME = "trainer";
   public static final String VOLUME_NAME = "workspace";
   public static final String WORKSPACE = "/workspace";
+  /** A writable emptyDir at /tmp (java.io.tmpdir), so that the root filesystem can be read-only. */
+  public static final String TMP_VOLUME_NAME = "tmp";
+  public static final String TMP = "/tmp";
+  public static final Quantity TMP_SIZE_LIMIT = new Quantity("2Gi");
   public static final String TRAINER_JAR = "/app/arrest.jar";
+  /** The trainer container's command; the trainer image's ENTRYPOINT is the same (trainer-image/Dockerfile). */
+  public static final List<String> TRAINER_COMMAND = List.of("java", "-Dai.djl.offline=true", "-jar", TRAINER_JAR);
   public static final String TERMINATION_MESSAGE_PATH = "/dev/termination-log";
   public static final String GPU_RESOURCE = "nvidia.com/gpu";
   public static final Quantity DEFAULT_CPU = new Quantity("1");
@@ -113,6 +120,10 @@ public final class StageJobFactory {
           .withName(VOLUME_NAME)
           .withNewPersistentVolumeClaim().withClaimName(claimName).endPersistentVolumeClaim()
         .endVolume()
+        .addNewVolume()
+          .withName(TMP_VOLUME_NAME)
+          .withNewEmptyDir().withSizeLimit(TMP_SIZE_LIMIT).endEmptyDir()
+        .endVolume()
         .build();
   }
 
@@ -123,7 +134,7 @@ public final class StageJobFactory {
         .withName(CONTAINER_NAME)
         .withImage(spec.image != null && !spec.image.isBlank() ? spec.image : settings.trainerImage())
         .withImagePullPolicy(spec.imagePullPolicy != null ? spec.imagePullPolicy.toString() : null)
-        .withCommand("java", "-Dai.djl.offline=true", "-jar", TRAINER_JAR)
+        .withCommand(TRAINER_COMMAND)
         .withArgs("stage", stage.toString(), "--output", outputDirectory(training),
             "--termination-message-path", TERMINATION_MESSAGE_PATH)
         .addNewEnv().withName(TrainerDocument.ENV_VAR).withValue(TrainerDocument.json(training, spec)).endEnv()
@@ -132,9 +143,12 @@ public final class StageJobFactory {
         // A trainer that dies before writing its result (e.g. OOM-killed JVM) still leaves its last log lines.
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withVolumeMounts(new VolumeMountBuilder().withName(VOLUME_NAME).withMountPath(WORKSPACE)
-            .withSubPath(subPath).build())
+            .withSubPath(subPath).build(),
+            new VolumeMountBuilder().withName(TMP_VOLUME_NAME).withMountPath(TMP).build())
         .withNewSecurityContext()
           .withAllowPrivilegeEscalation(false)
+          .withPrivileged(false)
+          .withReadOnlyRootFilesystem(settings.trainerReadOnlyRootFilesystem())
           .withRunAsNonRoot(true)
           .withNewCapabilities().withDrop("ALL").endCapabilities()
         .endSecurityContext()

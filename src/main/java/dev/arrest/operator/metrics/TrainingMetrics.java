@@ -4,16 +4,19 @@ import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingStatus;
 import dev.arrest.api.v1alpha1.AttackAccuracy;
 import dev.arrest.api.v1alpha1.TrainingPhase;
+import dev.arrest.api.v1alpha1.TrainingProgress;
 import dev.arrest.api.v1alpha1.TrainingResults;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Gauge;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Per-training gauges, mirrored from the status after every reconciliation, and the count of trainings by phase.
@@ -30,14 +33,21 @@ public class TrainingMetrics {
   private final Gauge robustAccuracy;
   private final Gauge tradeoffScore;
   private final Gauge phase;
-  private final Gauge stageProgress;
   private final Gauge trainings;
+  /**
+   * Live values of the running stage, from the trainer's latest progress line (status.progress), labelled with the
+   * stage; by metric name. Each series exists while the status holds its value.
+   */
+  private final Map<String, StageGauge> stageGauges = new LinkedHashMap<>();
+
+  private record StageGauge(Gauge gauge, Function<TrainingProgress, Double> value) {}
 
   /** Label values emitted per training, to remove exactly those later. Guarded by this. */
   private final Map<String, Emitted> emitted = new HashMap<>();
 
+  /** stages: metric name of a stage gauge → the stage label of its series. */
   private record Emitted(String namespace, String name, String method, TrainingPhase phase, Set<String> attacks,
-      String stage, boolean standard, boolean tradeoff) {}
+      Map<String, String> stages, boolean standard, boolean tradeoff) {}
 
   public TrainingMetrics(CollectorRegistry registry) {
     standardAccuracy = Gauge.build("arrest_training_standard_accuracy",
@@ -53,14 +63,36 @@ public class TrainingMetrics {
         .labelNames(TRAINING_LABELS).register(registry);
     phase = Gauge.build("arrest_training_phase", "1 for the training's current phase, 0 for the others.")
         .labelNames("namespace", "name", "method", "phase").register(registry);
-    stageProgress = Gauge.build("arrest_training_stage_progress_ratio",
-            "Progress of the training's current stage, a fraction in [0, 1].")
-        .labelNames("namespace", "name", "method", "stage").register(registry);
+    stageGauge(registry, "arrest_training_stage_progress_ratio",
+        "Progress of the training's current stage, a fraction in [0, 1].", p -> p.fraction);
+    stageGauge(registry, "arrest_training_loss",
+        "Latest training loss of the running stage, as the trainer reports it in its progress lines.",
+        p -> p.loss);
+    stageGauge(registry, "arrest_training_rgkd_loss",
+        "Latest unweighted RGKD distance of the running finetuning stage (arrest only).",
+        p -> p.rgkdLoss);
+    stageGauge(registry, "arrest_training_noisy_replay_rate",
+        "Latest noisy replay switch rate: the fraction of examples trained on as noisy instead of adversarial"
+            + " (arrest only).",
+        p -> p.noisyReplayRate);
+    stageGauge(registry, "arrest_training_accuracy",
+        "Latest accuracy on the training batches of the running stage, a fraction in [0, 1].",
+        p -> p.accuracy);
+    stageGauge(registry, "arrest_training_images_per_second",
+        "Trainer throughput of the running stage: training images per second.", p -> p.imagesPerSecond);
+    stageGauge(registry, "arrest_training_eta_seconds",
+        "Estimated seconds until the running stage ends.", p -> p.etaSeconds);
     trainings = Gauge.build("arrest_trainings", "Number of ArrestTrainings by phase.")
         .labelNames("phase").register(registry);
     for (TrainingPhase value : TrainingPhase.values()) {
       trainings.labels(value.toString()).set(0);
     }
+  }
+
+  private void stageGauge(CollectorRegistry registry, String name, String help,
+      Function<TrainingProgress, Double> value) {
+    Gauge gauge = Gauge.build(name, help).labelNames("namespace", "name", "method", "stage").register(registry);
+    stageGauges.put(name, new StageGauge(gauge, value));
   }
 
   /** Mirrors the training's status into its series. */
@@ -84,12 +116,20 @@ public class TrainingMetrics {
       phase.labels(namespace, name, method, value.toString()).set(value == status.phase ? 1 : 0);
     }
 
-    String stage = status.progress != null && status.progress.fraction != null ? status.progress.stage : null;
-    if (previous != null && previous.stage() != null && !previous.stage().equals(stage)) {
-      stageProgress.remove(namespace, name, method, previous.stage());
-    }
-    if (stage != null) {
-      stageProgress.labels(namespace, name, method, stage).set(status.progress.fraction);
+    Map<String, String> stages = new HashMap<>();
+    TrainingProgress progress = status.progress;
+    for (Map.Entry<String, StageGauge> entry : stageGauges.entrySet()) {
+      StageGauge stageGauge = entry.getValue();
+      Double value = progress != null && progress.stage != null ? stageGauge.value().apply(progress) : null;
+      String stage = value != null ? progress.stage : null;
+      String before = previous != null ? previous.stages().get(entry.getKey()) : null;
+      if (before != null && !before.equals(stage)) {
+        stageGauge.gauge().remove(namespace, name, method, before);
+      }
+      if (stage != null) {
+        stageGauge.gauge().labels(namespace, name, method, stage).set(value);
+        stages.put(entry.getKey(), stage);
+      }
     }
 
     TrainingResults results = status.results;
@@ -123,7 +163,7 @@ public class TrainingMetrics {
         }
       }
     }
-    emitted.put(key, new Emitted(namespace, name, method, status.phase, attacks, stage, standard, tradeoff));
+    emitted.put(key, new Emitted(namespace, name, method, status.phase, attacks, stages, standard, tradeoff));
     recount();
   }
 
@@ -143,9 +183,7 @@ public class TrainingMetrics {
     for (TrainingPhase value : TrainingPhase.values()) {
       phase.remove(ns, name, method, value.toString());
     }
-    if (series.stage() != null) {
-      stageProgress.remove(ns, name, method, series.stage());
-    }
+    series.stages().forEach((metric, stage) -> stageGauges.get(metric).gauge().remove(ns, name, method, stage));
     if (series.standard()) {
       standardAccuracy.remove(ns, name, method);
     }
