@@ -94,7 +94,9 @@ final class OperatorProcess implements AutoCloseable {
     put(env, "HOSTNAME", podName);
     put(env, "ARREST_METRICS_PORT", Integer.toString(metricsPort));
     put(env, "ARREST_HEALTH_PORT", Integer.toString(healthPort));
-    put(env, "JAVA_TOOL_OPTIONS", "-Dorg.slf4j.simpleLogger.log." + HTTP_LOGGER + "=trace");
+    EnvVar toolOptions = env.get("JAVA_TOOL_OPTIONS");
+    String chartOptions = toolOptions == null || toolOptions.getValue() == null ? "" : toolOptions.getValue() + " ";
+    put(env, "JAVA_TOOL_OPTIONS", chartOptions + "-Dorg.slf4j.simpleLogger.log." + HTTP_LOGGER + "=trace");
     List<String> args = new ArrayList<>();
     List<String> chartArgs = chart.getArgs() == null ? List.of() : chart.getArgs();
     for (int i = 0; i < chartArgs.size(); i++) {
