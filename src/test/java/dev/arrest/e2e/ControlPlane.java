@@ -54,6 +54,15 @@ final class ControlPlane implements AutoCloseable {
 
     Path home = Path.of("target", "control-plane").toAbsolutePath();
     Files.createDirectories(home);
+    // What an earlier run left (operator and node directories, logs), except the PKI, which start.sh reuses.
+    try (var entries = Files.list(home)) {
+      for (Path entry : entries.toList()) {
+        String name = entry.getFileName().toString();
+        if (!name.equals("bin") && !name.equals("pki") && !name.equals("run")) {
+          deleteRecursively(entry);
+        }
+      }
+    }
     Path bin = home.resolve("bin");
     if (!Files.isSymbolicLink(bin)) {
       Files.deleteIfExists(bin);
@@ -79,6 +88,17 @@ final class ControlPlane implements AutoCloseable {
     System.out.printf("control plane up in %d s: API server https://127.0.0.1:%s, state in %s%n",
         Duration.between(begin, Instant.now()).toSeconds(), env.get("APISERVER_PORT"), home);
     return new ControlPlane(home, env);
+  }
+
+  private static void deleteRecursively(Path path) throws IOException {
+    if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (var children = Files.list(path)) {
+        for (Path child : children.toList()) {
+          deleteRecursively(child);
+        }
+      }
+    }
+    Files.deleteIfExists(path);
   }
 
   static Path buildHome() {

@@ -292,19 +292,23 @@ final class NodeStandIn implements AutoCloseable {
 
   /** Writes the pod's status through the status subresource; false when the pod is gone. */
   private boolean writeStatus(Pod pod, StatusEdit edit) {
-    try {
-      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-          .editStatus(current -> {
-            edit.apply(current.getStatus());
-            return current;
-          });
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
-        return false;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+            .editStatus(current -> {
+              edit.apply(current.getStatus());
+              return current;
+            });
+        return true;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          return false;
+        }
+        if (e.getCode() != 409 || attempt == 5) {
+          problem("cannot write the status of pod " + key(pod) + ": " + e.getMessage());
+          return false;
+        }
       }
-      problem("cannot write the status of pod " + key(pod) + ": " + e.getMessage());
-      return false;
     }
   }
 

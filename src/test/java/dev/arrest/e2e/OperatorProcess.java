@@ -42,6 +42,13 @@ import java.util.concurrent.TimeUnit;
 final class OperatorProcess implements AutoCloseable {
   static final Path OPERATOR_JAR = Path.of("target", "arrest-operator.jar");
   static final String IMAGE_OPERATOR_JAR = "/app/arrest-operator.jar";
+  /**
+   * The operator image's ENTRYPOINT, used when the chart's container sets no command (as the earlier deploy/operator.yaml
+   * spelled it out).
+   */
+  static final List<String> IMAGE_ENTRYPOINT = List.of("java", "-jar", IMAGE_OPERATOR_JAR);
+  /** Below the chart's terminationGracePeriodSeconds (40), after which the kubelet would SIGKILL the operator. */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(35);
   static final String HTTP_LOGGER = "io.fabric8.kubernetes.client.http.HttpLoggingInterceptor";
 
   private final Container container;
@@ -107,7 +114,10 @@ final class OperatorProcess implements AutoCloseable {
       }
       args.add(arg);
     }
-    return new ContainerBuilder(chart).withEnv(new ArrayList<>(env.values())).withArgs(args).build();
+    List<String> command = chart.getCommand() == null || chart.getCommand().isEmpty() ? IMAGE_ENTRYPOINT
+        : chart.getCommand();
+    return new ContainerBuilder(chart).withCommand(command).withEnv(new ArrayList<>(env.values())).withArgs(args)
+        .build();
   }
 
   private static void put(Map<String, EnvVar> env, String name, String value) {
@@ -150,7 +160,16 @@ final class OperatorProcess implements AutoCloseable {
       return -1;
     }
     ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
-    return termination.get(1, TimeUnit.MINUTES).exitCode();
+    try {
+      return termination.get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS).exitCode();
+    } catch (java.util.concurrent.TimeoutException e) {
+      appendLog("==== still running " + STOP_TIMEOUT.toSeconds() + " s after SIGTERM; thread dump (SIGQUIT):\n");
+      Cli.run(List.of("kill", "-QUIT", Long.toString(process.pid())), Duration.ofSeconds(10));
+      Thread.sleep(2000);
+      process.kill();
+      throw new AssertionError("the operator did not exit within " + STOP_TIMEOUT.toSeconds() + " s of SIGTERM"
+          + " (the chart's terminationGracePeriodSeconds is 40); thread dump in " + logFile);
+    }
   }
 
   boolean isAlive() {
@@ -192,7 +211,9 @@ final class OperatorProcess implements AutoCloseable {
 
   String log() {
     try {
-      return Files.readString(logFile);
+      synchronized (logFile) {
+        return Files.readString(logFile);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -204,11 +225,15 @@ final class OperatorProcess implements AutoCloseable {
     return String.join("\n", own.subList(Math.max(0, own.size() - lines), own.size()));
   }
 
-  private synchronized void appendLog(String text) {
-    try {
-      Files.writeString(logFile, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** Called by the thread copying the process's output too: its own lock, never the one start/stop hold. */
+  private void appendLog(String text) {
+    synchronized (logFile) {
+      try {
+        Files.writeString(logFile, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
