@@ -1,6 +1,7 @@
 package dev.arrest.operator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +49,18 @@ class ArrestOperatorTest {
     assertEquals(8081, operator.healthPort);
     assertEquals(OperatorSettings.DEFAULT_TRAINER_IMAGE, operator.trainerImage);
     assertEquals(15, operator.progressIntervalSeconds);
+    assertTrue(operator.trainerReadOnlyRootFilesystem);
+  }
+
+  @Test
+  void trainerSecuritySettingsComeFromTheirFlags() {
+    ArrestOperator operator = parse("--trainer-read-only-root-filesystem", "false", "--trainer-user-id", "2000");
+    assertFalse(operator.trainerReadOnlyRootFilesystem);
+    assertEquals(2000, operator.trainerUserId);
+    assertTrue(parse("--trainer-read-only-root-filesystem=true").trainerReadOnlyRootFilesystem);
+    CommandLine.ParameterException root = assertThrows(CommandLine.ParameterException.class,
+        () -> parse("--trainer-user-id", "0").call());
+    assertTrue(root.getMessage().contains("non-root"), root.getMessage());
   }
 
   @Test

@@ -94,8 +94,27 @@ class StageJobFactoryTest {
     var containerSecurity = container(job).getSecurityContext();
     assertFalse(containerSecurity.getAllowPrivilegeEscalation());
     assertEquals(List.of("ALL"), containerSecurity.getCapabilities().getDrop());
+    assertTrue(containerSecurity.getReadOnlyRootFilesystem());
     assertEquals(1, job.getSpec().getBackoffLimit());
     assertNull(job.getSpec().getSuspend());
+  }
+
+  @Test
+  void theRootFilesystemIsReadOnlyWithAWritableTmpUnlessTheOperatorSaysOtherwise() {
+    ArrestTraining training = training("quick");
+    Job job = factory.build(training, training.getSpec(), Stage.FINETUNE, "arrest-data");
+    PodSpec pod = job.getSpec().getTemplate().getSpec();
+    var tmp = pod.getVolumes().stream().filter(v -> v.getName().equals("tmp")).findFirst().orElseThrow();
+    assertEquals("2Gi", tmp.getEmptyDir().getSizeLimit().toString());
+    assertTrue(container(job).getVolumeMounts().stream()
+        .anyMatch(m -> m.getName().equals("tmp") && m.getMountPath().equals("/tmp") && !Boolean.TRUE.equals(
+            m.getReadOnly())));
+    assertEquals(List.of("java", "-Dai.djl.offline=true", "-jar", "/app/arrest.jar"), container(job).getCommand());
+
+    Job writable = new StageJobFactory(OperatorSettings.defaults().withTrainerReadOnlyRootFilesystem(false))
+        .build(training, training.getSpec(), Stage.FINETUNE, "arrest-data");
+    assertFalse(container(writable).getSecurityContext().getReadOnlyRootFilesystem());
+    assertFalse(container(writable).getSecurityContext().getAllowPrivilegeEscalation());
   }
 
   @Test

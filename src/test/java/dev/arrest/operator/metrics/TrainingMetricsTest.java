@@ -155,4 +155,75 @@ class TrainingMetricsTest {
     assertEquals(1.0, registry.getSampleValue("arrest_operator_reconcile_errors_total"));
     assertEquals(1.0, registry.getSampleValue("arrest_operator_reconcile_duration_seconds_count"));
   }
+
+  @Test
+  void liveProgressValuesAreSeriesOfTheRunningStageAndLeaveWithIt() {
+    ArrestTraining training = training(TrainingPhase.FINETUNING);
+    TrainingProgress progress = new TrainingProgress();
+    progress.stage = "finetune";
+    progress.fraction = 0.5;
+    progress.loss = 1.25;
+    progress.rgkdLoss = 0.125;
+    progress.noisyReplayRate = 0.3;
+    progress.accuracy = 0.625;
+    progress.imagesPerSecond = 800.0;
+    progress.etaSeconds = 90.0;
+    training.getStatus().progress = progress;
+    metrics.update(training);
+
+    assertEquals(1.25, withExtra("arrest_training_loss", "stage", "finetune"));
+    assertEquals(0.125, withExtra("arrest_training_rgkd_loss", "stage", "finetune"));
+    assertEquals(0.3, withExtra("arrest_training_noisy_replay_rate", "stage", "finetune"));
+    assertEquals(0.625, withExtra("arrest_training_accuracy", "stage", "finetune"));
+    assertEquals(800.0, withExtra("arrest_training_images_per_second", "stage", "finetune"));
+    assertEquals(90.0, withExtra("arrest_training_eta_seconds", "stage", "finetune"));
+
+    // Evaluation reports no losses: the finetune series go, the ones it reports move to its stage.
+    TrainingProgress evaluation = new TrainingProgress();
+    evaluation.stage = "evaluate";
+    evaluation.fraction = 0.1;
+    training.getStatus().phase = TrainingPhase.EVALUATING;
+    training.getStatus().progress = evaluation;
+    metrics.update(training);
+    assertNull(withExtra("arrest_training_loss", "stage", "finetune"));
+    assertNull(withExtra("arrest_training_noisy_replay_rate", "stage", "finetune"));
+    assertNull(withExtra("arrest_training_images_per_second", "stage", "evaluate"));
+    assertEquals(0.1, withExtra("arrest_training_stage_progress_ratio", "stage", "evaluate"));
+    assertNull(withExtra("arrest_training_stage_progress_ratio", "stage", "finetune"));
+
+    training.getStatus().progress = progress;
+    metrics.update(training);
+    metrics.remove("ml", "quick");
+    assertNull(withExtra("arrest_training_loss", "stage", "finetune"));
+    assertNull(withExtra("arrest_training_eta_seconds", "stage", "finetune"));
+  }
+
+  @Test
+  void theShippedReferenceSetsAreExportedAsFractions() {
+    ReferenceCurveMetrics.register(registry);
+    List<io.prometheus.client.Collector.MetricFamilySamples.Sample> points = Collections.list(
+            registry.filteredMetricFamilySamples(java.util.Set.of(ReferenceCurveMetrics.STANDARD)))
+        .get(0).samples;
+    assertEquals(true, points.size() > 5, "points: " + points.size());
+    for (var point : points) {
+      assertEquals(true, point.value > 0 && point.value <= 1, point.toString());
+      Double robust = value(ReferenceCurveMetrics.ROBUST, new String[] {"reference", "method"},
+          point.labelValues.toArray(String[]::new));
+      assertEquals(true, robust != null && robust >= 0 && robust < point.value, point.labelValues + " " + robust);
+    }
+    java.util.Set<String> references = new java.util.TreeSet<>();
+    points.forEach(p -> references.add(p.labelValues.get(0)));
+    assertEquals(java.util.Set.of("cifar10-linf-8255", "cifar10-linf-8255-wrn34"), references);
+  }
+
+  @Test
+  void aMethodPublishedTwiceKeepsBothPoints() {
+    dev.arrest.tradeoff.ReferenceSet set = new dev.arrest.tradeoff.ReferenceSet("team", List.of(
+        new dev.arrest.tradeoff.ReferencePoint("TRADES", 84.9, 53.1, "paper"),
+        new dev.arrest.tradeoff.ReferencePoint("TRADES", 85.5, 54.0, "rerun")));
+    ReferenceCurveMetrics.register(registry, List.of(set));
+    String[] names = {"reference", "method"};
+    assertEquals(0.849, value(ReferenceCurveMetrics.STANDARD, names, new String[] {"team", "TRADES"}), 1e-12);
+    assertEquals(0.54, value(ReferenceCurveMetrics.ROBUST, names, new String[] {"team", "TRADES (2)"}), 1e-12);
+  }
 }
