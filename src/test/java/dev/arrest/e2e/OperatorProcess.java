@@ -42,10 +42,7 @@ import java.util.concurrent.TimeUnit;
 final class OperatorProcess implements AutoCloseable {
   static final Path OPERATOR_JAR = Path.of("target", "arrest-operator.jar");
   static final String IMAGE_OPERATOR_JAR = "/app/arrest-operator.jar";
-  /**
-   * The operator image's ENTRYPOINT, used when the chart's container sets no command (as the earlier deploy/operator.yaml
-   * spelled it out).
-   */
+  /** The ENTRYPOINT of operator/Dockerfile, which runs when the chart's container sets no command. */
   static final List<String> IMAGE_ENTRYPOINT = List.of("java", "-jar", IMAGE_OPERATOR_JAR);
   /** Below the chart's terminationGracePeriodSeconds (40), after which the kubelet would SIGKILL the operator. */
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(35);
