@@ -192,10 +192,17 @@ final class NodeStandIn implements AutoCloseable {
       return;
     }
     handled.add(uid);
-    client.bindings().inNamespace(pod.getMetadata().getNamespace()).resource(new BindingBuilder()
-        .withNewMetadata().withName(pod.getMetadata().getName()).endMetadata()
-        .withNewTarget().withApiVersion("v1").withKind("Node").withName(NODE_NAME).endTarget()
-        .build()).create();
+    try {
+      client.bindings().inNamespace(pod.getMetadata().getNamespace()).resource(new BindingBuilder()
+          .withNewMetadata().withName(pod.getMetadata().getName()).endMetadata()
+          .withNewTarget().withApiVersion("v1").withKind("Node").withName(NODE_NAME).endTarget()
+          .build()).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return; // deleted meanwhile (e.g. its Job was garbage-collected)
+      }
+      throw e;
+    }
     executor.submit(() -> run(pod, key));
   }
 
