@@ -5,6 +5,8 @@ import dev.arrest.api.v1alpha1.TrainingPhase;
 import dev.arrest.operator.OperatorRunner;
 import dev.arrest.operator.OperatorSettings;
 import dev.arrest.operator.metrics.MetricsServer;
+import dev.arrest.operator.rbac.OperatorPermissions;
+import dev.arrest.operator.testing.ApiRequests;
 import dev.arrest.operator.testing.FakeCluster;
 import dev.arrest.operator.testing.FakeKubelet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -26,8 +29,11 @@ import java.util.function.Predicate;
  * (with its /metrics endpoint), and a {@link FakeKubelet} running each Job's container command as a local process.
  */
 final class OperatorLoop implements AutoCloseable {
+  /** The user agent of the operator's own client, whose requests the cluster records. */
+  static final String OPERATOR_AGENT = "arrest-operator-under-test";
   final FakeCluster cluster = new FakeCluster();
   final KubernetesClient client = cluster.client();
+  private final KubernetesClient operatorClient = cluster.newClient(OPERATOR_AGENT);
   final FakeKubelet kubelet;
   private OperatorRunner operator;
   private MetricsServer metrics;
@@ -40,7 +46,7 @@ final class OperatorLoop implements AutoCloseable {
   OperatorLoop startOperator() throws IOException {
     CollectorRegistry registry = new CollectorRegistry(true);
     OperatorSettings settings = OperatorSettings.defaults().withProgressInterval(Duration.ofSeconds(1));
-    operator = new OperatorRunner(client, settings, Set.of(), null, registry, Clock.systemUTC()).start();
+    operator = new OperatorRunner(operatorClient, settings, Set.of(), null, registry, Clock.systemUTC()).start();
     metrics = new MetricsServer(0, registry);
     return this;
   }
@@ -89,12 +95,30 @@ final class OperatorLoop implements AutoCloseable {
     return response.body();
   }
 
+  /** What the operator asked the API server for, in RBAC terms. */
+  Set<ApiRequests.Access> operatorAccesses() {
+    return ApiRequests.accesses(cluster.requests(OPERATOR_AGENT));
+  }
+
+  /** Every operator request so far that the chart's RBAC (OperatorPermissions) would deny. */
+  List<ApiRequests.Access> deniedAccesses() {
+    return operatorAccesses().stream().filter(access -> OperatorPermissions.TRAININGS.stream()
+        .noneMatch(rule -> rule.allows(access.group(), access.resource(), access.verb()))).toList();
+  }
+
   @Override
   public void close() throws Exception {
     kubelet.close();
     if (operator != null) {
       stopOperator();
     }
+    List<ApiRequests.Access> denied = deniedAccesses();
+    operatorClient.close();
     cluster.close();
+    // Every loop test doubles as an RBAC check: a request the chart's RBAC would deny fails it.
+    if (!denied.isEmpty()) {
+      throw new AssertionError("the operator made requests that OperatorPermissions (and so the chart's RBAC) do"
+          + " not allow: " + denied);
+    }
   }
 }

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.StagePhase;
 import dev.arrest.api.v1alpha1.TrainingPhase;
+import dev.arrest.operator.rbac.OperatorPermissions;
 import dev.arrest.operator.status.Conditions;
+import dev.arrest.operator.testing.ApiRequests;
 import dev.arrest.operator.testing.StandInTrainer;
 import dev.arrest.operator.testing.Trainings;
 import dev.arrest.results.ResultsJson;
@@ -17,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -177,6 +181,43 @@ class OperatorLoopTest {
         .anyMatch(e -> "StageFailed".equals(e.getReason()) && e.getMessage().contains("model not found")));
     assertTrue(loop.scrapeMetrics().contains(
         "arrest_training_phase{namespace=\"ml\",name=\"broken\",method=\"arrest\",phase=\"Failed\",} 1.0"));
+  }
+
+  @Test
+  void theOperatorAsksTheApiServerForExactlyWhatItsRbacGrants() throws Exception {
+    loop.startOperator();
+    loop.kubelet.start(commandLine -> {
+      List<String> mapped = new ArrayList<>(standIn(commandLine));
+      if (mapped.contains("pretrain")) {
+        mapped.add(1, "-Dstandin.epochMillis=2500"); // long enough for the operator to read progress from the log
+      }
+      return mapped;
+    });
+    loop.client.resource(Trainings.fashionMnist("rbac")).inNamespace(NS).create();
+    loop.awaitTraining(NS, "rbac", OperatorLoop.finished(), TIMEOUT);
+    loop.client.resources(ArrestTraining.class).inNamespace(NS).withName("rbac").delete();
+    Thread.sleep(500);
+
+    Set<ApiRequests.Access> used = loop.operatorAccesses();
+    assertEquals(List.of(), loop.deniedAccesses(), "requests RBAC would deny; used: " + used);
+    // Every granted permission is used, except those only needed on rarer paths, each with its reason.
+    // (TrainingOnApiServerTest exercises the repeated Event on a real API server.)
+    Set<String> rarePaths = Set.of(
+        "core events patch",                      // a repeated Event's count
+        "arrest.dev arresttrainings/finalizers update"); // an admission check, not a request
+    Set<String> unused = new TreeSet<>();
+    for (OperatorPermissions.Rule rule : OperatorPermissions.TRAININGS) {
+      for (String resource : rule.resources()) {
+        for (String verb : rule.verbs()) {
+          ApiRequests.Access access = new ApiRequests.Access(rule.apiGroup(), resource, verb);
+          if (!used.contains(access)) {
+            unused.add(access.toString());
+          }
+        }
+      }
+    }
+    assertTrue(rarePaths.containsAll(unused), "granted but never used (remove them from OperatorPermissions and"
+        + " the chart, or explain them here): " + unused + "; used: " + used);
   }
 
   private void awaitJobFinished(String name) throws InterruptedException {

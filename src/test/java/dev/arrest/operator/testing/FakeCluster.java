@@ -1,7 +1,12 @@
 package dev.arrest.operator.testing;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -21,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,6 +43,8 @@ public final class FakeCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final NamespacedKubernetesClient client;
   private final Map<String, StringBuffer> podLogs = new ConcurrentHashMap<>();
+  /** Requests of clients made by {@link #newClient}, by user agent: "METHOD path". */
+  private final Map<String, Queue<String>> requestsByAgent = new ConcurrentHashMap<>();
 
   public FakeCluster() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -59,6 +67,23 @@ public final class FakeCluster implements AutoCloseable {
 
   public NamespacedKubernetesClient client() {
     return client;
+  }
+
+  /**
+   * Another client of this server (the JDK HTTP client, as the operator process uses) whose requests are recorded
+   * under {@code userAgent}, so that a test can tell what one component asked the API server for.
+   */
+  public KubernetesClient newClient(String userAgent) {
+    requestsByAgent.putIfAbsent(userAgent, new ConcurrentLinkedQueue<>());
+    Config config = new ConfigBuilder(client.getConfiguration()).withUserAgent(userAgent).build();
+    return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory())
+        .build();
+  }
+
+  /** "METHOD path?query" of every request a {@link #newClient} client with this user agent made, in order. */
+  public List<String> requests(String userAgent) {
+    Queue<String> requests = requestsByAgent.get(userAgent);
+    return requests == null ? List.of() : List.copyOf(requests);
   }
 
   /** Appends to a pod's log, as a container writing to stdout would. */
@@ -84,6 +109,11 @@ public final class FakeCluster implements AutoCloseable {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+      String agent = request.getHeader("User-Agent");
+      Queue<String> recorded = agent == null ? null : requestsByAgent.get(agent);
+      if (recorded != null) {
+        recorded.add(request.getMethod() + " " + request.getPath());
+      }
       Matcher matcher = LOG_PATH.matcher(request.getPath());
       if ("GET".equals(request.getMethod()) && matcher.matches()) {
         StringBuffer log = podLogs.get(matcher.group(1) + "/" + matcher.group(2));
