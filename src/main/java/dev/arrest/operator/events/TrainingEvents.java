@@ -97,7 +97,7 @@ public class TrainingEvents {
   }
 
   /** {@code <training>.<hash of uid, type, reason, message>}, like the names client-go gives Events. */
-  static String eventName(ArrestTraining training, String type, String reason, String message) {
+  public static String eventName(ArrestTraining training, String type, String reason, String message) {
     String key = training.getMetadata().getUid() + "\n" + type + "\n" + reason + "\n" + message;
     return KubernetesNames.fit(training.getMetadata().getName(), 200) + "." + KubernetesNames.hash(key);
   }

@@ -33,8 +33,9 @@ public final class OperatorPermissions {
    * namespace otherwise.
    */
   public static final List<Rule> TRAININGS = List.of(
-      new Rule("arrest.dev", List.of("arresttrainings"), List.of(), List.of("get", "list", "watch"),
-          "JOSDK's informer lists and watches trainings; the status update re-reads a training after a conflict"),
+      new Rule("arrest.dev", List.of("arresttrainings"), List.of(), List.of("list", "watch"),
+          "JOSDK's informer lists and watches trainings; after a status conflict JOSDK retries from that cache, so"
+              + " nothing gets a training by name"),
       new Rule("arrest.dev", List.of("arresttrainings/status"), List.of(), List.of("update"),
           "ArrestTrainingReconciler writes the whole status with optimistic locking (PUT)"),
       new Rule("arrest.dev", List.of("arresttrainings/finalizers"), List.of(), List.of("update"),
@@ -56,7 +57,8 @@ public final class OperatorPermissions {
         new Rule("coordination.k8s.io", List.of("leases"), List.of(), List.of("create"),
             "the first replica creates the Lease (create cannot be limited to a resource name)"),
         new Rule("coordination.k8s.io", List.of("leases"), List.of(leaseName), List.of("get", "update", "patch"),
-            "Fabric8's LeaseLock reads and patches the Lease; JOSDK checks get, create and update at start"));
+            "Fabric8's LeaseLock reads and patches the Lease; JOSDK's SelfSubjectRulesReview at start requires get,"
+                + " create and update (update is otherwise unused)"));
   }
 
   /** The verbs granted on {@code group/resource} by {@code rules}. */

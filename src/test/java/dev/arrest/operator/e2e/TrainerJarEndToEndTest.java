@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.TrainingPhase;
+import dev.arrest.operator.testing.TrainerCommand;
 import dev.arrest.operator.testing.Trainings;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,31 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("e2e")
 class TrainerJarEndToEndTest {
-  private static final Path TRAINER_JAR = Path.of("target", "arrest.jar");
-  private static final Path DATASET = Path.of("/usr/share/datasets/fashion-mnist");
-
   @TempDir
   Path volume;
 
-  /** Runs /app/arrest.jar from the container command as target/arrest.jar, with this JVM. */
-  static List<String> trainerJar(List<String> commandLine) {
-    List<String> mapped = new ArrayList<>();
-    mapped.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (int i = 1; i < commandLine.size(); i++) {
-      String part = commandLine.get(i);
-      mapped.add(part.equals("/app/arrest.jar") ? TRAINER_JAR.toAbsolutePath().toString() : part);
-    }
-    return mapped;
-  }
-
   @Test
   void aTinyFashionMnistTrainingSucceedsWithRealResults() throws Exception {
-    assumeTrue(Files.isRegularFile(TRAINER_JAR), "target/arrest.jar not found: run `mvn package -DskipTests` on a"
-        + " branch that includes the trainer (dev.arrest.cli) first");
-    assumeTrue(Files.isDirectory(DATASET), DATASET + " not found: apt-get install dataset-fashion-mnist");
+    String missing = TrainerCommand.missingPrerequisite();
+    assumeTrue(missing == null, missing);
     try (OperatorLoop loop = new OperatorLoop(volume)) {
       loop.startOperator();
-      loop.kubelet.start(TrainerJarEndToEndTest::trainerJar);
+      loop.kubelet.start(TrainerCommand::map);
 
       loop.client.resource(Trainings.fashionMnist("tiny")).inNamespace("ml").create();
       ArrestTraining training = loop.awaitTraining("ml", "tiny", OperatorLoop.finished(), Duration.ofMinutes(15));

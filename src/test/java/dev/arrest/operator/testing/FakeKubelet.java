@@ -2,7 +2,6 @@ package dev.arrest.operator.testing;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -11,17 +10,13 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -32,26 +27,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Plays the Job controller and the kubelet for a {@link FakeCluster}: for each Job it creates pods, and either records
  * an outcome the test dictates ({@link #finish}) or, once {@link #start}ed, runs the Job's container command as a local
- * process (through a {@link CommandMapper}) with the container's args and env, a directory as the volume, and writes
- * the pod and Job status back: phase, exit code, termination message (with FallbackToLogsOnError) and the Job's
- * Complete or Failed condition. Retries follow the Job's backoffLimit.
+ * process ({@link LocalContainer}, shared with the real-API-server suite's node stand-in) with the container's args
+ * and env, a directory as the volume, and writes the pod and Job status back: phase, exit code, termination message
+ * (with FallbackToLogsOnError) and the Job's Complete or Failed condition. Retries follow the Job's backoffLimit.
  */
 public final class FakeKubelet implements AutoCloseable {
-  /** Maps a container's command line to a local one; paths are already rewritten to the local volume. */
-  @FunctionalInterface
-  public interface CommandMapper {
-    List<String> map(List<String> commandLine);
-  }
-
-  private static final int FALLBACK_LOG_LINES = 80;
-
   private final FakeCluster cluster;
   private final KubernetesClient client;
   private final Path volumeRoot;
   private final Set<String> handledJobs = ConcurrentHashMap.newKeySet();
   private final AtomicInteger podCounter = new AtomicInteger();
   private ExecutorService executor;
-  private CommandMapper mapper;
+  private LocalContainer.CommandMapper mapper;
   private volatile boolean running;
 
   /** @param volumeRoot local directory standing in for every PersistentVolumeClaim's root */
@@ -62,7 +49,7 @@ public final class FakeKubelet implements AutoCloseable {
   }
 
   /** Starts running every (unsuspended) Job's container as a local process. */
-  public FakeKubelet start(CommandMapper commandMapper) {
+  public FakeKubelet start(LocalContainer.CommandMapper commandMapper) {
     this.mapper = commandMapper;
     this.running = true;
     this.executor = Executors.newCachedThreadPool(runnable -> {
@@ -117,35 +104,11 @@ public final class FakeKubelet implements AutoCloseable {
     String namespace = job.getMetadata().getNamespace();
     String podName = pod.getMetadata().getName();
     try {
-      Path terminationFile = Files.createTempFile("termination-", ".log");
-      Path mountRoot = mountRoot(container);
-      List<String> commandLine = new ArrayList<>();
-      for (String part : concat(container.getCommand(), container.getArgs())) {
-        commandLine.add(rewritePath(part, container, mountRoot, terminationFile));
-      }
-      ProcessBuilder builder = new ProcessBuilder(mapper.map(commandLine)).redirectErrorStream(true);
-      Map<String, String> env = builder.environment();
-      for (EnvVar var : container.getEnv()) {
-        env.put(var.getName(), var.getValue());
-      }
-      Process process = builder.start();
-      try (BufferedReader out = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = out.readLine()) != null) {
-          cluster.appendLog(namespace, podName, line + "\n");
-        }
-      }
-      int exitCode = process.waitFor();
-      String message = Files.readString(terminationFile);
-      Files.deleteIfExists(terminationFile);
-      if (exitCode != 0 && message.isEmpty()
-          && "FallbackToLogsOnError".equals(container.getTerminationMessagePolicy())) {
-        List<String> lines = List.of(cluster.log(namespace, podName).split("\n"));
-        message = String.join("\n", lines.subList(Math.max(0, lines.size() - FALLBACK_LOG_LINES), lines.size()));
-      }
-      return new Termination(exitCode, message);
-    } catch (IOException e) {
+      LocalContainer.Termination termination = LocalContainer.start(container, this::mountSource,
+          field -> null, mapper, null, line -> cluster.appendLog(namespace, podName, line))
+          .awaitTermination();
+      return new Termination(termination.exitCode(), termination.message());
+    } catch (IOException | RuntimeException e) {
       cluster.appendLog(namespace, podName, "fake kubelet: cannot run container: " + e + "\n");
       return new Termination(128, "cannot run container: " + e.getMessage());
     } catch (InterruptedException e) {
@@ -154,25 +117,15 @@ public final class FakeKubelet implements AutoCloseable {
     }
   }
 
-  private Path mountRoot(Container container) throws IOException {
-    for (VolumeMount mount : container.getVolumeMounts()) {
-      Path root = mount.getSubPath() == null ? volumeRoot : volumeRoot.resolve(mount.getSubPath());
+  /** Every claim is the volume root; a mount's subPath is a directory under it. */
+  private Path mountSource(VolumeMount mount) {
+    Path root = mount.getSubPath() == null ? volumeRoot : volumeRoot.resolve(mount.getSubPath());
+    try {
       Files.createDirectories(root);
-      return root;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return volumeRoot;
-  }
-
-  private static String rewritePath(String part, Container container, Path mountRoot, Path terminationFile) {
-    if (part.equals(container.getTerminationMessagePath())) {
-      return terminationFile.toString();
-    }
-    for (VolumeMount mount : container.getVolumeMounts()) {
-      if (part.equals(mount.getMountPath()) || part.startsWith(mount.getMountPath() + "/")) {
-        return mountRoot + part.substring(mount.getMountPath().length());
-      }
-    }
-    return part;
+    return root;
   }
 
   // ---- Outcomes dictated by a test (no process) ----
@@ -262,12 +215,6 @@ public final class FakeKubelet implements AutoCloseable {
 
   private static String containerName(Job job) {
     return job.getSpec().getTemplate().getSpec().getContainers().get(0).getName();
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> all = new ArrayList<>(a == null ? List.of() : a);
-    all.addAll(b == null ? List.of() : b);
-    return all;
   }
 
   private static String now() {

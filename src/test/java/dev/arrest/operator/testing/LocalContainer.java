@@ -1,0 +1,175 @@
+package dev.arrest.operator.testing;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One container of a pod spec run as a local process, the part of a kubelet that both node stand-ins share (the
+ * {@link FakeKubelet} of the mock server and the node stand-in of the real-API-server suite): the container's command
+ * and args, with every path under a volume mount rewritten to the local directory standing in for that volume and the
+ * termination message path to a temporary file; its env; its output line by line to a log sink; and on exit the
+ * termination as a kubelet reports it, including {@code FallbackToLogsOnError}.
+ */
+public final class LocalContainer {
+  /** Maps a container's command line (paths already rewritten to local ones) to the local command to run. */
+  @FunctionalInterface
+  public interface CommandMapper {
+    List<String> map(List<String> commandLine);
+  }
+
+  /** How the container ended, as in {@code containerStatuses[].state.terminated}. */
+  public record Termination(int exitCode, String reason, String message) {
+    public boolean succeeded() {
+      return exitCode == 0;
+    }
+  }
+
+  /** The kubelet's limits for a termination message taken from the log: the last 80 lines, at most 2048 bytes. */
+  static final int FALLBACK_LOG_LINES = 80;
+  static final int FALLBACK_LOG_BYTES = 2048;
+  /** The kubelet's limit for a termination message file. */
+  static final int MAX_MESSAGE_BYTES = 4096;
+
+  private final Container container;
+  private final Process process;
+  private final Path terminationFile;
+  private final Consumer<String> logSink;
+  private final List<String> lastLines = new ArrayList<>();
+  private volatile boolean killed;
+
+  private LocalContainer(Container container, Process process, Path terminationFile, Consumer<String> logSink) {
+    this.container = container;
+    this.process = process;
+    this.terminationFile = terminationFile;
+    this.logSink = logSink;
+  }
+
+  /**
+   * Starts the container.
+   *
+   * @param mountSource the local directory of a volume mount (its subPath already applied)
+   * @param fieldRef the value of an env var's {@code valueFrom.fieldRef.fieldPath}, e.g. metadata.namespace
+   * @param workingDirectory the process's working directory; null for this JVM's
+   * @param logSink receives every output line (stdout and stderr), newline included
+   */
+  public static LocalContainer start(Container container, Function<VolumeMount, Path> mountSource,
+      Function<String, String> fieldRef, CommandMapper mapper, Path workingDirectory, Consumer<String> logSink)
+      throws IOException {
+    Path terminationFile = workingDirectory == null ? Files.createTempFile("termination-", ".log")
+        : Files.createTempFile(workingDirectory, "termination-", ".log");
+    List<String> commandLine = new ArrayList<>();
+    for (String part : concat(container.getCommand(), container.getArgs())) {
+      commandLine.add(rewritePath(part, container, mountSource, terminationFile));
+    }
+    ProcessBuilder builder = new ProcessBuilder(mapper.map(commandLine))
+        .directory(workingDirectory == null ? null : workingDirectory.toFile())
+        .redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    for (EnvVar var : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
+      env.put(var.getName(), valueOf(var, fieldRef));
+    }
+    return new LocalContainer(container, builder.start(), terminationFile, logSink);
+  }
+
+  private static String valueOf(EnvVar var, Function<String, String> fieldRef) {
+    if (var.getValueFrom() == null) {
+      return var.getValue() == null ? "" : var.getValue();
+    }
+    if (var.getValueFrom().getFieldRef() != null) {
+      String value = fieldRef.apply(var.getValueFrom().getFieldRef().getFieldPath());
+      if (value != null) {
+        return value;
+      }
+    }
+    throw new IllegalArgumentException("env " + var.getName() + ": this node stand-in cannot resolve "
+        + var.getValueFrom());
+  }
+
+  private static String rewritePath(String part, Container container, Function<VolumeMount, Path> mountSource,
+      Path terminationFile) {
+    if (part.equals(container.getTerminationMessagePath())) {
+      return terminationFile.toString();
+    }
+    for (VolumeMount mount : container.getVolumeMounts() == null ? List.<VolumeMount>of()
+        : container.getVolumeMounts()) {
+      if (part.equals(mount.getMountPath()) || part.startsWith(mount.getMountPath() + "/")) {
+        return mountSource.apply(mount) + part.substring(mount.getMountPath().length());
+      }
+    }
+    return part;
+  }
+
+  /** Copies the output to the log sink until the process exits, then reports the termination. */
+  public Termination awaitTermination() throws InterruptedException {
+    try (BufferedReader out = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        synchronized (lastLines) {
+          lastLines.add(line);
+          if (lastLines.size() > FALLBACK_LOG_LINES) {
+            lastLines.remove(0);
+          }
+        }
+        logSink.accept(line + "\n");
+      }
+    } catch (IOException e) {
+      logSink.accept("node stand-in: output of the container ended: " + e + "\n");
+    }
+    int exitCode = process.waitFor();
+    String message = "";
+    try {
+      message = Files.readString(terminationFile);
+      Files.deleteIfExists(terminationFile);
+    } catch (IOException e) {
+      message = "";
+    }
+    if (message.length() > MAX_MESSAGE_BYTES) {
+      message = message.substring(0, MAX_MESSAGE_BYTES);
+    }
+    if (exitCode != 0 && message.isEmpty()
+        && "FallbackToLogsOnError".equals(container.getTerminationMessagePolicy())) {
+      synchronized (lastLines) {
+        message = String.join("\n", lastLines);
+      }
+      if (message.length() > FALLBACK_LOG_BYTES) {
+        message = message.substring(message.length() - FALLBACK_LOG_BYTES);
+      }
+    }
+    String reason = exitCode == 0 ? "Completed" : killed ? "Killed" : "Error";
+    return new Termination(exitCode, reason, message);
+  }
+
+  /** Kills the process (and its children), as a kubelet stopping the container does. */
+  public void kill() {
+    killed = true;
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a == null ? List.of() : a);
+    all.addAll(b == null ? List.of() : b);
+    return all;
+  }
+}
