@@ -1,29 +1,53 @@
 package dev.arrest.trainer.stage;
 
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
+import dev.arrest.api.v1alpha1.EvaluationSpec;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
 import dev.arrest.results.StageStatus;
-import dev.arrest.trainer.data.DataLoader;
-import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.data.ImageDataset;
+import dev.arrest.trainer.engine.Classifier;
+import dev.arrest.trainer.eval.AdversarialExamplesFile;
+import dev.arrest.trainer.eval.EvaluationOutcome;
 import dev.arrest.trainer.eval.RobustnessEvaluator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 
-/** Clean and robust accuracy of the finetuned model. */
+/**
+ * Clean and robust accuracy of the finetuned model; writes the worst-case adversarial examples next to the stage
+ * result.
+ */
 final class Evaluation {
   private Evaluation() {}
 
   static void run(StageContext context, StageResult result) {
     ArrestTrainingSpec spec = context.spec();
-    DataLoader test = TrainingData.testLoader(spec);
-    double epsilon = spec.evaluation.epsilon != null ? spec.evaluation.epsilon : spec.finetuning.attack.epsilon;
-    try (Network network = Networks.load(spec, context.manager(), context.layout().model(Stage.FINETUNE),
-        "finetuned model (run the finetune stage first)")) {
-      context.progress().info(String.format("evaluate: %d test examples, attacks %s, epsilon %.4g",
-          test.dataset().size(), spec.evaluation.attacks.stream().map(a -> a.displayName()).toList(), epsilon));
-      result.evaluation = new RobustnessEvaluator(network, test, spec.seed, context.progress())
-          .evaluate(spec.evaluation.attacks, epsilon);
-      result.artifacts.put("model", context.layout().relative(context.layout().model(Stage.FINETUNE)));
+    EvaluationSpec evaluation = spec.evaluation;
+    ImageDataset test = TrainingData.testLoader(spec).dataset();
+    double epsilon = evaluation.epsilon != null ? evaluation.epsilon : spec.finetuning.attack.epsilon;
+    long seed = evaluation.seed != null ? evaluation.seed : spec.seed;
+    try (Classifier model = open(context, result)) {
+      context.progress().info(String.format("evaluate: %d test examples, attacks %s, %s epsilon %.4g, seed %d",
+          test.size(), evaluation.attacks.stream().map(a -> a.displayName()).toList(), evaluation.norm, epsilon, seed));
+      EvaluationOutcome outcome = new RobustnessEvaluator(model, test, evaluation.batchSize, seed, context.progress())
+          .evaluate(evaluation.attacks, epsilon, evaluation.norm);
+      result.evaluation = outcome.result();
+      Path examples = context.layout().stageDirectory(Stage.EVALUATE).resolve(AdversarialExamplesFile.FILE_NAME);
+      AdversarialExamplesFile.write(outcome.adversarialExamples(), outcome.attackNames(), examples);
+      result.artifacts.put("adversarialExamples", context.layout().relative(examples));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the adversarial examples", e);
     }
     result.status = StageStatus.SUCCEEDED;
+  }
+
+  /** The model to evaluate, recorded in the artifacts; closing it frees its native memory. */
+  private static Classifier open(StageContext context, StageResult result) {
+    ArrestTrainingSpec spec = context.spec();
+    Path file = context.layout().model(Stage.FINETUNE);
+    Classifier network = Networks.load(spec, context.manager(), file, "finetuned model (run the finetune stage first)");
+    result.artifacts.put("model", context.layout().relative(file));
+    return network;
   }
 }
