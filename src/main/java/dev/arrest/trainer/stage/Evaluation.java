@@ -1,12 +1,15 @@
 package dev.arrest.trainer.stage;
 
+import ai.djl.ndarray.types.Shape;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.EvaluationSpec;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
 import dev.arrest.results.StageStatus;
+import dev.arrest.trainer.data.DatasetKind;
 import dev.arrest.trainer.data.ImageDataset;
 import dev.arrest.trainer.engine.Classifier;
+import dev.arrest.trainer.engine.TorchScriptClassifier;
 import dev.arrest.trainer.eval.AdversarialExamplesFile;
 import dev.arrest.trainer.eval.EvaluationOutcome;
 import dev.arrest.trainer.eval.RobustnessEvaluator;
@@ -15,8 +18,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * Clean and robust accuracy of the finetuned model; writes the worst-case adversarial examples next to the stage
- * result.
+ * Clean and robust accuracy of the finetuned model, or of a TorchScript classifier the spec names; writes the
+ * worst-case adversarial examples next to the stage result.
  */
 final class Evaluation {
   private Evaluation() {}
@@ -45,6 +48,15 @@ final class Evaluation {
   /** The model to evaluate, recorded in the artifacts; closing it frees its native memory. */
   private static Classifier open(StageContext context, StageResult result) {
     ArrestTrainingSpec spec = context.spec();
+    String torchScript = spec.evaluation.torchScriptModel;
+    if (torchScript != null) {
+      DatasetKind kind = TrainingData.kind(spec);
+      Path file = Path.of(torchScript);
+      TorchScriptClassifier model = TorchScriptClassifier.load(file, context.manager(),
+          new Shape(kind.channels(), kind.height(), kind.width()));
+      result.artifacts.put("model", context.layout().relative(file));
+      return model;
+    }
     Path file = context.layout().model(Stage.FINETUNE);
     Classifier network = Networks.load(spec, context.manager(), file, "finetuned model (run the finetune stage first)");
     result.artifacts.put("model", context.layout().relative(file));

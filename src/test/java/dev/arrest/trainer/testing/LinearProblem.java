@@ -33,7 +33,15 @@ public final class LinearProblem {
         weights[k][i] = random.nextGaussian() / Math.sqrt(PIXELS);
       }
     }
-    LinearClassifier model = new LinearClassifier(manager, weights, biases, quantizationLevels);
+    return forModel(new LinearClassifier(manager, weights, biases, quantizationLevels), examples, random);
+  }
+
+  /** Random images for a given linear model, labelled with its predictions. */
+  public static LinearProblem forModel(LinearClassifier model, int examples, long seed) {
+    return forModel(model, examples, new Random(seed));
+  }
+
+  private static LinearProblem forModel(LinearClassifier model, int examples, Random random) {
     byte[] pixels = new byte[examples * PIXELS];
     int[] labels = new int[examples];
     float[] image = new float[PIXELS];
