@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.arrest.api.spec.ArrestTrainingDocuments;
 import dev.arrest.api.spec.SpecException;
 import dev.arrest.api.v1alpha1.ArrestTraining;
+import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.results.ResultsJson;
 import dev.arrest.results.RunResults;
 import dev.arrest.results.Stage;
@@ -11,8 +12,6 @@ import dev.arrest.results.StageResult;
 import dev.arrest.results.StageStatus;
 import dev.arrest.trainer.progress.ProgressListener;
 import dev.arrest.trainer.stage.RunLayout;
-import dev.arrest.trainer.stage.StageContext;
-import dev.arrest.trainer.stage.StageExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,6 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "run", description = {"Run all stages of an ArrestTraining locally: pretrain, finetune, evaluate.",
+    "A sweep (spec.sweep) pretrains once, then finetunes and evaluates each point, then scores the sweep.",
     "Finished stages in the output directory are kept; an interrupted stage resumes from its last checkpoint."})
 final class RunCommand implements Callable<Integer> {
 
@@ -53,46 +53,55 @@ final class RunCommand implements Callable<Integer> {
       return 2;
     }
     ProgressListener progress = progressMode.listener(name);
-    RunResults results = new RunResults();
-    results.name = name;
-    results.method = training.getSpec().finetuning.method.toString();
-    results.dataset = training.getSpec().dataset.name.toString();
-    results.architecture = training.getSpec().model.architecture.toString();
-    results.seed = training.getSpec().seed;
+    RunResults results = newResults(training);
     progress.info("Running ArrestTraining " + name + " into " + layout.root().toAbsolutePath());
+    int exitCode;
     try (NDManager manager = NDManager.newBaseManager()) {
       progress.info("Device: " + manager.getDevice() + ", engine: " + manager.getEngine().getEngineName() + " "
           + manager.getEngine().getVersion());
-      StageContext context = new StageContext(training, layout, manager, progress);
-      for (Stage stage : Stage.values()) {
-        StageResult result = finished(layout, stage);
-        if (result != null) {
-          progress.info(stage + ": already " + result.status + " in " + layout.stageResult(stage) + ", kept");
-        } else {
-          result = StageExecutor.run(stage, context);
-        }
-        results.put(result);
-        ResultsJson.write(layout.resultsFile(), results);
-        if (result.status == StageStatus.FAILED) {
-          SummaryTable.print(results, System.out);
-          System.err.println(stage + " failed: " + result.message);
-          return 1;
-        }
-      }
+      ResumableStages stages = new ResumableStages(manager, progress);
+      exitCode = training.getSpec().sweep == null
+          ? runStages(training, layout, stages, results)
+          : SweepRun.run(training, layout, stages, results);
     }
     SummaryTable.print(results, System.out);
-    System.out.println("\nResults: " + layout.resultsFile().toAbsolutePath());
-    return 0;
+    // Also after a failure: what did finish (e.g. the other points of a sweep) is worth seeing.
+    try {
+      for (Path plot : RunPlots.write(layout, results, training.getSpec())) {
+        System.out.println("Plot: " + plot.toAbsolutePath());
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("could not draw the plots: " + e.getMessage());
+    }
+    System.out.println("Results: " + layout.resultsFile().toAbsolutePath());
+    return exitCode;
   }
 
-  /** A stage whose result says it is done (with this same spec, checked by {@link #claimOutput}). */
-  private static StageResult finished(RunLayout layout, Stage stage) {
-    Path file = layout.stageResult(stage);
-    if (!Files.isRegularFile(file)) {
-      return null;
+  private static RunResults newResults(ArrestTraining training) {
+    ArrestTrainingSpec spec = training.getSpec();
+    RunResults results = new RunResults();
+    results.name = training.getMetadata().getName();
+    // A sweep over methods has no one method; its points name theirs.
+    results.method = spec.sweep != null && spec.sweep.methods != null ? null : spec.finetuning.method.toString();
+    results.dataset = spec.dataset.name.toString();
+    results.architecture = spec.model.architecture.toString();
+    results.seed = spec.seed;
+    return results;
+  }
+
+  /** A single run: every stage in order, stopping at the first failure. */
+  private static int runStages(ArrestTraining training, RunLayout layout, ResumableStages stages,
+      RunResults results) {
+    for (Stage stage : Stage.values()) {
+      StageResult result = stages.run(stage, training, layout);
+      results.put(result);
+      ResultsJson.write(layout.resultsFile(), results);
+      if (result.status == StageStatus.FAILED) {
+        System.err.println(stage + " failed: " + result.message);
+        return 1;
+      }
     }
-    StageResult result = ResultsJson.read(file, StageResult.class);
-    return result.status == StageStatus.SUCCEEDED || result.status == StageStatus.SKIPPED ? result : null;
+    return 0;
   }
 
   /** Records the spec in the output directory, refusing a directory that holds a run of a different spec. */

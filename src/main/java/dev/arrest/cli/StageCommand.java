@@ -2,6 +2,8 @@ package dev.arrest.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.arrest.api.spec.SpecException;
+import dev.arrest.api.spec.SweepPoint;
+import dev.arrest.api.spec.SweepPoints;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "stage", description = {"Run one stage of an ArrestTraining (what a trainer pod runs).",
-    "Reads the previous stage's model from the output directory and writes <output>/<stage>/stage-result.json."})
+    "Reads the previous stage's model from the output directory and writes <output>/<stage>/stage-result.json;",
+    "a sweep point's (--point) go to <output>/points/<NN-slug>/<stage>/, sharing <output>/pretrain/."})
 final class StageCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "STAGE", description = "pretrain, finetune or evaluate.")
@@ -33,6 +36,11 @@ final class StageCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
       description = "The training's output directory, shared by its stages.")
   Path output;
+
+  @Option(names = "--point", paramLabel = "ID",
+      description = "Sweeps: the point whose finetune or evaluate stage to run (ids from 0, as in results.json);"
+          + " pretrain is shared and takes no point.")
+  Integer point;
 
   @Option(names = "--termination-message-path", paramLabel = "FILE",
       description = "Also write the compact result here (in a pod: /dev/termination-log).")
@@ -58,6 +66,24 @@ final class StageCommand implements Callable<Integer> {
       return fail(which, e.getMessage());
     }
     RunLayout layout = new RunLayout(output);
+    if (training.getSpec().sweep != null && which != Stage.PRETRAIN) {
+      if (point == null) {
+        return fail(which, "--point: required for the " + which + " stage of a sweep; its points: "
+            + SweepPoints.expand(training).stream().map(p -> p.id() + " (" + p.label() + ")").toList());
+      }
+      SweepPoint selected;
+      try {
+        selected = SweepPoints.point(training, point);
+      } catch (IllegalArgumentException e) {
+        return fail(which, "--point: " + e.getMessage());
+      }
+      training = selected.training();
+      layout = layout.forPoint(selected);
+    } else if (point != null) {
+      return fail(which, "--point: " + (training.getSpec().sweep == null ? training.getMetadata().getName()
+          + " is not a sweep (no spec.sweep)" : "pretrain is shared by every point of a sweep; run it without"
+          + " --point"));
+    }
     StageResult result;
     try (NDManager manager = NDManager.newBaseManager()) {
       StageContext context = new StageContext(training, layout, manager,

@@ -2,8 +2,11 @@ package dev.arrest.cli;
 
 import dev.arrest.results.AttackResult;
 import dev.arrest.results.EpochMetrics;
+import dev.arrest.results.PointResults;
 import dev.arrest.results.RunResults;
 import dev.arrest.results.StageResult;
+import dev.arrest.tradeoff.SweepScore;
+import dev.arrest.tradeoff.TradeoffScore;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +24,13 @@ final class SummaryTable {
           stage.seconds == null ? "" : String.format(Locale.ROOT, "%.1f s", stage.seconds), describe(stage)});
     }
     out.println();
-    out.println("ArrestTraining " + results.name + " (" + results.method + ", " + results.dataset + ", "
-        + results.architecture + ")");
+    out.println("ArrestTraining " + results.name + " (" + (results.points != null
+        ? "sweep of " + results.points.size() + " points" + (results.method == null ? "" : ", " + results.method)
+        : results.method) + ", " + results.dataset + ", " + results.architecture + ")");
     printTable(rows, out);
+    if (results.points != null) {
+      printSweep(results, out);
+    }
     if (results.summary != null) {
       List<String[]> accuracy = new ArrayList<>();
       accuracy.add(new String[] {"metric", "accuracy"});
@@ -39,6 +46,45 @@ final class SummaryTable {
       out.println("Evaluation on " + results.summary.samples() + " test examples:");
       printTable(accuracy, out);
     }
+  }
+
+  /** One row per point (standard, robust, score), then the sweep's score or why there is none. */
+  private static void printSweep(RunResults results, PrintStream out) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"id", "point", "status", "time", "standard", "robust", "score"});
+    for (PointResults point : results.points) {
+      StageResult last = point.stages.isEmpty() ? null
+          : new ArrayList<>(point.stages.values()).get(point.stages.size() - 1);
+      double seconds = point.stages.values().stream().mapToDouble(s -> s.seconds == null ? 0 : s.seconds).sum();
+      rows.add(new String[] {Integer.toString(point.id), point.label,
+          last == null ? "not run" : last.stage + " " + last.status,
+          last == null ? "" : String.format(Locale.ROOT, "%.1f s", seconds),
+          point.summary == null ? "-" : percent(point.summary.standardAccuracy()),
+          point.summary == null ? "-" : percent(point.summary.robustAccuracy()), score(point)});
+    }
+    out.println();
+    out.println("Sweep points (score: signed distance to the reference curve, pp):");
+    printTable(rows, out);
+    SweepScore sweep = results.sweep;
+    if (sweep != null) {
+      out.println();
+      out.println(String.format(Locale.ROOT, "Sweep score vs %s (%d points): mean robust gain %+.2f pp over"
+          + " standard accuracy %s, mean standard gain %s", sweep.reference(), sweep.runCount(), sweep.meanRobustGain(),
+          sweep.standardOverlap(), sweep.meanStandardGain() == null ? "undefined"
+              : String.format(Locale.ROOT, "%+.2f pp over robust accuracy %s", sweep.meanStandardGain(),
+                  sweep.robustOverlap())));
+    }
+    if (results.warnings != null) {
+      results.warnings.forEach(w -> out.println("Warning: " + w));
+    }
+  }
+
+  private static String score(PointResults point) {
+    if (Boolean.TRUE.equals(point.reference)) {
+      return "reference";
+    }
+    TradeoffScore score = point.summary == null ? null : point.summary.tradeoffScore();
+    return score == null ? "-" : String.format(Locale.ROOT, "%+.2f", score.signedDistance());
   }
 
   private static String describe(StageResult stage) {

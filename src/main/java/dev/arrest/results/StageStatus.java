@@ -9,5 +9,11 @@ public enum StageStatus {
   FAILED,
   /** Nothing to do, e.g. pretraining when the spec names an existing checkpoint. */
   @JsonProperty("Skipped")
-  SKIPPED
+  SKIPPED;
+
+  /** The spelling used in results and status: Succeeded, Failed, Skipped. */
+  @Override
+  public String toString() {
+    return name().charAt(0) + name().substring(1).toLowerCase(java.util.Locale.ROOT);
+  }
 }

@@ -42,7 +42,7 @@ public record TerminationMessage(
     TerminationMessage lean = new TerminationMessage(apiVersion, kind, name, stage, status, message, seconds, epochs,
         null, evaluation == null ? null
             : new EvaluationResult(evaluation.samples(), evaluation.standardAccuracy(), evaluation.robustAccuracy(),
-                evaluation.attacks(), null),
+                evaluation.attacks(), null, evaluation.tradeoff()),
         null);
     json = ResultsJson.toCompactJson(lean);
     if (fits(json) || message == null) {

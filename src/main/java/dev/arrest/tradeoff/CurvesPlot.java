@@ -68,17 +68,20 @@ public final class CurvesPlot {
         epochAxis.setAutoRangeIncludesZero(false);
         CombinedDomainXYPlot combined = new CombinedDomainXYPlot(epochAxis);
         combined.setGap(12);
-        int seriesIndex = 0;
+        Map<String, Integer> colorByName = new LinkedHashMap<>();
         for (Panel panel : panels) {
-            combined.add(panelPlot(panel, seriesIndex));
-            seriesIndex += panel.series().size();
+            combined.add(panelPlot(panel, colorByName));
         }
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, combined, true);
         ChartFiles.write(chart, WIDTH, TITLE_AND_LEGEND_HEIGHT + PANEL_HEIGHT * panels.size(), png, svg);
     }
 
-    /** @param firstColor index into the palette, so that series keep distinct colours across panels */
-    private static XYPlot panelPlot(Panel panel, int firstColor) {
+    /**
+     * @param colorByName palette index of every series name drawn so far: series get distinct colours across
+     *                    panels, and a name that reappears (e.g. one run's loss and accuracy in two panels) keeps
+     *                    its colour and is listed once in the legend
+     */
+    private static XYPlot panelPlot(Panel panel, Map<String, Integer> colorByName) {
         XYSeriesCollection dataset = new XYSeriesCollection();
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         int index = 0;
@@ -90,7 +93,13 @@ public final class CurvesPlot {
                 series.add(epoch, Double.isNaN(value) ? null : value);
             }
             dataset.addSeries(series);
-            renderer.setSeriesPaint(index, ChartFiles.seriesColor(firstColor + index));
+            Integer color = colorByName.get(entry.getKey());
+            if (color == null) {
+                colorByName.put(entry.getKey(), colorByName.size());
+            } else {
+                renderer.setSeriesVisibleInLegend(index, false);
+            }
+            renderer.setSeriesPaint(index, ChartFiles.seriesColor(colorByName.get(entry.getKey())));
             renderer.setSeriesStroke(index, new BasicStroke(1.8f));
             index++;
         }

@@ -80,6 +80,34 @@ class PlotsTest {
     }
 
     @Test
+    void aSeriesNamedInTwoPanelsIsOneLegendEntryWithOneColour() throws Exception {
+        Path svg = dir.resolve("compare.svg");
+        Map<String, double[]> loss = new LinkedHashMap<>();
+        loss.put("arrest phi=30", new double[] {2.0, 1.5});
+        loss.put("arrest phi=45", new double[] {2.1, 1.6});
+        Map<String, double[]> accuracy = new LinkedHashMap<>();
+        accuracy.put("arrest phi=30", new double[] {30, 40});
+        accuracy.put("arrest phi=45", new double[] {31, 42});
+
+        CurvesPlot.write("Points", "Epoch", List.of(new CurvesPlot.Panel("Loss", loss),
+                new CurvesPlot.Panel("Accuracy (%)", accuracy)), null, svg);
+
+        String text = svgText(svg);
+        assertEquals(1, text.split(">arrest phi=30<", -1).length - 1, "legend lists the point once");
+        assertEquals(1, text.split(">arrest phi=45<", -1).length - 1, "legend lists the point once");
+        // Two points, so two series colours: each point's lines in both panels share its colour.
+        String first = svgColor(ChartFiles.seriesColor(0));
+        String second = svgColor(ChartFiles.seriesColor(1));
+        String third = svgColor(ChartFiles.seriesColor(2));
+        assertTrue(text.contains(first) && text.contains(second), "the two points' colours are drawn");
+        assertFalse(text.contains(third), "a third colour means a point changed colour between panels");
+    }
+
+    private static String svgColor(java.awt.Color color) {
+        return String.format("rgb(%d,%d,%d)", color.getRed(), color.getGreen(), color.getBlue());
+    }
+
+    @Test
     void singlePanelCurvesPlot() throws Exception {
         Path svg = dir.resolve("one.svg");
         CurvesPlot.write("Losses", "Epoch", Map.of("CE loss", new double[] {2.0, 1.5}), null, svg);

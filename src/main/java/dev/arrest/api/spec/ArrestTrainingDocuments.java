@@ -2,16 +2,19 @@ package dev.arrest.api.spec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -45,15 +48,21 @@ public final class ArrestTrainingDocuments {
   public static ArrestTraining parse(String text, String source) {
     ArrestTraining training;
     try {
-      training = YAML.readValue(text, ArrestTraining.class);
+      JsonNode tree = YAML.readTree(text);
+      if (tree == null || tree.isMissingNode() || tree.isNull()) {
+        throw new SpecException(source, List.of("the document is empty"));
+      }
+      // Checked on the raw document: the resource class fills in its own apiVersion and kind.
+      List<String> header = checkHeader(tree);
+      if (!header.isEmpty()) {
+        throw new SpecException(source, header);
+      }
+      training = YAML.treeToValue(tree, ArrestTraining.class);
     } catch (JsonMappingException e) {
       throw new SpecException(source, List.of(describe(e)));
     } catch (JsonProcessingException e) {
       throw new SpecException(source, List.of("not a valid YAML/JSON document: " + e.getOriginalMessage()
           + locationOf(e)));
-    }
-    if (training == null) {
-      throw new SpecException(source, List.of("the document is empty"));
     }
     List<String> problems = SpecValidator.validate(training);
     if (!problems.isEmpty()) {
@@ -62,13 +71,37 @@ public final class ArrestTrainingDocuments {
     return training;
   }
 
-  /** Writes a document as YAML (used to record the exact spec a run used next to its results). */
+  /** Writes a document as YAML without its status (the exact spec a run used, recorded next to its results). */
   public static String toYaml(ArrestTraining training) {
     try {
-      return YAML.writeValueAsString(training);
+      ObjectNode tree = YAML.valueToTree(training);
+      tree.remove("status");
+      return YAML.writeValueAsString(tree);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialize ArrestTraining", e);
     }
+  }
+
+  /** A deep copy, e.g. a sweep point's document derived from the sweep's. */
+  static ArrestTraining copy(ArrestTraining training) {
+    try {
+      return YAML.treeToValue(YAML.valueToTree(training), ArrestTraining.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot copy ArrestTraining", e);
+    }
+  }
+
+  private static List<String> checkHeader(JsonNode tree) {
+    List<String> problems = new ArrayList<>();
+    String apiVersion = tree.path("apiVersion").asText(null);
+    if (!ArrestTraining.API_VERSION.equals(apiVersion)) {
+      problems.add("apiVersion: expected " + ArrestTraining.API_VERSION + ", found " + apiVersion);
+    }
+    String kind = tree.path("kind").asText(null);
+    if (!"ArrestTraining".equals(kind)) {
+      problems.add("kind: expected ArrestTraining, found " + kind);
+    }
+    return problems;
   }
 
   private static String describe(JsonMappingException e) {

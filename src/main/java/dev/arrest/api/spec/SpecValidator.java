@@ -9,13 +9,19 @@ import dev.arrest.api.v1alpha1.DatasetName;
 import dev.arrest.api.v1alpha1.EvaluationAttackSpec;
 import dev.arrest.api.v1alpha1.EvaluationSpec;
 import dev.arrest.api.v1alpha1.FinetuningMethod;
+import dev.arrest.api.v1alpha1.FinetuningSpec;
 import dev.arrest.api.v1alpha1.Initialization;
 import dev.arrest.api.v1alpha1.LearningRateSchedule;
 import dev.arrest.api.v1alpha1.Norm;
 import dev.arrest.api.v1alpha1.OptimizerSpec;
+import dev.arrest.api.v1alpha1.TradeoffSpec;
+import dev.arrest.tradeoff.TradeoffReferences;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.lang.reflect.AnnotatedParameterizedType;
+import java.lang.reflect.AnnotatedType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -23,7 +29,7 @@ import java.util.List;
 
 /**
  * Checks an ArrestTraining before anything runs. Field-level rules come from the same annotations that generate the
- * CRD schema ({@link Required}, {@link Min}, {@link Max}), so a local run rejects exactly what the API server would;
+ * CRD schema ({@link Required}, {@link Min}, {@link Max}, {@link Size}), so a local run rejects exactly what the API server would;
  * the rules a schema cannot express (across fields) follow. Shared by the CLI and the operator.
  */
 public final class SpecValidator {
@@ -34,12 +40,6 @@ public final class SpecValidator {
   /** Every problem found, each starting with the field path; empty when the document can run. */
   public static List<String> validate(ArrestTraining training) {
     List<String> problems = new ArrayList<>();
-    if (!ArrestTraining.API_VERSION.equals(training.getApiVersion())) {
-      problems.add("apiVersion: expected " + ArrestTraining.API_VERSION + ", found " + training.getApiVersion());
-    }
-    if (!"ArrestTraining".equals(training.getKind())) {
-      problems.add("kind: expected ArrestTraining, found " + training.getKind());
-    }
     if (training.getMetadata() == null || training.getMetadata().getName() == null
         || training.getMetadata().getName().isBlank()) {
       problems.add("metadata.name: required (it names the run and its output directory)");
@@ -50,7 +50,7 @@ public final class SpecValidator {
     }
     checkAnnotatedFields(training.getSpec(), "spec", problems);
     if (problems.isEmpty()) {
-      checkCrossFieldRules(training.getSpec(), problems);
+      checkCrossFieldRules(training, problems);
     }
     return problems;
   }
@@ -74,13 +74,10 @@ public final class SpecValidator {
         continue;
       }
       if (value instanceof Number number) {
-        checkBounds(field, number.doubleValue(), fieldPath, problems);
+        checkBounds(field.getAnnotation(Min.class), field.getAnnotation(Max.class), number.doubleValue(), fieldPath,
+            problems);
       } else if (value instanceof List<?> list) {
-        for (int i = 0; i < list.size(); i++) {
-          if (list.get(i) != null && isApiType(list.get(i))) {
-            checkAnnotatedFields(list.get(i), fieldPath + "[" + i + "]", problems);
-          }
-        }
+        checkList(field, list, fieldPath, problems);
       } else if (isApiType(value) && !value.getClass().isEnum()) {
         checkAnnotatedFields(value, fieldPath, problems);
       }
@@ -91,20 +88,46 @@ public final class SpecValidator {
     return value.getClass().getPackageName().equals(API_PACKAGE);
   }
 
-  private static void checkBounds(Field field, double value, String path, List<String> problems) {
-    Min min = field.getAnnotation(Min.class);
+  /**
+   * A list's length ({@link Size} on the field) and its elements: no nulls, bounds written on the element type (as in
+   * {@code List<@Min(0) Double>}, which is also how the CRD generator reads them), nested spec objects.
+   */
+  private static void checkList(Field field, List<?> list, String path, List<String> problems) {
+    Size size = field.getAnnotation(Size.class);
+    if (size != null && (list.size() < size.min() || list.size() > size.max())) {
+      problems.add(path + ": must list " + (list.size() < size.min() ? "at least " + size.min()
+          : "at most " + size.max()) + " value" + (list.size() < size.min() && size.min() == 1 ? "" : "s")
+          + ", found " + list.size());
+    }
+    AnnotatedType elementType = field.getAnnotatedType() instanceof AnnotatedParameterizedType parameterized
+        ? parameterized.getAnnotatedActualTypeArguments()[0] : null;
+    for (int i = 0; i < list.size(); i++) {
+      Object element = list.get(i);
+      String elementPath = path + "[" + i + "]";
+      if (element == null) {
+        problems.add(elementPath + ": must not be null");
+      } else if (element instanceof Number number && elementType != null) {
+        checkBounds(elementType.getAnnotation(Min.class), elementType.getAnnotation(Max.class), number.doubleValue(),
+            elementPath, problems);
+      } else if (isApiType(element) && !element.getClass().isEnum()) {
+        checkAnnotatedFields(element, elementPath, problems);
+      }
+    }
+  }
+
+  private static void checkBounds(Min min, Max max, double value, String path, List<String> problems) {
     if (min != null && (min.inclusive() ? value < min.value() : value <= min.value())) {
       problems.add(path + ": must be " + (min.inclusive() ? ">= " : "> ") + format(min.value()) + ", found "
           + format(value));
     }
-    Max max = field.getAnnotation(Max.class);
     if (max != null && (max.inclusive() ? value > max.value() : value >= max.value())) {
       problems.add(path + ": must be " + (max.inclusive() ? "<= " : "< ") + format(max.value()) + ", found "
           + format(value));
     }
   }
 
-  private static void checkCrossFieldRules(ArrestTrainingSpec spec, List<String> problems) {
+  private static void checkCrossFieldRules(ArrestTraining training, List<String> problems) {
+    ArrestTrainingSpec spec = training.getSpec();
     if (spec.dataset.name != DatasetName.FASHION_MNIST && spec.dataset.path == null) {
       problems.add("spec.dataset.path: required for " + spec.dataset.name + " (the directory holding the official"
           + " binary version of the dataset)");
@@ -115,16 +138,12 @@ public final class SpecValidator {
     }
     checkOptimizer(spec.pretraining.optimizer, "spec.pretraining.optimizer", problems);
     checkOptimizer(spec.finetuning.optimizer, "spec.finetuning.optimizer", problems);
-    FinetuningMethod method = spec.finetuning.method;
-    Initialization initialization = spec.finetuning.effectiveInitialization();
-    if (method == FinetuningMethod.AFT && initialization == Initialization.SCRATCH) {
-      problems.add("spec.finetuning.initialization: aft is finetuning of the pretrained model; use method at to"
-          + " train adversarially from scratch");
+    if (training.getSpec().sweep == null) {
+      checkMethod(spec.finetuning, "", problems);
+    } else {
+      checkSweep(training, problems);
     }
-    if (method == FinetuningMethod.ARREST && initialization == Initialization.SCRATCH) {
-      problems.add("spec.finetuning.initialization: arrest needs the pretrained model (its representation guides"
-          + " RGKD and noisy replay); remove the field or set it to pretrained");
-    }
+    checkTradeoff(spec, problems);
     List<EvaluationAttackSpec> attacks = spec.evaluation.attacks;
     if (attacks == null || attacks.isEmpty()) {
       problems.add("spec.evaluation.attacks: list at least one attack (e.g. {type: pgd, steps: 20})");
@@ -187,6 +206,55 @@ public final class SpecValidator {
       problems.add(path + ".epsilon: an l2 attack needs an L2 budget; set epsilon on the attack, or"
           + " spec.evaluation.epsilon together with spec.evaluation.norm: l2 (the default budget is finetuning's"
           + " L-inf epsilon)");
+    }
+  }
+
+  /** @param prefix names the sweep point the finetuning belongs to; empty for a single run */
+  private static void checkMethod(FinetuningSpec finetuning, String prefix, List<String> problems) {
+    FinetuningMethod method = finetuning.method;
+    Initialization initialization = finetuning.effectiveInitialization();
+    if (method == FinetuningMethod.AFT && initialization == Initialization.SCRATCH) {
+      problems.add(prefix + "spec.finetuning.initialization: aft is finetuning of the pretrained model; use method at"
+          + " to train adversarially from scratch");
+    }
+    if (method == FinetuningMethod.ARREST && initialization == Initialization.SCRATCH) {
+      problems.add(prefix + "spec.finetuning.initialization: arrest needs the pretrained model (its representation"
+          + " guides RGKD and noisy replay); remove the field or set it to pretrained");
+    }
+  }
+
+  /** The sweep's own rules, then each point's finetuning as if it were a single run. */
+  private static void checkSweep(ArrestTraining training, List<String> problems) {
+    List<String> sweepProblems = SweepPoints.problems(training.getSpec());
+    if (!sweepProblems.isEmpty()) {
+      problems.addAll(sweepProblems);
+      return;
+    }
+    for (SweepPoint point : SweepPoints.expand(training)) {
+      checkMethod(point.training().getSpec().finetuning,
+          "spec.sweep point " + point.id() + " (" + point.label() + "): ", problems);
+    }
+  }
+
+  private static void checkTradeoff(ArrestTrainingSpec spec, List<String> problems) {
+    TradeoffSpec tradeoff = spec.evaluation.tradeoff;
+    if (tradeoff == null) {
+      return;
+    }
+    if (tradeoff.fromSweepMethods == null) {
+      try {
+        TradeoffReferences.curve(tradeoff);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+      return;
+    }
+    if (tradeoff.reference != null || tradeoff.points != null) {
+      problems.add("spec.evaluation.tradeoff: give exactly one of reference, points or fromSweepMethods");
+    }
+    if (spec.sweep == null) {
+      problems.add("spec.evaluation.tradeoff.fromSweepMethods: only a sweep has points of its own to fit; add"
+          + " spec.sweep, or give reference or points");
     }
   }
 

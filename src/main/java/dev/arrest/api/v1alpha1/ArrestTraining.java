@@ -1,7 +1,9 @@
 package dev.arrest.api.v1alpha1;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -19,6 +21,20 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Singular("arresttraining")
 @Plural("arresttrainings")
 @ShortNames({"arrest", "arrests"})
+@Categories({"ml"})
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.progress.summary",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Standard", jsonPath = ".status.results.standardAccuracy",
+    type = AdditionalPrinterColumn.Type.NUMBER, getDescription = "Clean test accuracy")
+@AdditionalPrinterColumn(name = "Robust", jsonPath = ".status.results.robustAccuracy",
+    type = AdditionalPrinterColumn.Type.NUMBER, getDescription = "Worst-case robust accuracy over the evaluation attacks")
+@AdditionalPrinterColumn(name = "Tradeoff", jsonPath = ".status.results.tradeoffScore",
+    type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(name = "Sweep", jsonPath = ".status.sweep.meanRobustGain",
+    type = AdditionalPrinterColumn.Type.NUMBER, getDescription = "Sweep score in pp, once every point has finished")
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 public class ArrestTraining extends CustomResource<ArrestTrainingSpec, ArrestTrainingStatus> implements Namespaced {
   public static final String GROUP = "arrest.dev";
   public static final String VERSION = "v1alpha1";

@@ -2,6 +2,7 @@ package dev.arrest.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 
 /** What to train and how to evaluate it. Field defaults here equal the CRD's schema defaults (a test checks it). */
@@ -30,4 +31,32 @@ public class ArrestTrainingSpec {
 
   @JsonPropertyDescription("Robustness evaluation of the finetuned model.")
   public EvaluationSpec evaluation = new EvaluationSpec();
+
+  @JsonPropertyDescription("Turns the training into a sweep: values listed here (methods, phi, lambda, epsilon,"
+      + " TRADES beta) are combined into points, each finetuned and evaluated after one shared pretraining, and the"
+      + " sweep is scored as a whole against spec.evaluation.tradeoff. At most 64 points. Omit for a single run.")
+  public SweepSpec sweep;
+
+  // Platform fields: how the operator runs the stages in a cluster. Local runs ignore them.
+
+  @JsonPropertyDescription("Trainer container image; it must hold the trainer at /app/arrest.jar. Default: the"
+      + " operator's --trainer-image.")
+  public String image;
+
+  @Default("IfNotPresent")
+  @JsonPropertyDescription("Pull policy of the trainer image: Always, IfNotPresent or Never.")
+  public ImagePullPolicy imagePullPolicy = ImagePullPolicy.IF_NOT_PRESENT;
+
+  @JsonPropertyDescription("CPU, memory and GPUs of each stage's trainer container.")
+  public StageResourcesSpec resources = new StageResourcesSpec();
+
+  @JsonPropertyDescription("Node selection, tolerations, affinity, priority and Kueue queue of the trainer pods.")
+  public SchedulingSpec scheduling = new SchedulingSpec();
+
+  @JsonPropertyDescription("The PersistentVolumeClaim holding artifacts (and, if spec.dataset.path points into it,"
+      + " the dataset).")
+  public StorageSpec storage = new StorageSpec();
+
+  @JsonPropertyDescription("Retries, deadline and clean-up of the stage Jobs.")
+  public RunPolicySpec runPolicy = new RunPolicySpec();
 }

@@ -38,4 +38,8 @@ public class EvaluationSpec {
   @JsonPropertyDescription("Path to a TorchScript classifier to evaluate instead of the finetuned model (inputs"
       + " [B, C, H, W] in [0, 1], normalization inside; returns logits or (logits, features)). See docs/torchscript.md.")
   public String torchScriptModel;
+
+  @JsonPropertyDescription("Score the run against an accuracy-robustness tradeoff curve (standard accuracy vs the"
+      + " worst-case robust accuracy of the attacks above). Omit for no score.")
+  public TradeoffSpec tradeoff;
 }

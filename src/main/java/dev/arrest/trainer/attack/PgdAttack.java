@@ -46,14 +46,14 @@ public final class PgdAttack {
     NDManager owner = clean.getManager();
     network.setFrozen(true);
     try (NDManager scope = owner.newSubManager()) {
-      NDArray lower = clean.sub(epsilon).clip(0, 1);
-      NDArray upper = clean.add(epsilon).clip(0, 1);
+      NDArray lower = clean.sub((float) epsilon).clip(0, 1);
+      NDArray upper = clean.add((float) epsilon).clip(0, 1);
       lower.attach(scope);
       upper.attach(scope);
       NDArray adversarial = switch (start) {
         case CLEAN -> clean.duplicate();
         case UNIFORM -> clean.add(scope.randomUniform((float) -epsilon, (float) epsilon, clean.getShape()));
-        case SMALL_GAUSSIAN -> clean.add(scope.randomNormal(clean.getShape()).mul(0.001));
+        case SMALL_GAUSSIAN -> clean.add(scope.randomNormal(clean.getShape()).mul(0.001f));
       };
       adversarial.attach(scope);
       adversarial = project(adversarial, lower, upper, scope);
@@ -76,7 +76,7 @@ public final class PgdAttack {
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         collector.backward(objective.loss(network.forward(current, false)));
       }
-      NDArray moved = current.add(current.getGradient().sign().mul(stepSize));
+      NDArray moved = current.add(current.getGradient().sign().mul((float) stepSize));
       return project(moved, lower, upper, keep);
     }
   }

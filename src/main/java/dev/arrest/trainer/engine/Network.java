@@ -1,6 +1,5 @@
 package dev.arrest.trainer.engine;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -11,8 +10,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.arrest.trainer.model.ModelCheckpointIO;
 import dev.arrest.trainer.model.RepresentationClassifier;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -69,16 +66,6 @@ public final class Network implements Classifier {
   /** Loads a model file written by {@link #save} for the same architecture and data shape. */
   public void load(Path file) throws IOException {
     ModelCheckpointIO.load(block, manager, file);
-  }
-
-  /** Writes all parameters, batch-norm running statistics included. */
-  public void saveParameters(DataOutputStream out) throws IOException {
-    block.saveParameters(out);
-  }
-
-  /** Reads parameters written by {@link #saveParameters} for the same architecture. */
-  public void loadParameters(DataInputStream in) throws IOException, MalformedModelException {
-    block.loadParameters(manager, in);
   }
 
   public List<Pair<String, Parameter>> parameters() {

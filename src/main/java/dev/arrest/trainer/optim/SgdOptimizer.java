@@ -47,7 +47,7 @@ public final class SgdOptimizer {
       // temporary is closed explicitly, because results of ops on the weight would otherwise live as long as the model.
       try (NDArray gradient = weight.getGradient()) {
         if (weightDecay != 0) {
-          try (NDArray decay = weight.mul(weightDecay)) {
+          try (NDArray decay = weight.mul((float) weightDecay)) {
             gradient.addi(decay);
           }
         }
@@ -59,17 +59,17 @@ public final class SgdOptimizer {
             buffer.attach(stateManager);
             momentumBuffers.put(entry.getKey(), buffer);
           } else {
-            buffer.muli(momentum).addi(gradient);
+            buffer.muli((float) momentum).addi(gradient);
           }
           if (nesterov) {
-            try (NDArray lookahead = buffer.mul(momentum)) {
+            try (NDArray lookahead = buffer.mul((float) momentum)) {
               gradient.addi(lookahead);
             }
           } else {
             direction = buffer;
           }
         }
-        try (NDArray delta = direction.mul(learningRate)) {
+        try (NDArray delta = direction.mul((float) learningRate)) {
           weight.subi(delta);
         }
         gradient.subi(gradient);

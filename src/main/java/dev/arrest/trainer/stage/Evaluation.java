@@ -3,6 +3,7 @@ package dev.arrest.trainer.stage;
 import ai.djl.ndarray.types.Shape;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.EvaluationSpec;
+import dev.arrest.results.EvaluationResult;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
 import dev.arrest.results.StageStatus;
@@ -13,6 +14,8 @@ import dev.arrest.trainer.engine.TorchScriptClassifier;
 import dev.arrest.trainer.eval.AdversarialExamplesFile;
 import dev.arrest.trainer.eval.EvaluationOutcome;
 import dev.arrest.trainer.eval.RobustnessEvaluator;
+import dev.arrest.tradeoff.TradeoffCurve;
+import dev.arrest.tradeoff.TradeoffReferences;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -35,7 +38,13 @@ final class Evaluation {
           test.size(), evaluation.attacks.stream().map(a -> a.displayName()).toList(), evaluation.norm, epsilon, seed));
       EvaluationOutcome outcome = new RobustnessEvaluator(model, test, evaluation.batchSize, seed, context.progress())
           .evaluate(evaluation.attacks, epsilon, evaluation.norm);
-      result.evaluation = outcome.result();
+      EvaluationResult measured = outcome.result();
+      if (evaluation.tradeoff != null) {
+        TradeoffCurve curve = TradeoffReferences.curve(evaluation.tradeoff);
+        measured = measured.withTradeoff(curve.score(100 * measured.standardAccuracy(),
+            100 * measured.robustAccuracy()));
+      }
+      result.evaluation = measured;
       Path examples = context.layout().stageDirectory(Stage.EVALUATE).resolve(AdversarialExamplesFile.FILE_NAME);
       AdversarialExamplesFile.write(outcome.adversarialExamples(), outcome.attackNames(), examples);
       result.artifacts.put("adversarialExamples", context.layout().relative(examples));

@@ -1,8 +1,8 @@
 package dev.arrest.trainer.stage;
 
 import ai.djl.engine.Engine;
+import dev.arrest.api.spec.SweepPoints;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
-import dev.arrest.api.v1alpha1.Initialization;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
 import dev.arrest.results.StageStatus;
@@ -10,7 +10,10 @@ import dev.arrest.trainer.data.DataLoader;
 import dev.arrest.trainer.engine.Network;
 import dev.arrest.trainer.train.CleanObjective;
 
-/** Standard training on clean examples, unless the spec imports a pretrained model or the method needs none. */
+/**
+ * Standard training on clean examples, unless the spec imports a pretrained model or no finetuning needs one (of a
+ * sweep, it runs once for all points).
+ */
 final class Pretraining {
   private Pretraining() {}
 
@@ -22,10 +25,13 @@ final class Pretraining {
       result.artifacts.put("model", spec.pretraining.checkpoint);
       return;
     }
-    if (spec.finetuning.effectiveInitialization() == Initialization.SCRATCH) {
+    if (!SweepPoints.needsPretrainedModel(context.training())) {
       result.status = StageStatus.SKIPPED;
-      result.message = spec.finetuning.method + " trains from scratch (spec.finetuning.initialization), so no"
-          + " pretrained model is needed";
+      result.message = spec.sweep == null
+          ? spec.finetuning.method + " trains from scratch (spec.finetuning.initialization), so no pretrained model"
+              + " is needed"
+          : "every point of the sweep trains from scratch (spec.finetuning.initialization), so no pretrained model"
+              + " is needed";
       return;
     }
     Engine.getInstance().setRandomSeed((int) (spec.seed & 0x7fffffff));

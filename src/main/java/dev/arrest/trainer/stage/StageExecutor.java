@@ -21,6 +21,10 @@ public final class StageExecutor {
     Instant started = Instant.now();
     result.startedAt = started.toString();
     try {
+      if (stage != Stage.PRETRAIN && context.spec().sweep != null) {
+        throw new IllegalArgumentException("spec.sweep: a sweep's " + stage + " stage runs once per point; run the"
+            + " point's document (SweepPoints.point), e.g. arrest stage " + stage + " --point ID");
+      }
       switch (stage) {
         case PRETRAIN -> Pretraining.run(context, result);
         case FINETUNE -> Finetuning.run(context, result);

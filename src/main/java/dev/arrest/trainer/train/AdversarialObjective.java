@@ -2,6 +2,7 @@ package dev.arrest.trainer.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.types.DataType;
 import dev.arrest.api.v1alpha1.RepresentationDistance;
 import dev.arrest.trainer.attack.PgdAttack;
 import dev.arrest.trainer.engine.Network;
@@ -55,8 +56,9 @@ public final class AdversarialObjective implements TrainingObjective {
     double switched = StepMetrics.NOT_APPLICABLE;
     if (noisyReplayThresholdDegrees != null) {
       NDArray drifted = driftedExamples(clean.features(), teacherFeatures, noisyReplayThresholdDegrees);
-      switched = drifted.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).sum().getFloat();
-      inputs = NDArrays.where(drifted.reshape(-1, 1, 1, 1), noisyExamples(images, attack.epsilon()), inputs);
+      switched = drifted.toType(DataType.FLOAT32, false).sum().getFloat();
+      NDArray mask = drifted.reshape(-1, 1, 1, 1).broadcast(images.getShape());
+      inputs = NDArrays.where(mask, noisyExamples(images, attack.epsilon()), inputs);
     }
     NDArray trainingInputs = inputs;
     LossTerms terms = backprop.run(() -> {
@@ -66,7 +68,7 @@ public final class AdversarialObjective implements TrainingObjective {
         return new LossTerms(crossEntropy, crossEntropy, null, null, out.logits());
       }
       NDArray distance = RepresentationDistances.distance(rgkd.distance(), out.features(), teacherFeatures).mean();
-      return new LossTerms(crossEntropy.add(distance.mul(rgkd.weight())), crossEntropy, distance, null,
+      return new LossTerms(crossEntropy.add(distance.mul((float) rgkd.weight())), crossEntropy, distance, null,
           out.logits());
     });
     double adversarialCorrect = Losses.correct(terms.trainedLogits(), labels).sum().getFloat();
@@ -75,7 +77,7 @@ public final class AdversarialObjective implements TrainingObjective {
 
   /** True for examples whose student representation is more than the threshold away from the teacher's. */
   static NDArray driftedExamples(NDArray studentFeatures, NDArray teacherFeatures, double thresholdDegrees) {
-    return RepresentationDistances.angleDegrees(studentFeatures, teacherFeatures).gt(thresholdDegrees);
+    return RepresentationDistances.angleDegrees(studentFeatures, teacherFeatures).gt((float) thresholdDegrees);
   }
 
   /** Clean + U(-eps, eps), clipped to [0, 1]. */

@@ -1,6 +1,5 @@
 package dev.arrest.trainer.train;
 
-import ai.djl.MalformedModelException;
 import dev.arrest.results.EpochMetrics;
 import dev.arrest.results.ResultsJson;
 import dev.arrest.trainer.engine.Network;
@@ -44,9 +43,7 @@ public final class CheckpointStore {
     try {
       Files.createDirectories(directory);
       Path staging = Files.createTempDirectory(directory, ".incomplete-");
-      try (DataOutputStream out = open(staging.resolve("model.params"))) {
-        network.saveParameters(out);
-      }
+      network.save(staging.resolve("model.params"));
       try (DataOutputStream out = open(staging.resolve("optimizer.bin"))) {
         optimizer.save(out);
       }
@@ -73,9 +70,9 @@ public final class CheckpointStore {
 
   /** Loads the model and optimizer of a checkpoint; fails with the path when they do not match this stage. */
   public void restore(Path checkpoint, Network network, SgdOptimizer optimizer) {
-    try (DataInputStream in = openRead(checkpoint.resolve("model.params"))) {
-      network.loadParameters(in);
-    } catch (IOException | MalformedModelException | RuntimeException e) {
+    try {
+      network.load(checkpoint.resolve("model.params"));
+    } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("cannot restore model from " + checkpoint.resolve("model.params") + ": "
           + e.getMessage() + ". Delete " + directory + " to start the stage over.", e);
     }

@@ -30,7 +30,7 @@ public final class TradesObjective implements TrainingObjective {
       Outputs adv = student.forward(adversarial, true);
       NDArray crossEntropy = Losses.crossEntropy(clean.logits(), labels).mean();
       NDArray kl = Losses.klDivergence(clean.logits(), adv.logits()).mean();
-      return new LossTerms(crossEntropy.add(kl.mul(beta)), crossEntropy, null, kl, adv.logits());
+      return new LossTerms(crossEntropy.add(kl.mul((float) beta)), crossEntropy, null, kl, adv.logits());
     });
     double adversarialCorrect = Losses.correct(terms.trainedLogits(), labels).sum().getFloat();
     return StepMetrics.of(labels, terms, cleanCorrect, adversarialCorrect, StepMetrics.NOT_APPLICABLE);

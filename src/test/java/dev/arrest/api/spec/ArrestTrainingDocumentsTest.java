@@ -132,6 +132,8 @@ class ArrestTrainingDocumentsTest {
               schedule: piecewise
               milestones: [0.8, 0.5]"""), "spec.finetuning.optimizer.milestones: must increase strictly");
     assertProblem(MINIMAL + "  evaluation:\n    attacks: []\n", "spec.evaluation.attacks: list at least one");
+    assertProblem(MINIMAL + "  evaluation:\n    tradeoff: {reference: cifar11}\n", "spec.evaluation.tradeoff: ");
+    assertProblem(MINIMAL + "  evaluation:\n    tradeoff: {}\n", "spec.evaluation.tradeoff: give exactly one");
     assertProblem(MINIMAL + "  evaluation:\n    attacks: [{type: pgd}, {type: pgd}]\n",
         "spec.evaluation.attacks[1]: duplicate of pgd-20");
   }

@@ -1,0 +1,45 @@
+package dev.arrest.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
+
+/**
+ * Values to sweep over: each point of the sweep is the spec with one combination of them applied to
+ * {@code spec.finetuning}. All points share one pretraining. Expansion rules: docs/sweeps.md and
+ * {@code dev.arrest.api.spec.SweepPoints}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SweepSpec {
+
+  /** More points than this is almost certainly a mistake (each is a full finetuning and evaluation). */
+  public static final int MAX_POINTS = 64;
+
+  @Size(min = 1)
+  @JsonPropertyDescription("Finetuning methods to compare (at, trades, aft, arrest), replacing"
+      + " spec.finetuning.method. Each other list applies only to the methods it affects: tradesBetas to trades,"
+      + " noisyReplayThresholdDegrees and rgkdWeights to arrest, epsilons to all.")
+  public List<FinetuningMethod> methods;
+
+  @Size(min = 1)
+  @JsonPropertyDescription("Noisy-replay angle thresholds phi in degrees, 0 < phi <= 180, replacing"
+      + " spec.finetuning.noisyReplay.thresholdDegrees (arrest points only).")
+  public List<@Min(value = 0, inclusive = false) @Max(180) Double> noisyReplayThresholdDegrees;
+
+  @Size(min = 1)
+  @JsonPropertyDescription("RGKD weights lambda >= 0, replacing spec.finetuning.rgkd.weight (arrest points only).")
+  public List<@Min(0) Double> rgkdWeights;
+
+  @Size(min = 1)
+  @JsonPropertyDescription("Training perturbation budgets in pixel units, replacing spec.finetuning.attack.epsilon"
+      + " (all points). An explicit attack.stepSize is scaled with epsilon. Evaluation uses the same budget unless"
+      + " spec.evaluation.epsilon is set (set it to compare the points under one threat model).")
+  public List<@Min(value = 0, inclusive = false) Double> epsilons;
+
+  @Size(min = 1)
+  @JsonPropertyDescription("TRADES weights beta >= 0, replacing spec.finetuning.tradesBeta (trades points only).")
+  public List<@Min(0) Double> tradesBetas;
+}

@@ -1,0 +1,57 @@
+package dev.arrest.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Loads the PyTorch engine, prints what it found (versions, native library directory, GPUs, the device training will
+ * use) and runs one small computation on that device. The trainer image runs it at build time to check that the
+ * baked-in natives load offline; on a node it shows whether the pod sees a GPU.
+ */
+@Command(name = "engine", description = "Load the PyTorch engine offline and print its versions and devices.")
+final class EngineCommand implements Callable<Integer> {
+
+  @Option(names = "--require-gpu", description = "Exit with status 3 when no GPU is visible.")
+  boolean requireGpu;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Engine engine = Engine.getEngine("PyTorch");
+    int gpus = engine.getGpuCount();
+    Device device = engine.defaultDevice();
+    out.printf("engine: %s %s (DJL %s)%n", engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion());
+    out.printf("natives: %s%n", nativeDirectory());
+    out.printf("gpus: %d%n", gpus);
+    out.printf("device: %s%n", device);
+    try (NDManager manager = NDManager.newBaseManager(device)) {
+      NDArray sum = manager.arange(4f).sum();
+      out.printf("check: sum(0..3) = %s on %s%n", sum.getFloat(), sum.getDevice());
+    }
+    out.flush();
+    if (requireGpu && gpus == 0) {
+      spec.commandLine().getErr().println("no GPU visible (--require-gpu)");
+      return 3;
+    }
+    return 0;
+  }
+
+  private static String nativeDirectory() {
+    try {
+      return ai.djl.pytorch.jni.LibUtils.getLibtorchPath();
+    } catch (RuntimeException | LinkageError e) {
+      return "unknown (" + e + ")";
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.arrest.operator;
+
+import dev.arrest.operator.events.TrainingEvents;
+import dev.arrest.operator.jobs.StageJobs;
+import dev.arrest.operator.metrics.ReconcileMetrics;
+import dev.arrest.operator.metrics.ReferenceCurveMetrics;
+import dev.arrest.operator.metrics.TrainingMetrics;
+import dev.arrest.operator.progress.PodLogProgressReader;
+import dev.arrest.operator.reconciler.ArrestTrainingReconciler;
+import dev.arrest.operator.reconciler.TrainingLifecycle;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.prometheus.client.CollectorRegistry;
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * Assembles the operator: the JOSDK Operator with the ArrestTraining controller and everything it uses. Shared by the
+ * main class and the end-to-end tests, so the tests run the operator as deployed.
+ */
+public final class OperatorRunner implements AutoCloseable {
+  private final Operator operator;
+
+  /**
+   * @param namespaces namespaces to watch; empty for all
+   * @param leaderElection null to run without leader election (a single replica)
+   */
+  public OperatorRunner(KubernetesClient client, OperatorSettings settings, Set<String> namespaces,
+      LeaderElectionConfiguration leaderElection, CollectorRegistry registry, Clock clock) {
+    TrainingLifecycle lifecycle = new TrainingLifecycle(settings, new StageJobs(client),
+        new PodLogProgressReader(client), new TrainingEvents(client, clock), clock);
+    ArrestTrainingReconciler reconciler = new ArrestTrainingReconciler(lifecycle, new TrainingMetrics(registry),
+        new ReconcileMetrics(registry));
+    ReferenceCurveMetrics.register(registry);
+    operator = new Operator(overrider -> {
+      overrider.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          // The reconciler writes the status itself (PUT with optimistic locking), which works on every API server
+          // and on Fabric8's mock server; nothing is server-side applied.
+          .withUseSSAToPatchPrimaryResource(false);
+      if (leaderElection != null) {
+        overrider.withLeaderElectionConfiguration(leaderElection);
+      }
+    });
+    operator.register(reconciler, configuration -> {
+      if (namespaces.isEmpty()) {
+        configuration.watchingAllNamespaces();
+      } else {
+        configuration.settingNamespaces(namespaces);
+      }
+    });
+  }
+
+  public OperatorRunner start() {
+    operator.start();
+    return this;
+  }
+
+  public Operator operator() {
+    return operator;
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}

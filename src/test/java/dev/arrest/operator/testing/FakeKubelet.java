@@ -1,0 +1,285 @@
+package dev.arrest.operator.testing;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Plays the Job controller and the kubelet for a {@link FakeCluster}: for each Job it creates pods, and either records
+ * an outcome the test dictates ({@link #finish}) or, once {@link #start}ed, runs the Job's container command as a local
+ * process (through a {@link CommandMapper}) with the container's args and env, a directory as the volume, and writes
+ * the pod and Job status back: phase, exit code, termination message (with FallbackToLogsOnError) and the Job's
+ * Complete or Failed condition. Retries follow the Job's backoffLimit.
+ */
+public final class FakeKubelet implements AutoCloseable {
+  /** Maps a container's command line to a local one; paths are already rewritten to the local volume. */
+  @FunctionalInterface
+  public interface CommandMapper {
+    List<String> map(List<String> commandLine);
+  }
+
+  private static final int FALLBACK_LOG_LINES = 80;
+
+  private final FakeCluster cluster;
+  private final KubernetesClient client;
+  private final Path volumeRoot;
+  private final Set<String> handledJobs = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger podCounter = new AtomicInteger();
+  private ExecutorService executor;
+  private CommandMapper mapper;
+  private volatile boolean running;
+
+  /** @param volumeRoot local directory standing in for every PersistentVolumeClaim's root */
+  public FakeKubelet(FakeCluster cluster, Path volumeRoot) {
+    this.cluster = cluster;
+    this.client = cluster.client();
+    this.volumeRoot = volumeRoot;
+  }
+
+  /** Starts running every (unsuspended) Job's container as a local process. */
+  public FakeKubelet start(CommandMapper commandMapper) {
+    this.mapper = commandMapper;
+    this.running = true;
+    this.executor = Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "fake-kubelet");
+      thread.setDaemon(true);
+      return thread;
+    });
+    executor.submit(this::watchJobs);
+    return this;
+  }
+
+  private void watchJobs() {
+    while (running) {
+      try {
+        for (Job job : client.batch().v1().jobs().inAnyNamespace().list().getItems()) {
+          boolean suspended = Boolean.TRUE.equals(job.getSpec().getSuspend());
+          if (!suspended && handledJobs.add(job.getMetadata().getUid())) {
+            executor.submit(() -> runJob(job));
+          }
+        }
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        if (running) {
+          System.err.println("fake kubelet: " + e);
+        }
+      }
+    }
+  }
+
+  private void runJob(Job job) {
+    int attempts = 1 + (job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit());
+    Termination last = null;
+    for (int attempt = 0; attempt < attempts; attempt++) {
+      Pod pod = createPod(job);
+      setJobStatus(job, new JobStatusBuilder().withActive(1).withStartTime(now()).build());
+      last = runContainer(job, pod);
+      writePodTermination(pod, last);
+      if (last.exitCode == 0) {
+        break;
+      }
+    }
+    setJobOutcome(job, last.exitCode == 0, attempts);
+  }
+
+  private record Termination(int exitCode, String message) {}
+
+  private Termination runContainer(Job job, Pod pod) {
+    Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    String namespace = job.getMetadata().getNamespace();
+    String podName = pod.getMetadata().getName();
+    try {
+      Path terminationFile = Files.createTempFile("termination-", ".log");
+      Path mountRoot = mountRoot(container);
+      List<String> commandLine = new ArrayList<>();
+      for (String part : concat(container.getCommand(), container.getArgs())) {
+        commandLine.add(rewritePath(part, container, mountRoot, terminationFile));
+      }
+      ProcessBuilder builder = new ProcessBuilder(mapper.map(commandLine)).redirectErrorStream(true);
+      Map<String, String> env = builder.environment();
+      for (EnvVar var : container.getEnv()) {
+        env.put(var.getName(), var.getValue());
+      }
+      Process process = builder.start();
+      try (BufferedReader out = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = out.readLine()) != null) {
+          cluster.appendLog(namespace, podName, line + "\n");
+        }
+      }
+      int exitCode = process.waitFor();
+      String message = Files.readString(terminationFile);
+      Files.deleteIfExists(terminationFile);
+      if (exitCode != 0 && message.isEmpty()
+          && "FallbackToLogsOnError".equals(container.getTerminationMessagePolicy())) {
+        List<String> lines = List.of(cluster.log(namespace, podName).split("\n"));
+        message = String.join("\n", lines.subList(Math.max(0, lines.size() - FALLBACK_LOG_LINES), lines.size()));
+      }
+      return new Termination(exitCode, message);
+    } catch (IOException e) {
+      cluster.appendLog(namespace, podName, "fake kubelet: cannot run container: " + e + "\n");
+      return new Termination(128, "cannot run container: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Termination(137, "killed");
+    }
+  }
+
+  private Path mountRoot(Container container) throws IOException {
+    for (VolumeMount mount : container.getVolumeMounts()) {
+      Path root = mount.getSubPath() == null ? volumeRoot : volumeRoot.resolve(mount.getSubPath());
+      Files.createDirectories(root);
+      return root;
+    }
+    return volumeRoot;
+  }
+
+  private static String rewritePath(String part, Container container, Path mountRoot, Path terminationFile) {
+    if (part.equals(container.getTerminationMessagePath())) {
+      return terminationFile.toString();
+    }
+    for (VolumeMount mount : container.getVolumeMounts()) {
+      if (part.equals(mount.getMountPath()) || part.startsWith(mount.getMountPath() + "/")) {
+        return mountRoot + part.substring(mount.getMountPath().length());
+      }
+    }
+    return part;
+  }
+
+  // ---- Outcomes dictated by a test (no process) ----
+
+  /** A pod of the Job that is running and has printed {@code log} so far. */
+  public Pod running(Job job, String log) {
+    Pod pod = createPod(job);
+    cluster.appendLog(job.getMetadata().getNamespace(), pod.getMetadata().getName(), log);
+    setJobStatus(job, new JobStatusBuilder().withActive(1).withStartTime(now()).build());
+    return pod;
+  }
+
+  /** Finishes the Job with one pod that exited with {@code exitCode} and left {@code terminationMessage}. */
+  public void finish(Job job, int exitCode, String terminationMessage) {
+    Pod pod = createPod(job);
+    writePodTermination(pod, new Termination(exitCode, terminationMessage));
+    setJobOutcome(job, exitCode == 0, 1);
+  }
+
+  /** A running pod of the Job, labelled and owned as the Job controller does it. */
+  private Pod createPod(Job job) {
+    String name = job.getMetadata().getName() + "-" + String.format("%05d", podCounter.incrementAndGet());
+    Pod pod = new PodBuilder()
+        .withNewMetadata()
+          .withName(name)
+          .withNamespace(job.getMetadata().getNamespace())
+          .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+          .addToLabels("job-name", job.getMetadata().getName())
+          .addToLabels("controller-uid", job.getMetadata().getUid())
+          .withCreationTimestamp(Instant.now().toString())
+          .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job")
+            .withName(job.getMetadata().getName()).withUid(job.getMetadata().getUid()).withController(true)
+          .endOwnerReference()
+        .endMetadata()
+        .withSpec(job.getSpec().getTemplate().getSpec())
+        .withNewStatus()
+          .withPhase("Running")
+          .addToContainerStatuses(new ContainerStatusBuilder().withName(containerName(job))
+              .withNewState().withNewRunning().withStartedAt(now()).endRunning().endState().build())
+        .endStatus()
+        .build();
+    return client.pods().resource(pod).create();
+  }
+
+  private void writePodTermination(Pod pod, Termination termination) {
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+        .editStatus(current -> {
+          current.getStatus().setPhase(termination.exitCode == 0 ? "Succeeded" : "Failed");
+          current.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder()
+              .withName(pod.getSpec().getContainers().get(0).getName())
+              .withNewState().withNewTerminated()
+                .withExitCode(termination.exitCode)
+                .withReason(termination.exitCode == 0 ? "Completed" : "Error")
+                .withMessage(termination.message == null || termination.message.isEmpty()
+                    ? null : termination.message)
+                .withFinishedAt(now())
+              .endTerminated().endState().build()));
+          return current;
+        });
+  }
+
+  private void setJobOutcome(Job job, boolean succeeded, int attempts) {
+    JobStatus status = new JobStatusBuilder()
+        .withStartTime(now())
+        .withActive(0)
+        .withSucceeded(succeeded ? 1 : 0)
+        .withFailed(succeeded ? 0 : attempts)
+        .withCompletionTime(succeeded ? now() : null)
+        .withConditions(new JobConditionBuilder()
+            .withType(succeeded ? "Complete" : "Failed")
+            .withStatus("True")
+            .withReason(succeeded ? null : "BackoffLimitExceeded")
+            .withMessage(succeeded ? null : "Job has reached the specified backoff limit")
+            .withLastTransitionTime(now())
+            .build())
+        .build();
+    setJobStatus(job, status);
+  }
+
+  private void setJobStatus(Job job, JobStatus status) {
+    client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
+        .editStatus(current -> {
+          current.setStatus(status);
+          return current;
+        });
+  }
+
+  private static String containerName(Job job) {
+    return job.getSpec().getTemplate().getSpec().getContainers().get(0).getName();
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a == null ? List.of() : a);
+    all.addAll(b == null ? List.of() : b);
+    return all;
+  }
+
+  private static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    if (executor != null) {
+      executor.shutdownNow();
+      executor.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+}
