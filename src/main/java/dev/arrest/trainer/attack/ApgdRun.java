@@ -134,7 +134,7 @@ final class ApgdRun {
       NDArray gradient = leaf.getGradient();
       gradientSum = gradientSum == null ? gradient.duplicate() : gradientSum.add(gradient);
     }
-    boolean[] correct = toBooleans(logits.argMax(1).eq(labels));
+    boolean[] correct = logits.argMax(1).eq(labels).toBooleanArray();
     NDArray gradient = eotIterations == 1 ? gradientSum : gradientSum.div(eotIterations);
     return new Evaluated(values.toFloatArray(), correct, gradient);
   }
@@ -157,11 +157,6 @@ final class ApgdRun {
     java.util.Arrays.fill(dims, 1);
     dims[0] = shape.get(0);
     return new Shape(dims);
-  }
-
-  static boolean[] toBooleans(NDArray flags) {
-    boolean[] result = flags.toBooleanArray();
-    return result;
   }
 
   private static boolean[] not(boolean[] values) {
