@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "arrest", mixinStandardHelpOptions = true, versionProvider = ArrestCli.Version.class,
     description = "Adversarially robust finetuning (ARREST) on DJL: run an ArrestTraining locally or one stage of it.",
     subcommands = {RunCommand.class, StageCommand.class, ValidateCommand.class, BenchmarkCommand.class,
-        EngineCommand.class,
+        AutoAttackBenchmarkCommand.class, EngineCommand.class,
         CommandLine.HelpCommand.class})
 public final class ArrestCli {
 

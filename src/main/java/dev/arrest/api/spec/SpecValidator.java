@@ -3,12 +3,16 @@ package dev.arrest.api.spec;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.Architecture;
+import dev.arrest.api.v1alpha1.AttackType;
+import dev.arrest.api.v1alpha1.AutoAttackVersion;
 import dev.arrest.api.v1alpha1.DatasetName;
 import dev.arrest.api.v1alpha1.EvaluationAttackSpec;
+import dev.arrest.api.v1alpha1.EvaluationSpec;
 import dev.arrest.api.v1alpha1.FinetuningMethod;
 import dev.arrest.api.v1alpha1.FinetuningSpec;
 import dev.arrest.api.v1alpha1.Initialization;
 import dev.arrest.api.v1alpha1.LearningRateSchedule;
+import dev.arrest.api.v1alpha1.Norm;
 import dev.arrest.api.v1alpha1.OptimizerSpec;
 import dev.arrest.api.v1alpha1.TradeoffSpec;
 import dev.arrest.tradeoff.TradeoffReferences;
@@ -151,7 +155,57 @@ public final class SpecValidator {
           problems.add("spec.evaluation.attacks[" + i + "]: duplicate of " + name);
         }
         names.add(name);
+        checkEvaluationAttack(attacks.get(i), spec.evaluation, spec.dataset.name.numClasses(),
+            "spec.evaluation.attacks[" + i + "]", problems);
       }
+    }
+    if (spec.finetuning.attack.norm != Norm.LINF) {
+      problems.add("spec.finetuning.attack.norm: training supports linf only, found " + spec.finetuning.attack.norm);
+    }
+  }
+
+  /** The rules an attack's type imposes on its other fields (they mirror the attacks' own argument checks). */
+  private static void checkEvaluationAttack(EvaluationAttackSpec attack, EvaluationSpec evaluation, int classes,
+      String path, List<String> problems) {
+    AttackType type = attack.type;
+    Norm norm = attack.norm != null ? attack.norm : evaluation.norm;
+    boolean apgd = type == AttackType.APGD_CE || type == AttackType.APGD_DLR || type == AttackType.APGD_T;
+    if (type == AttackType.PGD && norm != Norm.LINF) {
+      problems.add(path + ".norm: pgd supports linf only; use apgd-ce for l2");
+    }
+    if (attack.stepSize != null && type != AttackType.PGD) {
+      problems.add(path + ".stepSize: applies to pgd only; " + type + " sets its own step sizes");
+    }
+    if (attack.version != null && type != AttackType.AUTOATTACK) {
+      problems.add(path + ".version: applies to autoattack only");
+    }
+    if (attack.targetClasses != null && type != AttackType.APGD_T && type != AttackType.FAB_T) {
+      problems.add(path + ".targetClasses: applies to apgd-t and fab-t only");
+    }
+    if (attack.targetClasses != null && attack.targetClasses > classes - 1) {
+      problems.add(path + ".targetClasses: at most " + (classes - 1) + " (the other classes of " + classes + ")");
+    }
+    if (attack.eotIterations != null && !apgd) {
+      problems.add(path + ".eotIterations: applies to apgd-ce, apgd-dlr and apgd-t only");
+    }
+    if (type == AttackType.AUTOATTACK && (attack.steps != null || attack.restarts != 1)) {
+      problems.add(path + ": autoattack runs its version's published iterations and restarts; remove steps and"
+          + " restarts or list the attacks individually");
+    }
+    boolean needsDlr = type == AttackType.APGD_DLR
+        || (type == AttackType.AUTOATTACK && attack.effectiveVersion() == AutoAttackVersion.RAND);
+    boolean needsTargetedDlr = type == AttackType.APGD_T
+        || (type == AttackType.AUTOATTACK && attack.effectiveVersion() != AutoAttackVersion.RAND);
+    if (needsTargetedDlr && classes < 4) {
+      problems.add(path + ": the targeted DLR loss needs at least 4 classes, the dataset has " + classes);
+    } else if (needsDlr && classes < 3) {
+      problems.add(path + ": the DLR loss needs at least 3 classes, the dataset has " + classes);
+    }
+    boolean l2BudgetGiven = attack.epsilon != null || (evaluation.norm == Norm.L2 && evaluation.epsilon != null);
+    if (norm == Norm.L2 && !l2BudgetGiven) {
+      problems.add(path + ".epsilon: an l2 attack needs an L2 budget; set epsilon on the attack, or"
+          + " spec.evaluation.epsilon together with spec.evaluation.norm: l2 (the default budget is finetuning's"
+          + " L-inf epsilon)");
     }
   }
 

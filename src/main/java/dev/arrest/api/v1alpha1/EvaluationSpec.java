@@ -24,9 +24,20 @@ public class EvaluationSpec {
   @JsonPropertyDescription("Default perturbation budget of the attacks. Default: spec.finetuning.attack.epsilon.")
   public Double epsilon;
 
-  @JsonPropertyDescription("Attacks to evaluate against; robust accuracy is the per-example worst case over them."
-      + " Default: one PGD-20 attack.")
+  @Default("linf")
+  @JsonPropertyDescription("Default threat model of the attacks: linf or l2.")
+  public Norm norm = Norm.LINF;
+
+  @JsonPropertyDescription("Seed of the attacks' random starts and searches. Default: spec.seed.")
+  public Long seed;
+
+  @JsonPropertyDescription("Attacks to evaluate against, in order; each runs only on the examples still robust after"
+      + " the previous ones, so robust accuracy is the per-example worst case over them. Default: one PGD-20 attack.")
   public List<EvaluationAttackSpec> attacks = new ArrayList<>(List.of(new EvaluationAttackSpec()));
+
+  @JsonPropertyDescription("Path to a TorchScript classifier to evaluate instead of the finetuned model (inputs"
+      + " [B, C, H, W] in [0, 1], normalization inside; returns logits or (logits, features)). See docs/torchscript.md.")
+  public String torchScriptModel;
 
   @JsonPropertyDescription("Score the run against an accuracy-robustness tradeoff curve (standard accuracy vs the"
       + " worst-case robust accuracy of the attacks above). Omit for no score.")

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /** Threat models (the norm of the perturbation budget). */
 public enum Norm {
   @JsonProperty("linf")
-  LINF;
+  LINF,
+  @JsonProperty("l2")
+  L2;
 
   /** The spelling used in ArrestTraining documents. */
   @Override

@@ -4,7 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.engine.Classifier;
 
 /**
  * L-infinity projected gradient descent (Madry et al. 2018): signed-gradient ascent steps on an objective, each
@@ -42,7 +42,7 @@ public final class PgdAttack {
   }
 
   /** Adversarial images for {@code clean}, attached to the clean images' manager. */
-  public NDArray perturb(Network network, NDArray clean, AttackObjective objective) {
+  public NDArray perturb(Classifier network, NDArray clean, AttackObjective objective) {
     NDManager owner = clean.getManager();
     network.setFrozen(true);
     try (NDManager scope = owner.newSubManager()) {
@@ -67,7 +67,7 @@ public final class PgdAttack {
     }
   }
 
-  private NDArray ascend(Network network, NDArray current, AttackObjective objective, NDArray lower, NDArray upper,
+  private NDArray ascend(Classifier network, NDArray current, AttackObjective objective, NDArray lower, NDArray upper,
       NDManager keep) {
     // Everything a step creates (activations, loss, gradient) is freed with stepScope; only the next iterate stays.
     try (NDManager stepScope = keep.newSubManager()) {

@@ -21,7 +21,7 @@ import java.util.Set;
  * A classifier ready to run: its block, initialized on its own manager, and the parameter store forward passes read
  * from. The block follows the model contract: {@code forward(x)} returns {@code NDList(logits, features)}.
  */
-public final class Network implements AutoCloseable {
+public final class Network implements Classifier {
   private final RepresentationClassifier block;
   private final NDManager manager;
   private final ParameterStore parameterStore;
@@ -43,6 +43,7 @@ public final class Network implements AutoCloseable {
   }
 
   /** Runs the model; {@code training} selects batch statistics (and updates them) in batch-norm layers. */
+  @Override
   public Outputs forward(NDArray images, boolean training) {
     NDList out = block.forward(parameterStore, new NDList(images), training);
     return new Outputs(out.get(0), out.get(1));
@@ -52,6 +53,7 @@ public final class Network implements AutoCloseable {
    * Frozen parameters take no gradient: attacks freeze the model so that their backward passes neither compute nor
    * accumulate weight gradients.
    */
+  @Override
   public void setFrozen(boolean frozen) {
     block.freezeParameters(frozen, trainable::contains);
   }
@@ -68,6 +70,11 @@ public final class Network implements AutoCloseable {
 
   public List<Pair<String, Parameter>> parameters() {
     return block.getParameters().stream().toList();
+  }
+
+  @Override
+  public int numClasses() {
+    return block.numClasses();
   }
 
   public RepresentationClassifier block() {

@@ -1,134 +1,206 @@
 package dev.arrest.trainer.eval;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.arrest.api.v1alpha1.AttackType;
+import dev.arrest.api.v1alpha1.AutoAttackVersion;
 import dev.arrest.api.v1alpha1.EvaluationAttackSpec;
+import dev.arrest.api.v1alpha1.Norm;
 import dev.arrest.results.AttackResult;
 import dev.arrest.results.EvaluationResult;
 import dev.arrest.results.Stage;
-import dev.arrest.trainer.attack.PgdAttack;
-import dev.arrest.trainer.data.DataLoader;
-import dev.arrest.trainer.data.ImageBatch;
-import dev.arrest.trainer.engine.Network;
-import dev.arrest.trainer.loss.Losses;
+import dev.arrest.trainer.attack.AttackBatch;
+import dev.arrest.trainer.attack.AttackDiagnostics;
+import dev.arrest.trainer.data.ImageDataset;
+import dev.arrest.trainer.engine.Classifier;
 import dev.arrest.trainer.progress.ProgressListener;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Clean accuracy and robust accuracy under each configured attack, on a fixed set of test examples, with the model in
- * eval mode. An example is robust under an attack when it is classified correctly on the clean input and on every
- * restart's adversarial input; the overall robust accuracy is the per-example worst case over all attacks.
+ * Clean accuracy and robust accuracy under a sequence of attacks, with the model in eval mode. As in AutoAttack, each
+ * attack runs only on the examples still robust after the previous ones: their indices are gathered into batches,
+ * attacked, and the results scattered back. A candidate counts as adversarial only after the evaluator has checked it
+ * lies in the threat model and has seen the model misclassify it in its own forward pass; the robust accuracy after the
+ * last attack is the per-example worst case.
  */
 public final class RobustnessEvaluator {
-  private final Network network;
-  private final DataLoader data;
-  private final int size;
+  private final Classifier model;
+  private final ImageDataset data;
+  private final int batchSize;
   private final long seed;
   private final ProgressListener progress;
 
-  /** @param data the test examples, in a fixed order (no shuffling, no augmentation) */
-  public RobustnessEvaluator(Network network, DataLoader data, long seed, ProgressListener progress) {
-    this.network = network;
+  /** @param data the test examples, evaluated in order */
+  public RobustnessEvaluator(Classifier model, ImageDataset data, int batchSize, long seed,
+      ProgressListener progress) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be positive, found " + batchSize);
+    }
+    this.model = model;
     this.data = data;
-    this.size = data.dataset().size();
+    this.batchSize = batchSize;
     this.seed = seed;
     this.progress = progress;
   }
 
-  public EvaluationResult evaluate(List<EvaluationAttackSpec> attacks, double defaultEpsilon) {
-    boolean[] clean = cleanCorrect();
-    boolean[] robust = clean;
-    double standardAccuracy = fraction(clean);
-    List<AttackResult> results = new ArrayList<>();
-    for (int a = 0; a < attacks.size(); a++) {
-      EvaluationAttackSpec spec = attacks.get(a);
-      double epsilon = spec.epsilon != null ? spec.epsilon : defaultEpsilon;
-      double stepSize = spec.stepSize != null ? spec.stepSize : 2.5 * epsilon / spec.steps;
-      long start = System.nanoTime();
-      boolean[] survived = runPgd(spec.displayName(), new PgdAttack(epsilon, stepSize, spec.steps,
-          PgdAttack.Start.UNIFORM), spec.restarts, a);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      results.add(new AttackResult(spec.displayName(), spec.type.toString(), "linf",
-          epsilon, spec.steps, stepSize, spec.restarts, fraction(both(clean, survived)), seconds));
-      robust = both(robust, survived);
-    }
-    return new EvaluationResult(size, standardAccuracy, fraction(robust), results, List.of());
+  /** Runs the spec's attacks; budgets and norms they leave unset come from the defaults. */
+  public EvaluationOutcome evaluate(List<EvaluationAttackSpec> attacks, double defaultEpsilon, Norm defaultNorm) {
+    List<PlannedAttack> plans = AttackPlans.from(attacks, defaultEpsilon, defaultNorm, model.numClasses(), seed);
+    boolean expectsRandomness = attacks.stream().anyMatch(a -> (a.type == AttackType.AUTOATTACK
+        && a.effectiveVersion() == AutoAttackVersion.RAND) || a.effectiveEotIterations() > 1);
+    return run(plans, expectsRandomness);
   }
 
-  private boolean[] cleanCorrect() {
-    boolean[] correct = new boolean[size];
-    progress.phaseStarted(Stage.EVALUATE, "clean", 0, 0, data.batchesPerEpoch());
-    try {
-      int done = 0;
-      int hits = 0;
-      int b = 0;
-      for (ImageBatch batch : data.epoch(network.manager(), 0)) {
-        try (batch) {
-          hits += copyInto(correct, done, Losses.correct(network.forward(batch.images(), false).logits(),
-              batch.labels()));
-          done += batch.size();
+  /** Runs the given attacks in order. */
+  public EvaluationOutcome run(List<PlannedAttack> plans, boolean expectsRandomness) {
+    int size = data.size();
+    Shape imageShape = new Shape(data.shape().channels(), data.shape().height(), data.shape().width());
+    AdversarialExamples adversarial = new AdversarialExamples(imageShape);
+    AttackDiagnostics diagnostics = new AttackDiagnostics();
+    CleanPass clean = cleanPass();
+    boolean[] robust = clean.correct().clone();
+    List<AttackResult> results = new ArrayList<>();
+    for (int a = 0; a < plans.size(); a++) {
+      PlannedAttack plan = plans.get(a);
+      long start = System.nanoTime();
+      int[] targets = indicesOf(robust);
+      int broken = attack(plan, a, targets, robust, adversarial, diagnostics);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      results.add(new AttackResult(plan.name(), plan.type(), plan.attack().threatModel().norm().toString(),
+          plan.attack().threatModel().epsilon(), plan.attack().iterations(), plan.stepSize(),
+          plan.attack().restarts(), fraction(robust), seconds, targets.length, broken));
+      progress.info(String.format(java.util.Locale.ROOT, "%s: robust accuracy %.2f %% (broke %d of %d attacked)"
+          + " in %.1f s", plan.name(), 100 * fraction(robust), broken, targets.length, seconds));
+    }
+    List<String> warnings = GradientMaskingCheck.warnings(plans, results, size,
+        diagnostics.zeroGradientExamples(), clean.randomized(), clean.probabilities(), expectsRandomness);
+    for (String warning : warnings) {
+      progress.info("warning: " + warning);
+    }
+    EvaluationResult result = new EvaluationResult(size, fraction(clean.correct()), fraction(robust), results,
+        warnings);
+    return new EvaluationOutcome(result, adversarial, plans.stream().map(PlannedAttack::name).toList());
+  }
+
+  /** Attacks the still-robust examples {@code targets} batch by batch; returns how many it broke. */
+  private int attack(PlannedAttack plan, int attackIndex, int[] targets, boolean[] robust,
+      AdversarialExamples adversarial, AttackDiagnostics diagnostics) {
+    int batches = (targets.length + batchSize - 1) / batchSize;
+    progress.phaseStarted(Stage.EVALUATE, plan.name(), 0, 0, batches);
+    int broken = 0;
+    int pixels = (int) data.shape().size();
+    try (NDManager manager = NDManager.newBaseManager()) {
+      for (int b = 0; b < batches; b++) {
+        int[] ids = java.util.Arrays.copyOfRange(targets, b * batchSize, Math.min(targets.length,
+            (b + 1) * batchSize));
+        try (NDManager batchManager = manager.newSubManager()) {
+          float[] cleanPixels = pixels(ids);
+          NDArray images = batchManager.create(cleanPixels, batchShape(ids.length));
+          NDArray labels = batchManager.create(labels(ids));
+          NDArray candidates = plan.attack().perturb(model, new AttackBatch(images, labels, ids, diagnostics));
+          float[] candidatePixels = candidates.toFloatArray();
+          ThreatModelCheck.requireInside(plan.name(), plan.attack().threatModel(), cleanPixels, candidatePixels, ids);
+          int[] predictions = predictions(candidates);
+          for (int e = 0; e < ids.length; e++) {
+            int label = data.label(ids[e]);
+            if (predictions[e] != label) {
+              robust[ids[e]] = false;
+              broken++;
+              adversarial.add(new AdversarialExamples.Entry(ids[e], label, predictions[e], attackIndex,
+                  java.util.Arrays.copyOfRange(candidatePixels, e * pixels, (e + 1) * pixels)));
+            }
+          }
         }
-        progress.stepDone(++b, done, null, (double) hits / done, null, null);
+        progress.stepDone(b + 1, Math.min(targets.length, (b + 1) * batchSize), null, fraction(robust), null, null);
       }
     } finally {
       progress.phaseFinished();
     }
-    return correct;
+    return broken;
   }
 
-  /** Per example: correct under every restart of the attack (regardless of the clean prediction). */
-  private boolean[] runPgd(String name, PgdAttack attack, int restarts, int attackIndex) {
-    boolean[] survived = new boolean[size];
-    Arrays.fill(survived, true);
-    for (int restart = 0; restart < restarts; restart++) {
-      Engine.getInstance().setRandomSeed((int) ((seed * 31 + attackIndex) * 1009 + restart) & 0x7fffffff);
-      String phase = name + (restarts > 1 ? " restart " + (restart + 1) + "/" + restarts : "");
-      progress.phaseStarted(Stage.EVALUATE, phase, 0, 0, data.batchesPerEpoch());
-      try {
-        int done = 0;
-        int hits = 0;
-        int b = 0;
-        for (ImageBatch batch : data.epoch(network.manager(), 0)) {
-          try (batch) {
-            NDArray labels = batch.labels();
-            NDArray adversarial = attack.perturb(network, batch.images(),
-                out -> Losses.crossEntropy(out.logits(), labels).sum());
-            ThreatModelCheck.requireLinf(name, batch.images(), adversarial, attack.epsilon());
-            boolean[] now = new boolean[batch.size()];
-            copyInto(now, 0, Losses.correct(network.forward(adversarial, false).logits(), labels));
-            for (int i = 0; i < now.length; i++) {
-              survived[done + i] &= now[i];
-              hits += survived[done + i] ? 1 : 0;
-            }
-            done += batch.size();
+  /**
+   * @param correct clean predictions equal the labels
+   * @param randomized the first batch's outputs changed between identical forward passes
+   * @param probabilities the first batch's outputs look like probability vectors
+   */
+  private record CleanPass(boolean[] correct, boolean randomized, boolean probabilities) {}
+
+  private CleanPass cleanPass() {
+    int size = data.size();
+    boolean[] correct = new boolean[size];
+    boolean randomized = false;
+    boolean probabilities = false;
+    int batches = (size + batchSize - 1) / batchSize;
+    progress.phaseStarted(Stage.EVALUATE, "clean", 0, 0, batches);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      int hits = 0;
+      for (int b = 0; b < batches; b++) {
+        int[] ids = range(b * batchSize, Math.min(size, (b + 1) * batchSize));
+        try (NDManager batchManager = manager.newSubManager()) {
+          NDArray images = batchManager.create(pixels(ids), batchShape(ids.length));
+          NDArray logits = model.forward(images, false).logits();
+          int[] predicted = argMax(logits);
+          if (b == 0) {
+            randomized = OutputChecks.varies(model, images, logits);
+            probabilities = OutputChecks.looksLikeProbabilities(logits);
           }
-          progress.stepDone(++b, done, null, (double) hits / done, null, null);
+          for (int e = 0; e < ids.length; e++) {
+            correct[ids[e]] = predicted[e] == data.label(ids[e]);
+            hits += correct[ids[e]] ? 1 : 0;
+          }
         }
-      } finally {
-        progress.phaseFinished();
+        progress.stepDone(b + 1, Math.min(size, (b + 1) * batchSize), null,
+            (double) hits / Math.min(size, (b + 1) * batchSize), null, null);
       }
+    } finally {
+      progress.phaseFinished();
     }
-    return survived;
+    return new CleanPass(correct, randomized, probabilities);
   }
 
-  private static int copyInto(boolean[] target, int offset, NDArray correct) {
-    float[] values = correct.toFloatArray();
-    int hits = 0;
-    for (int i = 0; i < values.length; i++) {
-      target[offset + i] = values[i] > 0.5f;
-      hits += target[offset + i] ? 1 : 0;
-    }
-    return hits;
+  private int[] predictions(NDArray images) {
+    return argMax(model.forward(images, false).logits());
   }
 
-  private static boolean[] both(boolean[] a, boolean[] b) {
-    boolean[] both = new boolean[a.length];
-    for (int i = 0; i < both.length; i++) {
-      both[i] = a[i] && b[i];
+  private static int[] argMax(NDArray logits) {
+    long[] indices = logits.argMax(1).toLongArray();
+    int[] result = new int[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      result[i] = (int) indices[i];
     }
-    return both;
+    return result;
+  }
+
+  private float[] pixels(int[] ids) {
+    int pixels = (int) data.shape().size();
+    float[] result = new float[ids.length * pixels];
+    for (int e = 0; e < ids.length; e++) {
+      data.copyImage(ids[e], result, e * pixels);
+    }
+    return result;
+  }
+
+  private long[] labels(int[] ids) {
+    long[] result = new long[ids.length];
+    for (int e = 0; e < ids.length; e++) {
+      result[e] = data.label(ids[e]);
+    }
+    return result;
+  }
+
+  private Shape batchShape(int size) {
+    return new Shape(size, data.shape().channels(), data.shape().height(), data.shape().width());
+  }
+
+  private static int[] indicesOf(boolean[] flags) {
+    return java.util.stream.IntStream.range(0, flags.length).filter(i -> flags[i]).toArray();
+  }
+
+  private static int[] range(int from, int to) {
+    return java.util.stream.IntStream.range(from, to).toArray();
   }
 
   private static double fraction(boolean[] flags) {

@@ -1,38 +1,74 @@
 package dev.arrest.trainer.stage;
 
+import ai.djl.ndarray.types.Shape;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
+import dev.arrest.api.v1alpha1.EvaluationSpec;
 import dev.arrest.results.EvaluationResult;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
 import dev.arrest.results.StageStatus;
-import dev.arrest.trainer.data.DataLoader;
-import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.data.DatasetKind;
+import dev.arrest.trainer.data.ImageDataset;
+import dev.arrest.trainer.engine.Classifier;
+import dev.arrest.trainer.engine.TorchScriptClassifier;
+import dev.arrest.trainer.eval.AdversarialExamplesFile;
+import dev.arrest.trainer.eval.EvaluationOutcome;
 import dev.arrest.trainer.eval.RobustnessEvaluator;
 import dev.arrest.tradeoff.TradeoffCurve;
 import dev.arrest.tradeoff.TradeoffReferences;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 
-/** Clean and robust accuracy of the finetuned model. */
+/**
+ * Clean and robust accuracy of the finetuned model, or of a TorchScript classifier the spec names; writes the
+ * worst-case adversarial examples next to the stage result.
+ */
 final class Evaluation {
   private Evaluation() {}
 
   static void run(StageContext context, StageResult result) {
     ArrestTrainingSpec spec = context.spec();
-    DataLoader test = TrainingData.testLoader(spec);
-    double epsilon = spec.evaluation.epsilon != null ? spec.evaluation.epsilon : spec.finetuning.attack.epsilon;
-    try (Network network = Networks.load(spec, context.manager(), context.layout().model(Stage.FINETUNE),
-        "finetuned model (run the finetune stage first)")) {
-      context.progress().info(String.format("evaluate: %d test examples, attacks %s, epsilon %.4g",
-          test.dataset().size(), spec.evaluation.attacks.stream().map(a -> a.displayName()).toList(), epsilon));
-      EvaluationResult evaluation = new RobustnessEvaluator(network, test, spec.seed, context.progress())
-          .evaluate(spec.evaluation.attacks, epsilon);
-      if (spec.evaluation.tradeoff != null) {
-        TradeoffCurve curve = TradeoffReferences.curve(spec.evaluation.tradeoff);
-        evaluation = evaluation.withTradeoff(curve.score(100 * evaluation.standardAccuracy(),
-            100 * evaluation.robustAccuracy()));
+    EvaluationSpec evaluation = spec.evaluation;
+    ImageDataset test = TrainingData.testLoader(spec).dataset();
+    double epsilon = evaluation.epsilon != null ? evaluation.epsilon : spec.finetuning.attack.epsilon;
+    long seed = evaluation.seed != null ? evaluation.seed : spec.seed;
+    try (Classifier model = open(context, result)) {
+      context.progress().info(String.format("evaluate: %d test examples, attacks %s, %s epsilon %.4g, seed %d",
+          test.size(), evaluation.attacks.stream().map(a -> a.displayName()).toList(), evaluation.norm, epsilon, seed));
+      EvaluationOutcome outcome = new RobustnessEvaluator(model, test, evaluation.batchSize, seed, context.progress())
+          .evaluate(evaluation.attacks, epsilon, evaluation.norm);
+      EvaluationResult measured = outcome.result();
+      if (evaluation.tradeoff != null) {
+        TradeoffCurve curve = TradeoffReferences.curve(evaluation.tradeoff);
+        measured = measured.withTradeoff(curve.score(100 * measured.standardAccuracy(),
+            100 * measured.robustAccuracy()));
       }
-      result.evaluation = evaluation;
-      result.artifacts.put("model", context.layout().relative(context.layout().model(Stage.FINETUNE)));
+      result.evaluation = measured;
+      Path examples = context.layout().stageDirectory(Stage.EVALUATE).resolve(AdversarialExamplesFile.FILE_NAME);
+      AdversarialExamplesFile.write(outcome.adversarialExamples(), outcome.attackNames(), examples);
+      result.artifacts.put("adversarialExamples", context.layout().relative(examples));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the adversarial examples", e);
     }
     result.status = StageStatus.SUCCEEDED;
+  }
+
+  /** The model to evaluate, recorded in the artifacts; closing it frees its native memory. */
+  private static Classifier open(StageContext context, StageResult result) {
+    ArrestTrainingSpec spec = context.spec();
+    String torchScript = spec.evaluation.torchScriptModel;
+    if (torchScript != null) {
+      DatasetKind kind = TrainingData.kind(spec);
+      Path file = Path.of(torchScript);
+      TorchScriptClassifier model = TorchScriptClassifier.load(file, context.manager(),
+          new Shape(kind.channels(), kind.height(), kind.width()));
+      result.artifacts.put("model", context.layout().relative(file));
+      return model;
+    }
+    Path file = context.layout().model(Stage.FINETUNE);
+    Classifier network = Networks.load(spec, context.manager(), file, "finetuned model (run the finetune stage first)");
+    result.artifacts.put("model", context.layout().relative(file));
+    return network;
   }
 }
