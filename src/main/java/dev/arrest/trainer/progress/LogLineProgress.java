@@ -6,9 +6,9 @@ import dev.arrest.results.Stage;
 import java.io.PrintStream;
 
 /**
- * Progress for non-interactive runs (trainer pods, CI logs): a {@link ProgressEvent} line at most every
- * {@code intervalSeconds} and at the end of every phase, plus a readable line per epoch. The operator reads the
- * latest event line from the pod's log.
+ * Progress for non-interactive runs (trainer pods, CI logs): a {@link ProgressEvent} line after the first step of
+ * every phase, then at most every {@code intervalSeconds}, and at the end of every phase, plus a readable line per
+ * epoch. The operator reads the latest event line from the pod's log.
  */
 public final class LogLineProgress implements ProgressListener {
   private final PrintStream out;
@@ -35,7 +35,8 @@ public final class LogLineProgress implements ProgressListener {
     this.epochs = epochs;
     this.steps = steps;
     phaseStartNanos = System.nanoTime();
-    lastPrintNanos = phaseStartNanos;
+    // The first step of a phase is reported at once, so that even a phase shorter than the interval shows progress.
+    lastPrintNanos = phaseStartNanos - intervalNanos;
     out.println(epochs > 0 ? stage + " epoch " + epoch + "/" + epochs + ": " + steps + " batches"
         : stage + " " + phase + ": " + steps + " batches");
   }
