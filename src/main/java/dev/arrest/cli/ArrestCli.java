@@ -3,12 +3,26 @@ package dev.arrest.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code arrest}: runs ArrestTraining documents locally, one stage at a time (trainer pods), or benchmarks. */
-@Command(name = "arrest", mixinStandardHelpOptions = true, versionProvider = ArrestCli.Version.class,
-    description = "Adversarially robust finetuning (ARREST) on DJL: run an ArrestTraining locally or one stage of it.",
-    subcommands = {RunCommand.class, StageCommand.class, ValidateCommand.class, BenchmarkCommand.class,
-        AutoAttackBenchmarkCommand.class, EngineCommand.class,
-        CommandLine.HelpCommand.class})
+/**
+ * {@code arrest}: runs ArrestTraining documents locally, one stage at a time (trainer pods), or
+ * benchmarks.
+ */
+@Command(
+    name = "arrest",
+    mixinStandardHelpOptions = true,
+    versionProvider = ArrestCli.Version.class,
+    description =
+        "Adversarially robust finetuning (ARREST) on DJL: run an ArrestTraining locally or one"
+            + " stage of it.",
+    subcommands = {
+      RunCommand.class,
+      StageCommand.class,
+      ValidateCommand.class,
+      BenchmarkCommand.class,
+      AutoAttackBenchmarkCommand.class,
+      EngineCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class ArrestCli {
 
   public static void main(String[] args) {

@@ -28,28 +28,43 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Wall time and throughput of AutoAttack's attacks on a fixed model and sample set: SmallCNN (seeded initialization) on
- * seeded random Fashion-MNIST-shaped images labelled with its own predictions. Each attack first runs alone on every
- * sample (as the reference's run_standard_evaluation_individual), then the ensemble runs as the evaluation does.
- * Attacks skip examples once broken, so the figures depend on how many survive; the default budget is small enough
- * that most do, i.e. close to the cost of evaluating a robust model.
+ * Wall time and throughput of AutoAttack's attacks on a fixed model and sample set: SmallCNN
+ * (seeded initialization) on seeded random Fashion-MNIST-shaped images labelled with its own
+ * predictions. Each attack first runs alone on every sample (as the reference's
+ * run_standard_evaluation_individual), then the ensemble runs as the evaluation does. Attacks skip
+ * examples once broken, so the figures depend on how many survive; the default budget is small
+ * enough that most do, i.e. close to the cost of evaluating a robust model.
  */
-@Command(name = "benchmark-autoattack", description = "Wall time and images/s per AutoAttack attack (SmallCNN).")
+@Command(
+    name = "benchmark-autoattack",
+    description = "Wall time and images/s per AutoAttack attack (SmallCNN).")
 final class AutoAttackBenchmarkCommand implements Callable<Integer> {
 
-  @Option(names = "--samples", defaultValue = "100", description = "Images attacked (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--samples",
+      defaultValue = "100",
+      description = "Images attacked (default: ${DEFAULT-VALUE}).")
   int samples;
 
   @Option(names = "--batch-size", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
   int batchSize;
 
-  @Option(names = "--epsilon", defaultValue = "0.002", description = "Budget in pixel units (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--epsilon",
+      defaultValue = "0.002",
+      description = "Budget in pixel units (default: ${DEFAULT-VALUE}).")
   double epsilon;
 
-  @Option(names = "--norm", defaultValue = "linf", description = "linf or l2 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--norm",
+      defaultValue = "linf",
+      description = "linf or l2 (default: ${DEFAULT-VALUE}).")
   String norm;
 
-  @Option(names = "--version", defaultValue = "standard", description = "standard, plus or rand (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--version",
+      defaultValue = "standard",
+      description = "standard, plus or rand (default: ${DEFAULT-VALUE}).")
   String version;
 
   @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (0: all cores).")
@@ -58,7 +73,9 @@ final class AutoAttackBenchmarkCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0")
   long seed;
 
-  @Option(names = "--no-individual", description = "Skip running each attack alone; time the ensemble only.")
+  @Option(
+      names = "--no-individual",
+      description = "Skip running each attack alone; time the ensemble only.")
   boolean ensembleOnly;
 
   @Override
@@ -67,21 +84,41 @@ final class AutoAttackBenchmarkCommand implements Callable<Integer> {
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(effectiveThreads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     Norm threatNorm = Norm.valueOf(norm.toUpperCase(Locale.ROOT));
-    AutoAttackVersion autoAttackVersion = AutoAttackVersion.valueOf(version.toUpperCase(Locale.ROOT));
+    AutoAttackVersion autoAttackVersion =
+        AutoAttackVersion.valueOf(version.toUpperCase(Locale.ROOT));
     ThreatModel threat = new ThreatModel(threatNorm, epsilon);
     DatasetKind kind = DatasetKind.FASHION_MNIST;
     Engine.getInstance().setRandomSeed((int) seed);
     try (NDManager manager = NDManager.newBaseManager();
-        Network model = new Network(Models.create(Models.SMALL_CNN, 0, 0, kind.channels(), kind.height(),
-            kind.width(), kind.numClasses(), kind.mean(), kind.std()), manager,
-            new Shape(kind.channels(), kind.height(), kind.width()))) {
+        Network model =
+            new Network(
+                Models.create(
+                    Models.SMALL_CNN,
+                    0,
+                    0,
+                    kind.channels(),
+                    kind.height(),
+                    kind.width(),
+                    kind.numClasses(),
+                    kind.mean(),
+                    kind.std()),
+                manager,
+                new Shape(kind.channels(), kind.height(), kind.width()))) {
       ImageDataset data = labelledByModel(model, manager, kind);
-      System.out.printf(Locale.ROOT, "DJL %s (PyTorch %s), %d threads; SmallCNN, %d samples, batch %d, %s, seed %d%n",
-          Engine.getDjlVersion(), Engine.getInstance().getVersion(), effectiveThreads, samples, batchSize, threat,
+      System.out.printf(
+          Locale.ROOT,
+          "DJL %s (PyTorch %s), %d threads; SmallCNN, %d samples, batch %d, %s, seed %d%n",
+          Engine.getDjlVersion(),
+          Engine.getInstance().getVersion(),
+          effectiveThreads,
+          samples,
+          batchSize,
+          threat,
           seed);
-      List<EvaluationAttack> attacks = AutoAttack.attacks(autoAttackVersion, threat, kind.numClasses(),
-          new ExampleRandom(seed));
-      RobustnessEvaluator evaluator = new RobustnessEvaluator(model, data, batchSize, seed, ProgressListener.NONE);
+      List<EvaluationAttack> attacks =
+          AutoAttack.attacks(autoAttackVersion, threat, kind.numClasses(), new ExampleRandom(seed));
+      RobustnessEvaluator evaluator =
+          new RobustnessEvaluator(model, data, batchSize, seed, ProgressListener.NONE);
       if (!ensembleOnly) {
         System.out.println("each attack alone on all samples:");
         for (EvaluationAttack attack : attacks) {
@@ -96,20 +133,34 @@ final class AutoAttackBenchmarkCommand implements Callable<Integer> {
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.println("autoattack " + autoAttackVersion + " ensemble:");
       ensemble.attacks().forEach(AutoAttackBenchmarkCommand::print);
-      System.out.printf(Locale.ROOT, "  total %.1f s (%.2f images/s), clean %.1f %%, robust %.1f %%%n", seconds,
-          samples / seconds, 100 * ensemble.standardAccuracy(), 100 * ensemble.robustAccuracy());
+      System.out.printf(
+          Locale.ROOT,
+          "  total %.1f s (%.2f images/s), clean %.1f %%, robust %.1f %%%n",
+          seconds,
+          samples / seconds,
+          100 * ensemble.standardAccuracy(),
+          100 * ensemble.robustAccuracy());
       ensemble.warnings().forEach(w -> System.out.println("  warning: " + w));
     }
     return 0;
   }
 
   private static void print(AttackResult attack) {
-    System.out.printf(Locale.ROOT, "  %-8s %7.1f s  %8.2f images/s  attacked %4d  broken %4d  robust %5.1f %%%n",
-        attack.name(), attack.seconds(), attack.attacked() / Math.max(attack.seconds(), 1e-9), attack.attacked(),
-        attack.broken(), 100 * attack.robustAccuracy());
+    System.out.printf(
+        Locale.ROOT,
+        "  %-8s %7.1f s  %8.2f images/s  attacked %4d  broken %4d  robust %5.1f %%%n",
+        attack.name(),
+        attack.seconds(),
+        attack.attacked() / Math.max(attack.seconds(), 1e-9),
+        attack.attacked(),
+        attack.broken(),
+        100 * attack.robustAccuracy());
   }
 
-  /** Seeded random images, labelled with the model's own predictions so that every sample is attacked. */
+  /**
+   * Seeded random images, labelled with the model's own predictions so that every sample is
+   * attacked.
+   */
   private ImageDataset labelledByModel(Network model, NDManager manager, DatasetKind kind) {
     ImageShape shape = new ImageShape(kind.channels(), kind.height(), kind.width());
     byte[] pixels = new byte[samples * shape.size()];
@@ -117,19 +168,28 @@ final class AutoAttackBenchmarkCommand implements Callable<Integer> {
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = (byte) random.nextInt(256);
     }
-    ImageDataset unlabelled = new ImageDataset("random", shape, kind.numClasses(), pixels, new int[samples]);
+    ImageDataset unlabelled =
+        new ImageDataset("random", shape, kind.numClasses(), pixels, new int[samples]);
     float[] images = new float[samples * shape.size()];
     for (int e = 0; e < samples; e++) {
       unlabelled.copyImage(e, images, e * shape.size());
     }
     int[] labels = new int[samples];
     try (NDManager scope = manager.newSubManager()) {
-      long[] predicted = model.forward(scope.create(images, new Shape(samples, kind.channels(), kind.height(),
-          kind.width())), false).logits().argMax(1).toLongArray();
+      long[] predicted =
+          model
+              .forward(
+                  scope.create(
+                      images, new Shape(samples, kind.channels(), kind.height(), kind.width())),
+                  false)
+              .logits()
+              .argMax(1)
+              .toLongArray();
       for (int e = 0; e < samples; e++) {
         labels[e] = (int) predicted[e];
       }
     }
-    return new ImageDataset("random, labelled by the model", shape, kind.numClasses(), pixels, labels);
+    return new ImageDataset(
+        "random, labelled by the model", shape, kind.numClasses(), pixels, labels);
   }
 }

@@ -27,11 +27,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Measures ARREST finetuning throughput (images/s) of this trainer and of the same step in PyTorch eager on this
- * machine. The step: student clean forward, teacher forward, PGD-k, train-mode forward with CE + cosine RGKD, backward,
- * SGD update — on SmallCNN with a fixed random Fashion-MNIST-shaped batch.
+ * Measures ARREST finetuning throughput (images/s) of this trainer and of the same step in PyTorch
+ * eager on this machine. The step: student clean forward, teacher forward, PGD-k, train-mode
+ * forward with CE + cosine RGKD, backward, SGD update — on SmallCNN with a fixed random
+ * Fashion-MNIST-shaped batch.
  */
-@Command(name = "benchmark", description = "Finetuning throughput (SmallCNN, PGD-k + RGKD) of DJL vs PyTorch eager.")
+@Command(
+    name = "benchmark",
+    description = "Finetuning throughput (SmallCNN, PGD-k + RGKD) of DJL vs PyTorch eager.")
 final class BenchmarkCommand implements Callable<Integer> {
 
   @Option(names = "--batch-size", defaultValue = "128")
@@ -43,17 +46,28 @@ final class BenchmarkCommand implements Callable<Integer> {
   @Option(names = "--epsilon", defaultValue = "0.1")
   double epsilon;
 
-  @Option(names = "--iterations", defaultValue = "20", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--iterations",
+      defaultValue = "20",
+      description = "Timed steps (default: ${DEFAULT-VALUE}).")
   int iterations;
 
-  @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "3",
+      description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--python", defaultValue = "/usr/bin/python3",
-      description = "Python with PyTorch for the peer measurement (Debian: apt-get install python3-torch).")
+  @Option(
+      names = "--python",
+      defaultValue = "/usr/bin/python3",
+      description =
+          "Python with PyTorch for the peer measurement (Debian: apt-get install python3-torch).")
   String python;
 
-  @Option(names = "--threads", defaultValue = "0",
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
       description = "Intra-op threads for both engines (0: all cores).")
   int threads;
 
@@ -67,8 +81,14 @@ final class BenchmarkCommand implements Callable<Integer> {
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(effectiveThreads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     double djl = measureDjl();
-    System.out.printf(Locale.ROOT, "DJL %s (PyTorch %s), SmallCNN, batch %d, PGD-%d + RGKD: %.1f images/s%n",
-        Engine.getDjlVersion(), Engine.getInstance().getVersion(), batchSize, pgdSteps, djl);
+    System.out.printf(
+        Locale.ROOT,
+        "DJL %s (PyTorch %s), SmallCNN, batch %d, PGD-%d + RGKD: %.1f images/s%n",
+        Engine.getDjlVersion(),
+        Engine.getInstance().getVersion(),
+        batchSize,
+        pgdSteps,
+        djl);
     if (skipPytorch) {
       return 0;
     }
@@ -88,13 +108,18 @@ final class BenchmarkCommand implements Callable<Integer> {
         Network teacher = new Network(model(kind), manager, imageShape)) {
       teacher.setFrozen(true);
       OptimizerSpec optimizer = new OptimizerSpec();
-      SgdOptimizer sgd = new SgdOptimizer(student.parameters(), optimizer.momentum, optimizer.weightDecay, false,
-          manager);
-      AdversarialObjective objective = new AdversarialObjective(
-          new PgdAttack(epsilon, 2.5 * epsilon / pgdSteps, pgdSteps, PgdAttack.Start.UNIFORM), teacher,
-          new AdversarialObjective.Rgkd(1.0, RepresentationDistance.COSINE), null);
+      SgdOptimizer sgd =
+          new SgdOptimizer(
+              student.parameters(), optimizer.momentum, optimizer.weightDecay, false, manager);
+      AdversarialObjective objective =
+          new AdversarialObjective(
+              new PgdAttack(epsilon, 2.5 * epsilon / pgdSteps, pgdSteps, PgdAttack.Start.UNIFORM),
+              teacher,
+              new AdversarialObjective.Rgkd(1.0, RepresentationDistance.COSINE),
+              null);
       NDArray images = manager.randomUniform(0, 1, new Shape(batchSize).addAll(imageShape));
-      NDArray labels = manager.randomInteger(0, kind.numClasses(), new Shape(batchSize), DataType.INT64);
+      NDArray labels =
+          manager.randomInteger(0, kind.numClasses(), new Shape(batchSize), DataType.INT64);
       long start = 0;
       for (int i = 0; i < warmup + iterations; i++) {
         if (i == warmup) {
@@ -114,26 +139,54 @@ final class BenchmarkCommand implements Callable<Integer> {
   }
 
   private static dev.arrest.trainer.model.RepresentationClassifier model(DatasetKind kind) {
-    return Models.create("small-cnn", 0, 0, kind.channels(), kind.height(), kind.width(), kind.numClasses(),
-        kind.mean(), kind.std());
+    return Models.create(
+        "small-cnn",
+        0,
+        0,
+        kind.channels(),
+        kind.height(),
+        kind.width(),
+        kind.numClasses(),
+        kind.mean(),
+        kind.std());
   }
 
   private String measurePytorch(int threadCount) throws IOException, InterruptedException {
     Path script = Files.createTempFile("pytorch_arrest_step", ".py");
-    try (InputStream in = BenchmarkCommand.class.getResourceAsStream("/benchmarks/pytorch_arrest_step.py")) {
+    try (InputStream in =
+        BenchmarkCommand.class.getResourceAsStream("/benchmarks/pytorch_arrest_step.py")) {
       Files.write(script, in.readAllBytes());
     }
-    List<String> command = new ArrayList<>(List.of(python, script.toString(), "--batch-size",
-        Integer.toString(batchSize), "--steps", Integer.toString(pgdSteps), "--epsilon", Double.toString(epsilon),
-        "--iterations", Integer.toString(iterations), "--warmup", Integer.toString(warmup), "--threads",
-        Integer.toString(threadCount)));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                python,
+                script.toString(),
+                "--batch-size",
+                Integer.toString(batchSize),
+                "--steps",
+                Integer.toString(pgdSteps),
+                "--epsilon",
+                Double.toString(epsilon),
+                "--iterations",
+                Integer.toString(iterations),
+                "--warmup",
+                Integer.toString(warmup),
+                "--threads",
+                Integer.toString(threadCount)));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int exit = process.waitFor();
     Files.deleteIfExists(script);
     if (exit != 0 || !output.contains("images_per_second=")) {
-      throw new IllegalStateException("PyTorch peer failed (" + String.join(" ", command) + "), exit " + exit
-          + ":\n" + output + "\nInstall it with: apt-get install python3-torch, or pass --no-pytorch");
+      throw new IllegalStateException(
+          "PyTorch peer failed ("
+              + String.join(" ", command)
+              + "), exit "
+              + exit
+              + ":\n"
+              + output
+              + "\nInstall it with: apt-get install python3-torch, or pass --no-pytorch");
     }
     return output.lines().filter(l -> l.contains("images_per_second=")).findFirst().orElseThrow();
   }

@@ -12,18 +12,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Loads the PyTorch engine, prints what it found (versions, native library directory, GPUs, the device training will
- * use) and runs one small computation on that device. The trainer image runs it at build time to check that the
- * baked-in natives load offline; on a node it shows whether the pod sees a GPU.
+ * Loads the PyTorch engine, prints what it found (versions, native library directory, GPUs, the
+ * device training will use) and runs one small computation on that device. The trainer image runs
+ * it at build time to check that the baked-in natives load offline; on a node it shows whether the
+ * pod sees a GPU.
  */
-@Command(name = "engine", description = "Load the PyTorch engine offline and print its versions and devices.")
+@Command(
+    name = "engine",
+    description = "Load the PyTorch engine offline and print its versions and devices.")
 final class EngineCommand implements Callable<Integer> {
 
   @Option(names = "--require-gpu", description = "Exit with status 3 when no GPU is visible.")
   boolean requireGpu;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -31,7 +33,9 @@ final class EngineCommand implements Callable<Integer> {
     Engine engine = Engine.getEngine("PyTorch");
     int gpus = engine.getGpuCount();
     Device device = engine.defaultDevice();
-    out.printf("engine: %s %s (DJL %s)%n", engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion());
+    out.printf(
+        "engine: %s %s (DJL %s)%n",
+        engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion());
     out.printf("natives: %s%n", nativeDirectory());
     out.printf("gpus: %d%n", gpus);
     out.printf("device: %s%n", device);

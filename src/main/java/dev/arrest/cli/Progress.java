@@ -12,6 +12,8 @@ enum Progress {
 
   ProgressListener listener(String trainingName) {
     boolean bar = this == BAR || (this == AUTO && System.console() != null);
-    return bar ? new ConsoleProgress(System.out) : new LogLineProgress(System.out, trainingName, 10);
+    return bar
+        ? new ConsoleProgress(System.out)
+        : new LogLineProgress(System.out, trainingName, 10);
   }
 }

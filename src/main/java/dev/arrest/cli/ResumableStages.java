@@ -14,9 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The resume rule of {@code arrest run}: a stage whose {@code stage-result.json} says Succeeded or Skipped is kept,
- * anything else runs (and an interrupted training stage picks up from its newest checkpoint). The caller has made
- * sure the output directory holds a run of this same spec.
+ * The resume rule of {@code arrest run}: a stage whose {@code stage-result.json} says Succeeded or
+ * Skipped is kept, anything else runs (and an interrupted training stage picks up from its newest
+ * checkpoint). The caller has made sure the output directory holds a run of this same spec.
  */
 final class ResumableStages {
   private final NDManager manager;
@@ -30,7 +30,8 @@ final class ResumableStages {
   StageResult run(Stage stage, ArrestTraining training, RunLayout layout) {
     StageResult finished = finished(layout, stage);
     if (finished != null) {
-      progress.info(stage + ": already " + finished.status + " in " + layout.stageResult(stage) + ", kept");
+      progress.info(
+          stage + ": already " + finished.status + " in " + layout.stageResult(stage) + ", kept");
       return finished;
     }
     return StageExecutor.run(stage, new StageContext(training, layout, manager, progress));
@@ -46,6 +47,8 @@ final class ResumableStages {
       return null;
     }
     StageResult result = ResultsJson.read(file, StageResult.class);
-    return result.status == StageStatus.SUCCEEDED || result.status == StageStatus.SKIPPED ? result : null;
+    return result.status == StageStatus.SUCCEEDED || result.status == StageStatus.SKIPPED
+        ? result
+        : null;
   }
 }

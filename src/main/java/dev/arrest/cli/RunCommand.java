@@ -21,19 +21,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "run", description = {"Run all stages of an ArrestTraining locally: pretrain, finetune, evaluate.",
-    "A sweep (spec.sweep) pretrains once, then finetunes and evaluates each point, then scores the sweep.",
-    "Finished stages in the output directory are kept; an interrupted stage resumes from its last checkpoint."})
+@Command(
+    name = "run",
+    description = {
+      "Run all stages of an ArrestTraining locally: pretrain, finetune, evaluate.",
+      "A sweep (spec.sweep) pretrains once, then finetunes and evaluates each point, then scores"
+          + " the sweep.",
+      "Finished stages in the output directory are kept; an interrupted stage resumes from its last"
+          + " checkpoint."
+    })
 final class RunCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "SPEC", description = "ArrestTraining YAML or JSON file.")
   Path spec;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "DIR",
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "DIR",
       description = "Output directory (default: runs/<metadata.name>).")
   Path output;
 
-  @Option(names = "--progress", defaultValue = "auto",
+  @Option(
+      names = "--progress",
+      defaultValue = "auto",
       description = "Progress display: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Progress progressMode;
 
@@ -57,12 +67,18 @@ final class RunCommand implements Callable<Integer> {
     progress.info("Running ArrestTraining " + name + " into " + layout.root().toAbsolutePath());
     int exitCode;
     try (NDManager manager = NDManager.newBaseManager()) {
-      progress.info("Device: " + manager.getDevice() + ", engine: " + manager.getEngine().getEngineName() + " "
-          + manager.getEngine().getVersion());
+      progress.info(
+          "Device: "
+              + manager.getDevice()
+              + ", engine: "
+              + manager.getEngine().getEngineName()
+              + " "
+              + manager.getEngine().getVersion());
       ResumableStages stages = new ResumableStages(manager, progress);
-      exitCode = training.getSpec().sweep == null
-          ? runStages(training, layout, stages, results)
-          : SweepRun.run(training, layout, stages, results);
+      exitCode =
+          training.getSpec().sweep == null
+              ? runStages(training, layout, stages, results)
+              : SweepRun.run(training, layout, stages, results);
     }
     SummaryTable.print(results, System.out);
     // Also after a failure: what did finish (e.g. the other points of a sweep) is worth seeing.
@@ -82,7 +98,8 @@ final class RunCommand implements Callable<Integer> {
     RunResults results = new RunResults();
     results.name = training.getMetadata().getName();
     // A sweep over methods has no one method; its points name theirs.
-    results.method = spec.sweep != null && spec.sweep.methods != null ? null : spec.finetuning.method.toString();
+    results.method =
+        spec.sweep != null && spec.sweep.methods != null ? null : spec.finetuning.method.toString();
     results.dataset = spec.dataset.name.toString();
     results.architecture = spec.model.architecture.toString();
     results.seed = spec.seed;
@@ -90,8 +107,8 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** A single run: every stage in order, stopping at the first failure. */
-  private static int runStages(ArrestTraining training, RunLayout layout, ResumableStages stages,
-      RunResults results) {
+  private static int runStages(
+      ArrestTraining training, RunLayout layout, ResumableStages stages, RunResults results) {
     for (Stage stage : Stage.values()) {
       StageResult result = stages.run(stage, training, layout);
       results.put(result);
@@ -104,13 +121,20 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Records the spec in the output directory, refusing a directory that holds a run of a different spec. */
+  /**
+   * Records the spec in the output directory, refusing a directory that holds a run of a different
+   * spec.
+   */
   private static boolean claimOutput(RunLayout layout, String document) {
     try {
       Path specFile = layout.specFile();
       if (Files.exists(specFile) && !Files.readString(specFile).equals(document)) {
-        System.err.println(layout.root() + " holds a run of a different spec (" + specFile + "). Use --output to"
-            + " choose another directory, or delete it to start over.");
+        System.err.println(
+            layout.root()
+                + " holds a run of a different spec ("
+                + specFile
+                + "). Use --output to"
+                + " choose another directory, or delete it to start over.");
         return false;
       }
       ResultsJson.writeAtomically(specFile, document);

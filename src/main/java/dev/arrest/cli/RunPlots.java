@@ -24,16 +24,18 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The local run's figures, as PNG and SVG under {@code OUTPUT/plots/}: per-epoch training curves of each training
- * stage and the accuracy-robustness plane. A single run is drawn in the plane when the spec configures a tradeoff
- * reference; a sweep always draws its points there (labelled), with the reference points and curve when it has one,
- * and adds each point's finetuning curves and one figure comparing them.
+ * The local run's figures, as PNG and SVG under {@code OUTPUT/plots/}: per-epoch training curves of
+ * each training stage and the accuracy-robustness plane. A single run is drawn in the plane when
+ * the spec configures a tradeoff reference; a sweep always draws its points there (labelled), with
+ * the reference points and curve when it has one, and adds each point's finetuning curves and one
+ * figure comparing them.
  */
 final class RunPlots {
   private RunPlots() {}
 
   /** Writes the figures and returns the PNG paths written. */
-  static List<Path> write(RunLayout layout, RunResults results, ArrestTrainingSpec spec) throws IOException {
+  static List<Path> write(RunLayout layout, RunResults results, ArrestTrainingSpec spec)
+      throws IOException {
     Path dir = layout.plotsDirectory();
     List<Path> written = new ArrayList<>();
     for (Stage stage : List.of(Stage.PRETRAIN, Stage.FINETUNE)) {
@@ -45,22 +47,34 @@ final class RunPlots {
     if (results.points != null) {
       written.addAll(sweepFigures(dir, results, spec.evaluation.tradeoff));
     } else if (results.summary != null && spec.evaluation.tradeoff != null) {
-      written.add(plane(dir, TradeoffReferences.referenceSet(spec.evaluation.tradeoff).points(),
-          TradeoffReferences.curve(spec.evaluation.tradeoff), List.of(new RunPoint(results.name,
-              100 * results.summary.standardAccuracy(), 100 * results.summary.robustAccuracy()))));
+      written.add(
+          plane(
+              dir,
+              TradeoffReferences.referenceSet(spec.evaluation.tradeoff).points(),
+              TradeoffReferences.curve(spec.evaluation.tradeoff),
+              List.of(
+                  new RunPoint(
+                      results.name,
+                      100 * results.summary.standardAccuracy(),
+                      100 * results.summary.robustAccuracy()))));
     }
     return written;
   }
 
-  private static List<Path> sweepFigures(Path dir, RunResults results, TradeoffSpec tradeoff) throws IOException {
+  private static List<Path> sweepFigures(Path dir, RunResults results, TradeoffSpec tradeoff)
+      throws IOException {
     List<Path> written = new ArrayList<>();
     Map<String, List<EpochMetrics>> finetuned = new LinkedHashMap<>();
     for (PointResults point : results.points) {
       StageResult finetune = point.stages.get(Stage.FINETUNE);
       if (finetune != null && !finetune.epochs.isEmpty()) {
         finetuned.put(point.label, finetune.epochs);
-        written.add(curves(dir, Path.of(point.directory).getFileName() + "-finetune-curves",
-            results.name + ": " + point.label + ", finetune", finetune.epochs));
+        written.add(
+            curves(
+                dir,
+                Path.of(point.directory).getFileName() + "-finetune-curves",
+                results.name + ": " + point.label + ", finetune",
+                finetune.epochs));
       }
     }
     if (!finetuned.isEmpty()) {
@@ -73,19 +87,25 @@ final class RunPlots {
     return written;
   }
 
-  /** Every evaluated point, labelled; the reference points and curve when the spec has a reference. */
-  private static Path sweepPlane(Path dir, List<PointResults> evaluated, TradeoffSpec tradeoff) throws IOException {
+  /**
+   * Every evaluated point, labelled; the reference points and curve when the spec has a reference.
+   */
+  private static Path sweepPlane(Path dir, List<PointResults> evaluated, TradeoffSpec tradeoff)
+      throws IOException {
     List<ReferencePoint> referencePoints = List.of();
     TradeoffCurve curve = null;
     List<PointResults> runs = evaluated;
     if (tradeoff != null && tradeoff.fromSweepMethods != null) {
-      List<PointResults> own = evaluated.stream().filter(p -> SweepScoring.isOwnReference(p, tradeoff)).toList();
+      List<PointResults> own =
+          evaluated.stream().filter(p -> SweepScoring.isOwnReference(p, tradeoff)).toList();
       runs = evaluated.stream().filter(p -> !SweepScoring.isOwnReference(p, tradeoff)).toList();
       referencePoints = SweepScoring.ownReferencePoints(own);
       try {
         curve = SweepScoring.ownReferenceCurve(own, tradeoff);
       } catch (IllegalArgumentException e) {
-        curve = null; // too few points so far, or no tradeoff among them: results.json's warnings say which
+        curve =
+            null; // too few points so far, or no tradeoff among them: results.json's warnings say
+                  // which
       }
     } else if (tradeoff != null) {
       referencePoints = TradeoffReferences.referenceSet(tradeoff).points();
@@ -94,34 +114,45 @@ final class RunPlots {
     return plane(dir, referencePoints, curve, SweepScoring.runPoints(runs));
   }
 
-  private static Path plane(Path dir, List<ReferencePoint> referencePoints, TradeoffCurve curve, List<RunPoint> runs)
+  private static Path plane(
+      Path dir, List<ReferencePoint> referencePoints, TradeoffCurve curve, List<RunPoint> runs)
       throws IOException {
     Path png = dir.resolve("tradeoff-plane.png");
     PlanePlot.write(referencePoints, curve, runs, png, dir.resolve("tradeoff-plane.svg"));
     return png;
   }
 
-  private static Path curves(Path dir, String name, String title, List<EpochMetrics> epochs) throws IOException {
+  private static Path curves(Path dir, String name, String title, List<EpochMetrics> epochs)
+      throws IOException {
     Path png = dir.resolve(name + ".png");
     CurvesPlot.write(title, "Epoch", panels(epochs), png, dir.resolve(name + ".svg"));
     return png;
   }
 
-  /** The points' finetuning side by side: total loss and accuracy on the inputs trained on, one series per point. */
-  private static Path comparison(Path dir, String name, Map<String, List<EpochMetrics>> byPoint) throws IOException {
+  /**
+   * The points' finetuning side by side: total loss and accuracy on the inputs trained on, one
+   * series per point.
+   */
+  private static Path comparison(Path dir, String name, Map<String, List<EpochMetrics>> byPoint)
+      throws IOException {
     Map<String, double[]> loss = new LinkedHashMap<>();
     Map<String, double[]> adversarial = new LinkedHashMap<>();
-    byPoint.forEach((label, epochs) -> {
-      put(loss, label, epochs, EpochMetrics::loss);
-      put(adversarial, label, epochs, m -> percent(m.trainAdversarialAccuracy()));
-    });
+    byPoint.forEach(
+        (label, epochs) -> {
+          put(loss, label, epochs, EpochMetrics::loss);
+          put(adversarial, label, epochs, m -> percent(m.trainAdversarialAccuracy()));
+        });
     List<CurvesPlot.Panel> panels = new ArrayList<>();
     panels.add(new CurvesPlot.Panel("Loss", loss));
     if (!adversarial.isEmpty()) {
       panels.add(new CurvesPlot.Panel("Train adversarial accuracy (%)", adversarial));
     }
     Path png = dir.resolve("points-finetune-curves.png");
-    CurvesPlot.write(name + ": finetuning of every point", "Epoch", panels, png,
+    CurvesPlot.write(
+        name + ": finetuning of every point",
+        "Epoch",
+        panels,
+        png,
         dir.resolve("points-finetune-curves.svg"));
     return png;
   }
@@ -147,9 +178,13 @@ final class RunPlots {
   }
 
   /** Adds a series unless the metric is absent in every epoch. */
-  private static void put(Map<String, double[]> series, String name, List<EpochMetrics> epochs,
+  private static void put(
+      Map<String, double[]> series,
+      String name,
+      List<EpochMetrics> epochs,
       Function<EpochMetrics, Double> metric) {
-    double[] values = epochs.stream().map(metric).mapToDouble(v -> v == null ? Double.NaN : v).toArray();
+    double[] values =
+        epochs.stream().map(metric).mapToDouble(v -> v == null ? Double.NaN : v).toArray();
     for (double v : values) {
       if (!Double.isNaN(v)) {
         series.put(name, values);

@@ -6,7 +6,10 @@ import dev.arrest.api.v1alpha1.ArrestTraining;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Where a command gets its ArrestTraining: a file, or (in trainer pods) the ARREST_TRAINING environment variable. */
+/**
+ * Where a command gets its ArrestTraining: a file, or (in trainer pods) the ARREST_TRAINING
+ * environment variable.
+ */
 final class SpecSource {
   static final String ENVIRONMENT_VARIABLE = "ARREST_TRAINING";
 
@@ -18,8 +21,12 @@ final class SpecSource {
     }
     String document = System.getenv(ENVIRONMENT_VARIABLE);
     if (document == null || document.isBlank()) {
-      throw new SpecException(null, List.of("no spec: pass --spec FILE or set " + ENVIRONMENT_VARIABLE
-          + " to the ArrestTraining document"));
+      throw new SpecException(
+          null,
+          List.of(
+              "no spec: pass --spec FILE or set "
+                  + ENVIRONMENT_VARIABLE
+                  + " to the ArrestTraining document"));
     }
     return ArrestTrainingDocuments.parse(document, "from $" + ENVIRONMENT_VARIABLE);
   }

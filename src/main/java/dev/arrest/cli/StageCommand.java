@@ -21,32 +21,51 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "stage", description = {"Run one stage of an ArrestTraining (what a trainer pod runs).",
-    "Reads the previous stage's model from the output directory and writes <output>/<stage>/stage-result.json;",
-    "a sweep point's (--point) go to <output>/points/<NN-slug>/<stage>/, sharing <output>/pretrain/."})
+@Command(
+    name = "stage",
+    description = {
+      "Run one stage of an ArrestTraining (what a trainer pod runs).",
+      "Reads the previous stage's model from the output directory and writes"
+          + " <output>/<stage>/stage-result.json;",
+      "a sweep point's (--point) go to <output>/points/<NN-slug>/<stage>/, sharing"
+          + " <output>/pretrain/."
+    })
 final class StageCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "STAGE", description = "pretrain, finetune or evaluate.")
   String stage;
 
-  @Option(names = "--spec", paramLabel = "FILE",
-      description = "ArrestTraining YAML or JSON file (default: the ARREST_TRAINING environment variable).")
+  @Option(
+      names = "--spec",
+      paramLabel = "FILE",
+      description =
+          "ArrestTraining YAML or JSON file (default: the ARREST_TRAINING environment variable).")
   Path spec;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "DIR",
       description = "The training's output directory, shared by its stages.")
   Path output;
 
-  @Option(names = "--point", paramLabel = "ID",
-      description = "Sweeps: the point whose finetune or evaluate stage to run (ids from 0, as in results.json);"
-          + " pretrain is shared and takes no point.")
+  @Option(
+      names = "--point",
+      paramLabel = "ID",
+      description =
+          "Sweeps: the point whose finetune or evaluate stage to run (ids from 0, as in"
+              + " results.json); pretrain is shared and takes no point.")
   Integer point;
 
-  @Option(names = "--termination-message-path", paramLabel = "FILE",
+  @Option(
+      names = "--termination-message-path",
+      paramLabel = "FILE",
       description = "Also write the compact result here (in a pod: /dev/termination-log).")
   Path terminationMessage;
 
-  @Option(names = "--progress", defaultValue = "auto",
+  @Option(
+      names = "--progress",
+      defaultValue = "auto",
       description = "Progress display: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Progress progressMode;
 
@@ -68,8 +87,14 @@ final class StageCommand implements Callable<Integer> {
     RunLayout layout = new RunLayout(output);
     if (training.getSpec().sweep != null && which != Stage.PRETRAIN) {
       if (point == null) {
-        return fail(which, "--point: required for the " + which + " stage of a sweep; its points: "
-            + SweepPoints.expand(training).stream().map(p -> p.id() + " (" + p.label() + ")").toList());
+        return fail(
+            which,
+            "--point: required for the "
+                + which
+                + " stage of a sweep; its points: "
+                + SweepPoints.expand(training).stream()
+                    .map(p -> p.id() + " (" + p.label() + ")")
+                    .toList());
       }
       SweepPoint selected;
       try {
@@ -80,14 +105,18 @@ final class StageCommand implements Callable<Integer> {
       training = selected.training();
       layout = layout.forPoint(selected);
     } else if (point != null) {
-      return fail(which, "--point: " + (training.getSpec().sweep == null ? training.getMetadata().getName()
-          + " is not a sweep (no spec.sweep)" : "pretrain is shared by every point of a sweep; run it without"
-          + " --point"));
+      return fail(
+          which,
+          "--point: "
+              + (training.getSpec().sweep == null
+                  ? training.getMetadata().getName() + " is not a sweep (no spec.sweep)"
+                  : "pretrain is shared by every point of a sweep; run it without" + " --point"));
     }
     StageResult result;
     try (NDManager manager = NDManager.newBaseManager()) {
-      StageContext context = new StageContext(training, layout, manager,
-          progressMode.listener(training.getMetadata().getName()));
+      StageContext context =
+          new StageContext(
+              training, layout, manager, progressMode.listener(training.getMetadata().getName()));
       result = StageExecutor.run(which, context);
     }
     writeTerminationMessage(result);
@@ -95,8 +124,14 @@ final class StageCommand implements Callable<Integer> {
       System.err.println(which + " failed: " + result.message);
       return 1;
     }
-    System.out.println(which + " " + result.status + " in " + result.seconds + " s: "
-        + layout.stageResult(which).toAbsolutePath());
+    System.out.println(
+        which
+            + " "
+            + result.status
+            + " in "
+            + result.seconds
+            + " s: "
+            + layout.stageResult(which).toAbsolutePath());
     return 0;
   }
 
@@ -120,7 +155,8 @@ final class StageCommand implements Callable<Integer> {
     try {
       Files.writeString(terminationMessage, TerminationMessage.of(result).toJson());
     } catch (IOException e) {
-      System.err.println("cannot write the termination message to " + terminationMessage + ": " + e.getMessage());
+      System.err.println(
+          "cannot write the termination message to " + terminationMessage + ": " + e.getMessage());
     }
   }
 }

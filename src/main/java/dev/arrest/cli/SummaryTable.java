@@ -20,13 +20,30 @@ final class SummaryTable {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"stage", "status", "time", "result"});
     for (StageResult stage : results.stages.values()) {
-      rows.add(new String[] {stage.stage.toString(), String.valueOf(stage.status),
-          stage.seconds == null ? "" : String.format(Locale.ROOT, "%.1f s", stage.seconds), describe(stage)});
+      rows.add(
+          new String[] {
+            stage.stage.toString(),
+            String.valueOf(stage.status),
+            stage.seconds == null ? "" : String.format(Locale.ROOT, "%.1f s", stage.seconds),
+            describe(stage)
+          });
     }
     out.println();
-    out.println("ArrestTraining " + results.name + " (" + (results.points != null
-        ? "sweep of " + results.points.size() + " points" + (results.method == null ? "" : ", " + results.method)
-        : results.method) + ", " + results.dataset + ", " + results.architecture + ")");
+    out.println(
+        "ArrestTraining "
+            + results.name
+            + " ("
+            + (results.points != null
+                ? "sweep of "
+                    + results.points.size()
+                    + " points"
+                    + (results.method == null ? "" : ", " + results.method)
+                : results.method)
+            + ", "
+            + results.dataset
+            + ", "
+            + results.architecture
+            + ")");
     printTable(rows, out);
     if (results.points != null) {
       printSweep(results, out);
@@ -35,12 +52,21 @@ final class SummaryTable {
       List<String[]> accuracy = new ArrayList<>();
       accuracy.add(new String[] {"metric", "accuracy"});
       accuracy.add(new String[] {"standard (clean)", percent(results.summary.standardAccuracy())});
-      results.stages.values().stream().filter(s -> s.evaluation != null).findFirst().ifPresent(s -> {
-        for (AttackResult attack : s.evaluation.attacks()) {
-          accuracy.add(new String[] {"robust, " + attack.name() + String.format(Locale.ROOT, " (eps %.4g)",
-              attack.epsilon()), percent(attack.robustAccuracy())});
-        }
-      });
+      results.stages.values().stream()
+          .filter(s -> s.evaluation != null)
+          .findFirst()
+          .ifPresent(
+              s -> {
+                for (AttackResult attack : s.evaluation.attacks()) {
+                  accuracy.add(
+                      new String[] {
+                        "robust, "
+                            + attack.name()
+                            + String.format(Locale.ROOT, " (eps %.4g)", attack.epsilon()),
+                        percent(attack.robustAccuracy())
+                      });
+                }
+              });
       accuracy.add(new String[] {"robust, worst case", percent(results.summary.robustAccuracy())});
       out.println();
       out.println("Evaluation on " + results.summary.samples() + " test examples:");
@@ -53,14 +79,22 @@ final class SummaryTable {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"id", "point", "status", "time", "standard", "robust", "score"});
     for (PointResults point : results.points) {
-      StageResult last = point.stages.isEmpty() ? null
-          : new ArrayList<>(point.stages.values()).get(point.stages.size() - 1);
-      double seconds = point.stages.values().stream().mapToDouble(s -> s.seconds == null ? 0 : s.seconds).sum();
-      rows.add(new String[] {Integer.toString(point.id), point.label,
-          last == null ? "not run" : last.stage + " " + last.status,
-          last == null ? "" : String.format(Locale.ROOT, "%.1f s", seconds),
-          point.summary == null ? "-" : percent(point.summary.standardAccuracy()),
-          point.summary == null ? "-" : percent(point.summary.robustAccuracy()), score(point)});
+      StageResult last =
+          point.stages.isEmpty()
+              ? null
+              : new ArrayList<>(point.stages.values()).get(point.stages.size() - 1);
+      double seconds =
+          point.stages.values().stream().mapToDouble(s -> s.seconds == null ? 0 : s.seconds).sum();
+      rows.add(
+          new String[] {
+            Integer.toString(point.id),
+            point.label,
+            last == null ? "not run" : last.stage + " " + last.status,
+            last == null ? "" : String.format(Locale.ROOT, "%.1f s", seconds),
+            point.summary == null ? "-" : percent(point.summary.standardAccuracy()),
+            point.summary == null ? "-" : percent(point.summary.robustAccuracy()),
+            score(point)
+          });
     }
     out.println();
     out.println("Sweep points (score: signed distance to the reference curve, pp):");
@@ -68,11 +102,22 @@ final class SummaryTable {
     SweepScore sweep = results.sweep;
     if (sweep != null) {
       out.println();
-      out.println(String.format(Locale.ROOT, "Sweep score vs %s (%d points): mean robust gain %+.2f pp over"
-          + " standard accuracy %s, mean standard gain %s", sweep.reference(), sweep.runCount(), sweep.meanRobustGain(),
-          sweep.standardOverlap(), sweep.meanStandardGain() == null ? "undefined"
-              : String.format(Locale.ROOT, "%+.2f pp over robust accuracy %s", sweep.meanStandardGain(),
-                  sweep.robustOverlap())));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "Sweep score vs %s (%d points): mean robust gain %+.2f pp over"
+                  + " standard accuracy %s, mean standard gain %s",
+              sweep.reference(),
+              sweep.runCount(),
+              sweep.meanRobustGain(),
+              sweep.standardOverlap(),
+              sweep.meanStandardGain() == null
+                  ? "undefined"
+                  : String.format(
+                      Locale.ROOT,
+                      "%+.2f pp over robust accuracy %s",
+                      sweep.meanStandardGain(),
+                      sweep.robustOverlap())));
     }
     if (results.warnings != null) {
       results.warnings.forEach(w -> out.println("Warning: " + w));
@@ -93,12 +138,21 @@ final class SummaryTable {
     }
     EpochMetrics last = stage.lastEpoch();
     if (last != null) {
-      return String.format(Locale.ROOT, "%d epochs, last: loss %.4f, train clean acc %s%s", stage.epochs.size(),
-          last.loss(), percent(last.trainCleanAccuracy()),
-          last.trainAdversarialAccuracy() == null ? "" : ", adv acc " + percent(last.trainAdversarialAccuracy()));
+      return String.format(
+          Locale.ROOT,
+          "%d epochs, last: loss %.4f, train clean acc %s%s",
+          stage.epochs.size(),
+          last.loss(),
+          percent(last.trainCleanAccuracy()),
+          last.trainAdversarialAccuracy() == null
+              ? ""
+              : ", adv acc " + percent(last.trainAdversarialAccuracy()));
     }
     if (stage.evaluation != null) {
-      return String.format(Locale.ROOT, "clean %s, robust %s", percent(stage.evaluation.standardAccuracy()),
+      return String.format(
+          Locale.ROOT,
+          "clean %s, robust %s",
+          percent(stage.evaluation.standardAccuracy()),
           percent(stage.evaluation.robustAccuracy()));
     }
     return "";
@@ -119,7 +173,8 @@ final class SummaryTable {
     for (int r = 0; r < rows.size(); r++) {
       StringBuilder line = new StringBuilder();
       for (int c = 0; c < columns; c++) {
-        line.append(c == 0 ? "| " : " | ").append(String.format("%-" + widths[c] + "s", rows.get(r)[c]));
+        line.append(c == 0 ? "| " : " | ")
+            .append(String.format("%-" + widths[c] + "s", rows.get(r)[c]));
       }
       out.println(line.append(" |"));
       if (r == 0) {

@@ -15,14 +15,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code arrest run} on a sweep: the shared pretraining once, then each point's finetune and evaluate in id order,
- * then the sweep's score. A failed point does not stop the others; the run then exits 1 after scoring what it can.
+ * {@code arrest run} on a sweep: the shared pretraining once, then each point's finetune and
+ * evaluate in id order, then the sweep's score. A failed point does not stop the others; the run
+ * then exits 1 after scoring what it can.
  */
 final class SweepRun {
   private SweepRun() {}
 
-  /** Runs (or resumes) the sweep, keeping {@code results.json} current after every stage; returns the exit code. */
-  static int run(ArrestTraining training, RunLayout layout, ResumableStages stages, RunResults results) {
+  /**
+   * Runs (or resumes) the sweep, keeping {@code results.json} current after every stage; returns
+   * the exit code.
+   */
+  static int run(
+      ArrestTraining training, RunLayout layout, ResumableStages stages, RunResults results) {
     List<SweepPoint> points = SweepPoints.expand(training);
     results.points = new ArrayList<>();
     for (SweepPoint point : points) {

@@ -16,8 +16,9 @@ import java.time.Clock;
 import java.util.Set;
 
 /**
- * Assembles the operator: the JOSDK Operator with the ArrestTraining controller and everything it uses. Shared by the
- * main class and the end-to-end tests, so the tests run the operator as deployed.
+ * Assembles the operator: the JOSDK Operator with the ArrestTraining controller and everything it
+ * uses. Shared by the main class and the end-to-end tests, so the tests run the operator as
+ * deployed.
  */
 public final class OperatorRunner implements AutoCloseable {
   private final Operator operator;
@@ -26,30 +27,47 @@ public final class OperatorRunner implements AutoCloseable {
    * @param namespaces namespaces to watch; empty for all
    * @param leaderElection null to run without leader election (a single replica)
    */
-  public OperatorRunner(KubernetesClient client, OperatorSettings settings, Set<String> namespaces,
-      LeaderElectionConfiguration leaderElection, CollectorRegistry registry, Clock clock) {
-    TrainingLifecycle lifecycle = new TrainingLifecycle(settings, new StageJobs(client),
-        new PodLogProgressReader(client), new TrainingEvents(client, clock), clock);
-    ArrestTrainingReconciler reconciler = new ArrestTrainingReconciler(lifecycle, new TrainingMetrics(registry),
-        new ReconcileMetrics(registry));
+  public OperatorRunner(
+      KubernetesClient client,
+      OperatorSettings settings,
+      Set<String> namespaces,
+      LeaderElectionConfiguration leaderElection,
+      CollectorRegistry registry,
+      Clock clock) {
+    TrainingLifecycle lifecycle =
+        new TrainingLifecycle(
+            settings,
+            new StageJobs(client),
+            new PodLogProgressReader(client),
+            new TrainingEvents(client, clock),
+            clock);
+    ArrestTrainingReconciler reconciler =
+        new ArrestTrainingReconciler(
+            lifecycle, new TrainingMetrics(registry), new ReconcileMetrics(registry));
     ReferenceCurveMetrics.register(registry);
-    operator = new Operator(overrider -> {
-      overrider.withKubernetesClient(client)
-          .withCloseClientOnStop(false)
-          // The reconciler writes the status itself (PUT with optimistic locking), which works on every API server
-          // and on Fabric8's mock server; nothing is server-side applied.
-          .withUseSSAToPatchPrimaryResource(false);
-      if (leaderElection != null) {
-        overrider.withLeaderElectionConfiguration(leaderElection);
-      }
-    });
-    operator.register(reconciler, configuration -> {
-      if (namespaces.isEmpty()) {
-        configuration.watchingAllNamespaces();
-      } else {
-        configuration.settingNamespaces(namespaces);
-      }
-    });
+    operator =
+        new Operator(
+            overrider -> {
+              overrider
+                  .withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  // The reconciler writes the status itself (PUT with optimistic locking), which
+                  // works on every API server
+                  // and on Fabric8's mock server; nothing is server-side applied.
+                  .withUseSSAToPatchPrimaryResource(false);
+              if (leaderElection != null) {
+                overrider.withLeaderElectionConfiguration(leaderElection);
+              }
+            });
+    operator.register(
+        reconciler,
+        configuration -> {
+          if (namespaces.isEmpty()) {
+            configuration.watchingAllNamespaces();
+          } else {
+            configuration.settingNamespaces(namespaces);
+          }
+        });
   }
 
   public OperatorRunner start() {

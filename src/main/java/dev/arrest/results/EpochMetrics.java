@@ -3,8 +3,9 @@ package dev.arrest.results;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * What one training epoch did. Losses are batch means averaged over the epoch; accuracies are fractions in [0, 1]
- * measured on the training batches as they were trained on. Fields that do not apply to a stage or method are null.
+ * What one training epoch did. Losses are batch means averaged over the epoch; accuracies are
+ * fractions in [0, 1] measured on the training batches as they were trained on. Fields that do not
+ * apply to a stage or method are null.
  *
  * @param loss the total loss that was minimized
  * @param crossEntropyLoss the cross-entropy part (on adversarial/noisy inputs when finetuning)

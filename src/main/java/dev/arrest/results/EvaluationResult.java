@@ -11,8 +11,10 @@ import java.util.List;
  * @param standardAccuracy clean accuracy in [0, 1]
  * @param robustAccuracy per-example worst case over all attacks, in [0, 1]
  * @param attacks per-attack results, in the order run
- * @param warnings what a careful reader should know about these numbers (e.g. signs of gradient masking)
- * @param tradeoff the score against the spec's tradeoff curve (percent units), or null when none is configured
+ * @param warnings what a careful reader should know about these numbers (e.g. signs of gradient
+ *     masking)
+ * @param tradeoff the score against the spec's tradeoff curve (percent units), or null when none is
+ *     configured
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EvaluationResult(
@@ -23,12 +25,17 @@ public record EvaluationResult(
     List<String> warnings,
     TradeoffScore tradeoff) {
 
-  public EvaluationResult(int samples, double standardAccuracy, double robustAccuracy, List<AttackResult> attacks,
+  public EvaluationResult(
+      int samples,
+      double standardAccuracy,
+      double robustAccuracy,
+      List<AttackResult> attacks,
       List<String> warnings) {
     this(samples, standardAccuracy, robustAccuracy, attacks, warnings, null);
   }
 
   public EvaluationResult withTradeoff(TradeoffScore score) {
-    return new EvaluationResult(samples, standardAccuracy, robustAccuracy, attacks, warnings, score);
+    return new EvaluationResult(
+        samples, standardAccuracy, robustAccuracy, attacks, warnings, score);
   }
 }

@@ -3,9 +3,10 @@ package dev.arrest.results;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * Live progress of a running stage. Trainer pods print it to standard output as one line, {@link #LINE_PREFIX}
- * followed by compact JSON, at the end of every epoch and periodically within one; the operator reads the latest
- * such line from the pod's log (so trainer pods need no API permission).
+ * Live progress of a running stage. Trainer pods print it to standard output as one line, {@link
+ * #LINE_PREFIX} followed by compact JSON, at the end of every epoch and periodically within one;
+ * the operator reads the latest such line from the pod's log (so trainer pods need no API
+ * permission).
  *
  * @param fraction progress of the whole stage in [0, 1]
  * @param etaSeconds estimated time to the end of the stage
@@ -39,7 +40,8 @@ public record ProgressEvent(
       return null;
     }
     try {
-      return ResultsJson.parse(line.substring(at + LINE_PREFIX.length()).trim(), ProgressEvent.class);
+      return ResultsJson.parse(
+          line.substring(at + LINE_PREFIX.length()).trim(), ProgressEvent.class);
     } catch (RuntimeException e) {
       return null;
     }

@@ -15,10 +15,12 @@ import java.nio.file.StandardCopyOption;
 public final class ResultsJson {
   public static final String API_VERSION = "arrest.dev/v1alpha1";
 
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-  private static final ObjectMapper COMPACT = MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper COMPACT =
+      MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
 
   private ResultsJson() {}
 
@@ -58,7 +60,10 @@ public final class ResultsJson {
     }
   }
 
-  /** Writes JSON so that a reader never sees a half-written file: temp file in the same directory, then rename. */
+  /**
+   * Writes JSON so that a reader never sees a half-written file: temp file in the same directory,
+   * then rename.
+   */
   public static void write(Path file, Object value) {
     writeAtomically(file, toJson(value) + "\n");
   }

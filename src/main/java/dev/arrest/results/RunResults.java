@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code results.json} of a whole ArrestTraining: every stage's result and a summary, or for a sweep the shared
- * pretraining, every point and the sweep's score. Written by the local run after
- * each stage and readable by any tool; the operator builds the same summary in the resource's status.
+ * {@code results.json} of a whole ArrestTraining: every stage's result and a summary, or for a
+ * sweep the shared pretraining, every point and the sweep's score. Written by the local run after
+ * each stage and readable by any tool; the operator builds the same summary in the resource's
+ * status.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RunResults {
@@ -24,16 +25,30 @@ public class RunResults {
   public String dataset;
   public String architecture;
   public long seed;
-  /** A single run's stages; of a sweep, only the shared pretrain stage (the others are per point). */
+
+  /**
+   * A single run's stages; of a sweep, only the shared pretrain stage (the others are per point).
+   */
   public Map<Stage, StageResult> stages = new LinkedHashMap<>();
+
   /** A single run's evaluation; absent for a sweep, whose points each have one. */
   public Summary summary;
+
   /** Sweeps: every point, in id order. */
   public List<PointResults> points;
-  /** Sweeps: the sweep's score against the reference curve; absent when it cannot be computed (see warnings). */
+
+  /**
+   * Sweeps: the sweep's score against the reference curve; absent when it cannot be computed (see
+   * warnings).
+   */
   public SweepScore sweep;
-  /** Sweeps scored against their own points ({@code fromSweepMethods}): the curve fitted to those points. */
+
+  /**
+   * Sweeps scored against their own points ({@code fromSweepMethods}): the curve fitted to those
+   * points.
+   */
   public CurveSummary referenceCurve;
+
   /** What a reader should know about these results, e.g. why the sweep has no score. */
   public List<String> warnings;
 
@@ -52,7 +67,8 @@ public class RunResults {
    * @param standardAccuracy clean test accuracy in [0, 1]
    * @param robustAccuracy worst case over the evaluation attacks, in [0, 1]
    * @param robustAccuracyByAttack per attack, by display name
-   * @param tradeoffScore the score against the spec's reference tradeoff curve; null when none is configured
+   * @param tradeoffScore the score against the spec's reference tradeoff curve; null when none is
+   *     configured
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Summary(
@@ -65,7 +81,11 @@ public class RunResults {
     public static Summary of(EvaluationResult evaluation) {
       Map<String, Double> byAttack = new LinkedHashMap<>();
       evaluation.attacks().forEach(a -> byAttack.put(a.name(), a.robustAccuracy()));
-      return new Summary(evaluation.standardAccuracy(), evaluation.robustAccuracy(), byAttack, evaluation.samples(),
+      return new Summary(
+          evaluation.standardAccuracy(),
+          evaluation.robustAccuracy(),
+          byAttack,
+          evaluation.samples(),
           evaluation.tradeoff());
     }
 

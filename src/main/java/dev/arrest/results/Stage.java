@@ -2,7 +2,10 @@ package dev.arrest.results;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** The stages of an ArrestTraining, in order. Each runs as one process (locally) or one Job (in a cluster). */
+/**
+ * The stages of an ArrestTraining, in order. Each runs as one process (locally) or one Job (in a
+ * cluster).
+ */
 public enum Stage {
   @JsonProperty("pretrain")
   PRETRAIN,
@@ -23,6 +26,7 @@ public enum Stage {
         return stage;
       }
     }
-    throw new IllegalArgumentException("unknown stage '" + value + "': expected pretrain, finetune or evaluate");
+    throw new IllegalArgumentException(
+        "unknown stage '" + value + "': expected pretrain, finetune or evaluate");
   }
 }

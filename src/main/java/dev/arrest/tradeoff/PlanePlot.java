@@ -20,124 +20,145 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The accuracy-robustness plane: reference points labelled by method, the fitted reference curve over
- * its range (dashed where it is extended to reach runs outside that range), and the runs highlighted.
+ * The accuracy-robustness plane: reference points labelled by method, the fitted reference curve
+ * over its range (dashed where it is extended to reach runs outside that range), and the runs
+ * highlighted.
  */
 public final class PlanePlot {
 
-    static final String X_LABEL = "Standard accuracy (%)";
-    static final String Y_LABEL = "Robust accuracy (%)";
-    private static final int WIDTH = 900;
-    private static final int HEIGHT = 650;
-    private static final int CURVE_SAMPLES = 200;
+  static final String X_LABEL = "Standard accuracy (%)";
+  static final String Y_LABEL = "Robust accuracy (%)";
+  private static final int WIDTH = 900;
+  private static final int HEIGHT = 650;
+  private static final int CURVE_SAMPLES = 200;
 
-    private PlanePlot() {
+  private PlanePlot() {}
+
+  /**
+   * @param referencePoints points to draw, e.g. {@link ReferenceSet#points()}; may be empty
+   * @param referenceCurve curve to draw, or null for none
+   * @param runs runs to highlight; may be empty
+   * @param png PNG file to write, or null for none
+   * @param svg SVG file to write, or null for none (at least one of png and svg)
+   */
+  public static void write(
+      List<ReferencePoint> referencePoints,
+      TradeoffCurve referenceCurve,
+      List<RunPoint> runs,
+      Path png,
+      Path svg)
+      throws IOException {
+    ChartFiles.ensureHeadless();
+    Objects.requireNonNull(referencePoints, "referencePoints");
+    Objects.requireNonNull(runs, "runs");
+    ChartFiles.write(chart(referencePoints, referenceCurve, runs), WIDTH, HEIGHT, png, svg);
+  }
+
+  private static JFreeChart chart(
+      List<ReferencePoint> referencePoints, TradeoffCurve curve, List<RunPoint> runs) {
+    NumberAxis xAxis = new NumberAxis(X_LABEL);
+    NumberAxis yAxis = new NumberAxis(Y_LABEL);
+    xAxis.setAutoRangeIncludesZero(false);
+    yAxis.setAutoRangeIncludesZero(false);
+    // Labels sit above and right of their points; leave room for those of the rightmost points.
+    xAxis.setUpperMargin(0.15);
+    XYPlot plot = new XYPlot();
+    plot.setDomainAxis(xAxis);
+    plot.setRangeAxis(yAxis);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+
+    // Drawn in index order, later on top: runs over reference points over the curve.
+    // Empty groups are left out so that the legend only names what is drawn.
+    int index = 0;
+    if (!runs.isEmpty()) {
+      XYSeries runSeries = new XYSeries("Runs", false, true);
+      runs.forEach(run -> runSeries.add(run.standardAccuracy(), run.robustAccuracy()));
+      plot.setDataset(index, new XYSeriesCollection(runSeries));
+      plot.setRenderer(
+          index++,
+          labelledPoints(
+              ChartFiles.RUN_COLOR, 11, runs.stream().map(RunPoint::label).toList(), Font.BOLD));
+    }
+    if (!referencePoints.isEmpty()) {
+      XYSeries referenceSeries = new XYSeries("Reference points", false, true);
+      referencePoints.forEach(
+          point -> referenceSeries.add(point.standardAccuracy(), point.robustAccuracy()));
+      plot.setDataset(index, new XYSeriesCollection(referenceSeries));
+      plot.setRenderer(
+          index++,
+          labelledPoints(
+              ChartFiles.REFERENCE_COLOR,
+              7,
+              referencePoints.stream().map(ReferencePoint::method).toList(),
+              Font.PLAIN));
     }
 
-    /**
-     * @param referencePoints points to draw, e.g. {@link ReferenceSet#points()}; may be empty
-     * @param referenceCurve  curve to draw, or null for none
-     * @param runs            runs to highlight; may be empty
-     * @param png             PNG file to write, or null for none
-     * @param svg             SVG file to write, or null for none (at least one of png and svg)
-     */
-    public static void write(List<ReferencePoint> referencePoints, TradeoffCurve referenceCurve,
-                             List<RunPoint> runs, Path png, Path svg) throws IOException {
-        ChartFiles.ensureHeadless();
-        Objects.requireNonNull(referencePoints, "referencePoints");
-        Objects.requireNonNull(runs, "runs");
-        ChartFiles.write(chart(referencePoints, referenceCurve, runs), WIDTH, HEIGHT, png, svg);
+    if (curve != null) {
+      plot.setDataset(index, curveSeries(curve, runs));
+      plot.setRenderer(index, curveRenderer());
     }
+    String title =
+        curve == null
+            ? "Accuracy-robustness plane"
+            : "Accuracy-robustness plane, reference " + curve.reference();
+    return new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+  }
 
-    private static JFreeChart chart(List<ReferencePoint> referencePoints, TradeoffCurve curve,
-                                    List<RunPoint> runs) {
-        NumberAxis xAxis = new NumberAxis(X_LABEL);
-        NumberAxis yAxis = new NumberAxis(Y_LABEL);
-        xAxis.setAutoRangeIncludesZero(false);
-        yAxis.setAutoRangeIncludesZero(false);
-        // Labels sit above and right of their points; leave room for those of the rightmost points.
-        xAxis.setUpperMargin(0.15);
-        XYPlot plot = new XYPlot();
-        plot.setDomainAxis(xAxis);
-        plot.setRangeAxis(yAxis);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+  private static XYLineAndShapeRenderer labelledPoints(
+      Color color, double size, List<String> labels, int fontStyle) {
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
+    renderer.setSeriesPaint(0, color);
+    renderer.setSeriesShape(0, new Ellipse2D.Double(-size / 2, -size / 2, size, size));
+    // Series keep insertion order (no auto-sort), so item i is labels.get(i).
+    renderer.setDefaultItemLabelGenerator((dataset, series, item) -> labels.get(item));
+    renderer.setDefaultItemLabelsVisible(true);
+    renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, fontStyle, 11));
+    renderer.setDefaultItemLabelPaint(color);
+    renderer.setDefaultPositiveItemLabelPosition(
+        new ItemLabelPosition(ItemLabelAnchor.OUTSIDE2, TextAnchor.BOTTOM_LEFT));
+    return renderer;
+  }
 
-        // Drawn in index order, later on top: runs over reference points over the curve.
-        // Empty groups are left out so that the legend only names what is drawn.
-        int index = 0;
-        if (!runs.isEmpty()) {
-            XYSeries runSeries = new XYSeries("Runs", false, true);
-            runs.forEach(run -> runSeries.add(run.standardAccuracy(), run.robustAccuracy()));
-            plot.setDataset(index, new XYSeriesCollection(runSeries));
-            plot.setRenderer(index++, labelledPoints(ChartFiles.RUN_COLOR, 11,
-                    runs.stream().map(RunPoint::label).toList(), Font.BOLD));
-        }
-        if (!referencePoints.isEmpty()) {
-            XYSeries referenceSeries = new XYSeries("Reference points", false, true);
-            referencePoints.forEach(point -> referenceSeries.add(point.standardAccuracy(), point.robustAccuracy()));
-            plot.setDataset(index, new XYSeriesCollection(referenceSeries));
-            plot.setRenderer(index++, labelledPoints(ChartFiles.REFERENCE_COLOR, 7,
-                    referencePoints.stream().map(ReferencePoint::method).toList(), Font.PLAIN));
-        }
-
-        if (curve != null) {
-            plot.setDataset(index, curveSeries(curve, runs));
-            plot.setRenderer(index, curveRenderer());
-        }
-        String title = curve == null ? "Accuracy-robustness plane"
-                : "Accuracy-robustness plane, reference " + curve.reference();
-        return new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+  /**
+   * Series 0: the fit over its range. Series 1: the linear extension out to runs beyond the range.
+   */
+  private static XYSeriesCollection curveSeries(TradeoffCurve curve, List<RunPoint> runs) {
+    Interval range = curve.standardRange();
+    XYSeries fitted =
+        new XYSeries(
+            String.format(Locale.ROOT, "Reference curve (degree %d)", curve.degree()), false, true);
+    for (int i = 0; i <= CURVE_SAMPLES; i++) {
+      double x = range.from() + range.width() * i / CURVE_SAMPLES;
+      fitted.add(x, curve.robustAt(x));
     }
-
-    private static XYLineAndShapeRenderer labelledPoints(Color color, double size, List<String> labels,
-                                                         int fontStyle) {
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
-        renderer.setSeriesPaint(0, color);
-        renderer.setSeriesShape(0, new Ellipse2D.Double(-size / 2, -size / 2, size, size));
-        // Series keep insertion order (no auto-sort), so item i is labels.get(i).
-        renderer.setDefaultItemLabelGenerator((dataset, series, item) -> labels.get(item));
-        renderer.setDefaultItemLabelsVisible(true);
-        renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, fontStyle, 11));
-        renderer.setDefaultItemLabelPaint(color);
-        renderer.setDefaultPositiveItemLabelPosition(
-                new ItemLabelPosition(ItemLabelAnchor.OUTSIDE2, TextAnchor.BOTTOM_LEFT));
-        return renderer;
+    XYSeriesCollection collection = new XYSeriesCollection(fitted);
+    double lowest =
+        runs.stream().mapToDouble(RunPoint::standardAccuracy).min().orElse(range.from());
+    double highest = runs.stream().mapToDouble(RunPoint::standardAccuracy).max().orElse(range.to());
+    if (lowest < range.from() || highest > range.to()) {
+      XYSeries extension = new XYSeries("Linear extension (extrapolated)", false, true);
+      // A null y breaks the line, so the two sides of the range are drawn separately.
+      extension.add(Math.min(lowest, range.from()), curve.robustAt(Math.min(lowest, range.from())));
+      extension.add(range.from(), curve.robustAt(range.from()));
+      extension.add(0.5 * (range.from() + range.to()), null);
+      extension.add(range.to(), curve.robustAt(range.to()));
+      extension.add(Math.max(highest, range.to()), curve.robustAt(Math.max(highest, range.to())));
+      collection.addSeries(extension);
     }
+    return collection;
+  }
 
-    /** Series 0: the fit over its range. Series 1: the linear extension out to runs beyond the range. */
-    private static XYSeriesCollection curveSeries(TradeoffCurve curve, List<RunPoint> runs) {
-        Interval range = curve.standardRange();
-        XYSeries fitted = new XYSeries(String.format(Locale.ROOT,
-                "Reference curve (degree %d)", curve.degree()), false, true);
-        for (int i = 0; i <= CURVE_SAMPLES; i++) {
-            double x = range.from() + range.width() * i / CURVE_SAMPLES;
-            fitted.add(x, curve.robustAt(x));
-        }
-        XYSeriesCollection collection = new XYSeriesCollection(fitted);
-        double lowest = runs.stream().mapToDouble(RunPoint::standardAccuracy).min().orElse(range.from());
-        double highest = runs.stream().mapToDouble(RunPoint::standardAccuracy).max().orElse(range.to());
-        if (lowest < range.from() || highest > range.to()) {
-            XYSeries extension = new XYSeries("Linear extension (extrapolated)", false, true);
-            // A null y breaks the line, so the two sides of the range are drawn separately.
-            extension.add(Math.min(lowest, range.from()), curve.robustAt(Math.min(lowest, range.from())));
-            extension.add(range.from(), curve.robustAt(range.from()));
-            extension.add(0.5 * (range.from() + range.to()), null);
-            extension.add(range.to(), curve.robustAt(range.to()));
-            extension.add(Math.max(highest, range.to()), curve.robustAt(Math.max(highest, range.to())));
-            collection.addSeries(extension);
-        }
-        return collection;
-    }
-
-    private static XYLineAndShapeRenderer curveRenderer() {
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
-        renderer.setSeriesPaint(0, ChartFiles.CURVE_COLOR);
-        renderer.setSeriesStroke(0, new BasicStroke(2f));
-        renderer.setSeriesPaint(1, ChartFiles.CURVE_COLOR);
-        renderer.setSeriesStroke(1, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                new float[] {6f, 4f}, 0f));
-        return renderer;
-    }
+  private static XYLineAndShapeRenderer curveRenderer() {
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+    renderer.setSeriesPaint(0, ChartFiles.CURVE_COLOR);
+    renderer.setSeriesStroke(0, new BasicStroke(2f));
+    renderer.setSeriesPaint(1, ChartFiles.CURVE_COLOR);
+    renderer.setSeriesStroke(
+        1,
+        new BasicStroke(
+            1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+    return renderer;
+  }
 }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs the real helm binary on the chart. Found through $HELM, then .ci/setup.sh's install
- * (~/.cache/arrest-ci/tools/helm/helm, or $ARREST_TOOLS/helm/helm), then PATH. Without one the tests are skipped with
- * a message, except under CI=true, where they fail: CI must run them.
+ * (~/.cache/arrest-ci/tools/helm/helm, or $ARREST_TOOLS/helm/helm), then PATH. Without one the
+ * tests are skipped with a message, except under CI=true, where they fail: CI must run them.
  */
 final class Helm {
   static final Path CHART = Path.of("helm", "arrest-operator");
@@ -29,8 +29,7 @@ final class Helm {
   static final String NAMESPACE = "arrest-system";
   private static final ObjectMapper YAML = new YAMLMapper();
 
-  private Helm() {
-  }
+  private Helm() {}
 
   record Result(int exitCode, String stdout, String stderr) {
     Result requireSuccess(String what) {
@@ -43,10 +42,16 @@ final class Helm {
 
   static Path binary() {
     List<Path> candidates = new ArrayList<>();
-    Optional.ofNullable(System.getenv("HELM")).filter(s -> !s.isBlank()).map(Path::of).ifPresent(candidates::add);
-    Optional.ofNullable(System.getenv("ARREST_TOOLS")).filter(s -> !s.isBlank())
-        .map(dir -> Path.of(dir, "helm", "helm")).ifPresent(candidates::add);
-    candidates.add(Path.of(System.getProperty("user.home"), ".cache", "arrest-ci", "tools", "helm", "helm"));
+    Optional.ofNullable(System.getenv("HELM"))
+        .filter(s -> !s.isBlank())
+        .map(Path::of)
+        .ifPresent(candidates::add);
+    Optional.ofNullable(System.getenv("ARREST_TOOLS"))
+        .filter(s -> !s.isBlank())
+        .map(dir -> Path.of(dir, "helm", "helm"))
+        .ifPresent(candidates::add);
+    candidates.add(
+        Path.of(System.getProperty("user.home"), ".cache", "arrest-ci", "tools", "helm", "helm"));
     String path = System.getenv("PATH");
     if (path != null) {
       Stream.of(path.split(":")).map(dir -> Path.of(dir, "helm")).forEach(candidates::add);
@@ -56,8 +61,9 @@ final class Helm {
         return candidate;
       }
     }
-    String message = "no helm binary (set HELM, or run bash .ci/setup.sh, which installs it into "
-        + "~/.cache/arrest-ci/tools/helm/helm)";
+    String message =
+        "no helm binary (set HELM, or run bash .ci/setup.sh, which installs it into "
+            + "~/.cache/arrest-ci/tools/helm/helm)";
     if ("true".equals(System.getenv("CI"))) {
       fail(message + ": CI must run the chart tests");
     }
@@ -73,13 +79,18 @@ final class Helm {
       Path out = Files.createTempFile("helm", ".out");
       Path err = Files.createTempFile("helm", ".err");
       try {
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-            .start();
+        Process process =
+            new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
           process.destroyForcibly();
           fail("helm timed out: " + command);
         }
-        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        return new Result(
+            process.exitValue(),
+            Files.readString(out, StandardCharsets.UTF_8),
             Files.readString(err, StandardCharsets.UTF_8));
       } finally {
         Files.deleteIfExists(out);
@@ -93,10 +104,14 @@ final class Helm {
     }
   }
 
-  /** {@code helm template} of the chart with the given extra arguments (e.g. -f FILE, --set K=V). */
+  /**
+   * {@code helm template} of the chart with the given extra arguments (e.g. -f FILE, --set K=V).
+   */
   static Result template(String... extra) {
-    List<String> args = new ArrayList<>(List.of("template", RELEASE, CHART.toString(), "--namespace", NAMESPACE,
-        "--include-crds"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "template", RELEASE, CHART.toString(), "--namespace", NAMESPACE, "--include-crds"));
     args.addAll(List.of(extra));
     return run(args.toArray(String[]::new));
   }

@@ -27,7 +27,8 @@ class EngineCommandTest {
     String[] result = run("engine");
     assertEquals("0", result[0], result[2]);
     String output = result[1];
-    assertTrue(output.contains("engine: PyTorch 2.7.1 (DJL " + Engine.getDjlVersion() + ")"), output);
+    assertTrue(
+        output.contains("engine: PyTorch 2.7.1 (DJL " + Engine.getDjlVersion() + ")"), output);
     assertTrue(output.matches("(?s).*natives: /.+\\n.*"), output);
     int gpus = Engine.getEngine("PyTorch").getGpuCount();
     assertTrue(output.contains("gpus: " + gpus), output);

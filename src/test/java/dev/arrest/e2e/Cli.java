@@ -23,15 +23,25 @@ final class Cli {
     /** Throws with the command's output unless it exited 0; returns this. */
     Result check(String what) {
       if (!ok()) {
-        throw new AssertionError(what + " failed (exit " + exitCode + "): " + String.join(" ", command)
-            + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr);
+        throw new AssertionError(
+            what
+                + " failed (exit "
+                + exitCode
+                + "): "
+                + String.join(" ", command)
+                + "\n--- stdout\n"
+                + stdout
+                + "\n--- stderr\n"
+                + stderr);
       }
       return this;
     }
 
     /** stderr without kubectl's warning about the version skew to the 1.20 server. */
     String errors() {
-      return stderr.lines().filter(line -> !line.contains("version difference") && !line.contains("skew"))
+      return stderr
+          .lines()
+          .filter(line -> !line.contains("version difference") && !line.contains("skew"))
           .collect(Collectors.joining("\n"));
     }
   }
@@ -45,18 +55,27 @@ final class Cli {
       Path out = Files.createTempFile("cli-", ".out");
       Path err = Files.createTempFile("cli-", ".err");
       try {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        ProcessBuilder builder =
+            new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().putAll(env);
         Process process = builder.start();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           process.descendants().forEach(ProcessHandle::destroyForcibly);
           process.destroyForcibly();
           process.waitFor(10, TimeUnit.SECONDS);
-          return new Result(command, -1, Files.readString(out),
+          return new Result(
+              command,
+              -1,
+              Files.readString(out),
               Files.readString(err) + "\n(timed out after " + timeout + ")");
         }
-        return new Result(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        return new Result(
+            command,
+            process.exitValue(),
+            Files.readString(out, StandardCharsets.UTF_8),
             Files.readString(err, StandardCharsets.UTF_8));
       } finally {
         Files.deleteIfExists(out);

@@ -17,12 +17,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The loopback Kubernetes 1.20 control plane of {@code ../shared/tools/kube-control-plane} (etcd, kube-apiserver with
- * RBAC, kube-controller-manager; no scheduler, no kubelet), started fresh for the suite with its own state directory
- * ({@code target/control-plane}: PKI, etcd data, PIDs, logs, admin kubeconfig) and free ports, so it never meets
- * another developer's control plane on this machine. The binaries are built once into the build home ({@code
- * KCP_BUILD_HOME}, default {@code ~/.cache/kube-control-plane}) by the tools' idempotent {@code install.sh}, on first
- * use. {@link #close} runs {@code stop.sh}, which stops only the PIDs that {@code start.sh} saved.
+ * The loopback Kubernetes 1.20 control plane of {@code ../shared/tools/kube-control-plane} (etcd,
+ * kube-apiserver with RBAC, kube-controller-manager; no scheduler, no kubelet), started fresh for
+ * the suite with its own state directory ({@code target/control-plane}: PKI, etcd data, PIDs, logs,
+ * admin kubeconfig) and free ports, so it never meets another developer's control plane on this
+ * machine. The binaries are built once into the build home ({@code KCP_BUILD_HOME}, default {@code
+ * ~/.cache/kube-control-plane}) by the tools' idempotent {@code install.sh}, on first use. {@link
+ * #close} runs {@code stop.sh}, which stops only the PIDs that {@code start.sh} saved.
  */
 final class ControlPlane implements AutoCloseable {
   static final Path TOOLS = Path.of("..", "shared", "tools", "kube-control-plane");
@@ -38,23 +39,29 @@ final class ControlPlane implements AutoCloseable {
     this.home = home;
     this.env = env;
     Config config = Config.fromKubeconfig(null, read(kubeconfig()), kubeconfig().toString());
-    this.admin = new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory())
-        .build();
+    this.admin =
+        new KubernetesClientBuilder()
+            .withConfig(config)
+            .withHttpClientFactory(new JdkHttpClientFactory())
+            .build();
   }
 
   /** Builds the control plane if needed, then starts it fresh. */
   static ControlPlane start() throws IOException {
     Path tools = TOOLS.toAbsolutePath().normalize();
     if (!Files.isExecutable(tools.resolve("start.sh"))) {
-      throw new IllegalStateException(tools + "/start.sh not found: the suite needs ../shared/tools/kube-control-plane"
-          + " beside the repository");
+      throw new IllegalStateException(
+          tools
+              + "/start.sh not found: the suite needs ../shared/tools/kube-control-plane"
+              + " beside the repository");
     }
     Path buildHome = buildHome();
     ensureBuilt(tools, buildHome);
 
     Path home = Path.of("target", "control-plane").toAbsolutePath();
     Files.createDirectories(home);
-    // What an earlier run left (operator and node directories, logs), except the PKI, which start.sh reuses.
+    // What an earlier run left (operator and node directories, logs), except the PKI, which
+    // start.sh reuses.
     try (var entries = Files.list(home)) {
       for (Path entry : entries.toList()) {
         String name = entry.getFileName().toString();
@@ -70,7 +77,8 @@ final class ControlPlane implements AutoCloseable {
     }
     Map<String, String> env = new HashMap<>(ControlPlaneSuite.Tools.scriptEnv());
     env.put("KCP_HOME", home.toString());
-    // A control plane left by an aborted run of this suite: stop.sh stops only the PIDs it saved in home/run.
+    // A control plane left by an aborted run of this suite: stop.sh stops only the PIDs it saved in
+    // home/run.
     Cli.run(List.of("bash", tools.resolve("stop.sh").toString()), env, Duration.ofMinutes(1));
     List<Integer> ports = freePorts(4);
     env.put("ETCD_PORT", ports.get(0).toString());
@@ -79,13 +87,19 @@ final class ControlPlane implements AutoCloseable {
     env.put("KCM_PORT", ports.get(3).toString());
     env.put("FRESH", "1");
     Instant begin = Instant.now();
-    Cli.Result started = Cli.run(List.of("bash", tools.resolve("start.sh").toString()), env, START_TIMEOUT);
+    Cli.Result started =
+        Cli.run(List.of("bash", tools.resolve("start.sh").toString()), env, START_TIMEOUT);
     if (!started.ok()) {
       Cli.run(List.of("bash", tools.resolve("stop.sh").toString()), env, Duration.ofMinutes(1));
-      throw new AssertionError("the control plane did not start (logs in " + home.resolve("logs") + "):\n"
-          + started.stdout() + started.stderr());
+      throw new AssertionError(
+          "the control plane did not start (logs in "
+              + home.resolve("logs")
+              + "):\n"
+              + started.stdout()
+              + started.stderr());
     }
-    System.out.printf("control plane up in %d s: API server https://127.0.0.1:%s, state in %s%n",
+    System.out.printf(
+        "control plane up in %d s: API server https://127.0.0.1:%s, state in %s%n",
         Duration.between(begin, Instant.now()).toSeconds(), env.get("APISERVER_PORT"), home);
     return new ControlPlane(home, env);
   }
@@ -103,7 +117,8 @@ final class ControlPlane implements AutoCloseable {
 
   static Path buildHome() {
     String configured = System.getenv("KCP_BUILD_HOME");
-    return configured != null && !configured.isBlank() ? Path.of(configured)
+    return configured != null && !configured.isBlank()
+        ? Path.of(configured)
         : Path.of(System.getProperty("user.home"), ".cache", "kube-control-plane");
   }
 
@@ -114,13 +129,18 @@ final class ControlPlane implements AutoCloseable {
     }
     Path log = Path.of("target", "control-plane-install.log").toAbsolutePath();
     Files.createDirectories(log.getParent());
-    System.out.println("building the control plane into " + buildHome + " (one-time, ~5 min; log: " + log + ")");
+    System.out.println(
+        "building the control plane into " + buildHome + " (one-time, ~5 min; log: " + log + ")");
     Instant begin = Instant.now();
-    Cli.Result installed = Cli.run(List.of("bash", tools.resolve("install.sh").toString()),
-        installEnv(buildHome), INSTALL_TIMEOUT);
+    Cli.Result installed =
+        Cli.run(
+            List.of("bash", tools.resolve("install.sh").toString()),
+            installEnv(buildHome),
+            INSTALL_TIMEOUT);
     Files.writeString(log, installed.stdout() + "\n" + installed.stderr());
     installed.check("building the control plane (" + tools.resolve("install.sh") + ")");
-    System.out.printf("control plane built in %d s%n", Duration.between(begin, Instant.now()).toSeconds());
+    System.out.printf(
+        "control plane built in %d s%n", Duration.between(begin, Instant.now()).toSeconds());
   }
 
   private static Map<String, String> installEnv(Path buildHome) {
@@ -198,8 +218,11 @@ final class ControlPlane implements AutoCloseable {
     admin.close();
     Map<String, String> stopEnv = new HashMap<>(env);
     stopEnv.put("WIPE", "1");
-    Cli.Result result = Cli.run(List.of("bash", TOOLS.toAbsolutePath().normalize().resolve("stop.sh").toString()),
-        stopEnv, Duration.ofMinutes(2));
+    Cli.Result result =
+        Cli.run(
+            List.of("bash", TOOLS.toAbsolutePath().normalize().resolve("stop.sh").toString()),
+            stopEnv,
+            Duration.ofMinutes(2));
     System.out.println("control plane stopped: " + result.stdout().strip().replace('\n', ';'));
   }
 }

@@ -21,19 +21,25 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * The suite's cluster, set up once for all test classes that use this extension and torn down after the last of them
- * (also when a test fails): the control plane ({@link ControlPlane}), the chart from {@code helm/} installed with the
- * real {@code helm} into a fresh namespace, and a kubeconfig holding a token of the chart's ServiceAccount. Test classes
- * get it as a parameter of their {@code @BeforeAll} method.
+ * The suite's cluster, set up once for all test classes that use this extension and torn down after
+ * the last of them (also when a test fails): the control plane ({@link ControlPlane}), the chart
+ * from {@code helm/} installed with the real {@code helm} into a fresh namespace, and a kubeconfig
+ * holding a token of the chart's ServiceAccount. Test classes get it as a parameter of their
+ * {@code @BeforeAll} method.
  */
 public final class ControlPlaneSuite implements BeforeAllCallback, ParameterResolver {
   static final String RELEASE = "arrest";
   static final String RELEASE_NAMESPACE = "arrest-system";
   static final String CRD = "arresttrainings.arrest.dev";
-  /** Chart values of this suite: progress is read every second, so that the short stages here show some. */
+
+  /**
+   * Chart values of this suite: progress is read every second, so that the short stages here show
+   * some.
+   */
   static final List<String> VALUES = List.of("trainer.progressIntervalSeconds=1");
 
-  private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(ControlPlaneSuite.class);
+  private static final ExtensionContext.Namespace STORE =
+      ExtensionContext.Namespace.create(ControlPlaneSuite.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -51,8 +57,10 @@ public final class ControlPlaneSuite implements BeforeAllCallback, ParameterReso
   }
 
   private static Cluster cluster(ExtensionContext context) {
-    return context.getRoot().getStore(STORE).getOrComputeIfAbsent(Cluster.class, type -> Cluster.create(),
-        Cluster.class);
+    return context
+        .getRoot()
+        .getStore(STORE)
+        .getOrComputeIfAbsent(Cluster.class, type -> Cluster.create(), Cluster.class);
   }
 
   /** The control plane with the chart installed. */
@@ -95,7 +103,8 @@ public final class ControlPlaneSuite implements BeforeAllCallback, ParameterReso
         return helm;
       }
       try (Stream<Path> charts = Files.list(helm)) {
-        List<Path> found = charts.filter(dir -> Files.isRegularFile(dir.resolve("Chart.yaml"))).toList();
+        List<Path> found =
+            charts.filter(dir -> Files.isRegularFile(dir.resolve("Chart.yaml"))).toList();
         if (found.size() != 1) {
           throw new IllegalStateException("expected one chart under helm/, found " + found);
         }
@@ -107,47 +116,81 @@ public final class ControlPlaneSuite implements BeforeAllCallback, ParameterReso
 
     private void install() {
       Instant begin = Instant.now();
-      List<String> command = new ArrayList<>(List.of(Tools.helm(), "install", RELEASE, chart.toString(),
-          "--namespace", RELEASE_NAMESPACE, "--create-namespace", "--kubeconfig",
-          controlPlane.kubeconfig().toString()));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Tools.helm(),
+                  "install",
+                  RELEASE,
+                  chart.toString(),
+                  "--namespace",
+                  RELEASE_NAMESPACE,
+                  "--create-namespace",
+                  "--kubeconfig",
+                  controlPlane.kubeconfig().toString()));
       for (String value : VALUES) {
         command.add("--set");
         command.add(value);
       }
       helmInstall = Cli.run(command, Duration.ofMinutes(3)).check("helm install");
-      kubectl("wait", "--for=condition=Established", "crd/" + CRD, "--timeout=60s").check("CRD established");
+      kubectl("wait", "--for=condition=Established", "crd/" + CRD, "--timeout=60s")
+          .check("CRD established");
       Deployment deployment = operatorDeployment();
       serviceAccount = deployment.getSpec().getTemplate().getSpec().getServiceAccountName();
       if (serviceAccount == null || serviceAccount.isBlank()) {
-        throw new AssertionError("the chart's Deployment names no serviceAccountName (it would run as default)");
+        throw new AssertionError(
+            "the chart's Deployment names no serviceAccountName (it would run as default)");
       }
       operatorKubeconfig = serviceAccountKubeconfig(serviceAccount);
-      System.out.printf("chart %s installed as release %s in %s in %d s; operator ServiceAccount %s%n", chart,
-          RELEASE, RELEASE_NAMESPACE, Duration.between(begin, Instant.now()).toSeconds(), serviceAccount);
+      System.out.printf(
+          "chart %s installed as release %s in %s in %d s; operator ServiceAccount %s%n",
+          chart,
+          RELEASE,
+          RELEASE_NAMESPACE,
+          Duration.between(begin, Instant.now()).toSeconds(),
+          serviceAccount);
     }
 
     /** The operator's Deployment of the release. */
     Deployment operatorDeployment() {
-      List<Deployment> deployments = admin.apps().deployments().inNamespace(RELEASE_NAMESPACE)
-          .withLabel("app.kubernetes.io/instance", RELEASE).list().getItems();
+      List<Deployment> deployments =
+          admin
+              .apps()
+              .deployments()
+              .inNamespace(RELEASE_NAMESPACE)
+              .withLabel("app.kubernetes.io/instance", RELEASE)
+              .list()
+              .getItems();
       if (deployments.size() != 1) {
-        throw new AssertionError("expected one Deployment of release " + RELEASE + ", found "
-            + deployments.stream().map(d -> d.getMetadata().getName()).toList());
+        throw new AssertionError(
+            "expected one Deployment of release "
+                + RELEASE
+                + ", found "
+                + deployments.stream().map(d -> d.getMetadata().getName()).toList());
       }
       return deployments.get(0);
     }
 
     /**
-     * A kubeconfig with a token of the ServiceAccount and nothing else: on 1.20 a kubernetes.io/service-account-token
-     * Secret that the controller-manager's token controller fills in.
+     * A kubeconfig with a token of the ServiceAccount and nothing else: on 1.20 a
+     * kubernetes.io/service-account-token Secret that the controller-manager's token controller
+     * fills in.
      */
     private Path serviceAccountKubeconfig(String name) {
       String secretName = name + "-e2e-token";
-      admin.secrets().inNamespace(RELEASE_NAMESPACE).resource(new SecretBuilder()
-          .withNewMetadata().withName(secretName).withNamespace(RELEASE_NAMESPACE)
-            .addToAnnotations("kubernetes.io/service-account.name", name).endMetadata()
-          .withType("kubernetes.io/service-account-token")
-          .build()).create();
+      admin
+          .secrets()
+          .inNamespace(RELEASE_NAMESPACE)
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName(secretName)
+                  .withNamespace(RELEASE_NAMESPACE)
+                  .addToAnnotations("kubernetes.io/service-account.name", name)
+                  .endMetadata()
+                  .withType("kubernetes.io/service-account-token")
+                  .build())
+          .create();
       Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
       Secret secret = null;
       while (Instant.now().isBefore(deadline)) {
@@ -158,12 +201,16 @@ public final class ControlPlaneSuite implements BeforeAllCallback, ParameterReso
         sleep(Duration.ofMillis(250));
       }
       if (secret == null || secret.getData() == null || secret.getData().get("token") == null) {
-        throw new AssertionError("the token controller did not fill " + secretName + ":\n"
-            + controlPlane.logTail("kube-controller-manager", 20));
+        throw new AssertionError(
+            "the token controller did not fill "
+                + secretName
+                + ":\n"
+                + controlPlane.logTail("kube-controller-manager", 20));
       }
       String token = new String(Base64.getDecoder().decode(secret.getData().get("token")));
       String ca = secret.getData().get("ca.crt");
-      String kubeconfig = """
+      String kubeconfig =
+          """
           apiVersion: v1
           kind: Config
           clusters:
@@ -179,7 +226,8 @@ public final class ControlPlaneSuite implements BeforeAllCallback, ParameterReso
           - name: e2e
             context: {cluster: e2e, user: %s, namespace: %s}
           current-context: e2e
-          """.formatted(controlPlane.server(), ca, name, token, name, RELEASE_NAMESPACE);
+          """
+              .formatted(controlPlane.server(), ca, name, token, name, RELEASE_NAMESPACE);
       try {
         Path file = controlPlane.home().resolve("operator.kubeconfig");
         Files.writeString(file, kubeconfig);
@@ -195,8 +243,9 @@ public final class ControlPlaneSuite implements BeforeAllCallback, ParameterReso
     }
 
     Cli.Result kubectl(Duration timeout, String... args) {
-      List<String> command = new ArrayList<>(List.of(Tools.kubectl(), "--kubeconfig",
-          controlPlane.kubeconfig().toString()));
+      List<String> command =
+          new ArrayList<>(
+              List.of(Tools.kubectl(), "--kubeconfig", controlPlane.kubeconfig().toString()));
       command.addAll(List.of(args));
       return Cli.run(command, timeout);
     }
@@ -229,7 +278,10 @@ public final class ControlPlaneSuite implements BeforeAllCallback, ParameterReso
     }
   }
 
-  /** Where helm and kubectl are: $HELM/$KUBECTL, else the tools .ci/setup.sh installs, else the PATH. */
+  /**
+   * Where helm and kubectl are: $HELM/$KUBECTL, else the tools .ci/setup.sh installs, else the
+   * PATH.
+   */
   static final class Tools {
     private Tools() {}
 
@@ -247,8 +299,11 @@ public final class ControlPlaneSuite implements BeforeAllCallback, ParameterReso
         return configured;
       }
       String tools = System.getenv("ARREST_TOOLS");
-      Path installed = (tools != null && !tools.isBlank() ? Path.of(tools)
-          : Path.of(System.getProperty("user.home"), ".cache", "arrest-ci", "tools")).resolve(inTools);
+      Path installed =
+          (tools != null && !tools.isBlank()
+                  ? Path.of(tools)
+                  : Path.of(System.getProperty("user.home"), ".cache", "arrest-ci", "tools"))
+              .resolve(inTools);
       if (Files.isExecutable(installed)) {
         return installed.toString();
       }

@@ -43,18 +43,21 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * Plays the scheduler and the kubelet of one node for a real API server, which has neither: it registers a Node, binds
- * every pending pod of the namespaces it serves to it (pods/binding, once the PersistentVolumeClaims they mount exist,
- * as the scheduler would insist), runs the pod's container as a local process ({@link LocalContainer}: command mapped
- * by a {@link LocalContainer.CommandMapper}, the Pod's env and args, a local directory per claim) and writes the pod status back through
- * the status subresource: Running, then Succeeded or Failed with the container's exit code, reason and termination
- * message. The real Job controller takes it from there. Like a kubelet it also kills the container of a pod being
- * deleted and then removes the pod (grace period 0), and it serves container logs on the Node's kubelet port, so that
- * {@code pods/log} through the API server works as in a cluster.
+ * Plays the scheduler and the kubelet of one node for a real API server, which has neither: it
+ * registers a Node, binds every pending pod of the namespaces it serves to it (pods/binding, once
+ * the PersistentVolumeClaims they mount exist, as the scheduler would insist), runs the pod's
+ * container as a local process ({@link LocalContainer}: command mapped by a {@link
+ * LocalContainer.CommandMapper}, the Pod's env and args, a local directory per claim) and writes
+ * the pod status back through the status subresource: Running, then Succeeded or Failed with the
+ * container's exit code, reason and termination message. The real Job controller takes it from
+ * there. Like a kubelet it also kills the container of a pod being deleted and then removes the pod
+ * (grace period 0), and it serves container logs on the Node's kubelet port, so that {@code
+ * pods/log} through the API server works as in a cluster.
  */
 final class NodeStandIn implements AutoCloseable {
   static final String NODE_NAME = "arrest-e2e-node";
-  private static final Pattern LOG_PATH = Pattern.compile("/containerLogs/([^/]+)/([^/]+)/([^/?]+)");
+  private static final Pattern LOG_PATH =
+      Pattern.compile("/containerLogs/([^/]+)/([^/]+)/([^/?]+)");
   private static final Pattern TAIL_LINES = Pattern.compile("(?:^|&)tailLines=(\\d+)");
 
   private final KubernetesClient client;
@@ -67,21 +70,29 @@ final class NodeStandIn implements AutoCloseable {
   private final Set<String> reportedUnschedulable = ConcurrentHashMap.newKeySet();
   private final Set<String> removed = ConcurrentHashMap.newKeySet();
   private final List<String> problems = new ArrayList<>();
-  private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "node-stand-in");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "node-stand-in");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final HttpsServer kubeletServer;
   private volatile boolean running = true;
 
   /**
-   * @param client a client allowed to bind pods, write their status and register nodes (the admin's)
+   * @param client a client allowed to bind pods, write their status and register nodes (the
+   *     admin's)
    * @param namespaces the namespaces whose pods this node runs; others stay Pending
-   * @param root local directory for claims ({@code root/claims/<namespace>/<claim>}) and pod directories
+   * @param root local directory for claims ({@code root/claims/<namespace>/<claim>}) and pod
+   *     directories
    * @param commands maps a container's command line to a local one
    */
-  NodeStandIn(KubernetesClient client, Set<String> namespaces, Path root, LocalContainer.CommandMapper commands)
+  NodeStandIn(
+      KubernetesClient client,
+      Set<String> namespaces,
+      Path root,
+      LocalContainer.CommandMapper commands)
       throws IOException {
     this.client = client;
     this.commands = commands;
@@ -126,28 +137,68 @@ final class NodeStandIn implements AutoCloseable {
 
   private void registerNode(int kubeletPort) {
     String now = now();
-    client.nodes().resource(new NodeBuilder()
-        .withNewMetadata()
-          .withName(NODE_NAME)
-          .addToLabels("kubernetes.io/hostname", NODE_NAME)
-          .addToLabels("kubernetes.io/os", "linux")
-        .endMetadata()
-        .withNewStatus()
-          .addNewAddress().withType("InternalIP").withAddress("127.0.0.1").endAddress()
-          .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(kubeletPort).endKubeletEndpoint()
-            .endDaemonEndpoints()
-          .addToCapacity(Map.of("cpu", new Quantity("4"), "memory", new Quantity("16Gi"),
-              "pods", new Quantity("110"), "nvidia.com/gpu", new Quantity("1")))
-          .addToAllocatable(Map.of("cpu", new Quantity("4"), "memory", new Quantity("16Gi"),
-              "pods", new Quantity("110"), "nvidia.com/gpu", new Quantity("1")))
-          .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady")
-            .withMessage("node stand-in of the control-plane test suite").withLastHeartbeatTime(now)
-            .withLastTransitionTime(now).endCondition()
-          .withNewNodeInfo().withKubeletVersion("v1.20.2").withOperatingSystem("linux").withArchitecture("amd64")
-            .withContainerRuntimeVersion("local-process://1").withKernelVersion("").withOsImage("")
-            .withKubeProxyVersion("").withMachineID("").withSystemUUID("").withBootID("").endNodeInfo()
-        .endStatus()
-        .build()).createOr(existing -> existing.update());
+    client
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(NODE_NAME)
+                .addToLabels("kubernetes.io/hostname", NODE_NAME)
+                .addToLabels("kubernetes.io/os", "linux")
+                .endMetadata()
+                .withNewStatus()
+                .addNewAddress()
+                .withType("InternalIP")
+                .withAddress("127.0.0.1")
+                .endAddress()
+                .withNewDaemonEndpoints()
+                .withNewKubeletEndpoint()
+                .withPort(kubeletPort)
+                .endKubeletEndpoint()
+                .endDaemonEndpoints()
+                .addToCapacity(
+                    Map.of(
+                        "cpu",
+                        new Quantity("4"),
+                        "memory",
+                        new Quantity("16Gi"),
+                        "pods",
+                        new Quantity("110"),
+                        "nvidia.com/gpu",
+                        new Quantity("1")))
+                .addToAllocatable(
+                    Map.of(
+                        "cpu",
+                        new Quantity("4"),
+                        "memory",
+                        new Quantity("16Gi"),
+                        "pods",
+                        new Quantity("110"),
+                        "nvidia.com/gpu",
+                        new Quantity("1")))
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .withReason("KubeletReady")
+                .withMessage("node stand-in of the control-plane test suite")
+                .withLastHeartbeatTime(now)
+                .withLastTransitionTime(now)
+                .endCondition()
+                .withNewNodeInfo()
+                .withKubeletVersion("v1.20.2")
+                .withOperatingSystem("linux")
+                .withArchitecture("amd64")
+                .withContainerRuntimeVersion("local-process://1")
+                .withKernelVersion("")
+                .withOsImage("")
+                .withKubeProxyVersion("")
+                .withMachineID("")
+                .withSystemUUID("")
+                .withBootID("")
+                .endNodeInfo()
+                .endStatus()
+                .build())
+        .createOr(existing -> existing.update());
   }
 
   private void loop() {
@@ -186,17 +237,31 @@ final class NodeStandIn implements AutoCloseable {
     String unschedulable = missingClaim(pod);
     if (unschedulable != null) {
       if (reportedUnschedulable.add(uid)) {
-        writeStatus(pod, status -> status.setConditions(List.of(condition("PodScheduled", "False",
-            "Unschedulable", unschedulable))));
+        writeStatus(
+            pod,
+            status ->
+                status.setConditions(
+                    List.of(condition("PodScheduled", "False", "Unschedulable", unschedulable))));
       }
       return;
     }
     handled.add(uid);
     try {
-      client.bindings().inNamespace(pod.getMetadata().getNamespace()).resource(new BindingBuilder()
-          .withNewMetadata().withName(pod.getMetadata().getName()).endMetadata()
-          .withNewTarget().withApiVersion("v1").withKind("Node").withName(NODE_NAME).endTarget()
-          .build()).create();
+      client
+          .bindings()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .resource(
+              new BindingBuilder()
+                  .withNewMetadata()
+                  .withName(pod.getMetadata().getName())
+                  .endMetadata()
+                  .withNewTarget()
+                  .withApiVersion("v1")
+                  .withKind("Node")
+                  .withName(NODE_NAME)
+                  .endTarget()
+                  .build())
+          .create();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         return; // deleted meanwhile (e.g. its Job was garbage-collected)
@@ -206,13 +271,20 @@ final class NodeStandIn implements AutoCloseable {
     executor.submit(() -> run(pod, key));
   }
 
-  /** What the scheduler would say about a claim the pod mounts that does not exist; null when all exist. */
+  /**
+   * What the scheduler would say about a claim the pod mounts that does not exist; null when all
+   * exist.
+   */
   private String missingClaim(Pod pod) {
     for (Volume volume : volumes(pod)) {
       if (volume.getPersistentVolumeClaim() != null) {
         String claim = volume.getPersistentVolumeClaim().getClaimName();
-        if (client.persistentVolumeClaims().inNamespace(pod.getMetadata().getNamespace()).withName(claim)
-            .get() == null) {
+        if (client
+                .persistentVolumeClaims()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .withName(claim)
+                .get()
+            == null) {
           return "persistentvolumeclaim \"" + claim + "\" not found";
         }
       }
@@ -227,65 +299,105 @@ final class NodeStandIn implements AutoCloseable {
     String startedAt = now();
     LocalContainer.Termination termination;
     try {
-      Path podDirectory = Files.createDirectories(root.resolve("pods").resolve(namespace).resolve(name));
-      StringBuffer log = logs.computeIfAbsent(key + "/" + container.getName(), k -> new StringBuffer());
-      LocalContainer process = LocalContainer.start(container, mount -> mountSource(pod, mount, podDirectory),
-          field -> fieldRef(pod, field), commands, podDirectory, log::append);
+      Path podDirectory =
+          Files.createDirectories(root.resolve("pods").resolve(namespace).resolve(name));
+      StringBuffer log =
+          logs.computeIfAbsent(key + "/" + container.getName(), k -> new StringBuffer());
+      LocalContainer process =
+          LocalContainer.start(
+              container,
+              mount -> mountSource(pod, mount, podDirectory),
+              field -> fieldRef(pod, field),
+              commands,
+              podDirectory,
+              log::append);
       containers.put(key, process);
-      boolean reported = writeStatus(pod, status -> {
-        status.setPhase("Running");
-        status.setHostIP("127.0.0.1");
-        status.setPodIP("127.0.0.1");
-        status.setStartTime(startedAt);
-        status.setConditions(List.of(condition("PodScheduled", "True", null, null),
-            condition("Initialized", "True", null, null), condition("ContainersReady", "True", null, null),
-            condition("Ready", "True", null, null)));
-        status.setContainerStatuses(List.of(containerStatus(container, process.pid())
-            .withReady(true).withStarted(true)
-            .withNewState().withNewRunning().withStartedAt(startedAt).endRunning().endState().build()));
-      });
+      boolean reported =
+          writeStatus(
+              pod,
+              status -> {
+                status.setPhase("Running");
+                status.setHostIP("127.0.0.1");
+                status.setPodIP("127.0.0.1");
+                status.setStartTime(startedAt);
+                status.setConditions(
+                    List.of(
+                        condition("PodScheduled", "True", null, null),
+                        condition("Initialized", "True", null, null),
+                        condition("ContainersReady", "True", null, null),
+                        condition("Ready", "True", null, null)));
+                status.setContainerStatuses(
+                    List.of(
+                        containerStatus(container, process.pid())
+                            .withReady(true)
+                            .withStarted(true)
+                            .withNewState()
+                            .withNewRunning()
+                            .withStartedAt(startedAt)
+                            .endRunning()
+                            .endState()
+                            .build()));
+              });
       if (!reported) {
         process.kill();
       }
       termination = process.awaitTermination();
       LocalContainer.Termination ended = termination;
-      writeStatus(pod, status -> {
-        status.setPhase(ended.succeeded() ? "Succeeded" : "Failed");
-        status.setConditions(List.of(condition("PodScheduled", "True", null, null),
-            condition("Initialized", "True", null, null),
-            condition("ContainersReady", "False", "PodCompleted", null),
-            condition("Ready", "False", "PodCompleted", null)));
-        status.setContainerStatuses(List.of(containerStatus(container, process.pid())
-            .withReady(false).withStarted(false)
-            .withNewState().withNewTerminated()
-              .withExitCode(ended.exitCode())
-              .withReason(ended.reason())
-              .withMessage(ended.message().isEmpty() ? null : ended.message())
-              .withStartedAt(startedAt)
-              .withFinishedAt(now())
-              .withContainerID("local-process://" + process.pid())
-            .endTerminated().endState().build()));
-      });
+      writeStatus(
+          pod,
+          status -> {
+            status.setPhase(ended.succeeded() ? "Succeeded" : "Failed");
+            status.setConditions(
+                List.of(
+                    condition("PodScheduled", "True", null, null),
+                    condition("Initialized", "True", null, null),
+                    condition("ContainersReady", "False", "PodCompleted", null),
+                    condition("Ready", "False", "PodCompleted", null)));
+            status.setContainerStatuses(
+                List.of(
+                    containerStatus(container, process.pid())
+                        .withReady(false)
+                        .withStarted(false)
+                        .withNewState()
+                        .withNewTerminated()
+                        .withExitCode(ended.exitCode())
+                        .withReason(ended.reason())
+                        .withMessage(ended.message().isEmpty() ? null : ended.message())
+                        .withStartedAt(startedAt)
+                        .withFinishedAt(now())
+                        .withContainerID("local-process://" + process.pid())
+                        .endTerminated()
+                        .endState()
+                        .build()));
+          });
     } catch (IOException | RuntimeException e) {
       problem("cannot run pod " + key + ": " + e);
-      writeStatus(pod, status -> {
-        status.setPhase("Failed");
-        status.setMessage("node stand-in cannot run the container: " + e);
-      });
+      writeStatus(
+          pod,
+          status -> {
+            status.setPhase("Failed");
+            status.setMessage("node stand-in cannot run the container: " + e);
+          });
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  /** A pod being deleted: stop its container, then let the deletion complete, as the kubelet does. */
+  /**
+   * A pod being deleted: stop its container, then let the deletion complete, as the kubelet does.
+   */
   private void remove(Pod pod) {
     LocalContainer container = containers.get(key(pod));
     if (container != null) {
       container.kill();
     }
     try {
-      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-          .withGracePeriod(0).delete();
+      client
+          .pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName())
+          .withGracePeriod(0)
+          .delete();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         problem("cannot delete pod " + key(pod) + ": " + e.getMessage());
@@ -301,11 +413,15 @@ final class NodeStandIn implements AutoCloseable {
   private boolean writeStatus(Pod pod, StatusEdit edit) {
     for (int attempt = 1; ; attempt++) {
       try {
-        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-            .editStatus(current -> {
-              edit.apply(current.getStatus());
-              return current;
-            });
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName())
+            .editStatus(
+                current -> {
+                  edit.apply(current.getStatus());
+                  return current;
+                });
         return true;
       } catch (KubernetesClientException e) {
         if (e.getCode() == 404) {
@@ -320,16 +436,24 @@ final class NodeStandIn implements AutoCloseable {
   }
 
   private Path mountSource(Pod pod, VolumeMount mount, Path podDirectory) {
-    Volume volume = volumes(pod).stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no volume " + mount.getName()));
+    Volume volume =
+        volumes(pod).stream()
+            .filter(v -> v.getName().equals(mount.getName()))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no volume " + mount.getName()));
     Path source;
     if (volume.getPersistentVolumeClaim() != null) {
-      source = claimDirectory(pod.getMetadata().getNamespace(), volume.getPersistentVolumeClaim().getClaimName());
+      source =
+          claimDirectory(
+              pod.getMetadata().getNamespace(), volume.getPersistentVolumeClaim().getClaimName());
     } else if (volume.getEmptyDir() != null) {
       source = podDirectory.resolve("volumes").resolve(volume.getName());
     } else {
-      throw new IllegalArgumentException("volume " + volume.getName() + ": only persistentVolumeClaim and emptyDir"
-          + " volumes are played by this node");
+      throw new IllegalArgumentException(
+          "volume "
+              + volume.getName()
+              + ": only persistentVolumeClaim and emptyDir"
+              + " volumes are played by this node");
     }
     if (mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
       source = source.resolve(mount.getSubPath());
@@ -366,8 +490,13 @@ final class NodeStandIn implements AutoCloseable {
   }
 
   private static PodCondition condition(String type, String status, String reason, String message) {
-    return new PodConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
-        .withLastTransitionTime(now()).build();
+    return new PodConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(message)
+        .withLastTransitionTime(now())
+        .build();
   }
 
   private static String key(Pod pod) {
@@ -383,17 +512,40 @@ final class NodeStandIn implements AutoCloseable {
   private HttpsServer startKubeletServer(Path directory) throws IOException {
     Path keystore = directory.resolve("kubelet.p12");
     Files.deleteIfExists(keystore);
-    Cli.Result generated = Cli.run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "kubelet", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-        "-dname", "CN=" + NODE_NAME, "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
-        "-keystore", keystore.toString(), "-storepass", "kubelet", "-keypass", "kubelet"), Duration.ofMinutes(1));
+    Cli.Result generated =
+        Cli.run(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "kubelet",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=" + NODE_NAME,
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "kubelet",
+                "-keypass",
+                "kubelet"),
+            Duration.ofMinutes(1));
     generated.check("keytool");
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       try (InputStream in = Files.newInputStream(keystore)) {
         store.load(in, "kubelet".toCharArray());
       }
-      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory keys =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       keys.init(store, "kubelet".toCharArray());
       SSLContext tls = SSLContext.getInstance("TLS");
       tls.init(keys.getKeyManagers(), null, null);
@@ -411,7 +563,10 @@ final class NodeStandIn implements AutoCloseable {
   private void serveLog(HttpExchange exchange) throws IOException {
     try (exchange) {
       Matcher path = LOG_PATH.matcher(exchange.getRequestURI().getPath());
-      StringBuffer log = path.matches() ? logs.get(path.group(1) + "/" + path.group(2) + "/" + path.group(3)) : null;
+      StringBuffer log =
+          path.matches()
+              ? logs.get(path.group(1) + "/" + path.group(2) + "/" + path.group(3))
+              : null;
       byte[] body;
       int code;
       if (log == null) {
@@ -419,7 +574,9 @@ final class NodeStandIn implements AutoCloseable {
         body = "container not found\n".getBytes(StandardCharsets.UTF_8);
       } else {
         code = 200;
-        body = tail(log.toString(), exchange.getRequestURI().getRawQuery()).getBytes(StandardCharsets.UTF_8);
+        body =
+            tail(log.toString(), exchange.getRequestURI().getRawQuery())
+                .getBytes(StandardCharsets.UTF_8);
       }
       exchange.getResponseHeaders().set("Content-Type", "text/plain");
       exchange.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);

@@ -32,20 +32,29 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The operator as the chart deploys it, run as a local process: the container of the chart's Deployment (its command,
- * args and env, {@code /app/arrest-operator.jar} being {@code target/arrest-operator.jar}), authenticated by a
- * kubeconfig that holds only the chart's ServiceAccount token. What differs from the pod: the metrics and health ports
- * are free local ports, {@code HOSTNAME} (the leader election identity) is a fixed pod name that survives restarts as
- * a container restart keeps it, and Fabric8's HTTP log is at trace level so that {@link RbacUsage} can tell which
- * API requests the operator made.
+ * The operator as the chart deploys it, run as a local process: the container of the chart's
+ * Deployment (its command, args and env, {@code /app/arrest-operator.jar} being {@code
+ * target/arrest-operator.jar}), authenticated by a kubeconfig that holds only the chart's
+ * ServiceAccount token. What differs from the pod: the metrics and health ports are free local
+ * ports, {@code HOSTNAME} (the leader election identity) is a fixed pod name that survives restarts
+ * as a container restart keeps it, and Fabric8's HTTP log is at trace level so that {@link
+ * RbacUsage} can tell which API requests the operator made.
  */
 final class OperatorProcess implements AutoCloseable {
   static final Path OPERATOR_JAR = Path.of("target", "arrest-operator.jar");
   static final String IMAGE_OPERATOR_JAR = "/app/arrest-operator.jar";
-  /** The ENTRYPOINT of operator/Dockerfile, which runs when the chart's container sets no command. */
+
+  /**
+   * The ENTRYPOINT of operator/Dockerfile, which runs when the chart's container sets no command.
+   */
   static final List<String> IMAGE_ENTRYPOINT = List.of("java", "-jar", IMAGE_OPERATOR_JAR);
-  /** Below the chart's terminationGracePeriodSeconds (40), after which the kubelet would SIGKILL the operator. */
+
+  /**
+   * Below the chart's terminationGracePeriodSeconds (40), after which the kubelet would SIGKILL the
+   * operator.
+   */
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(35);
+
   static final String HTTP_LOGGER = "io.fabric8.kubernetes.client.http.HttpLoggingInterceptor";
 
   private final Container container;
@@ -57,12 +66,15 @@ final class OperatorProcess implements AutoCloseable {
   private final Path logFile;
   private final int metricsPort;
   private final int healthPort;
-  private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "operator-process");
-    thread.setDaemon(true);
-    return thread;
-  });
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "operator-process");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private LocalContainer process;
   private Future<LocalContainer.Termination> termination;
   private int starts;
@@ -75,7 +87,8 @@ final class OperatorProcess implements AutoCloseable {
   OperatorProcess(Deployment deployment, Path kubeconfig, Path directory) throws IOException {
     var podSpec = deployment.getSpec().getTemplate().getSpec();
     if (podSpec.getContainers().size() != 1) {
-      throw new AssertionError("the operator Deployment should have one container: " + podSpec.getContainers());
+      throw new AssertionError(
+          "the operator Deployment should have one container: " + podSpec.getContainers());
     }
     this.namespace = deployment.getMetadata().getNamespace();
     this.podName = deployment.getMetadata().getName() + "-e2e";
@@ -99,21 +112,33 @@ final class OperatorProcess implements AutoCloseable {
     put(env, "ARREST_METRICS_PORT", Integer.toString(metricsPort));
     put(env, "ARREST_HEALTH_PORT", Integer.toString(healthPort));
     EnvVar toolOptions = env.get("JAVA_TOOL_OPTIONS");
-    String chartOptions = toolOptions == null || toolOptions.getValue() == null ? "" : toolOptions.getValue() + " ";
-    put(env, "JAVA_TOOL_OPTIONS", chartOptions + "-Dorg.slf4j.simpleLogger.log." + HTTP_LOGGER + "=trace");
+    String chartOptions =
+        toolOptions == null || toolOptions.getValue() == null ? "" : toolOptions.getValue() + " ";
+    put(
+        env,
+        "JAVA_TOOL_OPTIONS",
+        chartOptions + "-Dorg.slf4j.simpleLogger.log." + HTTP_LOGGER + "=trace");
     List<String> args = new ArrayList<>();
     List<String> chartArgs = chart.getArgs() == null ? List.of() : chart.getArgs();
     for (int i = 0; i < chartArgs.size(); i++) {
       String arg = chartArgs.get(i);
       if (arg.startsWith("--metrics-port") || arg.startsWith("--health-port")) {
-        throw new AssertionError("the chart passes " + arg + " as an argument; this suite sets the ports through"
-            + " ARREST_METRICS_PORT/ARREST_HEALTH_PORT");
+        throw new AssertionError(
+            "the chart passes "
+                + arg
+                + " as an argument; this suite sets the ports through"
+                + " ARREST_METRICS_PORT/ARREST_HEALTH_PORT");
       }
       args.add(arg);
     }
-    List<String> command = chart.getCommand() == null || chart.getCommand().isEmpty() ? IMAGE_ENTRYPOINT
-        : chart.getCommand();
-    return new ContainerBuilder(chart).withCommand(command).withEnv(new ArrayList<>(env.values())).withArgs(args)
+    List<String> command =
+        chart.getCommand() == null || chart.getCommand().isEmpty()
+            ? IMAGE_ENTRYPOINT
+            : chart.getCommand();
+    return new ContainerBuilder(chart)
+        .withCommand(command)
+        .withEnv(new ArrayList<>(env.values()))
+        .withArgs(args)
         .build();
   }
 
@@ -128,8 +153,14 @@ final class OperatorProcess implements AutoCloseable {
     }
     starts++;
     appendLog("==== operator start " + starts + " at " + Instant.now() + "\n");
-    process = LocalContainer.start(container, this::mountSource, this::fieldRef, OperatorProcess::command,
-        directory, this::appendLog);
+    process =
+        LocalContainer.start(
+            container,
+            this::mountSource,
+            this::fieldRef,
+            OperatorProcess::command,
+            directory,
+            this::appendLog);
     LocalContainer started = process;
     termination = executor.submit(started::awaitTermination);
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
@@ -145,7 +176,9 @@ final class OperatorProcess implements AutoCloseable {
     throw new AssertionError("the operator was not ready after 2 minutes; log:\n" + logTail(40));
   }
 
-  /** SIGKILL, as when the node or the container runtime kills the operator: no shutdown hook runs. */
+  /**
+   * SIGKILL, as when the node or the container runtime kills the operator: no shutdown hook runs.
+   */
   synchronized void kill() throws Exception {
     process.kill();
     termination.get(1, TimeUnit.MINUTES);
@@ -160,12 +193,19 @@ final class OperatorProcess implements AutoCloseable {
     try {
       return termination.get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS).exitCode();
     } catch (java.util.concurrent.TimeoutException e) {
-      appendLog("==== still running " + STOP_TIMEOUT.toSeconds() + " s after SIGTERM; thread dump (SIGQUIT):\n");
+      appendLog(
+          "==== still running "
+              + STOP_TIMEOUT.toSeconds()
+              + " s after SIGTERM; thread dump (SIGQUIT):\n");
       Cli.run(List.of("kill", "-QUIT", Long.toString(process.pid())), Duration.ofSeconds(10));
       Thread.sleep(2000);
       process.kill();
-      throw new AssertionError("the operator did not exit within " + STOP_TIMEOUT.toSeconds() + " s of SIGTERM"
-          + " (the chart's terminationGracePeriodSeconds is 40); thread dump in " + logFile);
+      throw new AssertionError(
+          "the operator did not exit within "
+              + STOP_TIMEOUT.toSeconds()
+              + " s of SIGTERM"
+              + " (the chart's terminationGracePeriodSeconds is 40); thread dump in "
+              + logFile);
     }
   }
 
@@ -192,8 +232,11 @@ final class OperatorProcess implements AutoCloseable {
 
   private HttpResponse<String> get(int port, String path) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .timeout(Duration.ofSeconds(5))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       return new FailedResponse(e);
     } catch (InterruptedException e) {
@@ -222,11 +265,18 @@ final class OperatorProcess implements AutoCloseable {
     return String.join("\n", own.subList(Math.max(0, own.size() - lines), own.size()));
   }
 
-  /** Called by the thread copying the process's output too: its own lock, never the one start/stop hold. */
+  /**
+   * Called by the thread copying the process's output too: its own lock, never the one start/stop
+   * hold.
+   */
   private void appendLog(String text) {
     synchronized (logFile) {
       try {
-        Files.writeString(logFile, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        Files.writeString(
+            logFile,
+            text,
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
             StandardOpenOption.APPEND);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -239,7 +289,8 @@ final class OperatorProcess implements AutoCloseable {
       throw new AssertionError("the operator container should run java: " + commandLine);
     }
     if (!commandLine.contains(IMAGE_OPERATOR_JAR)) {
-      throw new AssertionError("the operator container should run " + IMAGE_OPERATOR_JAR + ": " + commandLine);
+      throw new AssertionError(
+          "the operator container should run " + IMAGE_OPERATOR_JAR + ": " + commandLine);
     }
     List<String> mapped = new ArrayList<>();
     mapped.add(TrainerCommand.java());
@@ -250,10 +301,17 @@ final class OperatorProcess implements AutoCloseable {
   }
 
   private Path mountSource(VolumeMount mount) {
-    Volume volume = volumes.stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
-        .orElseThrow(() -> new AssertionError("no volume " + mount.getName() + " in the operator Deployment"));
+    Volume volume =
+        volumes.stream()
+            .filter(v -> v.getName().equals(mount.getName()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "no volume " + mount.getName() + " in the operator Deployment"));
     if (volume.getEmptyDir() == null) {
-      throw new AssertionError("the operator mounts " + volume + "; only emptyDir volumes are played here");
+      throw new AssertionError(
+          "the operator mounts " + volume + "; only emptyDir volumes are played here");
     }
     try {
       return Files.createDirectories(directory.resolve("volumes").resolve(volume.getName()));
@@ -286,13 +344,44 @@ final class OperatorProcess implements AutoCloseable {
 
   /** A response for a connection that failed (the process is not listening yet or any more). */
   private record FailedResponse(IOException error) implements HttpResponse<String> {
-    @Override public int statusCode() { return -1; }
-    @Override public HttpRequest request() { return null; }
-    @Override public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
-    @Override public java.net.http.HttpHeaders headers() { return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true); }
-    @Override public String body() { return error.toString(); }
-    @Override public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return java.util.Optional.empty(); }
-    @Override public URI uri() { return null; }
-    @Override public HttpClient.Version version() { return HttpClient.Version.HTTP_1_1; }
+    @Override
+    public int statusCode() {
+      return -1;
+    }
+
+    @Override
+    public HttpRequest request() {
+      return null;
+    }
+
+    @Override
+    public java.util.Optional<HttpResponse<String>> previousResponse() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public java.net.http.HttpHeaders headers() {
+      return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true);
+    }
+
+    @Override
+    public String body() {
+      return error.toString();
+    }
+
+    @Override
+    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public URI uri() {
+      return null;
+    }
+
+    @Override
+    public HttpClient.Version version() {
+      return HttpClient.Version.HTTP_1_1;
+    }
   }
 }

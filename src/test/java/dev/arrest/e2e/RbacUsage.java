@@ -15,44 +15,72 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Compares what RBAC grants a ServiceAccount with the API requests a process made with it (read from Fabric8's HTTP
- * trace log): every request must be granted, and every grant must have been used, so that the grants are exactly what
- * the operator needs, each proven by use.
+ * Compares what RBAC grants a ServiceAccount with the API requests a process made with it (read
+ * from Fabric8's HTTP trace log): every request must be granted, and every grant must have been
+ * used, so that the grants are exactly what the operator needs, each proven by use.
  */
 final class RbacUsage {
-  private static final Pattern REQUEST = Pattern.compile(" - > (GET|POST|PUT|PATCH|DELETE) (https?://\\S+)");
+  private static final Pattern REQUEST =
+      Pattern.compile(" - > (GET|POST|PUT|PATCH|DELETE) (https?://\\S+)");
 
   private RbacUsage() {}
 
-  /** One resource request: verb as RBAC names it, API group, resource[/subresource], namespace (null: cluster). */
+  /**
+   * One resource request: verb as RBAC names it, API group, resource[/subresource], namespace
+   * (null: cluster).
+   */
   record Request(String verb, String group, String resource, String namespace, String name) {
     @Override
     public String toString() {
-      return verb + " " + (group.isEmpty() ? "core" : group) + "/" + resource
-          + (namespace == null ? " (cluster)" : " in " + namespace) + (name == null ? "" : " " + name);
+      return verb
+          + " "
+          + (group.isEmpty() ? "core" : group)
+          + "/"
+          + resource
+          + (namespace == null ? " (cluster)" : " in " + namespace)
+          + (name == null ? "" : " " + name);
     }
   }
 
   /**
-   * A granted verb on a resource: cluster-wide ({@code namespace} null, from a ClusterRoleBinding) or in one namespace
-   * (from a RoleBinding); {@code names} empty for all objects, else the rule's resourceNames.
+   * A granted verb on a resource: cluster-wide ({@code namespace} null, from a ClusterRoleBinding)
+   * or in one namespace (from a RoleBinding); {@code names} empty for all objects, else the rule's
+   * resourceNames.
    */
-  record Grant(String verb, String group, String resource, String namespace, Set<String> names, String from) {
+  record Grant(
+      String verb,
+      String group,
+      String resource,
+      String namespace,
+      Set<String> names,
+      String from) {
     boolean covers(Request request) {
-      return verb.equals(request.verb()) && group.equals(request.group()) && resource.equals(request.resource())
+      return verb.equals(request.verb())
+          && group.equals(request.group())
+          && resource.equals(request.resource())
           && (namespace == null || namespace.equals(request.namespace()))
           && (names.isEmpty() || (request.name() != null && names.contains(request.name())));
     }
 
     @Override
     public String toString() {
-      return verb + " " + (group.isEmpty() ? "core" : group) + "/" + resource
+      return verb
+          + " "
+          + (group.isEmpty() ? "core" : group)
+          + "/"
+          + resource
           + (namespace == null ? " (all namespaces)" : " in " + namespace)
-          + (names.isEmpty() ? "" : " named " + names) + " [" + from + "]";
+          + (names.isEmpty() ? "" : " named " + names)
+          + " ["
+          + from
+          + "]";
     }
   }
 
-  /** The resource requests in a log with Fabric8's HTTP trace; non-resource requests (discovery) are left out. */
+  /**
+   * The resource requests in a log with Fabric8's HTTP trace; non-resource requests (discovery) are
+   * left out.
+   */
   static List<Request> requests(String log) {
     List<Request> requests = new ArrayList<>();
     for (String line : log.split("\n")) {
@@ -95,14 +123,16 @@ final class RbacUsage {
       resource = resource + "/" + rest.get(2);
     }
     String query = uri.getQuery() == null ? "" : uri.getQuery();
-    String verb = switch (method) {
-      case "GET" -> name != null ? "get" : query.matches("(.*&)?watch=(true|1)(&.*)?") ? "watch" : "list";
-      case "POST" -> "create";
-      case "PUT" -> "update";
-      case "PATCH" -> "patch";
-      case "DELETE" -> name != null ? "delete" : "deletecollection";
-      default -> throw new IllegalArgumentException(method);
-    };
+    String verb =
+        switch (method) {
+          case "GET" ->
+              name != null ? "get" : query.matches("(.*&)?watch=(true|1)(&.*)?") ? "watch" : "list";
+          case "POST" -> "create";
+          case "PUT" -> "update";
+          case "PATCH" -> "patch";
+          case "DELETE" -> name != null ? "delete" : "deletecollection";
+          default -> throw new IllegalArgumentException(method);
+        };
     return new Request(verb, group, resource, namespace, name);
   }
 
@@ -112,50 +142,83 @@ final class RbacUsage {
   }
 
   /**
-   * What every authenticated user or every ServiceAccount is granted by the cluster's own bindings (e.g. system:basic-user:
-   * create selfsubjectaccessreviews), which the chart neither adds nor can take away.
+   * What every authenticated user or every ServiceAccount is granted by the cluster's own bindings
+   * (e.g. system:basic-user: create selfsubjectaccessreviews), which the chart neither adds nor can
+   * take away.
    */
   static List<Grant> defaultGrants(KubernetesClient admin, String namespace) {
     return grants(admin, namespace, null, true);
   }
 
-  private static List<Grant> grants(KubernetesClient admin, String namespace, String serviceAccount,
-      boolean defaults) {
+  private static List<Grant> grants(
+      KubernetesClient admin, String namespace, String serviceAccount, boolean defaults) {
     List<Grant> grants = new ArrayList<>();
     for (ClusterRoleBinding binding : admin.rbac().clusterRoleBindings().list().getItems()) {
-      if (defaults ? groups(binding.getSubjects(), namespace) : names(binding.getSubjects(), namespace, serviceAccount)) {
-        List<PolicyRule> rules = admin.rbac().clusterRoles().withName(binding.getRoleRef().getName()).get()
-            .getRules();
-        expand(rules, null, "ClusterRoleBinding " + binding.getMetadata().getName(), grants, !defaults);
+      if (defaults
+          ? groups(binding.getSubjects(), namespace)
+          : names(binding.getSubjects(), namespace, serviceAccount)) {
+        List<PolicyRule> rules =
+            admin.rbac().clusterRoles().withName(binding.getRoleRef().getName()).get().getRules();
+        expand(
+            rules,
+            null,
+            "ClusterRoleBinding " + binding.getMetadata().getName(),
+            grants,
+            !defaults);
       }
     }
     for (RoleBinding binding : admin.rbac().roleBindings().inAnyNamespace().list().getItems()) {
-      if (defaults ? groups(binding.getSubjects(), namespace) : names(binding.getSubjects(), namespace, serviceAccount)) {
+      if (defaults
+          ? groups(binding.getSubjects(), namespace)
+          : names(binding.getSubjects(), namespace, serviceAccount)) {
         RoleRef ref = binding.getRoleRef();
         String bindingNamespace = binding.getMetadata().getNamespace();
-        List<PolicyRule> rules = "ClusterRole".equals(ref.getKind())
-            ? admin.rbac().clusterRoles().withName(ref.getName()).get().getRules()
-            : admin.rbac().roles().inNamespace(bindingNamespace).withName(ref.getName()).get().getRules();
-        expand(rules, bindingNamespace, "RoleBinding " + bindingNamespace + "/" + binding.getMetadata().getName(),
-            grants, !defaults);
+        List<PolicyRule> rules =
+            "ClusterRole".equals(ref.getKind())
+                ? admin.rbac().clusterRoles().withName(ref.getName()).get().getRules()
+                : admin
+                    .rbac()
+                    .roles()
+                    .inNamespace(bindingNamespace)
+                    .withName(ref.getName())
+                    .get()
+                    .getRules();
+        expand(
+            rules,
+            bindingNamespace,
+            "RoleBinding " + bindingNamespace + "/" + binding.getMetadata().getName(),
+            grants,
+            !defaults);
       }
     }
     return grants;
   }
 
   private static boolean names(List<Subject> subjects, String namespace, String serviceAccount) {
-    return subjects != null && subjects.stream().anyMatch(subject -> "ServiceAccount".equals(subject.getKind())
-        && serviceAccount.equals(subject.getName()) && namespace.equals(subject.getNamespace()));
+    return subjects != null
+        && subjects.stream()
+            .anyMatch(
+                subject ->
+                    "ServiceAccount".equals(subject.getKind())
+                        && serviceAccount.equals(subject.getName())
+                        && namespace.equals(subject.getNamespace()));
   }
 
   private static boolean groups(List<Subject> subjects, String namespace) {
-    Set<String> everyone = Set.of("system:authenticated", "system:serviceaccounts", "system:serviceaccounts:" + namespace);
-    return subjects != null && subjects.stream().anyMatch(subject -> "Group".equals(subject.getKind())
-        && everyone.contains(subject.getName()));
+    Set<String> everyone =
+        Set.of(
+            "system:authenticated",
+            "system:serviceaccounts",
+            "system:serviceaccounts:" + namespace);
+    return subjects != null
+        && subjects.stream()
+            .anyMatch(
+                subject ->
+                    "Group".equals(subject.getKind()) && everyone.contains(subject.getName()));
   }
 
-  private static void expand(List<PolicyRule> rules, String namespace, String from, List<Grant> grants,
-      boolean strict) {
+  private static void expand(
+      List<PolicyRule> rules, String namespace, String from, List<Grant> grants, boolean strict) {
     for (PolicyRule rule : rules) {
       if (rule.getNonResourceURLs() != null && !rule.getNonResourceURLs().isEmpty()) {
         if (!strict) {
@@ -169,7 +232,8 @@ final class RbacUsage {
             if (strict && (group.contains("*") || resource.contains("*") || verb.contains("*"))) {
               throw new AssertionError(from + " grants a wildcard: " + rule);
             }
-            Set<String> names = rule.getResourceNames() == null ? Set.of() : Set.copyOf(rule.getResourceNames());
+            Set<String> names =
+                rule.getResourceNames() == null ? Set.of() : Set.copyOf(rule.getResourceNames());
             grants.add(new Grant(verb, group, resource, namespace, names, from));
           }
         }

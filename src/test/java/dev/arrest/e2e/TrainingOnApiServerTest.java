@@ -15,8 +15,8 @@ import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.StagePhase;
 import dev.arrest.api.v1alpha1.TrainingPhase;
 import dev.arrest.api.v1alpha1.TrainingProgress;
-import dev.arrest.operator.testing.TrainerCommand;
 import dev.arrest.operator.events.TrainingEvents;
+import dev.arrest.operator.testing.TrainerCommand;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -40,7 +40,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -54,10 +53,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The whole path on a real API server: the operator jar runs as the chart's ServiceAccount, the real Job controller
- * and garbage collector do their part, and {@link NodeStandIn} runs the trainer pods with the real trainer jar on a
- * tiny Fashion-MNIST budget. The last test checks that the operator used every RBAC rule the chart grants it and
- * needed no other.
+ * The whole path on a real API server: the operator jar runs as the chart's ServiceAccount, the
+ * real Job controller and garbage collector do their part, and {@link NodeStandIn} runs the trainer
+ * pods with the real trainer jar on a tiny Fashion-MNIST budget. The last test checks that the
+ * operator used every RBAC rule the chart grants it and needed no other.
  */
 @Tag("control-plane")
 @ExtendWith(ControlPlaneSuite.class)
@@ -72,40 +71,71 @@ class TrainingOnApiServerTest {
   private static NodeStandIn node;
   private static OperatorProcess operator;
   private static Watch progressWatch;
-  private static final List<TrainingProgress> progressSeen = Collections.synchronizedList(new ArrayList<>());
+  private static final List<TrainingProgress> progressSeen =
+      Collections.synchronizedList(new ArrayList<>());
 
   @BeforeAll
   static void setUp(ControlPlaneSuite.Cluster suite) throws Exception {
     String missing = TrainerCommand.missingPrerequisite();
     assumeTrue(missing == null, missing);
-    assumeTrue(Files.isRegularFile(OperatorProcess.OPERATOR_JAR), "target/arrest-operator.jar not found: run"
-        + " `mvn package -DskipTests` first");
+    assumeTrue(
+        Files.isRegularFile(OperatorProcess.OPERATOR_JAR),
+        "target/arrest-operator.jar not found: run" + " `mvn package -DskipTests` first");
     cluster = suite;
-    cluster.admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+    cluster
+        .admin
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
-    // The example's claim. Nothing binds it (no volume provisioner here); the node stand-in only needs it to exist,
+    // The example's claim. Nothing binds it (no volume provisioner here); the node stand-in only
+    // needs it to exist,
     // and keeps pods that mount a missing claim Pending, as the scheduler would.
-    cluster.admin.persistentVolumeClaims().inNamespace(NS).resource(new PersistentVolumeClaimBuilder()
-        .withNewMetadata().withName(CLAIM).endMetadata()
-        .withNewSpec().withAccessModes("ReadWriteMany")
-          .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources()
-        .endSpec().build()).create();
-    node = new NodeStandIn(cluster.admin, Set.of(NS), cluster.controlPlane.home().resolve("node"),
-        TrainerCommand::map);
-    operator = new OperatorProcess(cluster.operatorDeployment(), cluster.operatorKubeconfig,
-        cluster.controlPlane.home().resolve("operator")).start();
-    progressWatch = cluster.admin.resources(ArrestTraining.class).inNamespace(NS).watch(new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, ArrestTraining training) {
-        if (training.getStatus() != null && training.getStatus().progress != null) {
-          progressSeen.add(training.getStatus().progress);
-        }
-      }
+    cluster
+        .admin
+        .persistentVolumeClaims()
+        .inNamespace(NS)
+        .resource(
+            new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(CLAIM)
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteMany")
+                .withNewResources()
+                .addToRequests("storage", new Quantity("1Gi"))
+                .endResources()
+                .endSpec()
+                .build())
+        .create();
+    node =
+        new NodeStandIn(
+            cluster.admin,
+            Set.of(NS),
+            cluster.controlPlane.home().resolve("node"),
+            TrainerCommand::map);
+    operator =
+        new OperatorProcess(
+                cluster.operatorDeployment(),
+                cluster.operatorKubeconfig,
+                cluster.controlPlane.home().resolve("operator"))
+            .start();
+    progressWatch =
+        cluster
+            .admin
+            .resources(ArrestTraining.class)
+            .inNamespace(NS)
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, ArrestTraining training) {
+                    if (training.getStatus() != null && training.getStatus().progress != null) {
+                      progressSeen.add(training.getStatus().progress);
+                    }
+                  }
 
-      @Override
-      public void onClose(WatcherException cause) {
-      }
-    });
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                });
   }
 
   /** A test that failed while the operator was stopped must not take the next one down with it. */
@@ -139,14 +169,24 @@ class TrainingOnApiServerTest {
     String name = "fashion-mnist-quick";
     apply(tinyClusterExample(name, 1));
 
-    // Kill the operator (SIGKILL: no shutdown hook) while the pretrain pod runs, and let the stage finish while it is
+    // Kill the operator (SIGKILL: no shutdown hook) while the pretrain pod runs, and let the stage
+    // finish while it is
     // down: the Job controller completes the Job without it.
-    Pod pretrainPod = awaitValue("a running pretrain pod", STAGE_TIMEOUT, () -> pods(name).stream()
-        .filter(pod -> node.isRunning(NS, pod.getMetadata().getName())).findFirst().orElse(null));
+    Pod pretrainPod =
+        awaitValue(
+            "a running pretrain pod",
+            STAGE_TIMEOUT,
+            () ->
+                pods(name).stream()
+                    .filter(pod -> node.isRunning(NS, pod.getMetadata().getName()))
+                    .findFirst()
+                    .orElse(null));
     Job pretrain = job(name + "-pretrain");
     assertNotNull(pretrain, "the pretrain Job");
     operator.kill();
-    awaitValue("the pretrain Job to complete while the operator is down", STAGE_TIMEOUT,
+    awaitValue(
+        "the pretrain Job to complete while the operator is down",
+        STAGE_TIMEOUT,
         () -> complete(job(name + "-pretrain")) ? true : null);
     assertNull(job(name + "-finetune"), "a finetune Job appeared while the operator was down");
 
@@ -158,9 +198,11 @@ class TrainingOnApiServerTest {
     assertEquals(TrainingPhase.SUCCEEDED, status.phase, () -> Serialization.asJson(status));
     double standard = status.results.standardAccuracy;
     double robust = status.results.robustAccuracy;
-    System.out.printf("tiny cluster example on the control plane: standard accuracy %.4f, robust accuracy %.4f%n",
+    System.out.printf(
+        "tiny cluster example on the control plane: standard accuracy %.4f, robust accuracy %.4f%n",
         standard, robust);
-    // 512 images and 2 + 1 epochs beat chance (0.1) on Fashion-MNIST; the worst case cannot beat clean accuracy.
+    // 512 images and 2 + 1 epochs beat chance (0.1) on Fashion-MNIST; the worst case cannot beat
+    // clean accuracy.
     assertTrue(standard > 0.2 && standard <= 1.0, "standard accuracy " + standard);
     assertTrue(robust >= 0.0 && robust <= standard, "robust accuracy " + robust);
     assertEquals(200, status.results.samples);
@@ -170,76 +212,159 @@ class TrainingOnApiServerTest {
     assertEquals(2, status.stages.pretrain.epochs, "pretrain epochs from its termination message");
     assertEquals(training.getMetadata().getGeneration(), status.observedGeneration);
 
-    // No duplicate Jobs: one per stage, the pretrain Job the one from before the kill, one pod each.
-    List<Job> jobs = cluster.admin.batch().v1().jobs().inNamespace(NS).withLabel(LABEL_TRAINING, name).list()
-        .getItems();
-    assertEquals(Set.of(name + "-pretrain", name + "-finetune", name + "-evaluate"),
+    // No duplicate Jobs: one per stage, the pretrain Job the one from before the kill, one pod
+    // each.
+    List<Job> jobs =
+        cluster
+            .admin
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(NS)
+            .withLabel(LABEL_TRAINING, name)
+            .list()
+            .getItems();
+    assertEquals(
+        Set.of(name + "-pretrain", name + "-finetune", name + "-evaluate"),
         jobs.stream().map(j -> j.getMetadata().getName()).collect(Collectors.toSet()));
     assertEquals(3, jobs.size());
     assertEquals(pretrain.getMetadata().getUid(), job(name + "-pretrain").getMetadata().getUid());
-    assertEquals(pretrainPod.getMetadata().getUid(), pods(name).stream()
-        .filter(p -> p.getMetadata().getName().startsWith(name + "-pretrain")).findFirst().orElseThrow()
-        .getMetadata().getUid(), "the pretrain stage ran once");
+    assertEquals(
+        pretrainPod.getMetadata().getUid(),
+        pods(name).stream()
+            .filter(p -> p.getMetadata().getName().startsWith(name + "-pretrain"))
+            .findFirst()
+            .orElseThrow()
+            .getMetadata()
+            .getUid(),
+        "the pretrain stage ran once");
     for (Job job : jobs) {
       assertEquals(1, job.getStatus().getSucceeded(), job.getMetadata().getName());
-      assertEquals(1, cluster.admin.pods().inNamespace(NS).withLabel("job-name", job.getMetadata().getName())
-          .list().getItems().size(), "pods of " + job.getMetadata().getName());
+      assertEquals(
+          1,
+          cluster
+              .admin
+              .pods()
+              .inNamespace(NS)
+              .withLabel("job-name", job.getMetadata().getName())
+              .list()
+              .getItems()
+              .size(),
+          "pods of " + job.getMetadata().getName());
     }
 
     // kubectl get shows the printer columns.
-    List<String> row = List.of(cluster.kubectl("get", "arrest", name, "-n", NS, "--no-headers")
-        .check("kubectl get").stdout().strip().split("\\s+"));
-    assertEquals(List.of(name, "Succeeded", "done"), List.of(row.get(0), row.get(2), row.get(3)), row.toString());
+    List<String> row =
+        List.of(
+            cluster
+                .kubectl("get", "arrest", name, "-n", NS, "--no-headers")
+                .check("kubectl get")
+                .stdout()
+                .strip()
+                .split("\\s+"));
+    assertEquals(
+        List.of(name, "Succeeded", "done"),
+        List.of(row.get(0), row.get(2), row.get(3)),
+        row.toString());
     assertEquals(robust, Double.parseDouble(row.get(4)), 1e-9, "ROBUST column");
     assertEquals(standard, Double.parseDouble(row.get(5)), 1e-9, "STANDARD column");
-    assertTrue(cluster.kubectl("get", "ml", "-n", NS).check("kubectl get ml").stdout().contains(name),
+    assertTrue(
+        cluster.kubectl("get", "ml", "-n", NS).check("kubectl get ml").stdout().contains(name),
         "the ml category lists the training");
 
-    // Progress came from the trainer pods' logs, through the API server's pods/log and the node's kubelet port.
-    assertTrue(progressSeen.stream().anyMatch(p -> p.epoch != null && p.fraction != null),
-        "no progress from the trainer's log reached the status: " + progressSeen.stream()
-            .map(p -> p.stage + ":" + p.summary).distinct().toList());
+    // Progress came from the trainer pods' logs, through the API server's pods/log and the node's
+    // kubelet port.
+    assertTrue(
+        progressSeen.stream().anyMatch(p -> p.epoch != null && p.fraction != null),
+        "no progress from the trainer's log reached the status: "
+            + progressSeen.stream().map(p -> p.stage + ":" + p.summary).distinct().toList());
 
     // /metrics of the restarted operator.
     String metrics = operator.metrics();
     String labels = "{namespace=\"" + NS + "\",name=\"" + name + "\",method=\"arrest\",}";
-    assertTrue(metrics.contains("arrest_training_standard_accuracy" + labels + " " + standard), metrics);
-    assertTrue(metrics.contains("arrest_training_robust_accuracy{namespace=\"" + NS + "\",name=\"" + name
-        + "\",method=\"arrest\",attack=\"worst-case\",} " + robust), metrics);
-    assertTrue(metrics.contains("arrest_training_phase{namespace=\"" + NS + "\",name=\"" + name
-        + "\",method=\"arrest\",phase=\"Succeeded\",} 1.0"), metrics);
+    assertTrue(
+        metrics.contains("arrest_training_standard_accuracy" + labels + " " + standard), metrics);
+    assertTrue(
+        metrics.contains(
+            "arrest_training_robust_accuracy{namespace=\""
+                + NS
+                + "\",name=\""
+                + name
+                + "\",method=\"arrest\",attack=\"worst-case\",} "
+                + robust),
+        metrics);
+    assertTrue(
+        metrics.contains(
+            "arrest_training_phase{namespace=\""
+                + NS
+                + "\",name=\""
+                + name
+                + "\",method=\"arrest\",phase=\"Succeeded\",} 1.0"),
+        metrics);
 
     // Events, deduplicated across the restart.
     List<Event> events = events(name);
-    Map<String, List<Event>> byReason = events.stream().collect(Collectors.groupingBy(Event::getReason));
+    Map<String, List<Event>> byReason =
+        events.stream().collect(Collectors.groupingBy(Event::getReason));
     assertEquals(3, byReason.getOrDefault("StageStarted", List.of()).size(), describe(events));
     assertEquals(3, byReason.getOrDefault("StageSucceeded", List.of()).size(), describe(events));
     assertEquals(1, byReason.getOrDefault("Succeeded", List.of()).size(), describe(events));
-    assertTrue(byReason.get("Succeeded").get(0).getMessage().contains("standard accuracy"), describe(events));
-    assertTrue(events.stream().allMatch(e -> "arrest-operator".equals(e.getSource().getComponent())
-        && "Normal".equals(e.getType())), describe(events));
+    assertTrue(
+        byReason.get("Succeeded").get(0).getMessage().contains("standard accuracy"),
+        describe(events));
+    assertTrue(
+        events.stream()
+            .allMatch(
+                e ->
+                    "arrest-operator".equals(e.getSource().getComponent())
+                        && "Normal".equals(e.getType())),
+        describe(events));
 
     // Deleting the training deletes its Jobs and their pods (garbage collector).
     cluster.kubectl("delete", "arresttraining", name, "-n", NS).check("kubectl delete");
-    awaitValue("the Jobs and pods to be garbage-collected", Duration.ofMinutes(2), () -> cluster.admin.batch().v1()
-        .jobs().inNamespace(NS).withLabel(LABEL_TRAINING, name).list().getItems().isEmpty()
-        && pods(name).isEmpty() ? true : null);
-    awaitValue("the training's metric series to go", Duration.ofSeconds(30),
+    awaitValue(
+        "the Jobs and pods to be garbage-collected",
+        Duration.ofMinutes(2),
+        () ->
+            cluster
+                        .admin
+                        .batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(NS)
+                        .withLabel(LABEL_TRAINING, name)
+                        .list()
+                        .getItems()
+                        .isEmpty()
+                    && pods(name).isEmpty()
+                ? true
+                : null);
+    awaitValue(
+        "the training's metric series to go",
+        Duration.ofSeconds(30),
         () -> operator.metrics().contains("name=\"" + name + "\"") ? null : true);
   }
 
   @Test
   @Order(2)
   void aCorruptDatasetFailsTheTrainingWithTheTrainersMessage() throws Exception {
-    // A dataset directory whose training images file is cut short. The node stand-in's containers see this machine's
-    // file system, so the path is a local one (in a cluster it would be inside the image or the claim).
-    Path corrupt = Files.createDirectories(cluster.controlPlane.home().resolve("corrupt-fashion-mnist"));
-    for (String file : List.of("train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")) {
-      Files.copy(TrainerCommand.FASHION_MNIST.resolve(file + ".gz"), corrupt.resolve(file + ".gz"),
+    // A dataset directory whose training images file is cut short. The node stand-in's containers
+    // see this machine's
+    // file system, so the path is a local one (in a cluster it would be inside the image or the
+    // claim).
+    Path corrupt =
+        Files.createDirectories(cluster.controlPlane.home().resolve("corrupt-fashion-mnist"));
+    for (String file :
+        List.of("train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")) {
+      Files.copy(
+          TrainerCommand.FASHION_MNIST.resolve(file + ".gz"),
+          corrupt.resolve(file + ".gz"),
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(
-        TrainerCommand.FASHION_MNIST.resolve("train-images-idx3-ubyte.gz")));
+    try (InputStream in =
+            new GZIPInputStream(
+                Files.newInputStream(
+                    TrainerCommand.FASHION_MNIST.resolve("train-images-idx3-ubyte.gz")));
         OutputStream out = Files.newOutputStream(corrupt.resolve("train-images-idx3-ubyte"))) {
       out.write(in.readNBytes(16 + 28 * 28 * 100));
     }
@@ -247,24 +372,51 @@ class TrainingOnApiServerTest {
     ObjectNode training = tinyClusterExample(name, 0);
     ((ObjectNode) training.with("spec").with("dataset")).put("path", corrupt.toString());
 
-    // An operator that crashed after recording an Event but before writing the status that goes with it: the
-    // training exists, the Event too. Its successor records the same Event again, which must raise the count of the
-    // existing one (a deterministic name, get, then patch), not add a second Event. A planned stop (SIGTERM) first.
+    // An operator that crashed after recording an Event but before writing the status that goes
+    // with it: the
+    // training exists, the Event too. Its successor records the same Event again, which must raise
+    // the count of the
+    // existing one (a deterministic name, get, then patch), not add a second Event. A planned stop
+    // (SIGTERM) first.
     int exitCode = operator.stop();
-    assertTrue(exitCode == 0 || exitCode == 128 + 15, "exit code of the operator after SIGTERM: " + exitCode);
+    assertTrue(
+        exitCode == 0 || exitCode == 128 + 15,
+        "exit code of the operator after SIGTERM: " + exitCode);
     apply(training);
     ArrestTraining created = training(name);
     String startedMessage = "stage pretrain started: Job " + name + "-pretrain";
     String eventName = TrainingEvents.eventName(created, "Normal", "StageStarted", startedMessage);
     String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-    cluster.admin.v1().events().inNamespace(NS).resource(new EventBuilder()
-        .withNewMetadata().withName(eventName).withNamespace(NS).endMetadata()
-        .withNewInvolvedObject().withApiVersion(created.getApiVersion()).withKind("ArrestTraining").withNamespace(NS)
-          .withName(name).withUid(created.getMetadata().getUid()).endInvolvedObject()
-        .withType("Normal").withReason("StageStarted").withMessage(startedMessage).withCount(1)
-        .withFirstTimestamp(now).withLastTimestamp(now)
-        .withNewSource().withComponent("arrest-operator").endSource().withReportingComponent("arrest-operator")
-        .build()).create();
+    cluster
+        .admin
+        .v1()
+        .events()
+        .inNamespace(NS)
+        .resource(
+            new EventBuilder()
+                .withNewMetadata()
+                .withName(eventName)
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withApiVersion(created.getApiVersion())
+                .withKind("ArrestTraining")
+                .withNamespace(NS)
+                .withName(name)
+                .withUid(created.getMetadata().getUid())
+                .endInvolvedObject()
+                .withType("Normal")
+                .withReason("StageStarted")
+                .withMessage(startedMessage)
+                .withCount(1)
+                .withFirstTimestamp(now)
+                .withLastTimestamp(now)
+                .withNewSource()
+                .withComponent("arrest-operator")
+                .endSource()
+                .withReportingComponent("arrest-operator")
+                .build())
+        .create();
     operator.start();
 
     kubectlWait("condition=Failed", name, STAGE_TIMEOUT);
@@ -274,22 +426,46 @@ class TrainingOnApiServerTest {
     assertEquals(StagePhase.FAILED, status.stages.pretrain.phase);
     assertEquals(StagePhase.PENDING, status.stages.finetune.phase);
     String message = status.stages.pretrain.message;
-    // The trainer's own words, from its termination message: which file, what it expected, what it found.
-    assertTrue(message.contains("pretrain failed") && message.contains("train-images-idx3-ubyte")
-        && message.contains("truncated"), message);
-    var condition = status.conditions.stream().filter(c -> c.getType().equals("Failed")).findFirst().orElseThrow();
+    // The trainer's own words, from its termination message: which file, what it expected, what it
+    // found.
+    assertTrue(
+        message.contains("pretrain failed")
+            && message.contains("train-images-idx3-ubyte")
+            && message.contains("truncated"),
+        message);
+    var condition =
+        status.conditions.stream()
+            .filter(c -> c.getType().equals("Failed"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("True", condition.getStatus());
     assertEquals("StageFailed", condition.getReason());
     assertEquals(message, condition.getMessage());
-    assertTrue(events(name).stream().anyMatch(e -> "Warning".equals(e.getType())
-        && "StageFailed".equals(e.getReason()) && e.getMessage().contains("truncated")), describe(events(name)));
+    assertTrue(
+        events(name).stream()
+            .anyMatch(
+                e ->
+                    "Warning".equals(e.getType())
+                        && "StageFailed".equals(e.getReason())
+                        && e.getMessage().contains("truncated")),
+        describe(events(name)));
     Job job = job(name + "-pretrain");
-    assertTrue(job.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Failed")
-        && c.getStatus().equals("True")), "the Job controller failed the Job");
+    assertTrue(
+        job.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("Failed") && c.getStatus().equals("True")),
+        "the Job controller failed the Job");
     assertNull(job(name + "-finetune"));
-    assertTrue(operator.metrics().contains("arrest_training_phase{namespace=\"" + NS + "\",name=\"" + name
-        + "\",method=\"arrest\",phase=\"Failed\",} 1.0"));
-    List<Event> started = events(name).stream().filter(e -> "StageStarted".equals(e.getReason())).toList();
+    assertTrue(
+        operator
+            .metrics()
+            .contains(
+                "arrest_training_phase{namespace=\""
+                    + NS
+                    + "\",name=\""
+                    + name
+                    + "\",method=\"arrest\",phase=\"Failed\",} 1.0"));
+    List<Event> started =
+        events(name).stream().filter(e -> "StageStarted".equals(e.getReason())).toList();
     assertEquals(1, started.size(), describe(events(name)));
     assertEquals(eventName, started.get(0).getMetadata().getName());
     assertEquals(2, started.get(0).getCount(), "the repeated Event's count");
@@ -300,13 +476,37 @@ class TrainingOnApiServerTest {
   void deletingARunningTrainingStopsItsTrainer() throws Exception {
     String name = "deleted-while-running";
     apply(tinyClusterExample(name, 1));
-    Pod running = awaitValue("a running pretrain pod", STAGE_TIMEOUT, () -> pods(name).stream()
-        .filter(pod -> node.isRunning(NS, pod.getMetadata().getName())).findFirst().orElse(null));
-    cluster.kubectl("delete", "arresttraining", name, "-n", NS, "--wait=false").check("kubectl delete");
-    awaitValue("the Jobs and pods to be garbage-collected", Duration.ofMinutes(2), () -> cluster.admin.batch().v1()
-        .jobs().inNamespace(NS).withLabel(LABEL_TRAINING, name).list().getItems().isEmpty()
-        && pods(name).isEmpty() ? true : null);
-    assertFalse(node.isRunning(NS, running.getMetadata().getName()), "the trainer process still runs");
+    Pod running =
+        awaitValue(
+            "a running pretrain pod",
+            STAGE_TIMEOUT,
+            () ->
+                pods(name).stream()
+                    .filter(pod -> node.isRunning(NS, pod.getMetadata().getName()))
+                    .findFirst()
+                    .orElse(null));
+    cluster
+        .kubectl("delete", "arresttraining", name, "-n", NS, "--wait=false")
+        .check("kubectl delete");
+    awaitValue(
+        "the Jobs and pods to be garbage-collected",
+        Duration.ofMinutes(2),
+        () ->
+            cluster
+                        .admin
+                        .batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(NS)
+                        .withLabel(LABEL_TRAINING, name)
+                        .list()
+                        .getItems()
+                        .isEmpty()
+                    && pods(name).isEmpty()
+                ? true
+                : null);
+    assertFalse(
+        node.isRunning(NS, running.getMetadata().getName()), "the trainer process still runs");
   }
 
   @Test
@@ -314,28 +514,50 @@ class TrainingOnApiServerTest {
   void theOperatorUsedEveryRbacRuleItIsGrantedAndNoOther() throws Exception {
     String log = operator.log();
     List<RbacUsage.Request> requests = RbacUsage.requests(log);
-    assertTrue(requests.size() > 20, "too few requests in the operator's HTTP trace: " + requests.size());
-    List<RbacUsage.Grant> grants = RbacUsage.grants(cluster.admin, ControlPlaneSuite.RELEASE_NAMESPACE,
-        cluster.serviceAccount);
-    List<RbacUsage.Grant> everyone = RbacUsage.defaultGrants(cluster.admin, ControlPlaneSuite.RELEASE_NAMESPACE);
+    assertTrue(
+        requests.size() > 20, "too few requests in the operator's HTTP trace: " + requests.size());
+    List<RbacUsage.Grant> grants =
+        RbacUsage.grants(
+            cluster.admin, ControlPlaneSuite.RELEASE_NAMESPACE, cluster.serviceAccount);
+    List<RbacUsage.Grant> everyone =
+        RbacUsage.defaultGrants(cluster.admin, ControlPlaneSuite.RELEASE_NAMESPACE);
     List<RbacUsage.Grant> all = new ArrayList<>(grants);
     all.addAll(everyone);
     assertEquals(Set.of(), RbacUsage.ungranted(requests, all), "requests no rule grants");
     Set<String> unused = new java.util.TreeSet<>(RbacUsage.unused(requests, grants));
-    // Used by the API server's OwnerReferencesPermissionEnforcement admission plugin, not by a request: it lets only
-    // who may update an owner's finalizers set blockOwnerDeletion on its dependents (the stage Jobs). This control
-    // plane does not enable that plugin (OpenShift and hardened clusters do), so the rule cannot be used here.
-    unused.removeIf(grant -> grant.startsWith("update arrest.dev/arresttrainings/finalizers (all namespaces)"));
-    // JOSDK's leader election checks at start, by a SelfSubjectRulesReview, that the Lease may be created, read and
-    // updated, and refuses to start otherwise; Fabric8's LeaseLock then renews by patch, so update shows up only there.
-    assertTrue(requests.stream().anyMatch(r -> r.verb().equals("create")
-        && r.resource().equals("selfsubjectrulesreviews")), "JOSDK's SelfSubjectRulesReview");
-    unused.removeIf(grant -> grant.startsWith("update coordination.k8s.io/leases in "
-        + ControlPlaneSuite.RELEASE_NAMESPACE + " named [arrest-operator-leader]"));
-    assertEquals(Set.of(), unused, "rules the operator never used in this suite (grant less, or exercise them here)");
+    // Used by the API server's OwnerReferencesPermissionEnforcement admission plugin, not by a
+    // request: it lets only
+    // who may update an owner's finalizers set blockOwnerDeletion on its dependents (the stage
+    // Jobs). This control
+    // plane does not enable that plugin (OpenShift and hardened clusters do), so the rule cannot be
+    // used here.
+    unused.removeIf(
+        grant -> grant.startsWith("update arrest.dev/arresttrainings/finalizers (all namespaces)"));
+    // JOSDK's leader election checks at start, by a SelfSubjectRulesReview, that the Lease may be
+    // created, read and
+    // updated, and refuses to start otherwise; Fabric8's LeaseLock then renews by patch, so update
+    // shows up only there.
+    assertTrue(
+        requests.stream()
+            .anyMatch(
+                r -> r.verb().equals("create") && r.resource().equals("selfsubjectrulesreviews")),
+        "JOSDK's SelfSubjectRulesReview");
+    unused.removeIf(
+        grant ->
+            grant.startsWith(
+                "update coordination.k8s.io/leases in "
+                    + ControlPlaneSuite.RELEASE_NAMESPACE
+                    + " named [arrest-operator-leader]"));
+    assertEquals(
+        Set.of(),
+        unused,
+        "rules the operator never used in this suite (grant less, or exercise them here)");
     // Nothing was refused, and the operator did not log errors or stack traces of its own.
-    List<String> own = log.lines().filter(line -> !line.contains(OperatorProcess.HTTP_LOGGER)).toList();
-    assertEquals(List.of(), own.stream().filter(line -> line.contains("Forbidden") || line.contains(" 403 ")).toList());
+    List<String> own =
+        log.lines().filter(line -> !line.contains(OperatorProcess.HTTP_LOGGER)).toList();
+    assertEquals(
+        List.of(),
+        own.stream().filter(line -> line.contains("Forbidden") || line.contains(" 403 ")).toList());
     assertEquals(List.of(), own.stream().filter(line -> line.contains(" ERROR ")).toList());
     assertEquals(3, operator.starts());
     assertEquals(200, operator.healthStatus(), "/healthz");
@@ -347,7 +569,8 @@ class TrainingOnApiServerTest {
   /** examples/fashion-mnist-cluster.yaml with its platform fields, on a budget of seconds. */
   private static ObjectNode tinyClusterExample(String name, int backoffLimit) throws IOException {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    ObjectNode training = (ObjectNode) yaml.readTree(Path.of("examples", "fashion-mnist-cluster.yaml").toFile());
+    ObjectNode training =
+        (ObjectNode) yaml.readTree(Path.of("examples", "fashion-mnist-cluster.yaml").toFile());
     ((ObjectNode) training.get("metadata")).put("name", name);
     ObjectNode spec = (ObjectNode) training.get("spec");
     ((ObjectNode) spec.get("dataset")).put("trainSubset", 512);
@@ -371,13 +594,29 @@ class TrainingOnApiServerTest {
   }
 
   private static void kubectlWait(String condition, String name, Duration timeout) {
-    Cli.Result waited = cluster.kubectl(timeout.plusSeconds(30), "wait", "--for=" + condition,
-        "arresttraining/" + name, "-n", NS, "--timeout=" + timeout.toSeconds() + "s");
+    Cli.Result waited =
+        cluster.kubectl(
+            timeout.plusSeconds(30),
+            "wait",
+            "--for=" + condition,
+            "arresttraining/" + name,
+            "-n",
+            NS,
+            "--timeout=" + timeout.toSeconds() + "s");
     if (!waited.ok()) {
-      throw new AssertionError("kubectl wait --for=" + condition + " " + name + " failed: " + waited.errors()
-          + "\nstatus: " + Serialization.asJson(training(name).getStatus())
-          + "\njobs: " + cluster.kubectl("get", "jobs,pods", "-n", NS, "-o", "wide").stdout()
-          + "\noperator log:\n" + operator.logTail(30));
+      throw new AssertionError(
+          "kubectl wait --for="
+              + condition
+              + " "
+              + name
+              + " failed: "
+              + waited.errors()
+              + "\nstatus: "
+              + Serialization.asJson(training(name).getStatus())
+              + "\njobs: "
+              + cluster.kubectl("get", "jobs,pods", "-n", NS, "-o", "wide").stdout()
+              + "\noperator log:\n"
+              + operator.logTail(30));
     }
   }
 
@@ -390,26 +629,45 @@ class TrainingOnApiServerTest {
   }
 
   private static boolean complete(Job job) {
-    return job != null && job.getStatus() != null && job.getStatus().getConditions() != null
-        && job.getStatus().getConditions().stream().anyMatch(c -> "Complete".equals(c.getType())
-            && "True".equals(c.getStatus()));
+    return job != null
+        && job.getStatus() != null
+        && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream()
+            .anyMatch(c -> "Complete".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static List<Pod> pods(String training) {
-    return cluster.admin.pods().inNamespace(NS).withLabel(LABEL_TRAINING, training).list().getItems();
+    return cluster
+        .admin
+        .pods()
+        .inNamespace(NS)
+        .withLabel(LABEL_TRAINING, training)
+        .list()
+        .getItems();
   }
 
   private static List<Event> events(String training) {
-    return cluster.admin.v1().events().inNamespace(NS).withField("involvedObject.name", training).list().getItems()
-        .stream().filter(e -> "ArrestTraining".equals(e.getInvolvedObject().getKind())).toList();
+    return cluster
+        .admin
+        .v1()
+        .events()
+        .inNamespace(NS)
+        .withField("involvedObject.name", training)
+        .list()
+        .getItems()
+        .stream()
+        .filter(e -> "ArrestTraining".equals(e.getInvolvedObject().getKind()))
+        .toList();
   }
 
   private static String describe(List<Event> events) {
-    return events.stream().map(e -> e.getType() + " " + e.getReason() + " x" + e.getCount() + ": " + e.getMessage())
+    return events.stream()
+        .map(e -> e.getType() + " " + e.getReason() + " x" + e.getCount() + ": " + e.getMessage())
         .collect(Collectors.joining("\n", "events:\n", ""));
   }
 
-  private static <T> T awaitValue(String what, Duration timeout, java.util.function.Supplier<T> probe) {
+  private static <T> T awaitValue(
+      String what, Duration timeout, java.util.function.Supplier<T> probe) {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       T value = probe.get();
@@ -418,8 +676,14 @@ class TrainingOnApiServerTest {
       }
       ControlPlaneSuite.sleep(Duration.ofMillis(200));
     }
-    throw new AssertionError("timed out after " + timeout + " waiting for " + what + "\n"
-        + cluster.kubectl("get", "arresttrainings,jobs,pods", "-n", NS, "-o", "wide").stdout()
-        + "\noperator log:\n" + operator.logTail(30));
+    throw new AssertionError(
+        "timed out after "
+            + timeout
+            + " waiting for "
+            + what
+            + "\n"
+            + cluster.kubectl("get", "arresttrainings,jobs,pods", "-n", NS, "-o", "wide").stdout()
+            + "\noperator log:\n"
+            + operator.logTail(30));
   }
 }

@@ -39,10 +39,11 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * What can be checked of the two images without a Docker engine: every file they copy from the build context is one
- * the Maven build produces (and the only one their .dockerignore lets in), the trainer's entry point is the command
- * the operator runs, the users are the non-root ids the chart and the operator use, the CUDA natives' versions match
- * the build, the built jars hold what their image needs, and the trainer image's native layout loads offline.
+ * What can be checked of the two images without a Docker engine: every file they copy from the
+ * build context is one the Maven build produces (and the only one their .dockerignore lets in), the
+ * trainer's entry point is the command the operator runs, the users are the non-root ids the chart
+ * and the operator use, the CUDA natives' versions match the build, the built jars hold what their
+ * image needs, and the trainer image's native layout loads offline.
  */
 class DockerfilesTest {
   private static final Path OPERATOR = Path.of("operator", "Dockerfile");
@@ -89,8 +90,10 @@ class DockerfilesTest {
 
   /** COPY instructions from the build context (not --from another stage): source → destination. */
   private static List<String[]> contextCopies(List<Instruction> instructions) {
-    return instructions.stream().filter(i -> i.keyword().equals("COPY") && !i.arguments().startsWith("--from"))
-        .map(i -> i.arguments().split("\\s+")).toList();
+    return instructions.stream()
+        .filter(i -> i.keyword().equals("COPY") && !i.arguments().startsWith("--from"))
+        .map(i -> i.arguments().split("\\s+"))
+        .toList();
   }
 
   private static List<String> json(String arguments) throws IOException {
@@ -100,18 +103,22 @@ class DockerfilesTest {
   private static Map<String, String> env(List<Instruction> instructions) {
     Map<String, String> env = new LinkedHashMap<>();
     Pattern pair = Pattern.compile("(\\w+)=(\\S+)");
-    instructions.stream().filter(i -> i.keyword().equals("ENV")).forEach(i -> {
-      Matcher matcher = pair.matcher(i.arguments());
-      while (matcher.find()) {
-        env.put(matcher.group(1), matcher.group(2));
-      }
-    });
+    instructions.stream()
+        .filter(i -> i.keyword().equals("ENV"))
+        .forEach(
+            i -> {
+              Matcher matcher = pair.matcher(i.arguments());
+              while (matcher.find()) {
+                env.put(matcher.group(1), matcher.group(2));
+              }
+            });
     return env;
   }
 
   private static Map<String, String> argDefaults(List<Instruction> instructions) {
     Map<String, String> args = new LinkedHashMap<>();
-    instructions.stream().filter(i -> i.keyword().equals("ARG") && i.arguments().contains("="))
+    instructions.stream()
+        .filter(i -> i.keyword().equals("ARG") && i.arguments().contains("="))
         .forEach(i -> args.put(i.arguments().split("=", 2)[0], i.arguments().split("=", 2)[1]));
     return args;
   }
@@ -126,13 +133,18 @@ class DockerfilesTest {
   }
 
   private static Document pom() throws Exception {
-    return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+    return DocumentBuilderFactory.newInstance()
+        .newDocumentBuilder()
+        .parse(Path.of("pom.xml").toFile());
   }
 
-  /** The jar names `mvn package` writes into target/: the shade executions' finalNames, per profile. */
+  /**
+   * The jar names `mvn package` writes into target/: the shade executions' finalNames, per profile.
+   */
   private static Map<String, String> producedJars() throws Exception {
     Document pom = pom();
-    Element properties = (Element) pom.getDocumentElement().getElementsByTagName("properties").item(0);
+    Element properties =
+        (Element) pom.getDocumentElement().getElementsByTagName("properties").item(0);
     String trainer = text(properties, "trainer.jar.name");
     String cudaTrainer = null;
     NodeList profiles = pom.getElementsByTagName("profile");
@@ -161,7 +173,8 @@ class DockerfilesTest {
   }
 
   private static String property(String name) throws Exception {
-    Element properties = (Element) pom().getDocumentElement().getElementsByTagName("properties").item(0);
+    Element properties =
+        (Element) pom().getDocumentElement().getElementsByTagName("properties").item(0);
     return text(properties, name);
   }
 
@@ -174,22 +187,34 @@ class DockerfilesTest {
   @Test
   void everyFileTheImagesCopyIsProducedByTheBuildAndNothingElseIsInTheirContext() throws Exception {
     Map<String, String> produced = producedJars();
-    assertEquals(Set.of("target/arrest.jar", "target/arrest-cuda.jar", "target/arrest-operator.jar"),
-        produced.keySet(), "shade outputs");
-    Map<Path, String> expected = Map.of(OPERATOR, "target/arrest-operator.jar", TRAINER, "target/arrest-cuda.jar");
+    assertEquals(
+        Set.of("target/arrest.jar", "target/arrest-cuda.jar", "target/arrest-operator.jar"),
+        produced.keySet(),
+        "shade outputs");
+    Map<Path, String> expected =
+        Map.of(OPERATOR, "target/arrest-operator.jar", TRAINER, "target/arrest-cuda.jar");
     for (Map.Entry<Path, String> image : expected.entrySet()) {
       List<String[]> copies = contextCopies(parse(image.getKey()));
       assertFalse(copies.isEmpty());
       Set<String> sources = new TreeSet<>();
       for (String[] copy : copies) {
         assertEquals(2, copy.length, "COPY <source> <destination>: " + String.join(" ", copy));
-        assertTrue(produced.containsKey(copy[0]), image.getKey() + " copies " + copy[0]
-            + ", which the Maven build does not produce (it produces " + produced.keySet() + ")");
+        assertTrue(
+            produced.containsKey(copy[0]),
+            image.getKey()
+                + " copies "
+                + copy[0]
+                + ", which the Maven build does not produce (it produces "
+                + produced.keySet()
+                + ")");
         sources.add(copy[0]);
       }
       assertEquals(Set.of(image.getValue()), sources, image.getKey().toString());
-      List<String> ignore = Files.readAllLines(Path.of(image.getKey() + ".dockerignore")).stream()
-          .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+      List<String> ignore =
+          Files.readAllLines(Path.of(image.getKey() + ".dockerignore")).stream()
+              .map(String::strip)
+              .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+              .toList();
       assertEquals(List.of("*", "!" + image.getValue()), ignore, image.getKey() + ".dockerignore");
     }
   }
@@ -197,40 +222,67 @@ class DockerfilesTest {
   @Test
   void trainerEntryPointIsTheCommandTheOperatorRuns() throws IOException {
     List<Instruction> last = finalStage(parse(TRAINER));
-    List<String> entryPoint = json(last.stream().filter(i -> i.keyword().equals("ENTRYPOINT")).findFirst()
-        .orElseThrow().arguments());
+    List<String> entryPoint =
+        json(
+            last.stream()
+                .filter(i -> i.keyword().equals("ENTRYPOINT"))
+                .findFirst()
+                .orElseThrow()
+                .arguments());
     assertEquals(StageJobFactory.TRAINER_COMMAND, entryPoint);
-    assertTrue(contextCopies(last).stream().anyMatch(c -> c[1].equals(StageJobFactory.TRAINER_JAR)),
+    assertTrue(
+        contextCopies(last).stream().anyMatch(c -> c[1].equals(StageJobFactory.TRAINER_JAR)),
         "the trainer jar lands at " + StageJobFactory.TRAINER_JAR);
-    List<String> command = json(last.stream().filter(i -> i.keyword().equals("CMD")).findFirst().orElseThrow()
-        .arguments());
+    List<String> command =
+        json(
+            last.stream()
+                .filter(i -> i.keyword().equals("CMD"))
+                .findFirst()
+                .orElseThrow()
+                .arguments());
     assertEquals("stage", command.get(0));
 
-    List<String> operator = json(finalStage(parse(OPERATOR)).stream().filter(i -> i.keyword().equals("ENTRYPOINT"))
-        .findFirst().orElseThrow().arguments());
+    List<String> operator =
+        json(
+            finalStage(parse(OPERATOR)).stream()
+                .filter(i -> i.keyword().equals("ENTRYPOINT"))
+                .findFirst()
+                .orElseThrow()
+                .arguments());
     assertEquals(List.of("java", "-jar", "/app/arrest-operator.jar"), operator);
   }
 
   @Test
   void imagesRunAsTheNonRootUsersTheChartAndTheOperatorUse() throws IOException {
-    JsonNode values = new YAMLMapper().readTree(Path.of("helm", "arrest-operator", "values.yaml").toFile());
+    JsonNode values =
+        new YAMLMapper().readTree(Path.of("helm", "arrest-operator", "values.yaml").toFile());
     String operatorUser = lastUser(OPERATOR);
-    assertEquals(values.at("/podSecurityContext/runAsUser").asText() + ":"
-        + values.at("/podSecurityContext/runAsGroup").asText(), operatorUser);
+    assertEquals(
+        values.at("/podSecurityContext/runAsUser").asText()
+            + ":"
+            + values.at("/podSecurityContext/runAsGroup").asText(),
+        operatorUser);
     String trainerUser = lastUser(TRAINER);
-    assertEquals(OperatorSettings.DEFAULT_TRAINER_USER_ID + ":" + OperatorSettings.DEFAULT_TRAINER_USER_ID,
+    assertEquals(
+        OperatorSettings.DEFAULT_TRAINER_USER_ID + ":" + OperatorSettings.DEFAULT_TRAINER_USER_ID,
         trainerUser);
     assertEquals(OperatorSettings.DEFAULT_TRAINER_USER_ID, values.at("/trainer/userId").asLong());
-    assertTrue(Files.readString(TRAINER).contains("useradd --uid " + OperatorSettings.DEFAULT_TRAINER_USER_ID));
+    assertTrue(
+        Files.readString(TRAINER)
+            .contains("useradd --uid " + OperatorSettings.DEFAULT_TRAINER_USER_ID));
   }
 
   private static String lastUser(Path dockerfile) throws IOException {
-    List<Instruction> users = finalStage(parse(dockerfile)).stream().filter(i -> i.keyword().equals("USER"))
-        .toList();
+    List<Instruction> users =
+        finalStage(parse(dockerfile)).stream().filter(i -> i.keyword().equals("USER")).toList();
     assertFalse(users.isEmpty(), dockerfile + " sets no USER");
     String user = users.get(users.size() - 1).arguments();
-    assertTrue(user.matches("[1-9][0-9]*:[1-9][0-9]*"), dockerfile + ": USER must be a numeric non-root uid:gid, so"
-        + " that runAsNonRoot can verify it: " + user);
+    assertTrue(
+        user.matches("[1-9][0-9]*:[1-9][0-9]*"),
+        dockerfile
+            + ": USER must be a numeric non-root uid:gid, so"
+            + " that runAsNonRoot can verify it: "
+            + user);
     return user;
   }
 
@@ -243,64 +295,95 @@ class DockerfilesTest {
     String flavor = property("pytorch.cuda.flavor");
     assertEquals(flavor, args.get("CUDA_FLAVOR"));
     // pytorch-jni ships the JNI library of that flavour, for that PyTorch and DJL.
-    assertNotNull(getClass().getResource("/jnilib/linux-x86_64/" + flavor + "/libdjl_torch.so"),
+    assertNotNull(
+        getClass().getResource("/jnilib/linux-x86_64/" + flavor + "/libdjl_torch.so"),
         "pytorch-jni has no " + flavor + " JNI library");
     Properties jni = new Properties();
     try (InputStream in = getClass().getResourceAsStream("/jnilib/pytorch.properties")) {
       jni.load(in);
     }
-    assertEquals(args.get("PYTORCH_VERSION") + "-" + args.get("DJL_VERSION"), jni.getProperty("jni_version"));
+    assertEquals(
+        args.get("PYTORCH_VERSION") + "-" + args.get("DJL_VERSION"),
+        jni.getProperty("jni_version"));
 
     Map<String, String> env = env(finalStage(instructions));
-    String libraryDir = env.get("DJL_CACHE_DIR") + "/pytorch/" + args.get("PYTORCH_VERSION") + "-"
-        + args.get("CUDA_FLAVOR") + "-linux-x86_64";
+    String libraryDir =
+        env.get("DJL_CACHE_DIR")
+            + "/pytorch/"
+            + args.get("PYTORCH_VERSION")
+            + "-"
+            + args.get("CUDA_FLAVOR")
+            + "-linux-x86_64";
     assertEquals(libraryDir, expand(env.get("PYTORCH_LIBRARY_PATH"), args));
-    String natives = String.join("\n", instructions.stream().filter(i -> i.stage() == 0)
-        .map(Instruction::arguments).toList());
+    String natives =
+        String.join(
+            "\n",
+            instructions.stream().filter(i -> i.stage() == 0).map(Instruction::arguments).toList());
     String expanded = expand(natives, args);
-    assertTrue(expanded.contains("DJL_CACHE_DIR=" + env.get("DJL_CACHE_DIR") + " PYTORCH_FLAVOR=\""
-        + args.get("CUDA_FLAVOR") + "\" java -Dai.djl.offline=false -jar /app/arrest.jar engine"),
+    assertTrue(
+        expanded.contains(
+            "DJL_CACHE_DIR="
+                + env.get("DJL_CACHE_DIR")
+                + " PYTORCH_FLAVOR=\""
+                + args.get("CUDA_FLAVOR")
+                + "\" java -Dai.djl.offline=false -jar /app/arrest.jar engine"),
         "the natives stage lets DJL fill the cache the image uses, with the CUDA flavour");
-    assertTrue(expanded.contains("test -s \"" + libraryDir + "/libtorch.so\"")
-        || expanded.contains("dir=\"" + libraryDir + "\""), "the natives stage checks " + libraryDir);
-    assertTrue(natives.contains("${DJL_VERSION}-libdjl_torch.so"), "the JNI library under DJL's cache name");
+    assertTrue(
+        expanded.contains("test -s \"" + libraryDir + "/libtorch.so\"")
+            || expanded.contains("dir=\"" + libraryDir + "\""),
+        "the natives stage checks " + libraryDir);
+    assertTrue(
+        natives.contains("${DJL_VERSION}-libdjl_torch.so"),
+        "the JNI library under DJL's cache name");
     assertEquals(args.get("CUDA_FLAVOR"), expand(env.get("PYTORCH_FLAVOR"), args));
     assertEquals("true", env.get("DJL_OFFLINE"));
     assertTrue(env.get("NVIDIA_DRIVER_CAPABILITIES").contains("compute"));
-    assertFalse(env.containsKey("NVIDIA_VISIBLE_DEVICES"), "the device plugin decides which GPUs a pod sees");
-    assertTrue(finalStage(instructions).stream().anyMatch(i -> i.keyword().equals("RUN")
-        && i.arguments().contains("arrest.jar engine")), "the image build checks that the natives load");
+    assertFalse(
+        env.containsKey("NVIDIA_VISIBLE_DEVICES"),
+        "the device plugin decides which GPUs a pod sees");
+    assertTrue(
+        finalStage(instructions).stream()
+            .anyMatch(
+                i -> i.keyword().equals("RUN") && i.arguments().contains("arrest.jar engine")),
+        "the image build checks that the natives load");
   }
 
   @Test
   void builtJarsHoldWhatTheirImagesNeed() throws IOException {
-    Assumptions.assumeTrue(Files.exists(CUDA_JAR) || Files.exists(OPERATOR_JAR),
+    Assumptions.assumeTrue(
+        Files.exists(CUDA_JAR) || Files.exists(OPERATOR_JAR),
         "no jars in target/: run mvn package -DskipTests and mvn -Pcuda package -DskipTests");
     if (Files.exists(CUDA_JAR)) {
       Set<String> entries = entries(CUDA_JAR);
-      assertTrue(entries.stream().noneMatch(e -> e.startsWith("native/lib/") || e.startsWith("pytorch/")),
-          "arrest-cuda.jar must not carry the CPU natives (DJL would load them instead of the CUDA ones)");
+      assertTrue(
+          entries.stream().noneMatch(e -> e.startsWith("native/lib/") || e.startsWith("pytorch/")),
+          "arrest-cuda.jar must not carry the CPU natives (DJL would load them instead of the CUDA"
+              + " ones)");
       assertTrue(entries.contains("jnilib/linux-x86_64/cu128/libdjl_torch.so"));
       assertTrue(entries.contains("dev/arrest/cli/ArrestCli.class"));
       assertTrue(entries.contains("dev/arrest/cli/EngineCommand.class"));
     }
     if (Files.exists(OPERATOR_JAR)) {
       Set<String> entries = entries(OPERATOR_JAR);
-      assertTrue(entries.stream().noneMatch(e -> e.startsWith("ai/djl/") || e.endsWith(".so")),
+      assertTrue(
+          entries.stream().noneMatch(e -> e.startsWith("ai/djl/") || e.endsWith(".so")),
           "the operator jar carries no DJL and no natives");
       assertTrue(entries.contains("dev/arrest/operator/ArrestOperator.class"));
     }
   }
 
   /**
-   * The trainer image's native layout, with the CPU flavour standing in for CUDA (no GPU natives here): the jar
-   * without natives, PYTORCH_LIBRARY_PATH/PYTORCH_FLAVOR/PYTORCH_VERSION/DJL_CACHE_DIR/DJL_OFFLINE as the Dockerfile
-   * sets them, the JNI library pre-placed under DJL's cache name. `arrest engine` must load and compute offline
-   * without writing anything into the cache (the pod's root filesystem is read-only).
+   * The trainer image's native layout, with the CPU flavour standing in for CUDA (no GPU natives
+   * here): the jar without natives,
+   * PYTORCH_LIBRARY_PATH/PYTORCH_FLAVOR/PYTORCH_VERSION/DJL_CACHE_DIR/DJL_OFFLINE as the Dockerfile
+   * sets them, the JNI library pre-placed under DJL's cache name. `arrest engine` must load and
+   * compute offline without writing anything into the cache (the pod's root filesystem is
+   * read-only).
    */
   @Test
   void theTrainerImagesNativeLayoutLoadsOfflineWithoutWriting(@TempDir Path root) throws Exception {
-    Assumptions.assumeTrue(Files.exists(CUDA_JAR), "no " + CUDA_JAR + ": run mvn -Pcuda package -DskipTests");
+    Assumptions.assumeTrue(
+        Files.exists(CUDA_JAR), "no " + CUDA_JAR + ": run mvn -Pcuda package -DskipTests");
     List<Instruction> instructions = parse(TRAINER);
     Map<String, String> args = new LinkedHashMap<>(argDefaults(instructions));
     args.put("CUDA_FLAVOR", "cpu");
@@ -313,24 +396,37 @@ class DockerfilesTest {
       natives.load(in);
     }
     for (String library : natives.getProperty("libraries").split(",")) {
-      String resource = "/pytorch/" + natives.getProperty("flavor") + "/" + natives.getProperty("classifier") + "/"
-          + library;
+      String resource =
+          "/pytorch/"
+              + natives.getProperty("flavor")
+              + "/"
+              + natives.getProperty("classifier")
+              + "/"
+              + library;
       try (InputStream in = getClass().getResourceAsStream(resource)) {
         assertNotNull(in, resource);
         Files.copy(in, libraries.resolve(library), StandardCopyOption.REPLACE_EXISTING);
       }
     }
     try (ZipFile jar = new ZipFile(CUDA_JAR.toFile())) {
-      try (InputStream in = jar.getInputStream(jar.getEntry("jnilib/linux-x86_64/cpu/libdjl_torch.so"))) {
+      try (InputStream in =
+          jar.getInputStream(jar.getEntry("jnilib/linux-x86_64/cpu/libdjl_torch.so"))) {
         Files.copy(in, libraries.resolve(args.get("DJL_VERSION") + "-libdjl_torch.so"));
       }
     }
     Set<Path> before = tree(root);
 
     Path tmp = Files.createDirectories(root.resolve("tmp"));
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djava.io.tmpdir=" + tmp, "-Duser.home=" + tmp, "-Dai.djl.offline=true", "-jar",
-        CUDA_JAR.toAbsolutePath().toString(), "engine").redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp,
+                "-Duser.home=" + tmp,
+                "-Dai.djl.offline=true",
+                "-jar",
+                CUDA_JAR.toAbsolutePath().toString(),
+                "engine")
+            .redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("PYTORCH_") || k.startsWith("DJL_"));
     builder.environment().put("DJL_CACHE_DIR", cache.toString());
     builder.environment().put("PYTORCH_LIBRARY_PATH", libraries.toString());

@@ -28,17 +28,22 @@ class ArrestOperatorTest {
   @Test
   void watchesAllNamespacesByDefaultOrTheListedOnes() {
     assertEquals(Set.of(), parse().watchedNamespaces());
-    assertEquals(List.of("team-a", "team-b"), List.copyOf(parse("--namespaces", "team-a, team-b,").watchedNamespaces()));
+    assertEquals(
+        List.of("team-a", "team-b"),
+        List.copyOf(parse("--namespaces", "team-a, team-b,").watchedNamespaces()));
   }
 
   @Test
   void leaderElectionIsOffByDefaultAndNeedsALeaseNamespace() {
     assertNull(parse().leaderElection());
-    var election = parse("--leader-election", "--lease-namespace", "arrest-system").leaderElection();
+    var election =
+        parse("--leader-election", "--lease-namespace", "arrest-system").leaderElection();
     assertEquals("arrest-operator-leader", election.getLeaseName());
     assertEquals("arrest-system", election.getLeaseNamespace().orElseThrow());
-    CommandLine.ParameterException missing = assertThrows(CommandLine.ParameterException.class,
-        () -> parse("--leader-election", "--lease-namespace", "").leaderElection());
+    CommandLine.ParameterException missing =
+        assertThrows(
+            CommandLine.ParameterException.class,
+            () -> parse("--leader-election", "--lease-namespace", "").leaderElection());
     assertTrue(missing.getMessage().contains("--lease-namespace"));
   }
 
@@ -54,12 +59,14 @@ class ArrestOperatorTest {
 
   @Test
   void trainerSecuritySettingsComeFromTheirFlags() {
-    ArrestOperator operator = parse("--trainer-read-only-root-filesystem", "false", "--trainer-user-id", "2000");
+    ArrestOperator operator =
+        parse("--trainer-read-only-root-filesystem", "false", "--trainer-user-id", "2000");
     assertFalse(operator.trainerReadOnlyRootFilesystem);
     assertEquals(2000, operator.trainerUserId);
     assertTrue(parse("--trainer-read-only-root-filesystem=true").trainerReadOnlyRootFilesystem);
-    CommandLine.ParameterException root = assertThrows(CommandLine.ParameterException.class,
-        () -> parse("--trainer-user-id", "0").call());
+    CommandLine.ParameterException root =
+        assertThrows(
+            CommandLine.ParameterException.class, () -> parse("--trainer-user-id", "0").call());
     assertTrue(root.getMessage().contains("non-root"), root.getMessage());
   }
 
@@ -75,7 +82,10 @@ class ArrestOperatorTest {
   }
 
   private static int get(int port, String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-        .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 }

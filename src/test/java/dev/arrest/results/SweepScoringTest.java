@@ -23,19 +23,25 @@ class SweepScoringTest {
   private static TradeoffSpec inlineLine() {
     TradeoffSpec spec = new TradeoffSpec();
     spec.degree = 1;
-    spec.points = List.of(referencePoint("a", 90, 10), referencePoint("b", 80, 30), referencePoint("c", 70, 50));
+    spec.points =
+        List.of(
+            referencePoint("a", 90, 10), referencePoint("b", 80, 30), referencePoint("c", 70, 50));
     return spec;
   }
 
   @Test
   void aSweepIsScoredAgainstTheSpecsReferenceCurve() {
-    RunResults results = results(point(0, "arrest phi=30", "arrest", 84, 32, 0.1),
-        point(1, "arrest phi=45", "arrest", 87, 25, 0.1));
+    RunResults results =
+        results(
+            point(0, "arrest phi=30", "arrest", 84, 32, 0.1),
+            point(1, "arrest phi=45", "arrest", 87, 25, 0.1));
 
     SweepScoring.apply(results, inlineLine());
 
-    SweepScore expected = SweepScore.compute(TradeoffReferences.curve(inlineLine()),
-        List.of(new RunPoint("arrest phi=30", 84, 32), new RunPoint("arrest phi=45", 87, 25)));
+    SweepScore expected =
+        SweepScore.compute(
+            TradeoffReferences.curve(inlineLine()),
+            List.of(new RunPoint("arrest phi=30", 84, 32), new RunPoint("arrest phi=45", 87, 25)));
     assertEquals(expected, results.sweep);
     assertEquals(List.of(), results.warnings);
     assertNull(results.referenceCurve);
@@ -44,50 +50,74 @@ class SweepScoringTest {
 
   @Test
   void ownBaselinesFormTheReferenceAndTheOtherPointsAreScoredAgainstIt() {
-    RunResults results = results(point(0, "at", "at", 80, 30, 0.1),
-        point(1, "trades beta=1", "trades", 85, 22, 0.1), point(2, "trades beta=6", "trades", 75, 38, 0.1),
-        point(3, "arrest phi=30", "arrest", 84, 30, 0.1), point(4, "arrest phi=45", "arrest", 86, 27, 0.1));
+    RunResults results =
+        results(
+            point(0, "at", "at", 80, 30, 0.1),
+            point(1, "trades beta=1", "trades", 85, 22, 0.1),
+            point(2, "trades beta=6", "trades", 75, 38, 0.1),
+            point(3, "arrest phi=30", "arrest", 84, 30, 0.1),
+            point(4, "arrest phi=45", "arrest", 86, 27, 0.1));
     TradeoffSpec own = new TradeoffSpec();
     own.fromSweepMethods = List.of(FinetuningMethod.AT, FinetuningMethod.TRADES);
     own.degree = 1;
 
     SweepScoring.apply(results, own);
 
-    TradeoffCurve curve = TradeoffCurve.fit("sweep:at,trades", List.of(
-        new ReferencePoint("at", 80, 30, "this sweep, point 0"),
-        new ReferencePoint("trades beta=1", 85, 22, "this sweep, point 1"),
-        new ReferencePoint("trades beta=6", 75, 38, "this sweep, point 2")), 1);
+    TradeoffCurve curve =
+        TradeoffCurve.fit(
+            "sweep:at,trades",
+            List.of(
+                new ReferencePoint("at", 80, 30, "this sweep, point 0"),
+                new ReferencePoint("trades beta=1", 85, 22, "this sweep, point 1"),
+                new ReferencePoint("trades beta=6", 75, 38, "this sweep, point 2")),
+            1);
     assertEquals(curve.summary(), results.referenceCurve);
     for (int id = 0; id < 3; id++) {
       assertEquals(Boolean.TRUE, results.points.get(id).reference);
-      assertNull(results.points.get(id).summary.tradeoffScore(), "a reference point is not scored against itself");
+      assertNull(
+          results.points.get(id).summary.tradeoffScore(),
+          "a reference point is not scored against itself");
     }
     assertEquals(curve.score(84, 30), results.points.get(3).summary.tradeoffScore());
     assertEquals(curve.score(86, 27), results.points.get(4).summary.tradeoffScore());
-    assertEquals(SweepScore.compute(curve, List.of(new RunPoint("arrest phi=30", 84, 30),
-        new RunPoint("arrest phi=45", 86, 27))), results.sweep);
+    assertEquals(
+        SweepScore.compute(
+            curve,
+            List.of(new RunPoint("arrest phi=30", 84, 30), new RunPoint("arrest phi=45", 86, 27))),
+        results.sweep);
     assertEquals("sweep:at,trades", results.sweep.reference());
   }
 
   @Test
   void whatCannotBeScoredIsLeftOutWithTheReason() {
-    RunResults unscored = results(point(0, "a", "arrest", 84, 32, 0.1), point(1, "b", "arrest", 87, 25, 0.1));
+    RunResults unscored =
+        results(point(0, "a", "arrest", 84, 32, 0.1), point(1, "b", "arrest", 87, 25, 0.1));
     SweepScoring.apply(unscored, null);
     assertNull(unscored.sweep);
-    assertTrue(unscored.warnings.get(0).contains("spec.evaluation.tradeoff is not set"), unscored.warnings.get(0));
+    assertTrue(
+        unscored.warnings.get(0).contains("spec.evaluation.tradeoff is not set"),
+        unscored.warnings.get(0));
 
-    RunResults unfinished = results(point(0, "a", "arrest", 84, 32, 0.1), point(1, "b", "arrest", 87, 25, 0.1));
+    RunResults unfinished =
+        results(point(0, "a", "arrest", 84, 32, 0.1), point(1, "b", "arrest", 87, 25, 0.1));
     unfinished.points.get(1).stages.remove(Stage.EVALUATE);
     unfinished.points.get(1).summary = null;
     SweepScoring.apply(unfinished, inlineLine());
     assertNull(unfinished.sweep);
-    assertEquals(List.of("the sweep is not scored: no evaluation of point 1 (b)"), unfinished.warnings);
+    assertEquals(
+        List.of("the sweep is not scored: no evaluation of point 1 (b)"), unfinished.warnings);
 
-    RunResults rising = results(point(0, "a", "arrest", 84, 25, 0.1), point(1, "b", "arrest", 87, 32, 0.1));
+    RunResults rising =
+        results(point(0, "a", "arrest", 84, 25, 0.1), point(1, "b", "arrest", 87, 32, 0.1));
     SweepScoring.apply(rising, inlineLine());
     assertNull(rising.sweep);
-    assertTrue(rising.warnings.get(0).startsWith("the sweep is not scored: the points show no accuracy-robustness"
-        + " tradeoff"), rising.warnings.get(0));
+    assertTrue(
+        rising
+            .warnings
+            .get(0)
+            .startsWith(
+                "the sweep is not scored: the points show no accuracy-robustness" + " tradeoff"),
+        rising.warnings.get(0));
 
     RunResults single = results(point(0, "a", "arrest", 84, 32, 0.1));
     SweepScoring.apply(single, inlineLine());
@@ -97,18 +127,24 @@ class SweepScoringTest {
 
   @Test
   void pointsEvaluatedUnderDifferentBudgetsAreScoredWithAWarning() {
-    RunResults results = results(point(0, "arrest eps=0.05", "arrest", 84, 32, 0.05),
-        point(1, "arrest eps=0.1", "arrest", 87, 25, 0.1));
+    RunResults results =
+        results(
+            point(0, "arrest eps=0.05", "arrest", 84, 32, 0.05),
+            point(1, "arrest eps=0.1", "arrest", 87, 25, 0.1));
     SweepScoring.apply(results, inlineLine());
     assertNotNull(results.sweep);
     assertEquals(1, results.warnings.size());
-    assertTrue(results.warnings.get(0).contains("different epsilons (0.05000, 0.1000)"), results.warnings.get(0));
+    assertTrue(
+        results.warnings.get(0).contains("different epsilons (0.05000, 0.1000)"),
+        results.warnings.get(0));
   }
 
   @Test
   void sweepResultsRoundTripThroughJson() {
-    RunResults results = results(point(0, "arrest phi=30", "arrest", 84, 32, 0.1),
-        point(1, "arrest phi=45", "arrest", 87, 25, 0.1));
+    RunResults results =
+        results(
+            point(0, "arrest phi=30", "arrest", 84, 32, 0.1),
+            point(1, "arrest phi=45", "arrest", 87, 25, 0.1));
     results.points.get(1).overrides.put("finetuning.noisyReplay.thresholdDegrees", 45.0);
     SweepScoring.apply(results, inlineLine());
 
@@ -131,18 +167,25 @@ class SweepScoringTest {
   }
 
   /** An evaluated point at (standard, robust) percent, under one PGD attack of the given budget. */
-  private static PointResults point(int id, String label, String method, double standard, double robust,
-      double epsilon) {
+  private static PointResults point(
+      int id, String label, String method, double standard, double robust, double epsilon) {
     PointResults point = new PointResults();
     point.id = id;
     point.label = label;
     point.method = method;
-    point.directory = String.format("points/%02d-%s", id, label.replace(' ', '-').replace("=", "-"));
+    point.directory =
+        String.format("points/%02d-%s", id, label.replace(' ', '-').replace("=", "-"));
     StageResult evaluate = new StageResult();
     evaluate.stage = Stage.EVALUATE;
     evaluate.status = StageStatus.SUCCEEDED;
-    evaluate.evaluation = new EvaluationResult(100, standard / 100, robust / 100, List.of(new AttackResult("pgd-20",
-        "pgd", "linf", epsilon, 20, null, 1, robust / 100, 1.0)), List.of());
+    evaluate.evaluation =
+        new EvaluationResult(
+            100,
+            standard / 100,
+            robust / 100,
+            List.of(
+                new AttackResult("pgd-20", "pgd", "linf", epsilon, 20, null, 1, robust / 100, 1.0)),
+            List.of());
     point.put(evaluate);
     return point;
   }

@@ -21,129 +21,163 @@ import org.w3c.dom.Element;
 
 class PlotsTest {
 
-    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    @Test
-    void planePlotWritesPngAndSvgWithLabelsAndAxes() throws Exception {
-        ReferenceSet wrn = ReferenceSets.load("cifar10-linf-8255-wrn34");
-        List<RunPoint> runs = List.of(new RunPoint("phi=30", 86.9, 52.5), new RunPoint("phi=45", 89.1, 48.0));
-        Path png = dir.resolve("plane.png");
-        Path svg = dir.resolve("nested/plane.svg");
+  @Test
+  void planePlotWritesPngAndSvgWithLabelsAndAxes() throws Exception {
+    ReferenceSet wrn = ReferenceSets.load("cifar10-linf-8255-wrn34");
+    List<RunPoint> runs =
+        List.of(new RunPoint("phi=30", 86.9, 52.5), new RunPoint("phi=45", 89.1, 48.0));
+    Path png = dir.resolve("plane.png");
+    Path svg = dir.resolve("nested/plane.svg");
 
-        PlanePlot.write(wrn.points(), wrn.fitCurve(), runs, png, svg);
+    PlanePlot.write(wrn.points(), wrn.fitCurve(), runs, png, svg);
 
-        assertPng(png);
-        String text = svgText(svg);
-        for (String label : List.of("TRADES", "LAS-AT", "PGD-AT", "phi=30", "phi=45",
-                PlanePlot.X_LABEL, PlanePlot.Y_LABEL, "Reference curve (degree 2)",
-                "Linear extension (extrapolated)")) {
-            assertTrue(text.contains(label), "SVG lacks '" + label + "'");
-        }
+    assertPng(png);
+    String text = svgText(svg);
+    for (String label :
+        List.of(
+            "TRADES",
+            "LAS-AT",
+            "PGD-AT",
+            "phi=30",
+            "phi=45",
+            PlanePlot.X_LABEL,
+            PlanePlot.Y_LABEL,
+            "Reference curve (degree 2)",
+            "Linear extension (extrapolated)")) {
+      assertTrue(text.contains(label), "SVG lacks '" + label + "'");
     }
+  }
 
-    @Test
-    void planePlotWithoutCurveOrRunsDrawsAndNamesOnlyThePoints() throws Exception {
-        Path svg = dir.resolve("points.svg");
-        PlanePlot.write(ReferenceSets.load("cifar10-linf-8255").points(), null, List.of(), null, svg);
-        String text = svgText(svg);
-        assertTrue(text.contains("Standard training"));
-        assertFalse(text.contains(">Runs<"), "legend names runs that are not drawn");
-        assertFalse(text.contains("Reference curve"), "legend names a curve that is not drawn");
-        assertFalse(Files.exists(dir.resolve("points.png")));
+  @Test
+  void planePlotWithoutCurveOrRunsDrawsAndNamesOnlyThePoints() throws Exception {
+    Path svg = dir.resolve("points.svg");
+    PlanePlot.write(ReferenceSets.load("cifar10-linf-8255").points(), null, List.of(), null, svg);
+    String text = svgText(svg);
+    assertTrue(text.contains("Standard training"));
+    assertFalse(text.contains(">Runs<"), "legend names runs that are not drawn");
+    assertFalse(text.contains("Reference curve"), "legend names a curve that is not drawn");
+    assertFalse(Files.exists(dir.resolve("points.png")));
+  }
+
+  @Test
+  void curvesPlotWritesStackedPanels() throws Exception {
+    Map<String, double[]> losses = new LinkedHashMap<>();
+    losses.put("CE loss", new double[] {2.1, 1.7, 1.5, 1.4});
+    losses.put("RGKD loss", new double[] {0.30, 0.22, Double.NaN, 0.18});
+    Map<String, double[]> accuracy = new LinkedHashMap<>();
+    accuracy.put("Clean train accuracy", new double[] {60, 70, 75, 78});
+    accuracy.put("Adversarial train accuracy", new double[] {30, 38, 42, 44});
+    Path png = dir.resolve("curves.png");
+    Path svg = dir.resolve("curves.svg");
+
+    CurvesPlot.write(
+        "Training curves",
+        "Epoch",
+        List.of(
+            new CurvesPlot.Panel("Loss", losses),
+            new CurvesPlot.Panel(
+                "Rate", Map.of("NR switch rate", new double[] {0.4, 0.3, 0.25, 0.2})),
+            new CurvesPlot.Panel("Accuracy (%)", accuracy)),
+        png,
+        svg);
+
+    assertPng(png);
+    String text = svgText(svg);
+    for (String label :
+        List.of(
+            "Training curves",
+            "Epoch",
+            "Loss",
+            "Rate",
+            "Accuracy (%)",
+            "CE loss",
+            "RGKD loss",
+            "NR switch rate",
+            "Clean train accuracy",
+            "Adversarial train accuracy")) {
+      assertTrue(text.contains(label), "SVG lacks '" + label + "'");
     }
+  }
 
-    @Test
-    void curvesPlotWritesStackedPanels() throws Exception {
-        Map<String, double[]> losses = new LinkedHashMap<>();
-        losses.put("CE loss", new double[] {2.1, 1.7, 1.5, 1.4});
-        losses.put("RGKD loss", new double[] {0.30, 0.22, Double.NaN, 0.18});
-        Map<String, double[]> accuracy = new LinkedHashMap<>();
-        accuracy.put("Clean train accuracy", new double[] {60, 70, 75, 78});
-        accuracy.put("Adversarial train accuracy", new double[] {30, 38, 42, 44});
-        Path png = dir.resolve("curves.png");
-        Path svg = dir.resolve("curves.svg");
+  @Test
+  void aSeriesNamedInTwoPanelsIsOneLegendEntryWithOneColour() throws Exception {
+    Path svg = dir.resolve("compare.svg");
+    Map<String, double[]> loss = new LinkedHashMap<>();
+    loss.put("arrest phi=30", new double[] {2.0, 1.5});
+    loss.put("arrest phi=45", new double[] {2.1, 1.6});
+    Map<String, double[]> accuracy = new LinkedHashMap<>();
+    accuracy.put("arrest phi=30", new double[] {30, 40});
+    accuracy.put("arrest phi=45", new double[] {31, 42});
 
-        CurvesPlot.write("Training curves", "Epoch", List.of(
-                new CurvesPlot.Panel("Loss", losses),
-                new CurvesPlot.Panel("Rate", Map.of("NR switch rate", new double[] {0.4, 0.3, 0.25, 0.2})),
-                new CurvesPlot.Panel("Accuracy (%)", accuracy)), png, svg);
+    CurvesPlot.write(
+        "Points",
+        "Epoch",
+        List.of(new CurvesPlot.Panel("Loss", loss), new CurvesPlot.Panel("Accuracy (%)", accuracy)),
+        null,
+        svg);
 
-        assertPng(png);
-        String text = svgText(svg);
-        for (String label : List.of("Training curves", "Epoch", "Loss", "Rate", "Accuracy (%)", "CE loss",
-                "RGKD loss", "NR switch rate", "Clean train accuracy", "Adversarial train accuracy")) {
-            assertTrue(text.contains(label), "SVG lacks '" + label + "'");
-        }
-    }
+    String text = svgText(svg);
+    assertEquals(1, text.split(">arrest phi=30<", -1).length - 1, "legend lists the point once");
+    assertEquals(1, text.split(">arrest phi=45<", -1).length - 1, "legend lists the point once");
+    // Two points, so two series colours: each point's lines in both panels share its colour.
+    String first = svgColor(ChartFiles.seriesColor(0));
+    String second = svgColor(ChartFiles.seriesColor(1));
+    String third = svgColor(ChartFiles.seriesColor(2));
+    assertTrue(text.contains(first) && text.contains(second), "the two points' colours are drawn");
+    assertFalse(text.contains(third), "a third colour means a point changed colour between panels");
+  }
 
-    @Test
-    void aSeriesNamedInTwoPanelsIsOneLegendEntryWithOneColour() throws Exception {
-        Path svg = dir.resolve("compare.svg");
-        Map<String, double[]> loss = new LinkedHashMap<>();
-        loss.put("arrest phi=30", new double[] {2.0, 1.5});
-        loss.put("arrest phi=45", new double[] {2.1, 1.6});
-        Map<String, double[]> accuracy = new LinkedHashMap<>();
-        accuracy.put("arrest phi=30", new double[] {30, 40});
-        accuracy.put("arrest phi=45", new double[] {31, 42});
+  private static String svgColor(java.awt.Color color) {
+    return String.format("rgb(%d,%d,%d)", color.getRed(), color.getGreen(), color.getBlue());
+  }
 
-        CurvesPlot.write("Points", "Epoch", List.of(new CurvesPlot.Panel("Loss", loss),
-                new CurvesPlot.Panel("Accuracy (%)", accuracy)), null, svg);
+  @Test
+  void singlePanelCurvesPlot() throws Exception {
+    Path svg = dir.resolve("one.svg");
+    CurvesPlot.write("Losses", "Epoch", Map.of("CE loss", new double[] {2.0, 1.5}), null, svg);
+    assertTrue(svgText(svg).contains("CE loss"));
+  }
 
-        String text = svgText(svg);
-        assertEquals(1, text.split(">arrest phi=30<", -1).length - 1, "legend lists the point once");
-        assertEquals(1, text.split(">arrest phi=45<", -1).length - 1, "legend lists the point once");
-        // Two points, so two series colours: each point's lines in both panels share its colour.
-        String first = svgColor(ChartFiles.seriesColor(0));
-        String second = svgColor(ChartFiles.seriesColor(1));
-        String third = svgColor(ChartFiles.seriesColor(2));
-        assertTrue(text.contains(first) && text.contains(second), "the two points' colours are drawn");
-        assertFalse(text.contains(third), "a third colour means a point changed colour between panels");
-    }
+  @Test
+  void emptyInputsAndMissingPathsAreRejected() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> CurvesPlot.write("t", "Epoch", Map.of(), dir.resolve("a.png"), null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> CurvesPlot.write("t", "Epoch", List.of(), dir.resolve("a.png"), null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PlanePlot.write(List.of(), null, List.of(), null, null));
+  }
 
-    private static String svgColor(java.awt.Color color) {
-        return String.format("rgb(%d,%d,%d)", color.getRed(), color.getGreen(), color.getBlue());
-    }
+  @Test
+  void chartsRenderHeadless() {
+    assertEquals("true", System.getProperty("java.awt.headless"));
+  }
 
-    @Test
-    void singlePanelCurvesPlot() throws Exception {
-        Path svg = dir.resolve("one.svg");
-        CurvesPlot.write("Losses", "Epoch", Map.of("CE loss", new double[] {2.0, 1.5}), null, svg);
-        assertTrue(svgText(svg).contains("CE loss"));
-    }
+  private static void assertPng(Path png) throws IOException {
+    byte[] bytes = Files.readAllBytes(png);
+    assertTrue(bytes.length > 1000, "PNG is only " + bytes.length + " bytes");
+    assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(bytes, PNG_SIGNATURE.length));
+  }
 
-    @Test
-    void emptyInputsAndMissingPathsAreRejected() {
-        assertThrows(IllegalArgumentException.class,
-                () -> CurvesPlot.write("t", "Epoch", Map.of(), dir.resolve("a.png"), null));
-        assertThrows(IllegalArgumentException.class,
-                () -> CurvesPlot.write("t", "Epoch", List.of(), dir.resolve("a.png"), null));
-        assertThrows(IllegalArgumentException.class,
-                () -> PlanePlot.write(List.of(), null, List.of(), null, null));
-    }
-
-    @Test
-    void chartsRenderHeadless() {
-        assertEquals("true", System.getProperty("java.awt.headless"));
-    }
-
-    private static void assertPng(Path png) throws IOException {
-        byte[] bytes = Files.readAllBytes(png);
-        assertTrue(bytes.length > 1000, "PNG is only " + bytes.length + " bytes");
-        assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(bytes, PNG_SIGNATURE.length));
-    }
-
-    /** Parses the SVG as XML, checks the root element, and returns the file's text. */
-    private static String svgText(Path svg) throws Exception {
-        String text = Files.readString(svg, StandardCharsets.UTF_8);
-        // A DOCTYPE would send XML tools (and this parser) to the network for the W3C DTD.
-        assertFalse(text.contains("<!DOCTYPE"), "SVG declares a DOCTYPE");
-        Element root = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile())
-                .getDocumentElement();
-        assertEquals("svg", root.getTagName());
-        assertEquals("http://www.w3.org/2000/svg", root.getAttribute("xmlns"));
-        return text;
-    }
+  /** Parses the SVG as XML, checks the root element, and returns the file's text. */
+  private static String svgText(Path svg) throws Exception {
+    String text = Files.readString(svg, StandardCharsets.UTF_8);
+    // A DOCTYPE would send XML tools (and this parser) to the network for the W3C DTD.
+    assertFalse(text.contains("<!DOCTYPE"), "SVG declares a DOCTYPE");
+    Element root =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(svg.toFile())
+            .getDocumentElement();
+    assertEquals("svg", root.getTagName());
+    assertEquals("http://www.w3.org/2000/svg", root.getAttribute("xmlns"));
+    return text;
+  }
 }

@@ -2,8 +2,8 @@ package dev.arrest.api.spec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -20,14 +20,15 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Reads and writes ArrestTraining documents (YAML or JSON) exactly as {@code kubectl apply} would take them, so that
- * the local run and the cluster share one format. Unknown fields are errors here (a typo must not silently fall back
- * to a default), and every error names the field.
+ * Reads and writes ArrestTraining documents (YAML or JSON) exactly as {@code kubectl apply} would
+ * take them, so that the local run and the cluster share one format. Unknown fields are errors here
+ * (a typo must not silently fall back to a default), and every error names the field.
  */
 public final class ArrestTrainingDocuments {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   private ArrestTrainingDocuments() {}
 
@@ -39,7 +40,8 @@ public final class ArrestTrainingDocuments {
     } catch (NoSuchFileException e) {
       throw new SpecException(file.toString(), List.of("file not found: " + file.toAbsolutePath()));
     } catch (IOException e) {
-      throw new SpecException(file.toString(), List.of("cannot read " + file + ": " + e.getMessage()));
+      throw new SpecException(
+          file.toString(), List.of("cannot read " + file + ": " + e.getMessage()));
     }
     return parse(text, file.toString());
   }
@@ -61,8 +63,9 @@ public final class ArrestTrainingDocuments {
     } catch (JsonMappingException e) {
       throw new SpecException(source, List.of(describe(e)));
     } catch (JsonProcessingException e) {
-      throw new SpecException(source, List.of("not a valid YAML/JSON document: " + e.getOriginalMessage()
-          + locationOf(e)));
+      throw new SpecException(
+          source,
+          List.of("not a valid YAML/JSON document: " + e.getOriginalMessage() + locationOf(e)));
     }
     List<String> problems = SpecValidator.validate(training);
     if (!problems.isEmpty()) {
@@ -71,7 +74,10 @@ public final class ArrestTrainingDocuments {
     return training;
   }
 
-  /** Writes a document as YAML without its status (the exact spec a run used, recorded next to its results). */
+  /**
+   * Writes a document as YAML without its status (the exact spec a run used, recorded next to its
+   * results).
+   */
   public static String toYaml(ArrestTraining training) {
     try {
       ObjectNode tree = YAML.valueToTree(training);
@@ -105,15 +111,23 @@ public final class ArrestTrainingDocuments {
   }
 
   private static String describe(JsonMappingException e) {
-    String field = e.getPath().stream()
-        .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
-        .collect(Collectors.joining()).replaceFirst("^\\.", "");
+    String field =
+        e.getPath().stream()
+            .map(
+                ref ->
+                    ref.getFieldName() != null
+                        ? "." + ref.getFieldName()
+                        : "[" + ref.getIndex() + "]")
+            .collect(Collectors.joining())
+            .replaceFirst("^\\.", "");
     if (e instanceof UnrecognizedPropertyException unknown) {
       return field + ": unknown field; known fields here: " + unknown.getKnownPropertyIds();
     }
     if (e instanceof InvalidFormatException invalid && invalid.getTargetType().isEnum()) {
-      String allowed = Arrays.stream(invalid.getTargetType().getEnumConstants()).map(Object::toString)
-          .collect(Collectors.joining(", "));
+      String allowed =
+          Arrays.stream(invalid.getTargetType().getEnumConstants())
+              .map(Object::toString)
+              .collect(Collectors.joining(", "));
       return field + ": '" + invalid.getValue() + "' is not one of: " + allowed;
     }
     return field + ": " + e.getOriginalMessage() + locationOf(e);

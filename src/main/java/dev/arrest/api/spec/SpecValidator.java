@@ -1,8 +1,8 @@
 package dev.arrest.api.spec;
 
+import dev.arrest.api.v1alpha1.Architecture;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
-import dev.arrest.api.v1alpha1.Architecture;
 import dev.arrest.api.v1alpha1.AttackType;
 import dev.arrest.api.v1alpha1.AutoAttackVersion;
 import dev.arrest.api.v1alpha1.DatasetName;
@@ -28,9 +28,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks an ArrestTraining before anything runs. Field-level rules come from the same annotations that generate the
- * CRD schema ({@link Required}, {@link Min}, {@link Max}, {@link Size}), so a local run rejects exactly what the API server would;
- * the rules a schema cannot express (across fields) follow. Shared by the CLI and the operator.
+ * Checks an ArrestTraining before anything runs. Field-level rules come from the same annotations
+ * that generate the CRD schema ({@link Required}, {@link Min}, {@link Max}, {@link Size}), so a
+ * local run rejects exactly what the API server would; the rules a schema cannot express (across
+ * fields) follow. Shared by the CLI and the operator.
  */
 public final class SpecValidator {
   private static final String API_PACKAGE = ArrestTrainingSpec.class.getPackageName();
@@ -40,7 +41,8 @@ public final class SpecValidator {
   /** Every problem found, each starting with the field path; empty when the document can run. */
   public static List<String> validate(ArrestTraining training) {
     List<String> problems = new ArrayList<>();
-    if (training.getMetadata() == null || training.getMetadata().getName() == null
+    if (training.getMetadata() == null
+        || training.getMetadata().getName() == null
         || training.getMetadata().getName().isBlank()) {
       problems.add("metadata.name: required (it names the run and its output directory)");
     }
@@ -74,7 +76,11 @@ public final class SpecValidator {
         continue;
       }
       if (value instanceof Number number) {
-        checkBounds(field.getAnnotation(Min.class), field.getAnnotation(Max.class), number.doubleValue(), fieldPath,
+        checkBounds(
+            field.getAnnotation(Min.class),
+            field.getAnnotation(Max.class),
+            number.doubleValue(),
+            fieldPath,
             problems);
       } else if (value instanceof List<?> list) {
         checkList(field, list, fieldPath, problems);
@@ -89,52 +95,79 @@ public final class SpecValidator {
   }
 
   /**
-   * A list's length ({@link Size} on the field) and its elements: no nulls, bounds written on the element type (as in
-   * {@code List<@Min(0) Double>}, which is also how the CRD generator reads them), nested spec objects.
+   * A list's length ({@link Size} on the field) and its elements: no nulls, bounds written on the
+   * element type (as in {@code List<@Min(0) Double>}, which is also how the CRD generator reads
+   * them), nested spec objects.
    */
   private static void checkList(Field field, List<?> list, String path, List<String> problems) {
     Size size = field.getAnnotation(Size.class);
     if (size != null && (list.size() < size.min() || list.size() > size.max())) {
-      problems.add(path + ": must list " + (list.size() < size.min() ? "at least " + size.min()
-          : "at most " + size.max()) + " value" + (list.size() < size.min() && size.min() == 1 ? "" : "s")
-          + ", found " + list.size());
+      problems.add(
+          path
+              + ": must list "
+              + (list.size() < size.min() ? "at least " + size.min() : "at most " + size.max())
+              + " value"
+              + (list.size() < size.min() && size.min() == 1 ? "" : "s")
+              + ", found "
+              + list.size());
     }
-    AnnotatedType elementType = field.getAnnotatedType() instanceof AnnotatedParameterizedType parameterized
-        ? parameterized.getAnnotatedActualTypeArguments()[0] : null;
+    AnnotatedType elementType =
+        field.getAnnotatedType() instanceof AnnotatedParameterizedType parameterized
+            ? parameterized.getAnnotatedActualTypeArguments()[0]
+            : null;
     for (int i = 0; i < list.size(); i++) {
       Object element = list.get(i);
       String elementPath = path + "[" + i + "]";
       if (element == null) {
         problems.add(elementPath + ": must not be null");
       } else if (element instanceof Number number && elementType != null) {
-        checkBounds(elementType.getAnnotation(Min.class), elementType.getAnnotation(Max.class), number.doubleValue(),
-            elementPath, problems);
+        checkBounds(
+            elementType.getAnnotation(Min.class),
+            elementType.getAnnotation(Max.class),
+            number.doubleValue(),
+            elementPath,
+            problems);
       } else if (isApiType(element) && !element.getClass().isEnum()) {
         checkAnnotatedFields(element, elementPath, problems);
       }
     }
   }
 
-  private static void checkBounds(Min min, Max max, double value, String path, List<String> problems) {
+  private static void checkBounds(
+      Min min, Max max, double value, String path, List<String> problems) {
     if (min != null && (min.inclusive() ? value < min.value() : value <= min.value())) {
-      problems.add(path + ": must be " + (min.inclusive() ? ">= " : "> ") + format(min.value()) + ", found "
-          + format(value));
+      problems.add(
+          path
+              + ": must be "
+              + (min.inclusive() ? ">= " : "> ")
+              + format(min.value())
+              + ", found "
+              + format(value));
     }
     if (max != null && (max.inclusive() ? value > max.value() : value >= max.value())) {
-      problems.add(path + ": must be " + (max.inclusive() ? "<= " : "< ") + format(max.value()) + ", found "
-          + format(value));
+      problems.add(
+          path
+              + ": must be "
+              + (max.inclusive() ? "<= " : "< ")
+              + format(max.value())
+              + ", found "
+              + format(value));
     }
   }
 
   private static void checkCrossFieldRules(ArrestTraining training, List<String> problems) {
     ArrestTrainingSpec spec = training.getSpec();
     if (spec.dataset.name != DatasetName.FASHION_MNIST && spec.dataset.path == null) {
-      problems.add("spec.dataset.path: required for " + spec.dataset.name + " (the directory holding the official"
-          + " binary version of the dataset)");
+      problems.add(
+          "spec.dataset.path: required for "
+              + spec.dataset.name
+              + " (the directory holding the official"
+              + " binary version of the dataset)");
     }
     if (spec.model.architecture == Architecture.WIDE_RESNET && (spec.model.depth - 4) % 6 != 0) {
-      problems.add("spec.model.depth: wide-resnet needs (depth - 4) divisible by 6 (e.g. 28, 34), found "
-          + spec.model.depth);
+      problems.add(
+          "spec.model.depth: wide-resnet needs (depth - 4) divisible by 6 (e.g. 28, 34), found "
+              + spec.model.depth);
     }
     checkOptimizer(spec.pretraining.optimizer, "spec.pretraining.optimizer", problems);
     checkOptimizer(spec.finetuning.optimizer, "spec.finetuning.optimizer", problems);
@@ -146,7 +179,8 @@ public final class SpecValidator {
     checkTradeoff(spec, problems);
     List<EvaluationAttackSpec> attacks = spec.evaluation.attacks;
     if (attacks == null || attacks.isEmpty()) {
-      problems.add("spec.evaluation.attacks: list at least one attack (e.g. {type: pgd, steps: 20})");
+      problems.add(
+          "spec.evaluation.attacks: list at least one attack (e.g. {type: pgd, steps: 20})");
     } else {
       List<String> names = new ArrayList<>();
       for (int i = 0; i < attacks.size(); i++) {
@@ -155,21 +189,35 @@ public final class SpecValidator {
           problems.add("spec.evaluation.attacks[" + i + "]: duplicate of " + name);
         }
         names.add(name);
-        checkEvaluationAttack(attacks.get(i), spec.evaluation, spec.dataset.name.numClasses(),
-            "spec.evaluation.attacks[" + i + "]", problems);
+        checkEvaluationAttack(
+            attacks.get(i),
+            spec.evaluation,
+            spec.dataset.name.numClasses(),
+            "spec.evaluation.attacks[" + i + "]",
+            problems);
       }
     }
     if (spec.finetuning.attack.norm != Norm.LINF) {
-      problems.add("spec.finetuning.attack.norm: training supports linf only, found " + spec.finetuning.attack.norm);
+      problems.add(
+          "spec.finetuning.attack.norm: training supports linf only, found "
+              + spec.finetuning.attack.norm);
     }
   }
 
-  /** The rules an attack's type imposes on its other fields (they mirror the attacks' own argument checks). */
-  private static void checkEvaluationAttack(EvaluationAttackSpec attack, EvaluationSpec evaluation, int classes,
-      String path, List<String> problems) {
+  /**
+   * The rules an attack's type imposes on its other fields (they mirror the attacks' own argument
+   * checks).
+   */
+  private static void checkEvaluationAttack(
+      EvaluationAttackSpec attack,
+      EvaluationSpec evaluation,
+      int classes,
+      String path,
+      List<String> problems) {
     AttackType type = attack.type;
     Norm norm = attack.norm != null ? attack.norm : evaluation.norm;
-    boolean apgd = type == AttackType.APGD_CE || type == AttackType.APGD_DLR || type == AttackType.APGD_T;
+    boolean apgd =
+        type == AttackType.APGD_CE || type == AttackType.APGD_DLR || type == AttackType.APGD_T;
     if (type == AttackType.PGD && norm != Norm.LINF) {
       problems.add(path + ".norm: pgd supports linf only; use apgd-ce for l2");
     }
@@ -183,43 +231,66 @@ public final class SpecValidator {
       problems.add(path + ".targetClasses: applies to apgd-t and fab-t only");
     }
     if (attack.targetClasses != null && attack.targetClasses > classes - 1) {
-      problems.add(path + ".targetClasses: at most " + (classes - 1) + " (the other classes of " + classes + ")");
+      problems.add(
+          path
+              + ".targetClasses: at most "
+              + (classes - 1)
+              + " (the other classes of "
+              + classes
+              + ")");
     }
     if (attack.eotIterations != null && !apgd) {
       problems.add(path + ".eotIterations: applies to apgd-ce, apgd-dlr and apgd-t only");
     }
     if (type == AttackType.AUTOATTACK && (attack.steps != null || attack.restarts != 1)) {
-      problems.add(path + ": autoattack runs its version's published iterations and restarts; remove steps and"
-          + " restarts or list the attacks individually");
+      problems.add(
+          path
+              + ": autoattack runs its version's published iterations and restarts; remove steps"
+              + " and restarts or list the attacks individually");
     }
-    boolean needsDlr = type == AttackType.APGD_DLR
-        || (type == AttackType.AUTOATTACK && attack.effectiveVersion() == AutoAttackVersion.RAND);
-    boolean needsTargetedDlr = type == AttackType.APGD_T
-        || (type == AttackType.AUTOATTACK && attack.effectiveVersion() != AutoAttackVersion.RAND);
+    boolean needsDlr =
+        type == AttackType.APGD_DLR
+            || (type == AttackType.AUTOATTACK
+                && attack.effectiveVersion() == AutoAttackVersion.RAND);
+    boolean needsTargetedDlr =
+        type == AttackType.APGD_T
+            || (type == AttackType.AUTOATTACK
+                && attack.effectiveVersion() != AutoAttackVersion.RAND);
     if (needsTargetedDlr && classes < 4) {
-      problems.add(path + ": the targeted DLR loss needs at least 4 classes, the dataset has " + classes);
+      problems.add(
+          path + ": the targeted DLR loss needs at least 4 classes, the dataset has " + classes);
     } else if (needsDlr && classes < 3) {
       problems.add(path + ": the DLR loss needs at least 3 classes, the dataset has " + classes);
     }
-    boolean l2BudgetGiven = attack.epsilon != null || (evaluation.norm == Norm.L2 && evaluation.epsilon != null);
+    boolean l2BudgetGiven =
+        attack.epsilon != null || (evaluation.norm == Norm.L2 && evaluation.epsilon != null);
     if (norm == Norm.L2 && !l2BudgetGiven) {
-      problems.add(path + ".epsilon: an l2 attack needs an L2 budget; set epsilon on the attack, or"
-          + " spec.evaluation.epsilon together with spec.evaluation.norm: l2 (the default budget is finetuning's"
-          + " L-inf epsilon)");
+      problems.add(
+          path
+              + ".epsilon: an l2 attack needs an L2 budget; set epsilon on the attack, or"
+              + " spec.evaluation.epsilon together with spec.evaluation.norm: l2 (the default"
+              + " budget is finetuning's L-inf epsilon)");
     }
   }
 
-  /** @param prefix names the sweep point the finetuning belongs to; empty for a single run */
+  /**
+   * @param prefix names the sweep point the finetuning belongs to; empty for a single run
+   */
   private static void checkMethod(FinetuningSpec finetuning, String prefix, List<String> problems) {
     FinetuningMethod method = finetuning.method;
     Initialization initialization = finetuning.effectiveInitialization();
     if (method == FinetuningMethod.AFT && initialization == Initialization.SCRATCH) {
-      problems.add(prefix + "spec.finetuning.initialization: aft is finetuning of the pretrained model; use method at"
-          + " to train adversarially from scratch");
+      problems.add(
+          prefix
+              + "spec.finetuning.initialization: aft is finetuning of the pretrained model; use"
+              + " method at to train adversarially from scratch");
     }
     if (method == FinetuningMethod.ARREST && initialization == Initialization.SCRATCH) {
-      problems.add(prefix + "spec.finetuning.initialization: arrest needs the pretrained model (its representation"
-          + " guides RGKD and noisy replay); remove the field or set it to pretrained");
+      problems.add(
+          prefix
+              + "spec.finetuning.initialization: arrest needs the pretrained model (its"
+              + " representation guides RGKD and noisy replay); remove the field or set it to"
+              + " pretrained");
     }
   }
 
@@ -231,8 +302,10 @@ public final class SpecValidator {
       return;
     }
     for (SweepPoint point : SweepPoints.expand(training)) {
-      checkMethod(point.training().getSpec().finetuning,
-          "spec.sweep point " + point.id() + " (" + point.label() + "): ", problems);
+      checkMethod(
+          point.training().getSpec().finetuning,
+          "spec.sweep point " + point.id() + " (" + point.label() + "): ",
+          problems);
     }
   }
 
@@ -250,11 +323,13 @@ public final class SpecValidator {
       return;
     }
     if (tradeoff.reference != null || tradeoff.points != null) {
-      problems.add("spec.evaluation.tradeoff: give exactly one of reference, points or fromSweepMethods");
+      problems.add(
+          "spec.evaluation.tradeoff: give exactly one of reference, points or fromSweepMethods");
     }
     if (spec.sweep == null) {
-      problems.add("spec.evaluation.tradeoff.fromSweepMethods: only a sweep has points of its own to fit; add"
-          + " spec.sweep, or give reference or points");
+      problems.add(
+          "spec.evaluation.tradeoff.fromSweepMethods: only a sweep has points of its own to fit;"
+              + " add spec.sweep, or give reference or points");
     }
   }
 
@@ -265,8 +340,10 @@ public final class SpecValidator {
     double previous = 0;
     for (double milestone : optimizer.milestonesOrDefault()) {
       if (milestone <= previous || milestone >= 1) {
-        problems.add(path + ".milestones: must increase strictly within (0, 1), found "
-            + optimizer.milestonesOrDefault());
+        problems.add(
+            path
+                + ".milestones: must increase strictly within (0, 1), found "
+                + optimizer.milestonesOrDefault());
         return;
       }
       previous = milestone;
@@ -274,6 +351,8 @@ public final class SpecValidator {
   }
 
   private static String format(double value) {
-    return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
+    return value == Math.rint(value) && Math.abs(value) < 1e15
+        ? Long.toString((long) value)
+        : Double.toString(value);
   }
 }

@@ -21,25 +21,30 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Expands {@code spec.sweep} into points (docs/sweeps.md). Shared by the CLI and the operator, so both run the same
- * points under the same ids and names.
+ * Expands {@code spec.sweep} into points (docs/sweeps.md). Shared by the CLI and the operator, so
+ * both run the same points under the same ids and names.
  *
- * <p>Points: for each method (the sweep's {@code methods}, else {@code spec.finetuning.method}), in the order listed,
- * the cartesian product of the lists that affect that method, in the order epsilons, phi, lambda, beta, the last
- * varying fastest. A list never multiplies the points of a method it has no effect on: {@code methods: [at, trades]}
- * with three {@code tradesBetas} gives four points, not six.
+ * <p>Points: for each method (the sweep's {@code methods}, else {@code spec.finetuning.method}), in
+ * the order listed, the cartesian product of the lists that affect that method, in the order
+ * epsilons, phi, lambda, beta, the last varying fastest. A list never multiplies the points of a
+ * method it has no effect on: {@code methods: [at, trades]} with three {@code tradesBetas} gives
+ * four points, not six.
  */
 public final class SweepPoints {
   private static final int MAX_SLUG_LENGTH = 40;
 
   private SweepPoints() {}
 
-  /** How one swept value changes a point's spec; records each field it sets in {@code overrides}. */
+  /**
+   * How one swept value changes a point's spec; records each field it sets in {@code overrides}.
+   */
   private interface Override {
     void apply(ArrestTrainingSpec spec, double value, Map<String, Object> overrides);
   }
 
-  /** One list of the sweep as it applies to a method: label name, values, and the override it makes. */
+  /**
+   * One list of the sweep as it applies to a method: label name, values, and the override it makes.
+   */
   private record Axis(String name, List<Double> values, Override override) {}
 
   /** The sweep's points, in id order. */
@@ -66,32 +71,48 @@ public final class SweepPoints {
   public static SweepPoint point(ArrestTraining training, int id) {
     List<SweepPoint> points = expand(training);
     if (id < 0 || id >= points.size()) {
-      throw new IllegalArgumentException("no sweep point " + id + ": the sweep has points 0 to " + (points.size() - 1)
-          + " (" + points.stream().map(p -> p.id() + " " + p.label()).collect(Collectors.joining(", ")) + ")");
+      throw new IllegalArgumentException(
+          "no sweep point "
+              + id
+              + ": the sweep has points 0 to "
+              + (points.size() - 1)
+              + " ("
+              + points.stream().map(p -> p.id() + " " + p.label()).collect(Collectors.joining(", "))
+              + ")");
     }
     return points.get(id);
   }
 
-  /** Whether any run of this training (its one run, or any point of its sweep) finetunes a pretrained model. */
+  /**
+   * Whether any run of this training (its one run, or any point of its sweep) finetunes a
+   * pretrained model.
+   */
   public static boolean needsPretrainedModel(ArrestTraining training) {
     if (training.getSpec().sweep == null) {
       return training.getSpec().finetuning.effectiveInitialization() == Initialization.PRETRAINED;
     }
     return expand(training).stream()
-        .anyMatch(p -> p.training().getSpec().finetuning.effectiveInitialization() == Initialization.PRETRAINED);
+        .anyMatch(
+            p ->
+                p.training().getSpec().finetuning.effectiveInitialization()
+                    == Initialization.PRETRAINED);
   }
 
   /**
-   * What makes the sweep unusable, each starting with the field path; empty when it expands. Field-level bounds
-   * (e.g. phi in (0, 180]) are checked by {@link SpecValidator} before this.
+   * What makes the sweep unusable, each starting with the field path; empty when it expands.
+   * Field-level bounds (e.g. phi in (0, 180]) are checked by {@link SpecValidator} before this.
    */
   static List<String> problems(ArrestTrainingSpec spec) {
     SweepSpec sweep = spec.sweep;
     List<String> problems = new ArrayList<>();
-    if (sweep.methods == null && sweep.noisyReplayThresholdDegrees == null && sweep.rgkdWeights == null
-        && sweep.epsilons == null && sweep.tradesBetas == null) {
-      problems.add("spec.sweep: list values for at least one of methods, noisyReplayThresholdDegrees, rgkdWeights,"
-          + " epsilons, tradesBetas (or remove spec.sweep for a single run)");
+    if (sweep.methods == null
+        && sweep.noisyReplayThresholdDegrees == null
+        && sweep.rgkdWeights == null
+        && sweep.epsilons == null
+        && sweep.tradesBetas == null) {
+      problems.add(
+          "spec.sweep: list values for at least one of methods, noisyReplayThresholdDegrees,"
+              + " rgkdWeights, epsilons, tradesBetas (or remove spec.sweep for a single run)");
       return problems;
     }
     checkDistinct("methods", sweep.methods, problems);
@@ -101,16 +122,20 @@ public final class SweepPoints {
     checkDistinct("tradesBetas", sweep.tradesBetas, problems);
     List<FinetuningMethod> methods = methods(spec);
     if (sweep.noisyReplayThresholdDegrees != null) {
-      checkApplies("noisyReplayThresholdDegrees", "phi", FinetuningMethod.ARREST, methods, problems);
+      checkApplies(
+          "noisyReplayThresholdDegrees", "phi", FinetuningMethod.ARREST, methods, problems);
       if (methods.contains(FinetuningMethod.ARREST) && !spec.finetuning.noisyReplay.enabled) {
-        problems.add("spec.sweep.noisyReplayThresholdDegrees: spec.finetuning.noisyReplay.enabled is false, so phi"
-            + " has no effect");
+        problems.add(
+            "spec.sweep.noisyReplayThresholdDegrees: spec.finetuning.noisyReplay.enabled is false,"
+                + " so phi has no effect");
       }
     }
     if (sweep.rgkdWeights != null) {
       checkApplies("rgkdWeights", "lambda", FinetuningMethod.ARREST, methods, problems);
       if (methods.contains(FinetuningMethod.ARREST) && !spec.finetuning.rgkd.enabled) {
-        problems.add("spec.sweep.rgkdWeights: spec.finetuning.rgkd.enabled is false, so lambda has no effect");
+        problems.add(
+            "spec.sweep.rgkdWeights: spec.finetuning.rgkd.enabled is false, so lambda has no"
+                + " effect");
       }
     }
     if (sweep.tradesBetas != null) {
@@ -118,8 +143,13 @@ public final class SweepPoints {
     }
     long count = methods.stream().mapToLong(m -> pointCount(spec, m)).sum();
     if (count > SweepSpec.MAX_POINTS) {
-      problems.add("spec.sweep: " + count + " points, more than the limit of " + SweepSpec.MAX_POINTS
-          + " (each method gets the product of the lists that apply to it); list fewer values or split the sweep");
+      problems.add(
+          "spec.sweep: "
+              + count
+              + " points, more than the limit of "
+              + SweepSpec.MAX_POINTS
+              + " (each method gets the product of the lists that apply to it); list fewer values"
+              + " or split the sweep");
     }
     TradeoffSpec tradeoff = spec.evaluation.tradeoff;
     if (tradeoff != null && tradeoff.fromSweepMethods != null) {
@@ -128,25 +158,46 @@ public final class SweepPoints {
     return problems;
   }
 
-  private static void checkReferenceMethods(ArrestTrainingSpec spec, TradeoffSpec tradeoff,
-      List<FinetuningMethod> methods, long count, List<String> problems) {
+  private static void checkReferenceMethods(
+      ArrestTrainingSpec spec,
+      TradeoffSpec tradeoff,
+      List<FinetuningMethod> methods,
+      long count,
+      List<String> problems) {
     String field = "spec.evaluation.tradeoff.fromSweepMethods";
     long referencePoints = 0;
     for (FinetuningMethod method : new LinkedHashSet<>(tradeoff.fromSweepMethods)) {
       if (!methods.contains(method)) {
-        problems.add(field + ": " + method + " has no point in the sweep (its methods: " + join(methods) + ")");
+        problems.add(
+            field
+                + ": "
+                + method
+                + " has no point in the sweep (its methods: "
+                + join(methods)
+                + ")");
       } else {
         referencePoints += pointCount(spec, method);
       }
     }
     if (referencePoints > 0 && referencePoints < tradeoff.degree + 1) {
-      problems.add(field + ": a degree-" + tradeoff.degree + " reference curve needs at least " + (tradeoff.degree + 1)
-          + " points of " + join(tradeoff.fromSweepMethods) + "; the sweep has " + referencePoints + " (add values,"
-          + " e.g. tradesBetas, or lower spec.evaluation.tradeoff.degree)");
+      problems.add(
+          field
+              + ": a degree-"
+              + tradeoff.degree
+              + " reference curve needs at least "
+              + (tradeoff.degree + 1)
+              + " points of "
+              + join(tradeoff.fromSweepMethods)
+              + "; the sweep has "
+              + referencePoints
+              + " (add values,"
+              + " e.g. tradesBetas, or lower spec.evaluation.tradeoff.degree)");
     }
     if (referencePoints == count) {
-      problems.add(field + ": every point of the sweep would be a reference point, so none would be scored; add a"
-          + " method to score (e.g. arrest)");
+      problems.add(
+          field
+              + ": every point of the sweep would be a reference point, so none would be scored;"
+              + " add a method to score (e.g. arrest)");
     }
   }
 
@@ -170,31 +221,45 @@ public final class SweepPoints {
       axes.add(new Axis("eps", sweep.epsilons, SweepPoints::applyEpsilon));
     }
     if (method == FinetuningMethod.ARREST && sweep.noisyReplayThresholdDegrees != null) {
-      axes.add(new Axis("phi", sweep.noisyReplayThresholdDegrees, (s, value, overrides) -> {
-        s.finetuning.noisyReplay.thresholdDegrees = value;
-        overrides.put("finetuning.noisyReplay.thresholdDegrees", value);
-      }));
+      axes.add(
+          new Axis(
+              "phi",
+              sweep.noisyReplayThresholdDegrees,
+              (s, value, overrides) -> {
+                s.finetuning.noisyReplay.thresholdDegrees = value;
+                overrides.put("finetuning.noisyReplay.thresholdDegrees", value);
+              }));
     }
     if (method == FinetuningMethod.ARREST && sweep.rgkdWeights != null) {
-      axes.add(new Axis("lambda", sweep.rgkdWeights, (s, value, overrides) -> {
-        s.finetuning.rgkd.weight = value;
-        overrides.put("finetuning.rgkd.weight", value);
-      }));
+      axes.add(
+          new Axis(
+              "lambda",
+              sweep.rgkdWeights,
+              (s, value, overrides) -> {
+                s.finetuning.rgkd.weight = value;
+                overrides.put("finetuning.rgkd.weight", value);
+              }));
     }
     if (method == FinetuningMethod.TRADES && sweep.tradesBetas != null) {
-      axes.add(new Axis("beta", sweep.tradesBetas, (s, value, overrides) -> {
-        s.finetuning.tradesBeta = value;
-        overrides.put("finetuning.tradesBeta", value);
-      }));
+      axes.add(
+          new Axis(
+              "beta",
+              sweep.tradesBetas,
+              (s, value, overrides) -> {
+                s.finetuning.tradesBeta = value;
+                overrides.put("finetuning.tradesBeta", value);
+              }));
     }
     return axes;
   }
 
   /**
-   * Sets the training budget. Step sizes written explicitly were chosen for the spec's epsilon, so they keep their
-   * ratio to it; so do those of evaluation attacks whose budget follows the training epsilon.
+   * Sets the training budget. Step sizes written explicitly were chosen for the spec's epsilon, so
+   * they keep their ratio to it; so do those of evaluation attacks whose budget follows the
+   * training epsilon.
    */
-  private static void applyEpsilon(ArrestTrainingSpec spec, double epsilon, Map<String, Object> overrides) {
+  private static void applyEpsilon(
+      ArrestTrainingSpec spec, double epsilon, Map<String, Object> overrides) {
     AttackSpec attack = spec.finetuning.attack;
     double scale = epsilon / attack.epsilon;
     attack.epsilon = epsilon;
@@ -216,7 +281,10 @@ public final class SweepPoints {
     }
   }
 
-  /** Every combination of one value per axis, the last axis varying fastest; one empty combination for no axes. */
+  /**
+   * Every combination of one value per axis, the last axis varying fastest; one empty combination
+   * for no axes.
+   */
   private static List<List<Double>> product(List<Axis> axes) {
     List<List<Double>> combinations = List.of(List.of());
     for (Axis axis : axes) {
@@ -233,8 +301,8 @@ public final class SweepPoints {
     return combinations;
   }
 
-  private static SweepPoint point(ArrestTraining sweep, int id, FinetuningMethod method, List<Axis> axes,
-      List<Double> values) {
+  private static SweepPoint point(
+      ArrestTraining sweep, int id, FinetuningMethod method, List<Axis> axes, List<Double> values) {
     ArrestTraining training = ArrestTrainingDocuments.copy(sweep);
     ArrestTrainingSpec spec = training.getSpec();
     Map<String, Object> overrides = new LinkedHashMap<>();
@@ -248,7 +316,8 @@ public final class SweepPoints {
       label.append(' ').append(axes.get(i).name()).append('=').append(number(values.get(i)));
     }
     spec.sweep = null;
-    // Scoring against the sweep's own points happens once all are evaluated, not in a point's evaluation.
+    // Scoring against the sweep's own points happens once all are evaluated, not in a point's
+    // evaluation.
     if (spec.evaluation.tradeoff != null && spec.evaluation.tradeoff.fromSweepMethods != null) {
       spec.evaluation.tradeoff = null;
     }
@@ -262,19 +331,37 @@ public final class SweepPoints {
 
   /** Lower-case letters, digits and single dashes (DNS-label safe); a decimal point becomes 'p'. */
   static String slug(String label) {
-    String slug = label.toLowerCase(Locale.ROOT).replace('.', 'p').replaceAll("[^a-z0-9]+", "-")
-        .replaceAll("^-+|-+$", "");
+    String slug =
+        label
+            .toLowerCase(Locale.ROOT)
+            .replace('.', 'p')
+            .replaceAll("[^a-z0-9]+", "-")
+            .replaceAll("^-+|-+$", "");
     if (slug.length() > MAX_SLUG_LENGTH) {
       slug = slug.substring(0, MAX_SLUG_LENGTH).replaceAll("-+$", "");
     }
     return slug;
   }
 
-  private static void checkApplies(String field, String name, FinetuningMethod user, List<FinetuningMethod> methods,
+  private static void checkApplies(
+      String field,
+      String name,
+      FinetuningMethod user,
+      List<FinetuningMethod> methods,
       List<String> problems) {
     if (!methods.contains(user)) {
-      problems.add("spec.sweep." + field + ": only " + user + " uses " + name + ", and the sweep has no " + user
-          + " point (its methods: " + join(methods) + ")");
+      problems.add(
+          "spec.sweep."
+              + field
+              + ": only "
+              + user
+              + " uses "
+              + name
+              + ", and the sweep has no "
+              + user
+              + " point (its methods: "
+              + join(methods)
+              + ")");
     }
   }
 
@@ -285,8 +372,12 @@ public final class SweepPoints {
     Set<T> seen = new HashSet<>();
     for (T value : values) {
       if (!seen.add(value)) {
-        problems.add("spec.sweep." + field + ": " + (value instanceof Double d ? number(d) : value)
-            + " is listed twice");
+        problems.add(
+            "spec.sweep."
+                + field
+                + ": "
+                + (value instanceof Double d ? number(d) : value)
+                + " is listed twice");
       }
     }
   }

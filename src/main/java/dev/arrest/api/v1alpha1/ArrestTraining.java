@@ -12,8 +12,9 @@ import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
- * One ARREST experiment: pretraining (or import of a pretrained model), adversarial finetuning and robustness
- * evaluation. The same document is {@code kubectl apply}-ed to a cluster and run locally with {@code arrest run}.
+ * One ARREST experiment: pretraining (or import of a pretrained model), adversarial finetuning and
+ * robustness evaluation. The same document is {@code kubectl apply}-ed to a cluster and run locally
+ * with {@code arrest run}.
  */
 @Group(ArrestTraining.GROUP)
 @Version(ArrestTraining.VERSION)
@@ -22,20 +23,39 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("arresttrainings")
 @ShortNames({"arrest", "arrests"})
 @Categories({"ml"})
-@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.progress.summary",
+@AdditionalPrinterColumn(
+    name = "Phase",
+    jsonPath = ".status.phase",
     type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Standard", jsonPath = ".status.results.standardAccuracy",
-    type = AdditionalPrinterColumn.Type.NUMBER, getDescription = "Clean test accuracy")
-@AdditionalPrinterColumn(name = "Robust", jsonPath = ".status.results.robustAccuracy",
-    type = AdditionalPrinterColumn.Type.NUMBER, getDescription = "Worst-case robust accuracy over the evaluation attacks")
-@AdditionalPrinterColumn(name = "Tradeoff", jsonPath = ".status.results.tradeoffScore",
+@AdditionalPrinterColumn(
+    name = "Progress",
+    jsonPath = ".status.progress.summary",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Standard",
+    jsonPath = ".status.results.standardAccuracy",
+    type = AdditionalPrinterColumn.Type.NUMBER,
+    getDescription = "Clean test accuracy")
+@AdditionalPrinterColumn(
+    name = "Robust",
+    jsonPath = ".status.results.robustAccuracy",
+    type = AdditionalPrinterColumn.Type.NUMBER,
+    getDescription = "Worst-case robust accuracy over the evaluation attacks")
+@AdditionalPrinterColumn(
+    name = "Tradeoff",
+    jsonPath = ".status.results.tradeoffScore",
     type = AdditionalPrinterColumn.Type.NUMBER)
-@AdditionalPrinterColumn(name = "Sweep", jsonPath = ".status.sweep.meanRobustGain",
-    type = AdditionalPrinterColumn.Type.NUMBER, getDescription = "Sweep score in pp, once every point has finished")
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+@AdditionalPrinterColumn(
+    name = "Sweep",
+    jsonPath = ".status.sweep.meanRobustGain",
+    type = AdditionalPrinterColumn.Type.NUMBER,
+    getDescription = "Sweep score in pp, once every point has finished")
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
-public class ArrestTraining extends CustomResource<ArrestTrainingSpec, ArrestTrainingStatus> implements Namespaced {
+public class ArrestTraining extends CustomResource<ArrestTrainingSpec, ArrestTrainingStatus>
+    implements Namespaced {
   public static final String GROUP = "arrest.dev";
   public static final String VERSION = "v1alpha1";
   public static final String API_VERSION = GROUP + "/" + VERSION;

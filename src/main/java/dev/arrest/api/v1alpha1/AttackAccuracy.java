@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AttackAccuracy {
 
-  @JsonPropertyDescription("Display name of the attack, e.g. pgd-20; also the attack label of the metric.")
+  @JsonPropertyDescription(
+      "Display name of the attack, e.g. pgd-20; also the attack label of the metric.")
   public String name;
 
   @JsonPropertyDescription("Attack type, e.g. pgd.")
@@ -22,6 +23,7 @@ public class AttackAccuracy {
   @JsonPropertyDescription("Random restarts.")
   public Integer restarts;
 
-  @JsonPropertyDescription("Fraction of the evaluated examples classified correctly under this attack, in [0, 1].")
+  @JsonPropertyDescription(
+      "Fraction of the evaluated examples classified correctly under this attack, in [0, 1].")
   public Double robustAccuracy;
 }

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 
-/** Projected gradient descent (Madry et al.) in the L-infinity ball, used to generate training examples. */
+/**
+ * Projected gradient descent (Madry et al.) in the L-infinity ball, used to generate training
+ * examples.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AttackSpec {
 
@@ -15,8 +18,9 @@ public class AttackSpec {
 
   @Min(value = 0, inclusive = false)
   @Default("0.03137254901960784")
-  @JsonPropertyDescription("Perturbation budget in pixel units (pixels are in [0, 1]), e.g. 0.1 for Fashion-MNIST,"
-      + " 8/255 = 0.0314 for CIFAR.")
+  @JsonPropertyDescription(
+      "Perturbation budget in pixel units (pixels are in [0, 1]), e.g. 0.1 for Fashion-MNIST,"
+          + " 8/255 = 0.0314 for CIFAR.")
   public double epsilon = 8.0 / 255;
 
   @Min(value = 0, inclusive = false)
@@ -29,7 +33,8 @@ public class AttackSpec {
   public int steps = 10;
 
   @Default("true")
-  @JsonPropertyDescription("Start from a uniformly random point of the epsilon-ball instead of the clean example.")
+  @JsonPropertyDescription(
+      "Start from a uniformly random point of the epsilon-ball instead of the clean example.")
   public boolean randomStart = true;
 
   public double effectiveStepSize() {

@@ -2,7 +2,9 @@ package dev.arrest.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** The published AutoAttack configurations (Croce and Hein 2020, reference code fra31/auto-attack). */
+/**
+ * The published AutoAttack configurations (Croce and Hein 2020, reference code fra31/auto-attack).
+ */
 public enum AutoAttackVersion {
   /** APGD-CE, APGD-T (9 targets), FAB-T (9 targets), Square (5000 queries); one restart each. */
   @JsonProperty("standard")

@@ -12,13 +12,16 @@ public class ContainerResourcesSpec {
 
   @Min(0)
   @Default("0")
-  @JsonPropertyDescription("NVIDIA GPUs for the stage's container (the nvidia.com/gpu limit); 0 runs on CPU.")
+  @JsonPropertyDescription(
+      "NVIDIA GPUs for the stage's container (the nvidia.com/gpu limit); 0 runs on CPU.")
   public int gpus = 0;
 
-  @JsonPropertyDescription("CPU request, a Kubernetes quantity such as 2 or 500m. Default: 1. No CPU limit is set,"
-      + " so an idle node's cores are not throttled away.")
+  @JsonPropertyDescription(
+      "CPU request, a Kubernetes quantity such as 2 or 500m. Default: 1. No CPU limit is set,"
+          + " so an idle node's cores are not throttled away.")
   public Quantity cpu;
 
-  @JsonPropertyDescription("Memory request and limit, a Kubernetes quantity such as 8Gi. Default: 4Gi.")
+  @JsonPropertyDescription(
+      "Memory request and limit, a Kubernetes quantity such as 8Gi. Default: 4Gi.")
   public Quantity memory;
 }

@@ -17,7 +17,10 @@ public enum DatasetName {
     this.numClasses = numClasses;
   }
 
-  /** Number of classes, for validation rules that depend on it (e.g. the DLR losses need at least 3 or 4). */
+  /**
+   * Number of classes, for validation rules that depend on it (e.g. the DLR losses need at least 3
+   * or 4).
+   */
   public int numClasses() {
     return numClasses;
   }

@@ -19,12 +19,14 @@ public class EpochSummary {
   @JsonPropertyDescription("Mean unweighted RGKD distance (arrest only).")
   public Double rgkdLoss;
 
-  @JsonPropertyDescription("Fraction of examples noisy replay switched to noisy inputs (arrest only).")
+  @JsonPropertyDescription(
+      "Fraction of examples noisy replay switched to noisy inputs (arrest only).")
   public Double noisyReplayRate;
 
   @JsonPropertyDescription("Accuracy on the clean training batches, in [0, 1].")
   public Double trainCleanAccuracy;
 
-  @JsonPropertyDescription("Accuracy on the adversarial training batches, in [0, 1] (finetuning only).")
+  @JsonPropertyDescription(
+      "Accuracy on the adversarial training batches, in [0, 1] (finetuning only).")
   public Double trainAdversarialAccuracy;
 }

@@ -12,15 +12,18 @@ public class EvaluationAttackSpec {
 
   /** Published defaults: PGD-20 here; 100 iterations for APGD and FAB; 5000 queries for Square. */
   public static final int PGD_STEPS = 20;
+
   public static final int APGD_ITERATIONS = 100;
   public static final int FAB_ITERATIONS = 100;
   public static final int SQUARE_QUERIES = 5000;
   public static final int TARGET_CLASSES = 9;
 
   @Default("pgd")
-  @JsonPropertyDescription("Attack: pgd (L-infinity PGD with random start and restarts); apgd-ce, apgd-dlr, apgd-t"
-      + " (APGD on cross-entropy, DLR, targeted DLR); fab, fab-t (FAB minimum-norm, untargeted or targeted);"
-      + " square (black-box Square); autoattack (the AutoAttack ensemble of the given version).")
+  @JsonPropertyDescription(
+      "Attack: pgd (L-infinity PGD with random start and restarts); apgd-ce, apgd-dlr, apgd-t (APGD"
+          + " on cross-entropy, DLR, targeted DLR); fab, fab-t (FAB minimum-norm, untargeted or"
+          + " targeted); square (black-box Square); autoattack (the AutoAttack ensemble of the"
+          + " given version).")
   public AttackType type = AttackType.PGD;
 
   @Min(value = 0, inclusive = false)
@@ -28,8 +31,9 @@ public class EvaluationAttackSpec {
   public Double epsilon;
 
   @Min(1)
-  @JsonPropertyDescription("Iterations (queries for square). Default: 20 for pgd, 100 for apgd-* and fab*, 5000 for"
-      + " square; autoattack uses its published values.")
+  @JsonPropertyDescription(
+      "Iterations (queries for square). Default: 20 for pgd, 100 for apgd-* and fab*, 5000 for"
+          + " square; autoattack uses its published values.")
   public Integer steps;
 
   @Min(value = 0, inclusive = false)
@@ -38,24 +42,29 @@ public class EvaluationAttackSpec {
 
   @Min(1)
   @Default("1")
-  @JsonPropertyDescription("Random restarts; an example counts as robust only if it survives every restart.")
+  @JsonPropertyDescription(
+      "Random restarts; an example counts as robust only if it survives every restart.")
   public int restarts = 1;
 
-  @JsonPropertyDescription("Threat model, linf or l2 (pgd: linf only). Default: spec.evaluation.norm.")
+  @JsonPropertyDescription(
+      "Threat model, linf or l2 (pgd: linf only). Default: spec.evaluation.norm.")
   public Norm norm;
 
-  @JsonPropertyDescription("autoattack only: standard, plus or rand (randomized defenses). Default: standard.")
+  @JsonPropertyDescription(
+      "autoattack only: standard, plus or rand (randomized defenses). Default: standard.")
   public AutoAttackVersion version;
 
   @Min(1)
   @Max(99)
-  @JsonPropertyDescription("apgd-t and fab-t only: attack the classes with the 2nd to (targetClasses+1)-th largest"
-      + " clean logits. Default: 9.")
+  @JsonPropertyDescription(
+      "apgd-t and fab-t only: attack the classes with the 2nd to (targetClasses+1)-th largest"
+          + " clean logits. Default: 9.")
   public Integer targetClasses;
 
   @Min(1)
-  @JsonPropertyDescription("apgd-* only: gradients averaged per iteration (expectation over transformation), for"
-      + " randomized models. Default: 1.")
+  @JsonPropertyDescription(
+      "apgd-* only: gradients averaged per iteration (expectation over transformation), for"
+          + " randomized models. Default: 1.")
   public Integer eotIterations;
 
   @JsonIgnore
@@ -87,8 +96,9 @@ public class EvaluationAttackSpec {
   }
 
   /**
-   * A short, stable name for results and metrics labels, e.g. {@code pgd-20}, {@code pgd-20x5}, {@code apgd-ce-100},
-   * {@code square-5000-l2} or {@code autoattack-standard}. Options at their defaults are left out.
+   * A short, stable name for results and metrics labels, e.g. {@code pgd-20}, {@code pgd-20x5},
+   * {@code apgd-ce-100}, {@code square-5000-l2} or {@code autoattack-standard}. Options at their
+   * defaults are left out.
    */
   public String displayName() {
     if (type == AttackType.PGD) {
@@ -98,8 +108,14 @@ public class EvaluationAttackSpec {
     if (type == AttackType.AUTOATTACK) {
       return type + "-" + effectiveVersion() + normSuffix;
     }
-    return type + "-" + effectiveSteps() + (restarts > 1 ? "x" + restarts : "")
-        + (targetClasses != null && targetClasses != TARGET_CLASSES ? "-targets" + targetClasses : "")
-        + (effectiveEotIterations() > 1 ? "-eot" + effectiveEotIterations() : "") + normSuffix;
+    return type
+        + "-"
+        + effectiveSteps()
+        + (restarts > 1 ? "x" + restarts : "")
+        + (targetClasses != null && targetClasses != TARGET_CLASSES
+            ? "-targets" + targetClasses
+            : "")
+        + (effectiveEotIterations() > 1 ? "-eot" + effectiveEotIterations() : "")
+        + normSuffix;
   }
 }

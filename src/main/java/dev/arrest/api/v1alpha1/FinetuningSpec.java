@@ -6,17 +6,22 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 
-/** Adversarial finetuning: ARREST (AFT + RGKD + noisy replay) or one of the baselines it is compared with. */
+/**
+ * Adversarial finetuning: ARREST (AFT + RGKD + noisy replay) or one of the baselines it is compared
+ * with.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FinetuningSpec {
 
   @Required
-  @JsonPropertyDescription("at: Madry adversarial training (from scratch by default); trades: TRADES (from scratch by"
-      + " default); aft: adversarial finetuning of the pretrained model; arrest: AFT with representation-guided"
-      + " knowledge distillation (rgkd) and noisy replay (noisyReplay).")
+  @JsonPropertyDescription(
+      "at: Madry adversarial training (from scratch by default); trades: TRADES (from scratch by"
+          + " default); aft: adversarial finetuning of the pretrained model; arrest: AFT with"
+          + " representation-guided knowledge distillation (rgkd) and noisy replay (noisyReplay).")
   public FinetuningMethod method;
 
-  @JsonPropertyDescription("pretrained or scratch. Default: scratch for at and trades, pretrained for aft and arrest.")
+  @JsonPropertyDescription(
+      "pretrained or scratch. Default: scratch for at and trades, pretrained for aft and arrest.")
   public Initialization initialization;
 
   @Min(1)
@@ -32,8 +37,9 @@ public class FinetuningSpec {
   @JsonPropertyDescription("Optimizer and learning-rate schedule.")
   public OptimizerSpec optimizer = new OptimizerSpec();
 
-  @JsonPropertyDescription("The PGD attack that generates the training adversarial examples; its epsilon is also the"
-      + " noise amplitude of noisy replay and the default evaluation budget.")
+  @JsonPropertyDescription(
+      "The PGD attack that generates the training adversarial examples; its epsilon is also the"
+          + " noise amplitude of noisy replay and the default evaluation budget.")
   public AttackSpec attack = new AttackSpec();
 
   @Min(0)

@@ -10,12 +10,14 @@ import io.fabric8.generator.annotation.Required;
 public class ModelSpec {
 
   @Required
-  @JsonPropertyDescription("small-cnn (TRADES' 4-conv/3-linear MNIST network), preact-resnet18, or wide-resnet.")
+  @JsonPropertyDescription(
+      "small-cnn (TRADES' 4-conv/3-linear MNIST network), preact-resnet18, or wide-resnet.")
   public Architecture architecture;
 
   @Min(10)
   @Default("34")
-  @JsonPropertyDescription("wide-resnet only: depth, with (depth - 4) divisible by 6 (e.g. 28, 34).")
+  @JsonPropertyDescription(
+      "wide-resnet only: depth, with (depth - 4) divisible by 6 (e.g. 28, 34).")
   public int depth = 34;
 
   @Min(1)

@@ -7,9 +7,9 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
 /**
- * Noisy replay: an example whose clean representation under the finetuned model has turned more than
- * {@code thresholdDegrees} away from the pretrained model's is trained on as clean + U(-eps, eps) noise (clipped to
- * [0, 1]) instead of as its adversarial example.
+ * Noisy replay: an example whose clean representation under the finetuned model has turned more
+ * than {@code thresholdDegrees} away from the pretrained model's is trained on as clean + U(-eps,
+ * eps) noise (clipped to [0, 1]) instead of as its adversarial example.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class NoisyReplaySpec {
@@ -21,6 +21,7 @@ public class NoisyReplaySpec {
   @Min(value = 0, inclusive = false)
   @Max(180)
   @Default("37.5")
-  @JsonPropertyDescription("Angle threshold phi in degrees, 0 < phi <= 180 (the paper uses 30 to 45).")
+  @JsonPropertyDescription(
+      "Angle threshold phi in degrees, 0 < phi <= 180 (the paper uses 30 to 45).")
   public double thresholdDegrees = 37.5;
 }

@@ -32,12 +32,14 @@ public class OptimizerSpec {
   public boolean nesterov = false;
 
   @Default("cosine")
-  @JsonPropertyDescription("Learning-rate schedule, stepped per batch: constant, cosine (annealed to 0 at the end of"
-      + " the stage) or piecewise (multiplied by gamma at each milestone).")
+  @JsonPropertyDescription(
+      "Learning-rate schedule, stepped per batch: constant, cosine (annealed to 0 at the end of"
+          + " the stage) or piecewise (multiplied by gamma at each milestone).")
   public LearningRateSchedule schedule = LearningRateSchedule.COSINE;
 
-  @JsonPropertyDescription("piecewise only: milestones as fractions of the stage's epochs, increasing, in (0, 1)."
-      + " Default [0.5, 0.75].")
+  @JsonPropertyDescription(
+      "piecewise only: milestones as fractions of the stage's epochs, increasing, in (0, 1)."
+          + " Default [0.5, 0.75].")
   public List<Double> milestones;
 
   @Min(value = 0, inclusive = false)

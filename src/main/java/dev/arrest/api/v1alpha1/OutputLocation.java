@@ -10,7 +10,9 @@ public class OutputLocation {
   @JsonPropertyDescription("PersistentVolumeClaim holding the artifacts.")
   public String claimName;
 
-  @JsonPropertyDescription("Directory of the artifacts relative to the claim's root (spec.storage.subPath, then"
-      + " <namespace>/<name>); each stage writes <stage>/stage-result.json and its model there.")
+  @JsonPropertyDescription(
+      "Directory of the artifacts relative to the claim's root (spec.storage.subPath, then"
+          + " <namespace>/<name>); each stage writes <stage>/stage-result.json and its model"
+          + " there.")
   public String path;
 }

@@ -2,9 +2,14 @@ package dev.arrest.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** Lifecycle of one sweep point (its finetune Job, then its evaluate Job) as shown in status.points[].phase. */
+/**
+ * Lifecycle of one sweep point (its finetune Job, then its evaluate Job) as shown in
+ * status.points[].phase.
+ */
 public enum PointPhase {
-  /** Waiting for the shared pretraining, or for a free slot under spec.runPolicy.maxParallelPoints. */
+  /**
+   * Waiting for the shared pretraining, or for a free slot under spec.runPolicy.maxParallelPoints.
+   */
   @JsonProperty("Pending")
   PENDING("Pending"),
   @JsonProperty("Finetuning")

@@ -9,8 +9,9 @@ import io.fabric8.generator.annotation.Min;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PretrainingSpec {
 
-  @JsonPropertyDescription("Path to an existing pretrained checkpoint (a parameters file written by this trainer)."
-      + " When set, pretraining is skipped and finetuning starts from it.")
+  @JsonPropertyDescription(
+      "Path to an existing pretrained checkpoint (a parameters file written by this trainer)."
+          + " When set, pretraining is skipped and finetuning starts from it.")
   public String checkpoint;
 
   @Min(1)

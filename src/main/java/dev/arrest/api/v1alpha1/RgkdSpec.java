@@ -6,9 +6,10 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 
 /**
- * Representation-guided knowledge distillation: lambda * distance(student(x_train), teacher(x_clean)), where the
- * frozen pretrained teacher sees the clean example in eval mode and the finetuned student sees its training input
- * (the adversarial example, or the noisy one when noisy replay switched it), both at the penultimate layer.
+ * Representation-guided knowledge distillation: lambda * distance(student(x_train),
+ * teacher(x_clean)), where the frozen pretrained teacher sees the clean example in eval mode and
+ * the finetuned student sees its training input (the adversarial example, or the noisy one when
+ * noisy replay switched it), both at the penultimate layer.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RgkdSpec {
@@ -23,7 +24,8 @@ public class RgkdSpec {
   public double weight = 1.0;
 
   @Default("cosine")
-  @JsonPropertyDescription("cosine: 1 - cos(angle); angular: angle / pi; l2: squared Euclidean distance. Averaged over"
-      + " the batch.")
+  @JsonPropertyDescription(
+      "cosine: 1 - cos(angle); angular: angle / pi; l2: squared Euclidean distance. Averaged over"
+          + " the batch.")
   public RepresentationDistance distance = RepresentationDistance.COSINE;
 }

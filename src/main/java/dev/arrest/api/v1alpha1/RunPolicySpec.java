@@ -11,23 +11,27 @@ public class RunPolicySpec {
 
   @Min(0)
   @Default("1")
-  @JsonPropertyDescription("Pod retries of a stage before the stage, and so the training, fails (the Job's"
-      + " backoffLimit).")
+  @JsonPropertyDescription(
+      "Pod retries of a stage before the stage, and so the training, fails (the Job's"
+          + " backoffLimit).")
   public int backoffLimit = 1;
 
   @Min(1)
-  @JsonPropertyDescription("Seconds a stage may run, retries included, before it is stopped and fails (the Job's"
-      + " activeDeadlineSeconds). Default: no deadline.")
+  @JsonPropertyDescription(
+      "Seconds a stage may run, retries included, before it is stopped and fails (the Job's"
+          + " activeDeadlineSeconds). Default: no deadline.")
   public Long activeDeadlineSeconds;
 
   @Min(0)
-  @JsonPropertyDescription("Delete each finished stage Job and its pods this many seconds after it finished (the Job's"
-      + " ttlSecondsAfterFinished). Results stay in the status and on the volume. Default: keep them until the"
-      + " ArrestTraining is deleted.")
+  @JsonPropertyDescription(
+      "Delete each finished stage Job and its pods this many seconds after it finished (the Job's"
+          + " ttlSecondsAfterFinished). Results stay in the status and on the volume. Default: keep"
+          + " them until the ArrestTraining is deleted.")
   public Integer ttlSecondsAfterFinished;
 
   @Min(1)
-  @JsonPropertyDescription("Sweeps: at most this many points run at once (each point's finetune, then evaluate Job);"
-      + " the others wait, in id order. Default: every point at once.")
+  @JsonPropertyDescription(
+      "Sweeps: at most this many points run at once (each point's finetune, then evaluate Job);"
+          + " the others wait, in id order. Default: every point at once.")
   public Integer maxParallelPoints;
 }

@@ -14,8 +14,9 @@ public class SchedulingSpec {
   @JsonPropertyDescription("Node labels the trainer pods require, as in a Pod's spec.nodeSelector.")
   public Map<String, String> nodeSelector;
 
-  @JsonPropertyDescription("Tolerations of the trainer pods, as in a Pod's spec.tolerations (e.g. for tainted GPU"
-      + " nodes).")
+  @JsonPropertyDescription(
+      "Tolerations of the trainer pods, as in a Pod's spec.tolerations (e.g. for tainted GPU"
+          + " nodes).")
   public List<Toleration> tolerations;
 
   @JsonPropertyDescription("Affinity of the trainer pods, as in a Pod's spec.affinity.")
@@ -24,7 +25,8 @@ public class SchedulingSpec {
   @JsonPropertyDescription("PriorityClass of the trainer pods.")
   public String priorityClassName;
 
-  @JsonPropertyDescription("Kueue LocalQueue to submit the stage Jobs to: sets the kueue.x-k8s.io/queue-name label"
-      + " and creates the Jobs suspended so that Kueue admits them. Requires Kueue in the cluster.")
+  @JsonPropertyDescription(
+      "Kueue LocalQueue to submit the stage Jobs to: sets the kueue.x-k8s.io/queue-name label and"
+          + " creates the Jobs suspended so that Kueue admits them. Requires Kueue in the cluster.")
   public String queueName;
 }

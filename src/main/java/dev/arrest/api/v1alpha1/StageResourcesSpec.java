@@ -3,7 +3,10 @@ package dev.arrest.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-/** Resources per stage: pretraining, finetuning and evaluation have different needs. Ignored by local runs. */
+/**
+ * Resources per stage: pretraining, finetuning and evaluation have different needs. Ignored by
+ * local runs.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class StageResourcesSpec {
 

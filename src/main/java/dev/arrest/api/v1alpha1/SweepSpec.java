@@ -15,31 +15,39 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SweepSpec {
 
-  /** More points than this is almost certainly a mistake (each is a full finetuning and evaluation). */
+  /**
+   * More points than this is almost certainly a mistake (each is a full finetuning and evaluation).
+   */
   public static final int MAX_POINTS = 64;
 
   @Size(min = 1)
-  @JsonPropertyDescription("Finetuning methods to compare (at, trades, aft, arrest), replacing"
-      + " spec.finetuning.method. Each other list applies only to the methods it affects: tradesBetas to trades,"
-      + " noisyReplayThresholdDegrees and rgkdWeights to arrest, epsilons to all.")
+  @JsonPropertyDescription(
+      "Finetuning methods to compare (at, trades, aft, arrest), replacing spec.finetuning.method."
+          + " Each other list applies only to the methods it affects: tradesBetas to trades,"
+          + " noisyReplayThresholdDegrees and rgkdWeights to arrest, epsilons to all.")
   public List<FinetuningMethod> methods;
 
   @Size(min = 1)
-  @JsonPropertyDescription("Noisy-replay angle thresholds phi in degrees, 0 < phi <= 180, replacing"
-      + " spec.finetuning.noisyReplay.thresholdDegrees (arrest points only).")
+  @JsonPropertyDescription(
+      "Noisy-replay angle thresholds phi in degrees, 0 < phi <= 180, replacing"
+          + " spec.finetuning.noisyReplay.thresholdDegrees (arrest points only).")
   public List<@Min(value = 0, inclusive = false) @Max(180) Double> noisyReplayThresholdDegrees;
 
   @Size(min = 1)
-  @JsonPropertyDescription("RGKD weights lambda >= 0, replacing spec.finetuning.rgkd.weight (arrest points only).")
+  @JsonPropertyDescription(
+      "RGKD weights lambda >= 0, replacing spec.finetuning.rgkd.weight (arrest points only).")
   public List<@Min(0) Double> rgkdWeights;
 
   @Size(min = 1)
-  @JsonPropertyDescription("Training perturbation budgets in pixel units, replacing spec.finetuning.attack.epsilon"
-      + " (all points). An explicit attack.stepSize is scaled with epsilon. Evaluation uses the same budget unless"
-      + " spec.evaluation.epsilon is set (set it to compare the points under one threat model).")
+  @JsonPropertyDescription(
+      "Training perturbation budgets in pixel units, replacing spec.finetuning.attack.epsilon (all"
+          + " points). An explicit attack.stepSize is scaled with epsilon. Evaluation uses the same"
+          + " budget unless spec.evaluation.epsilon is set (set it to compare the points under one"
+          + " threat model).")
   public List<@Min(value = 0, inclusive = false) Double> epsilons;
 
   @Size(min = 1)
-  @JsonPropertyDescription("TRADES weights beta >= 0, replacing spec.finetuning.tradesBeta (trades points only).")
+  @JsonPropertyDescription(
+      "TRADES weights beta >= 0, replacing spec.finetuning.tradesBeta (trades points only).")
   public List<@Min(0) Double> tradesBetas;
 }

@@ -9,30 +9,35 @@ import io.fabric8.generator.annotation.Size;
 import java.util.List;
 
 /**
- * The accuracy-robustness tradeoff curve a run is scored against (docs/tradeoff-score.md): a shipped reference set,
- * points given inline, or a sweep's own baseline points (docs/sweeps.md).
+ * The accuracy-robustness tradeoff curve a run is scored against (docs/tradeoff-score.md): a
+ * shipped reference set, points given inline, or a sweep's own baseline points (docs/sweeps.md).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TradeoffSpec {
 
-  @JsonPropertyDescription("Name of a shipped reference set, e.g. cifar10-linf-8255-wrn34 (published standard and"
-      + " AutoAttack accuracies, each with its source). Exclusive with points and fromSweepMethods.")
+  @JsonPropertyDescription(
+      "Name of a shipped reference set, e.g. cifar10-linf-8255-wrn34 (published standard and"
+          + " AutoAttack accuracies, each with its source). Exclusive with points and"
+          + " fromSweepMethods.")
   public String reference;
 
-  @JsonPropertyDescription("Reference points given inline (e.g. your own baselines' results), instead of a shipped"
-      + " set.")
+  @JsonPropertyDescription(
+      "Reference points given inline (e.g. your own baselines' results), instead of a shipped"
+          + " set.")
   public List<TradeoffPointSpec> points;
 
   @Size(min = 1)
-  @JsonPropertyDescription("Sweeps only: fit the reference curve to this sweep's own points of these methods (e.g."
-      + " [at, trades] with several tradesBetas) once they are evaluated, and score the sweep's other points against"
-      + " it. Needs at least degree + 1 such points and one other point.")
+  @JsonPropertyDescription(
+      "Sweeps only: fit the reference curve to this sweep's own points of these methods (e.g. [at,"
+          + " trades] with several tradesBetas) once they are evaluated, and score the sweep's"
+          + " other points against it. Needs at least degree + 1 such points and one other point.")
   public List<FinetuningMethod> fromSweepMethods;
 
   @Min(1)
   @Max(5)
   @Default("2")
-  @JsonPropertyDescription("Degree of the least-squares polynomial fitted to the reference points; lowered"
-      + " automatically (and reported) when the fit is not monotone over the reference range.")
+  @JsonPropertyDescription(
+      "Degree of the least-squares polynomial fitted to the reference points; lowered"
+          + " automatically (and reported) when the fit is not monotone over the reference range.")
   public int degree = 2;
 }

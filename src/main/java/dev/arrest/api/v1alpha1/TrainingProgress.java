@@ -4,18 +4,21 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /**
- * Live progress of the running stage, from the latest {@code ARREST_PROGRESS} line of its pod's log (read by the
- * operator every few seconds while the stage runs), or the final state once the training has finished.
+ * Live progress of the running stage, from the latest {@code ARREST_PROGRESS} line of its pod's log
+ * (read by the operator every few seconds while the stage runs), or the final state once the
+ * training has finished.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TrainingProgress {
 
-  @JsonPropertyDescription("Stage the progress belongs to: pretrain, finetune or evaluate; points for a sweep's"
-      + " points together (fraction: the share of finished points).")
+  @JsonPropertyDescription(
+      "Stage the progress belongs to: pretrain, finetune or evaluate; points for a sweep's"
+          + " points together (fraction: the share of finished points).")
   public String stage;
 
-  @JsonPropertyDescription("One line for kubectl get, e.g. 'finetune 3/10 (27%)', or for a sweep '3/6 points done, 2"
-      + " running'.")
+  @JsonPropertyDescription(
+      "One line for kubectl get, e.g. 'finetune 3/10 (27%)', or for a sweep '3/6 points done, 2"
+          + " running'.")
   public String summary;
 
   @JsonPropertyDescription("Current epoch, from 1.")
@@ -39,8 +42,9 @@ public class TrainingProgress {
   @JsonPropertyDescription("Latest unweighted RGKD distance (arrest only).")
   public Double rgkdLoss;
 
-  @JsonPropertyDescription("Latest noisy replay switch rate, the fraction of examples trained on as noisy instead of"
-      + " adversarial (arrest only).")
+  @JsonPropertyDescription(
+      "Latest noisy replay switch rate, the fraction of examples trained on as noisy instead of"
+          + " adversarial (arrest only).")
   public Double noisyReplayRate;
 
   @JsonPropertyDescription("Latest accuracy on the training batches, in [0, 1].")

@@ -14,15 +14,17 @@ public class TrainingResults {
   @JsonPropertyDescription("Clean (standard) test accuracy, in [0, 1].")
   public Double standardAccuracy;
 
-  @JsonPropertyDescription("Robust accuracy: per-example worst case over all evaluation attacks, in [0, 1].")
+  @JsonPropertyDescription(
+      "Robust accuracy: per-example worst case over all evaluation attacks, in [0, 1].")
   public Double robustAccuracy;
 
   @JsonPropertyDescription("Robust accuracy under each attack alone.")
   public List<AttackAccuracy> attacks;
 
-  @JsonPropertyDescription("Tradeoff score: signed distance in percentage points from the reference tradeoff curve of"
-      + " spec.evaluation.tradeoff, positive when better than the curve (docs/tradeoff-score.md). Absent when no"
-      + " reference is configured.")
+  @JsonPropertyDescription(
+      "Tradeoff score: signed distance in percentage points from the reference tradeoff curve of"
+          + " spec.evaluation.tradeoff, positive when better than the curve"
+          + " (docs/tradeoff-score.md). Absent when no reference is configured.")
   public Double tradeoffScore;
 
   @JsonPropertyDescription("Details of the tradeoff score, when there is one.")

@@ -4,15 +4,19 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Map;
 
-/** What happened to one stage. Written by the operator from the stage Job and its pod's termination message. */
+/**
+ * What happened to one stage. Written by the operator from the stage Job and its pod's termination
+ * message.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TrainingStageStatus {
 
   @JsonPropertyDescription("Pending, Running, Succeeded, Failed or Skipped.")
   public StagePhase phase;
 
-  @JsonPropertyDescription("Why the stage is in this phase: the trainer's error when it failed, the reason when it"
-      + " was skipped.")
+  @JsonPropertyDescription(
+      "Why the stage is in this phase: the trainer's error when it failed, the reason when it"
+          + " was skipped.")
   public String message;
 
   @JsonPropertyDescription("Name of the stage's batch/v1 Job.")
@@ -33,6 +37,7 @@ public class TrainingStageStatus {
   @JsonPropertyDescription("Training stages: metrics of the last epoch.")
   public EpochSummary lastEpoch;
 
-  @JsonPropertyDescription("Files the stage wrote, by role (e.g. model), relative to status.output.path.")
+  @JsonPropertyDescription(
+      "Files the stage wrote, by role (e.g. model), relative to status.output.path.")
   public Map<String, String> artifacts;
 }

@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records core/v1 Events on an ArrestTraining, deduplicated like client-go's recorder: the same type, reason and
- * message on the same object raise the count of one Event instead of adding another. The Event's name is derived from
- * exactly those, so deduplication needs no in-memory state and survives operator restarts. Recording an Event never
- * fails a reconciliation.
+ * Records core/v1 Events on an ArrestTraining, deduplicated like client-go's recorder: the same
+ * type, reason and message on the same object raise the count of one Event instead of adding
+ * another. The Event's name is derived from exactly those, so deduplication needs no in-memory
+ * state and survives operator restarts. Recording an Event never fails a reconciliation.
  */
 public class TrainingEvents {
   public static final String NORMAL = "Normal";
@@ -26,6 +26,7 @@ public class TrainingEvents {
   public static final String COMPONENT = "arrest-operator";
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainingEvents.class);
+
   /** The API server rejects Event messages over 1 KiB in newer versions; keep them well below. */
   private static final int MAX_MESSAGE = 1000;
 
@@ -46,34 +47,48 @@ public class TrainingEvents {
   }
 
   private void record(ArrestTraining training, String type, String reason, String message) {
-    String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message;
+    String text =
+        message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message;
     String namespace = training.getMetadata().getNamespace();
     String name = eventName(training, type, reason, text);
-    String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
+    String now =
+        DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
     try {
       Event existing = client.v1().events().inNamespace(namespace).withName(name).get();
       if (existing != null) {
         increment(namespace, name, now);
         return;
       }
-      client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-          .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-          .withInvolvedObject(new ObjectReferenceBuilder()
-              .withApiVersion(ArrestTraining.API_VERSION)
-              .withKind("ArrestTraining")
-              .withNamespace(namespace)
-              .withName(training.getMetadata().getName())
-              .withUid(training.getMetadata().getUid())
-              .build())
-          .withType(type)
-          .withReason(reason)
-          .withMessage(text)
-          .withCount(1)
-          .withFirstTimestamp(now)
-          .withLastTimestamp(now)
-          .withNewSource().withComponent(COMPONENT).endSource()
-          .withReportingComponent(COMPONENT)
-          .build()).create();
+      client
+          .v1()
+          .events()
+          .inNamespace(namespace)
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withNamespace(namespace)
+                  .endMetadata()
+                  .withInvolvedObject(
+                      new ObjectReferenceBuilder()
+                          .withApiVersion(ArrestTraining.API_VERSION)
+                          .withKind("ArrestTraining")
+                          .withNamespace(namespace)
+                          .withName(training.getMetadata().getName())
+                          .withUid(training.getMetadata().getUid())
+                          .build())
+                  .withType(type)
+                  .withReason(reason)
+                  .withMessage(text)
+                  .withCount(1)
+                  .withFirstTimestamp(now)
+                  .withLastTimestamp(now)
+                  .withNewSource()
+                  .withComponent(COMPONENT)
+                  .endSource()
+                  .withReportingComponent(COMPONENT)
+                  .build())
+          .create();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         try {
@@ -83,22 +98,38 @@ public class TrainingEvents {
           e = again;
         }
       }
-      LOG.warn("Cannot record event {} '{}' on ArrestTraining {}/{}: {}", reason, text, namespace,
-          training.getMetadata().getName(), e.getMessage());
+      LOG.warn(
+          "Cannot record event {} '{}' on ArrestTraining {}/{}: {}",
+          reason,
+          text,
+          namespace,
+          training.getMetadata().getName(),
+          e.getMessage());
     }
   }
 
   private void increment(String namespace, String name, String now) {
-    client.v1().events().inNamespace(namespace).withName(name).edit(event -> {
-      event.setCount(event.getCount() == null ? 2 : event.getCount() + 1);
-      event.setLastTimestamp(now);
-      return event;
-    });
+    client
+        .v1()
+        .events()
+        .inNamespace(namespace)
+        .withName(name)
+        .edit(
+            event -> {
+              event.setCount(event.getCount() == null ? 2 : event.getCount() + 1);
+              event.setLastTimestamp(now);
+              return event;
+            });
   }
 
-  /** {@code <training>.<hash of uid, type, reason, message>}, like the names client-go gives Events. */
-  public static String eventName(ArrestTraining training, String type, String reason, String message) {
+  /**
+   * {@code <training>.<hash of uid, type, reason, message>}, like the names client-go gives Events.
+   */
+  public static String eventName(
+      ArrestTraining training, String type, String reason, String message) {
     String key = training.getMetadata().getUid() + "\n" + type + "\n" + reason + "\n" + message;
-    return KubernetesNames.fit(training.getMetadata().getName(), 200) + "." + KubernetesNames.hash(key);
+    return KubernetesNames.fit(training.getMetadata().getName(), 200)
+        + "."
+        + KubernetesNames.hash(key);
   }
 }

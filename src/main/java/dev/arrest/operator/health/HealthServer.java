@@ -12,12 +12,13 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * Liveness and readiness endpoints for the operator's Deployment, on their own port so that probes never queue behind
- * a metrics scrape.
+ * Liveness and readiness endpoints for the operator's Deployment, on their own port so that probes
+ * never queue behind a metrics scrape.
+ *
  * <ul>
- *   <li>{@code /healthz} (liveness): 200 unless the operator has started and one of its informers is unhealthy (e.g.
- *       its watch keeps failing), a state a restart may cure.</li>
- *   <li>{@code /readyz} (readiness): 200 once the operator has started.</li>
+ *   <li>{@code /healthz} (liveness): 200 unless the operator has started and one of its informers
+ *       is unhealthy (e.g. its watch keeps failing), a state a restart may cure.
+ *   <li>{@code /readyz} (readiness): 200 once the operator has started.
  * </ul>
  */
 public final class HealthServer implements AutoCloseable {
@@ -28,18 +29,21 @@ public final class HealthServer implements AutoCloseable {
     server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext("/healthz", exchange -> respond(exchange, live.getAsBoolean()));
     server.createContext("/readyz", exchange -> respond(exchange, ready.getAsBoolean()));
-    executor = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "health-server");
-      thread.setDaemon(true);
-      return thread;
-    });
+    executor =
+        Executors.newSingleThreadExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "health-server");
+              thread.setDaemon(true);
+              return thread;
+            });
     server.setExecutor(executor);
     server.start();
   }
 
   /** Probes backed by JOSDK's runtime information. */
   public static HealthServer forOperator(int port, RuntimeInfo runtime) throws IOException {
-    return new HealthServer(port,
+    return new HealthServer(
+        port,
         () -> !runtime.isStarted() || runtime.allEventSourcesAreHealthy(),
         runtime::isStarted);
   }

@@ -30,7 +30,8 @@ public record JobOutcome(State state, String reason, String message) {
       }
     }
     if (job.getSpec() != null && Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-      return new JobOutcome(State.QUEUED, "Suspended", "waiting for admission (the Job is suspended)");
+      return new JobOutcome(
+          State.QUEUED, "Suspended", "waiting for admission (the Job is suspended)");
     }
     return new JobOutcome(State.RUNNING, null, null);
   }

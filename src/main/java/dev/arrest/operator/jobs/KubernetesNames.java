@@ -6,15 +6,17 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Fits names derived from an ArrestTraining's name into Kubernetes' length limits. A name that is too long is cut and
- * given a hash suffix of the full name, so two long names that share a prefix still get different results.
+ * Fits names derived from an ArrestTraining's name into Kubernetes' length limits. A name that is
+ * too long is cut and given a hash suffix of the full name, so two long names that share a prefix
+ * still get different results.
  */
 public final class KubernetesNames {
   /** Label values and DNS labels. */
   public static final int MAX_LABEL_VALUE = 63;
+
   /**
-   * Job names: the Job controller adds a 5-character suffix to pod names and the job-name label must stay within 63
-   * characters, hence the 52 that CronJob and kubectl also use.
+   * Job names: the Job controller adds a 5-character suffix to pod names and the job-name label
+   * must stay within 63 characters, hence the 52 that CronJob and kubectl also use.
    */
   public static final int MAX_JOB_NAME = 52;
 
@@ -22,7 +24,10 @@ public final class KubernetesNames {
 
   private KubernetesNames() {}
 
-  /** {@code value} itself if it has at most {@code max} characters, else a prefix, '-' and a hash of the value. */
+  /**
+   * {@code value} itself if it has at most {@code max} characters, else a prefix, '-' and a hash of
+   * the value.
+   */
   public static String fit(String value, int max) {
     if (value.length() <= max) {
       return value;
@@ -31,7 +36,10 @@ public final class KubernetesNames {
     return prefix + "-" + hash(value);
   }
 
-  /** A label value for {@code value} (names of ArrestTrainings may be longer than a label value may be). */
+  /**
+   * A label value for {@code value} (names of ArrestTrainings may be longer than a label value may
+   * be).
+   */
   public static String labelValue(String value) {
     return fit(value, MAX_LABEL_VALUE);
   }
@@ -39,7 +47,8 @@ public final class KubernetesNames {
   /** Eight hex digits of the SHA-256 of the value. */
   public static String hash(String value) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);

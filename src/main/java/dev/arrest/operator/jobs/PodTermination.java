@@ -5,9 +5,9 @@ import dev.arrest.results.ResultsJson;
 import dev.arrest.results.TerminationMessage;
 
 /**
- * What a finished trainer container left behind: its exit code and termination message. The message is the trainer's
- * {@link TerminationMessage} JSON, or, when the trainer died before writing it, the tail of its log (the container's
- * terminationMessagePolicy is FallbackToLogsOnError).
+ * What a finished trainer container left behind: its exit code and termination message. The message
+ * is the trainer's {@link TerminationMessage} JSON, or, when the trainer died before writing it,
+ * the tail of its log (the container's terminationMessagePolicy is FallbackToLogsOnError).
  *
  * @param podName the pod the container ran in
  * @param exitCode the container's exit code
@@ -31,7 +31,10 @@ public record PodTermination(String podName, int exitCode, String text, Terminat
     return new PodTermination(podName, exitCode, text, result);
   }
 
-  /** The trainer's own explanation of a failure, else the raw termination text, shortened for a status message. */
+  /**
+   * The trainer's own explanation of a failure, else the raw termination text, shortened for a
+   * status message.
+   */
   public String failureMessage() {
     if (result != null && result.message() != null && !result.message().isBlank()) {
       return result.message();

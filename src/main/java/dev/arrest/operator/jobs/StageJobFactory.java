@@ -24,21 +24,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the batch/v1 Job of one stage. The Job runs the trainer image's stage command on the shared volume, owned by
- * the ArrestTraining (deleting it deletes the Jobs), under the restricted Pod Security profile and without any
- * Kubernetes API credentials: results leave the pod through its termination message, progress through its log.
+ * Builds the batch/v1 Job of one stage. The Job runs the trainer image's stage command on the
+ * shared volume, owned by the ArrestTraining (deleting it deletes the Jobs), under the restricted
+ * Pod Security profile and without any Kubernetes API credentials: results leave the pod through
+ * its termination message, progress through its log.
  */
 public final class StageJobFactory {
   public static final String CONTAINER_NAME = "trainer";
   public static final String VOLUME_NAME = "workspace";
   public static final String WORKSPACE = "/workspace";
+
   /** A writable emptyDir at /tmp (java.io.tmpdir), so that the root filesystem can be read-only. */
   public static final String TMP_VOLUME_NAME = "tmp";
+
   public static final String TMP = "/tmp";
   public static final Quantity TMP_SIZE_LIMIT = new Quantity("2Gi");
   public static final String TRAINER_JAR = "/app/arrest.jar";
-  /** The trainer container's command; the trainer image's ENTRYPOINT is the same (trainer-image/Dockerfile). */
-  public static final List<String> TRAINER_COMMAND = List.of("java", "-Dai.djl.offline=true", "-jar", TRAINER_JAR);
+
+  /**
+   * The trainer container's command; the trainer image's ENTRYPOINT is the same
+   * (trainer-image/Dockerfile).
+   */
+  public static final List<String> TRAINER_COMMAND =
+      List.of("java", "-Dai.djl.offline=true", "-jar", TRAINER_JAR);
+
   public static final String TERMINATION_MESSAGE_PATH = "/dev/termination-log";
   public static final String GPU_RESOURCE = "nvidia.com/gpu";
   public static final Quantity DEFAULT_CPU = new Quantity("1");
@@ -51,18 +60,22 @@ public final class StageJobFactory {
   }
 
   /**
-   * The Job for {@code stage} of {@code training}, running {@code spec} (the applied spec, which may differ from
-   * training.getSpec() after a spec change) and writing to the volume {@code claimName}.
+   * The Job for {@code stage} of {@code training}, running {@code spec} (the applied spec, which
+   * may differ from training.getSpec() after a spec change) and writing to the volume {@code
+   * claimName}.
    */
-  public Job build(ArrestTraining training, ArrestTrainingSpec spec, Stage stage, String claimName) {
+  public Job build(
+      ArrestTraining training, ArrestTrainingSpec spec, Stage stage, String claimName) {
     return build(training, spec, StageTarget.of(stage), claimName);
   }
 
   /**
-   * The Job of a stage or of a sweep point's stage. A point's Job gets the whole sweep document, as the pretrain Job
-   * does, plus {@code --point <id>}: the trainer selects the point itself and writes under its points/ directory.
+   * The Job of a stage or of a sweep point's stage. A point's Job gets the whole sweep document, as
+   * the pretrain Job does, plus {@code --point <id>}: the trainer selects the point itself and
+   * writes under its points/ directory.
    */
-  public Job build(ArrestTraining training, ArrestTrainingSpec spec, StageTarget target, String claimName) {
+  public Job build(
+      ArrestTraining training, ArrestTrainingSpec spec, StageTarget target, String claimName) {
     Stage stage = target.stage();
     Integer point = target.point() == null ? null : target.point().id();
     String name = training.getMetadata().getName();
@@ -76,52 +89,73 @@ public final class StageJobFactory {
     RunPolicySpec runPolicy = spec.runPolicy != null ? spec.runPolicy : new RunPolicySpec();
     return new JobBuilder()
         .withNewMetadata()
-          .withName(target.jobName(name))
-          .withNamespace(training.getMetadata().getNamespace())
-          .withLabels(jobLabels)
-          .withAnnotations(target.point() == null ? null
-              : Map.of(TrainerLabels.POINT_LABEL, target.point().label()))
-          .withOwnerReferences(ownerReference(training))
+        .withName(target.jobName(name))
+        .withNamespace(training.getMetadata().getNamespace())
+        .withLabels(jobLabels)
+        .withAnnotations(
+            target.point() == null
+                ? null
+                : Map.of(TrainerLabels.POINT_LABEL, target.point().label()))
+        .withOwnerReferences(ownerReference(training))
         .endMetadata()
         .withNewSpec()
-          .withBackoffLimit(runPolicy.backoffLimit)
-          .withActiveDeadlineSeconds(runPolicy.activeDeadlineSeconds)
-          .withTtlSecondsAfterFinished(runPolicy.ttlSecondsAfterFinished)
-          // Kueue admits a Job by unsuspending it; created unsuspended it could start before admission.
-          .withSuspend(queued ? Boolean.TRUE : null)
-          .withNewTemplate()
-            .withNewMetadata().withLabels(labels).endMetadata()
-            .withSpec(podSpec(training, spec, target, claimName, scheduling))
-          .endTemplate()
+        .withBackoffLimit(runPolicy.backoffLimit)
+        .withActiveDeadlineSeconds(runPolicy.activeDeadlineSeconds)
+        .withTtlSecondsAfterFinished(runPolicy.ttlSecondsAfterFinished)
+        // Kueue admits a Job by unsuspending it; created unsuspended it could start before
+        // admission.
+        .withSuspend(queued ? Boolean.TRUE : null)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withSpec(podSpec(training, spec, target, claimName, scheduling))
+        .endTemplate()
         .endSpec()
         .build();
   }
 
-  /** The artifact directory of a training inside the container: {@code /workspace/<namespace>/<name>}. */
+  /**
+   * The artifact directory of a training inside the container: {@code
+   * /workspace/<namespace>/<name>}.
+   */
   public static String outputDirectory(ArrestTraining training) {
-    return WORKSPACE + "/" + training.getMetadata().getNamespace() + "/" + training.getMetadata().getName();
+    return WORKSPACE
+        + "/"
+        + training.getMetadata().getNamespace()
+        + "/"
+        + training.getMetadata().getName();
   }
 
   /** The same directory relative to the claim's root, as shown in status.output.path. */
   public static String outputPathInClaim(ArrestTraining training, ArrestTrainingSpec spec) {
-    String relative = training.getMetadata().getNamespace() + "/" + training.getMetadata().getName();
+    String relative =
+        training.getMetadata().getNamespace() + "/" + training.getMetadata().getName();
     String subPath = spec.storage == null ? null : spec.storage.subPath;
-    return subPath == null || subPath.isBlank() ? relative : subPath.replaceAll("/+$", "") + "/" + relative;
+    return subPath == null || subPath.isBlank()
+        ? relative
+        : subPath.replaceAll("/+$", "") + "/" + relative;
   }
 
-  private PodSpec podSpec(ArrestTraining training, ArrestTrainingSpec spec, StageTarget target, String claimName,
+  private PodSpec podSpec(
+      ArrestTraining training,
+      ArrestTrainingSpec spec,
+      StageTarget target,
+      String claimName,
       SchedulingSpec scheduling) {
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
         .withNewSecurityContext()
-          .withRunAsNonRoot(true)
-          .withRunAsUser(settings.trainerUserId())
-          .withRunAsGroup(settings.trainerUserId())
-          .withFsGroup(settings.trainerUserId())
-          .withFsGroupChangePolicy("OnRootMismatch")
-          .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(settings.trainerUserId())
+        .withRunAsGroup(settings.trainerUserId())
+        .withFsGroup(settings.trainerUserId())
+        .withFsGroupChangePolicy("OnRootMismatch")
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
         .endSecurityContext()
         .withNodeSelector(scheduling.nodeSelector)
         .withTolerations(scheduling.tolerations)
@@ -129,42 +163,68 @@ public final class StageJobFactory {
         .withPriorityClassName(scheduling.priorityClassName)
         .withContainers(container(training, spec, target))
         .addNewVolume()
-          .withName(VOLUME_NAME)
-          .withNewPersistentVolumeClaim().withClaimName(claimName).endPersistentVolumeClaim()
+        .withName(VOLUME_NAME)
+        .withNewPersistentVolumeClaim()
+        .withClaimName(claimName)
+        .endPersistentVolumeClaim()
         .endVolume()
         .addNewVolume()
-          .withName(TMP_VOLUME_NAME)
-          .withNewEmptyDir().withSizeLimit(TMP_SIZE_LIMIT).endEmptyDir()
+        .withName(TMP_VOLUME_NAME)
+        .withNewEmptyDir()
+        .withSizeLimit(TMP_SIZE_LIMIT)
+        .endEmptyDir()
         .endVolume()
         .build();
   }
 
-  private Container container(ArrestTraining training, ArrestTrainingSpec spec, StageTarget target) {
+  private Container container(
+      ArrestTraining training, ArrestTrainingSpec spec, StageTarget target) {
     Stage stage = target.stage();
-    String subPath = spec.storage == null || spec.storage.subPath == null || spec.storage.subPath.isBlank()
-        ? null : spec.storage.subPath;
+    String subPath =
+        spec.storage == null || spec.storage.subPath == null || spec.storage.subPath.isBlank()
+            ? null
+            : spec.storage.subPath;
     return new ContainerBuilder()
         .withName(CONTAINER_NAME)
-        .withImage(spec.image != null && !spec.image.isBlank() ? spec.image : settings.trainerImage())
+        .withImage(
+            spec.image != null && !spec.image.isBlank() ? spec.image : settings.trainerImage())
         .withImagePullPolicy(spec.imagePullPolicy != null ? spec.imagePullPolicy.toString() : null)
         .withCommand(TRAINER_COMMAND)
-        .withArgs("stage", stage.toString(), "--output", outputDirectory(training),
-            "--termination-message-path", TERMINATION_MESSAGE_PATH)
-        .addAllToArgs(target.point() == null ? List.of() : List.of("--point", Integer.toString(target.point().id())))
-        .addNewEnv().withName(TrainerDocument.ENV_VAR).withValue(TrainerDocument.json(training, spec)).endEnv()
+        .withArgs(
+            "stage",
+            stage.toString(),
+            "--output",
+            outputDirectory(training),
+            "--termination-message-path",
+            TERMINATION_MESSAGE_PATH)
+        .addAllToArgs(
+            target.point() == null
+                ? List.of()
+                : List.of("--point", Integer.toString(target.point().id())))
+        .addNewEnv()
+        .withName(TrainerDocument.ENV_VAR)
+        .withValue(TrainerDocument.json(training, spec))
+        .endEnv()
         .withResources(resources(resourcesOf(spec, stage)))
         .withTerminationMessagePath(TERMINATION_MESSAGE_PATH)
-        // A trainer that dies before writing its result (e.g. OOM-killed JVM) still leaves its last log lines.
+        // A trainer that dies before writing its result (e.g. OOM-killed JVM) still leaves its last
+        // log lines.
         .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withVolumeMounts(new VolumeMountBuilder().withName(VOLUME_NAME).withMountPath(WORKSPACE)
-            .withSubPath(subPath).build(),
+        .withVolumeMounts(
+            new VolumeMountBuilder()
+                .withName(VOLUME_NAME)
+                .withMountPath(WORKSPACE)
+                .withSubPath(subPath)
+                .build(),
             new VolumeMountBuilder().withName(TMP_VOLUME_NAME).withMountPath(TMP).build())
         .withNewSecurityContext()
-          .withAllowPrivilegeEscalation(false)
-          .withPrivileged(false)
-          .withReadOnlyRootFilesystem(settings.trainerReadOnlyRootFilesystem())
-          .withRunAsNonRoot(true)
-          .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .withAllowPrivilegeEscalation(false)
+        .withPrivileged(false)
+        .withReadOnlyRootFilesystem(settings.trainerReadOnlyRootFilesystem())
+        .withRunAsNonRoot(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
         .endSecurityContext()
         .build();
   }
@@ -173,15 +233,19 @@ public final class StageJobFactory {
     if (spec.resources == null) {
       return new ContainerResourcesSpec();
     }
-    ContainerResourcesSpec resources = switch (stage) {
-      case PRETRAIN -> spec.resources.pretrain;
-      case FINETUNE -> spec.resources.finetune;
-      case EVALUATE -> spec.resources.evaluate;
-    };
+    ContainerResourcesSpec resources =
+        switch (stage) {
+          case PRETRAIN -> spec.resources.pretrain;
+          case FINETUNE -> spec.resources.finetune;
+          case EVALUATE -> spec.resources.evaluate;
+        };
     return resources != null ? resources : new ContainerResourcesSpec();
   }
 
-  /** CPU and memory requests, the memory request also as limit (no CPU limit: throttling only slows training). */
+  /**
+   * CPU and memory requests, the memory request also as limit (no CPU limit: throttling only slows
+   * training).
+   */
   static ResourceRequirements resources(ContainerResourcesSpec spec) {
     Quantity cpu = spec.cpu != null ? spec.cpu : DEFAULT_CPU;
     Quantity memory = spec.memory != null ? spec.memory : DEFAULT_MEMORY;

@@ -4,27 +4,31 @@ import dev.arrest.results.Stage;
 import java.util.Locale;
 
 /**
- * Job names are a function of the training's name, the stage and the sweep point, which is what makes Job creation
- * idempotent.
+ * Job names are a function of the training's name, the stage and the sweep point, which is what
+ * makes Job creation idempotent.
  */
 public final class StageJobNames {
   private StageJobNames() {}
 
-  /** {@code <training>-<stage>}, or {@code <prefix>-<hash>-<stage>} when that exceeds 52 characters. */
+  /**
+   * {@code <training>-<stage>}, or {@code <prefix>-<hash>-<stage>} when that exceeds 52 characters.
+   */
   public static String of(String trainingName, Stage stage) {
     return of(trainingName, stage, null);
   }
 
   /**
-   * A sweep point's stage: {@code <training>-p<NN>-<stage>} (NN the point id, two digits), cut like {@link #of(String,
-   * Stage)}; {@code point} null gives the training's own stage.
+   * A sweep point's stage: {@code <training>-p<NN>-<stage>} (NN the point id, two digits), cut like
+   * {@link #of(String, Stage)}; {@code point} null gives the training's own stage.
    */
   public static String of(String trainingName, Stage stage, Integer point) {
-    String suffix = (point == null ? "" : String.format(Locale.ROOT, "-p%02d", point)) + "-" + stage;
+    String suffix =
+        (point == null ? "" : String.format(Locale.ROOT, "-p%02d", point)) + "-" + stage;
     String full = trainingName + suffix;
     if (full.length() <= KubernetesNames.MAX_JOB_NAME) {
       return full;
     }
-    return KubernetesNames.fit(trainingName, KubernetesNames.MAX_JOB_NAME - suffix.length()) + suffix;
+    return KubernetesNames.fit(trainingName, KubernetesNames.MAX_JOB_NAME - suffix.length())
+        + suffix;
   }
 }

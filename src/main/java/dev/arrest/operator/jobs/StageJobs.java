@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads and creates stage Jobs and reads their pods. Jobs are looked up by their deterministic name straight from the
- * API server rather than from the informer cache: a cache that has not yet seen a just-created Job must never make the
- * operator believe the stage has not started (the informer only triggers reconciliations).
+ * Reads and creates stage Jobs and reads their pods. Jobs are looked up by their deterministic name
+ * straight from the API server rather than from the informer cache: a cache that has not yet seen a
+ * just-created Job must never make the operator believe the stage has not started (the informer
+ * only triggers reconciliations).
  */
 public class StageJobs {
   private final KubernetesClient client;
@@ -31,13 +32,20 @@ public class StageJobs {
   }
 
   public Optional<Job> find(ArrestTraining training, StageTarget target) {
-    return Optional.ofNullable(client.batch().v1().jobs()
-        .inNamespace(training.getMetadata().getNamespace())
-        .withName(target.jobName(training.getMetadata().getName()))
-        .get());
+    return Optional.ofNullable(
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(training.getMetadata().getNamespace())
+            .withName(target.jobName(training.getMetadata().getName()))
+            .get());
   }
 
-  /** Creates the Job; if one of that name already exists (a concurrent or earlier reconciliation), returns it. */
+  /**
+   * Creates the Job; if one of that name already exists (a concurrent or earlier reconciliation),
+   * returns it.
+   */
   public Job create(Job job) {
     try {
       return client.batch().v1().jobs().resource(job).create();
@@ -45,8 +53,14 @@ public class StageJobs {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
-      Job existing = client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
-          .withName(job.getMetadata().getName()).get();
+      Job existing =
+          client
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(job.getMetadata().getNamespace())
+              .withName(job.getMetadata().getName())
+              .get();
       if (existing == null) {
         throw e;
       }
@@ -54,21 +68,34 @@ public class StageJobs {
     }
   }
 
-  /** Whether the Job belongs to this ArrestTraining (and not, say, to a deleted one of the same name). */
+  /**
+   * Whether the Job belongs to this ArrestTraining (and not, say, to a deleted one of the same
+   * name).
+   */
   public static boolean isOwnedBy(Job job, ArrestTraining training) {
     List<OwnerReference> owners = job.getMetadata().getOwnerReferences();
-    return owners != null && owners.stream()
-        .anyMatch(owner -> training.getMetadata().getUid() != null
-            && training.getMetadata().getUid().equals(owner.getUid()));
+    return owners != null
+        && owners.stream()
+            .anyMatch(
+                owner ->
+                    training.getMetadata().getUid() != null
+                        && training.getMetadata().getUid().equals(owner.getUid()));
   }
 
   /** The Job's pods, newest first. */
   public List<Pod> pods(Job job) {
-    return client.pods().inNamespace(job.getMetadata().getNamespace())
+    return client
+        .pods()
+        .inNamespace(job.getMetadata().getNamespace())
         .withLabel(TrainerLabels.JOB_NAME, job.getMetadata().getName())
-        .list().getItems().stream()
-        .sorted(Comparator.comparing((Pod pod) -> pod.getMetadata().getCreationTimestamp(),
-            Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
+        .list()
+        .getItems()
+        .stream()
+        .sorted(
+            Comparator.comparing(
+                    (Pod pod) -> pod.getMetadata().getCreationTimestamp(),
+                    Comparator.nullsFirst(Comparator.naturalOrder()))
+                .reversed())
         .toList();
   }
 
@@ -80,8 +107,8 @@ public class StageJobs {
   }
 
   /**
-   * The termination of the trainer container of a finished Job: for a succeeded Job the pod that exited 0, else the
-   * most recent termination.
+   * The termination of the trainer container of a finished Job: for a succeeded Job the pod that
+   * exited 0, else the most recent termination.
    */
   public Optional<PodTermination> termination(Job job, boolean succeeded) {
     Optional<PodTermination> latest = Optional.empty();
@@ -108,7 +135,8 @@ public class StageJobs {
       return Optional.empty();
     }
     for (ContainerStatus status : pod.getStatus().getContainerStatuses()) {
-      if (StageJobFactory.CONTAINER_NAME.equals(status.getName()) && status.getState() != null
+      if (StageJobFactory.CONTAINER_NAME.equals(status.getName())
+          && status.getState() != null
           && status.getState().getTerminated() != null) {
         return Optional.of(status.getState().getTerminated());
       }

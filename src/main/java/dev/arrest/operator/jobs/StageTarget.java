@@ -4,10 +4,12 @@ import dev.arrest.api.spec.SweepPoint;
 import dev.arrest.results.Stage;
 
 /**
- * What one stage Job runs: a stage of the training itself, or the finetune or evaluate stage of one sweep point.
+ * What one stage Job runs: a stage of the training itself, or the finetune or evaluate stage of one
+ * sweep point.
  *
  * @param stage the stage
- * @param point the sweep point, or null for the training's own stages (a single run's, or a sweep's pretraining)
+ * @param point the sweep point, or null for the training's own stages (a single run's, or a sweep's
+ *     pretraining)
  */
 public record StageTarget(Stage stage, SweepPoint point) {
 
@@ -26,12 +28,17 @@ public record StageTarget(Stage stage, SweepPoint point) {
     return StageJobNames.of(trainingName, stage, point == null ? null : point.id());
   }
 
-  /** The stage's directory relative to the output directory, e.g. {@code finetune} or {@code points/03-x/finetune}. */
+  /**
+   * The stage's directory relative to the output directory, e.g. {@code finetune} or {@code
+   * points/03-x/finetune}.
+   */
   public String directory() {
     return point == null ? stage.toString() : "points/" + point.directoryName() + "/" + stage;
   }
 
-  /** Prefix of Event messages about this stage: empty, or e.g. {@code point 3 (arrest phi=30): }. */
+  /**
+   * Prefix of Event messages about this stage: empty, or e.g. {@code point 3 (arrest phi=30): }.
+   */
   public String eventPrefix() {
     return point == null ? "" : "point " + point.id() + " (" + point.label() + "): ";
   }

@@ -10,16 +10,17 @@ import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 
 /**
- * The ArrestTraining document a trainer pod receives in its {@code ARREST_TRAINING} variable: apiVersion, kind, name,
- * namespace and the applied spec, i.e. exactly what {@code arrest run} reads from a file, without the cluster's
- * metadata and status.
+ * The ArrestTraining document a trainer pod receives in its {@code ARREST_TRAINING} variable:
+ * apiVersion, kind, name, namespace and the applied spec, i.e. exactly what {@code arrest run}
+ * reads from a file, without the cluster's metadata and status.
  */
 public final class TrainerDocument {
   public static final String ENV_VAR = "ARREST_TRAINING";
 
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private TrainerDocument() {}
 
@@ -43,13 +44,14 @@ public final class TrainerDocument {
     try {
       return MAPPER.readValue(json, ArrestTrainingSpec.class);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("status.appliedSpec is not a valid spec: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "status.appliedSpec is not a valid spec: " + e.getOriginalMessage(), e);
     }
   }
 
   /**
-   * Whether a spec says the same as the applied one. Both go through the spec class so that the comparison sees
-   * values, not spellings (key order, 0 vs 0.0).
+   * Whether a spec says the same as the applied one. Both go through the spec class so that the
+   * comparison sees values, not spellings (key order, 0 vs 0.0).
    */
   public static boolean sameSpec(ArrestTrainingSpec spec, String appliedSpecJson) {
     JsonNode applied = MAPPER.valueToTree(parseSpec(appliedSpecJson));

@@ -8,20 +8,31 @@ import java.util.Map;
 public final class TrainerLabels {
   public static final String TRAINING = "arrest.dev/training";
   public static final String STAGE = "arrest.dev/stage";
+
   /** A sweep point's id, on its finetune and evaluate Jobs and their pods. */
   public static final String POINT = "arrest.dev/point";
-  /** Annotation with the point's readable label (e.g. {@code arrest phi=30}), which is no valid label value. */
+
+  /**
+   * Annotation with the point's readable label (e.g. {@code arrest phi=30}), which is no valid
+   * label value.
+   */
   public static final String POINT_LABEL = "arrest.dev/point-label";
+
   public static final String NAME = "app.kubernetes.io/name";
   public static final String INSTANCE = "app.kubernetes.io/instance";
   public static final String COMPONENT = "app.kubernetes.io/component";
   public static final String PART_OF = "app.kubernetes.io/part-of";
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
-  /** Set by the Job controller on its pods (also as batch.kubernetes.io/job-name since Kubernetes 1.27). */
+
+  /**
+   * Set by the Job controller on its pods (also as batch.kubernetes.io/job-name since Kubernetes
+   * 1.27).
+   */
   public static final String JOB_NAME = "job-name";
 
   public static final String MANAGER = "arrest-operator";
+
   /** Selects every Job this operator manages; the Job informer is restricted to it. */
   public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGER;
 

@@ -9,7 +9,12 @@ public final class MetricsServer implements AutoCloseable {
   private final HTTPServer server;
 
   public MetricsServer(int port, CollectorRegistry registry) throws IOException {
-    server = new HTTPServer.Builder().withPort(port).withRegistry(registry).withDaemonThreads(true).build();
+    server =
+        new HTTPServer.Builder()
+            .withPort(port)
+            .withRegistry(registry)
+            .withDaemonThreads(true)
+            .build();
   }
 
   public int port() {

@@ -11,13 +11,22 @@ public class ReconcileMetrics {
   private final Histogram duration;
 
   public ReconcileMetrics(CollectorRegistry registry) {
-    reconciliations = Counter.build("arrest_operator_reconciliations_total",
-        "ArrestTraining reconciliations run, failed ones included.").register(registry);
-    errors = Counter.build("arrest_operator_reconcile_errors_total",
-        "ArrestTraining reconciliations that ended in an exception (and are retried).").register(registry);
-    duration = Histogram.build("arrest_operator_reconcile_duration_seconds",
-            "Duration of ArrestTraining reconciliations.")
-        .buckets(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10).register(registry);
+    reconciliations =
+        Counter.build(
+                "arrest_operator_reconciliations_total",
+                "ArrestTraining reconciliations run, failed ones included.")
+            .register(registry);
+    errors =
+        Counter.build(
+                "arrest_operator_reconcile_errors_total",
+                "ArrestTraining reconciliations that ended in an exception (and are retried).")
+            .register(registry);
+    duration =
+        Histogram.build(
+                "arrest_operator_reconcile_duration_seconds",
+                "Duration of ArrestTraining reconciliations.")
+            .buckets(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+            .register(registry);
   }
 
   /** Starts timing one reconciliation; call {@link Timing#close()} when it ends. */

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A gauge whose series are owned by trainings: each update replaces a training's series with the given ones and
- * removes those it no longer has, so that no series outlives what the status says. Not thread-safe; callers
- * synchronize.
+ * A gauge whose series are owned by trainings: each update replaces a training's series with the
+ * given ones and removes those it no longer has, so that no series outlives what the status says.
+ * Not thread-safe; callers synchronize.
  */
 final class TrackedGauge {
   private final Gauge gauge;
@@ -20,7 +20,9 @@ final class TrackedGauge {
     this.gauge = gauge;
   }
 
-  /** Sets the training's series to {@code values} (label values → value), removing its other series. */
+  /**
+   * Sets the training's series to {@code values} (label values → value), removing its other series.
+   */
   void sync(String training, Map<List<String>, Double> values) {
     Set<List<String>> previous = emitted.getOrDefault(training, Set.of());
     for (List<String> labels : previous) {

@@ -9,9 +9,9 @@ import dev.arrest.api.v1alpha1.TrainingResults;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Gauge;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,15 +19,21 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Per-training gauges, mirrored from the status after every reconciliation, and the count of trainings by phase.
- * A series exists only for a value the status holds: no accuracy before the evaluation, no tradeoff score unless the
- * evaluation reported one. Every series of a training is removed when the training is deleted, and series that no
- * longer apply (another stage, a renamed attack) are removed when the training changes.
+ * Per-training gauges, mirrored from the status after every reconciliation, and the count of
+ * trainings by phase. A series exists only for a value the status holds: no accuracy before the
+ * evaluation, no tradeoff score unless the evaluation reported one. Every series of a training is
+ * removed when the training is deleted, and series that no longer apply (another stage, a renamed
+ * attack) are removed when the training changes.
  */
 public class TrainingMetrics {
   private static final String[] TRAINING_LABELS = {"namespace", "name", "method"};
-  /** Reported as the attack label of the per-example worst case over all attacks (status.results.robustAccuracy). */
+
+  /**
+   * Reported as the attack label of the per-example worst case over all attacks
+   * (status.results.robustAccuracy).
+   */
   public static final String WORST_CASE_ATTACK = "worst-case";
+
   /** A sweep's per-point series and its score. */
   private final PointMetrics points;
 
@@ -36,9 +42,10 @@ public class TrainingMetrics {
   private final Gauge tradeoffScore;
   private final Gauge phase;
   private final Gauge trainings;
+
   /**
-   * Live values of the running stage, from the trainer's latest progress line (status.progress), labelled with the
-   * stage; by metric name. Each series exists while the status holds its value.
+   * Live values of the running stage, from the trainer's latest progress line (status.progress),
+   * labelled with the stage; by metric name. Each series exists while the status holds its value.
    */
   private final Map<String, StageGauge> stageGauges = new LinkedHashMap<>();
 
@@ -48,53 +55,99 @@ public class TrainingMetrics {
   private final Map<String, Emitted> emitted = new HashMap<>();
 
   /** stages: metric name of a stage gauge → the stage label of its series. */
-  private record Emitted(String namespace, String name, String method, TrainingPhase phase, Set<String> attacks,
-      Map<String, String> stages, boolean standard, boolean tradeoff) {}
+  private record Emitted(
+      String namespace,
+      String name,
+      String method,
+      TrainingPhase phase,
+      Set<String> attacks,
+      Map<String, String> stages,
+      boolean standard,
+      boolean tradeoff) {}
 
   public TrainingMetrics(CollectorRegistry registry) {
     points = new PointMetrics(registry);
-    standardAccuracy = Gauge.build("arrest_training_standard_accuracy",
-            "Clean test accuracy of the finetuned model, a fraction in [0, 1].")
-        .labelNames(TRAINING_LABELS).register(registry);
-    robustAccuracy = Gauge.build("arrest_training_robust_accuracy",
-            "Robust test accuracy under one attack, a fraction in [0, 1]; attack=\"" + WORST_CASE_ATTACK
-                + "\" is the per-example worst case over all attacks.")
-        .labelNames("namespace", "name", "method", "attack").register(registry);
-    tradeoffScore = Gauge.build("arrest_training_tradeoff_score",
-            "Tradeoff score: signed distance in percentage points from the reference tradeoff curve, positive when"
-                + " better; only when the evaluation reports one.")
-        .labelNames(TRAINING_LABELS).register(registry);
-    phase = Gauge.build("arrest_training_phase", "1 for the training's current phase, 0 for the others.")
-        .labelNames("namespace", "name", "method", "phase").register(registry);
-    stageGauge(registry, "arrest_training_stage_progress_ratio",
-        "Progress of the training's current stage, a fraction in [0, 1].", p -> p.fraction);
-    stageGauge(registry, "arrest_training_loss",
-        "Latest training loss of the running stage, as the trainer reports it in its progress lines.",
+    standardAccuracy =
+        Gauge.build(
+                "arrest_training_standard_accuracy",
+                "Clean test accuracy of the finetuned model, a fraction in [0, 1].")
+            .labelNames(TRAINING_LABELS)
+            .register(registry);
+    robustAccuracy =
+        Gauge.build(
+                "arrest_training_robust_accuracy",
+                "Robust test accuracy under one attack, a fraction in [0, 1]; attack=\""
+                    + WORST_CASE_ATTACK
+                    + "\" is the per-example worst case over all attacks.")
+            .labelNames("namespace", "name", "method", "attack")
+            .register(registry);
+    tradeoffScore =
+        Gauge.build(
+                "arrest_training_tradeoff_score",
+                "Tradeoff score: signed distance in percentage points from the reference tradeoff"
+                    + " curve, positive when better; only when the evaluation reports one.")
+            .labelNames(TRAINING_LABELS)
+            .register(registry);
+    phase =
+        Gauge.build(
+                "arrest_training_phase", "1 for the training's current phase, 0 for the others.")
+            .labelNames("namespace", "name", "method", "phase")
+            .register(registry);
+    stageGauge(
+        registry,
+        "arrest_training_stage_progress_ratio",
+        "Progress of the training's current stage, a fraction in [0, 1].",
+        p -> p.fraction);
+    stageGauge(
+        registry,
+        "arrest_training_loss",
+        "Latest training loss of the running stage, as the trainer reports it in its progress"
+            + " lines.",
         p -> p.loss);
-    stageGauge(registry, "arrest_training_rgkd_loss",
+    stageGauge(
+        registry,
+        "arrest_training_rgkd_loss",
         "Latest unweighted RGKD distance of the running finetuning stage (arrest only).",
         p -> p.rgkdLoss);
-    stageGauge(registry, "arrest_training_noisy_replay_rate",
-        "Latest noisy replay switch rate: the fraction of examples trained on as noisy instead of adversarial"
-            + " (arrest only).",
+    stageGauge(
+        registry,
+        "arrest_training_noisy_replay_rate",
+        "Latest noisy replay switch rate: the fraction of examples trained on as noisy instead of"
+            + " adversarial (arrest only).",
         p -> p.noisyReplayRate);
-    stageGauge(registry, "arrest_training_accuracy",
+    stageGauge(
+        registry,
+        "arrest_training_accuracy",
         "Latest accuracy on the training batches of the running stage, a fraction in [0, 1].",
         p -> p.accuracy);
-    stageGauge(registry, "arrest_training_images_per_second",
-        "Trainer throughput of the running stage: training images per second.", p -> p.imagesPerSecond);
-    stageGauge(registry, "arrest_training_eta_seconds",
-        "Estimated seconds until the running stage ends.", p -> p.etaSeconds);
-    trainings = Gauge.build("arrest_trainings", "Number of ArrestTrainings by phase.")
-        .labelNames("phase").register(registry);
+    stageGauge(
+        registry,
+        "arrest_training_images_per_second",
+        "Trainer throughput of the running stage: training images per second.",
+        p -> p.imagesPerSecond);
+    stageGauge(
+        registry,
+        "arrest_training_eta_seconds",
+        "Estimated seconds until the running stage ends.",
+        p -> p.etaSeconds);
+    trainings =
+        Gauge.build("arrest_trainings", "Number of ArrestTrainings by phase.")
+            .labelNames("phase")
+            .register(registry);
     for (TrainingPhase value : TrainingPhase.values()) {
       trainings.labels(value.toString()).set(0);
     }
   }
 
-  private void stageGauge(CollectorRegistry registry, String name, String help,
+  private void stageGauge(
+      CollectorRegistry registry,
+      String name,
+      String help,
       Function<TrainingProgress, Double> value) {
-    Gauge gauge = Gauge.build(name, help).labelNames("namespace", "name", "method", "stage").register(registry);
+    Gauge gauge =
+        Gauge.build(name, help)
+            .labelNames("namespace", "name", "method", "stage")
+            .register(registry);
     stageGauges.put(name, new StageGauge(gauge, value));
   }
 
@@ -124,7 +177,8 @@ public class TrainingMetrics {
     TrainingProgress progress = status.progress;
     for (Map.Entry<String, StageGauge> entry : stageGauges.entrySet()) {
       StageGauge stageGauge = entry.getValue();
-      Double value = progress != null && progress.stage != null ? stageGauge.value().apply(progress) : null;
+      Double value =
+          progress != null && progress.stage != null ? stageGauge.value().apply(progress) : null;
       String stage = value != null ? progress.stage : null;
       String before = previous != null ? previous.stages().get(entry.getKey()) : null;
       if (before != null && !before.equals(stage)) {
@@ -153,7 +207,8 @@ public class TrainingMetrics {
     if (results != null && results.robustAccuracy != null) {
       robustAccuracy.labels(namespace, name, method, WORST_CASE_ATTACK).set(results.robustAccuracy);
       attacks.add(WORST_CASE_ATTACK);
-      for (AttackAccuracy attack : results.attacks == null ? List.<AttackAccuracy>of() : results.attacks) {
+      for (AttackAccuracy attack :
+          results.attacks == null ? List.<AttackAccuracy>of() : results.attacks) {
         if (attack.name != null && attack.robustAccuracy != null) {
           robustAccuracy.labels(namespace, name, method, attack.name).set(attack.robustAccuracy);
           attacks.add(attack.name);
@@ -167,7 +222,9 @@ public class TrainingMetrics {
         }
       }
     }
-    emitted.put(key, new Emitted(namespace, name, method, status.phase, attacks, stages, standard, tradeoff));
+    emitted.put(
+        key,
+        new Emitted(namespace, name, method, status.phase, attacks, stages, standard, tradeoff));
     recount();
   }
 
@@ -188,7 +245,10 @@ public class TrainingMetrics {
     for (TrainingPhase value : TrainingPhase.values()) {
       phase.remove(ns, name, method, value.toString());
     }
-    series.stages().forEach((metric, stage) -> stageGauges.get(metric).gauge().remove(ns, name, method, stage));
+    series
+        .stages()
+        .forEach(
+            (metric, stage) -> stageGauges.get(metric).gauge().remove(ns, name, method, stage));
     if (series.standard()) {
       standardAccuracy.remove(ns, name, method);
     }
@@ -210,13 +270,17 @@ public class TrainingMetrics {
     }
   }
 
-  /** The finetuning method; for a sweep over methods, the methods it compares, e.g. {@code at,trades,arrest}. */
+  /**
+   * The finetuning method; for a sweep over methods, the methods it compares, e.g. {@code
+   * at,trades,arrest}.
+   */
   private static String methodOf(ArrestTraining training) {
     if (training.getSpec() == null || training.getSpec().finetuning == null) {
       return "unknown";
     }
     if (training.getSpec().sweep != null && training.getSpec().sweep.methods != null) {
-      return String.join(",", training.getSpec().sweep.methods.stream().map(String::valueOf).toList());
+      return String.join(
+          ",", training.getSpec().sweep.methods.stream().map(String::valueOf).toList());
     }
     return Objects.toString(training.getSpec().finetuning.method, "unknown");
   }

@@ -8,14 +8,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a running stage's progress from its pod's log: the trainer prints {@code ARREST_PROGRESS {json}} lines, and the
- * latest one in the log's tail is the stage's progress. This needs only {@code get} on {@code pods/log} for the
- * operator and no API permission at all for the trainer pod. A log that cannot be read (pod just started, node gone)
- * is not an error: progress simply stays as it was.
+ * Reads a running stage's progress from its pod's log: the trainer prints {@code ARREST_PROGRESS
+ * {json}} lines, and the latest one in the log's tail is the stage's progress. This needs only
+ * {@code get} on {@code pods/log} for the operator and no API permission at all for the trainer
+ * pod. A log that cannot be read (pod just started, node gone) is not an error: progress simply
+ * stays as it was.
  */
 public class PodLogProgressReader {
   private static final Logger LOG = LoggerFactory.getLogger(PodLogProgressReader.class);
-  /** The trainer prints a progress line at least once per epoch; other output between two is a few lines. */
+
+  /**
+   * The trainer prints a progress line at least once per epoch; other output between two is a few
+   * lines.
+   */
   static final int TAIL_LINES = 200;
 
   private final KubernetesClient client;
@@ -27,8 +32,14 @@ public class PodLogProgressReader {
   public Optional<ProgressEvent> latest(String namespace, String podName, String container) {
     String log;
     try {
-      log = client.pods().inNamespace(namespace).withName(podName).inContainer(container)
-          .tailingLines(TAIL_LINES).getLog();
+      log =
+          client
+              .pods()
+              .inNamespace(namespace)
+              .withName(podName)
+              .inContainer(container)
+              .tailingLines(TAIL_LINES)
+              .getLog();
     } catch (KubernetesClientException e) {
       LOG.debug("Cannot read the log of pod {}/{}: {}", namespace, podName, e.getMessage());
       return Optional.empty();

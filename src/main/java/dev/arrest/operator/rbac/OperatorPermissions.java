@@ -5,16 +5,20 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Every Kubernetes API permission the operator needs, next to the code that uses it. The Helm chart's RBAC
- * (helm/arrest-operator/templates/rbac.yaml) grants exactly these rules, which HelmChartTest checks on the rendered
- * chart; OperatorRbacTest records the API requests the running operator makes and checks that each is covered here.
- * Adding an API call to the operator without adding its rule here fails that test; adding a rule here without the
- * chart fails the chart test.
+ * Every Kubernetes API permission the operator needs, next to the code that uses it. The Helm
+ * chart's RBAC (helm/arrest-operator/templates/rbac.yaml) grants exactly these rules, which
+ * HelmChartTest checks on the rendered chart; OperatorRbacTest records the API requests the running
+ * operator makes and checks that each is covered here. Adding an API call to the operator without
+ * adding its rule here fails that test; adding a rule here without the chart fails the chart test.
  */
 public final class OperatorPermissions {
 
   /** One RBAC PolicyRule: API group ("" for core), resources, optional resource names, verbs. */
-  public record Rule(String apiGroup, List<String> resources, List<String> resourceNames, List<String> verbs,
+  public record Rule(
+      String apiGroup,
+      List<String> resources,
+      List<String> resourceNames,
+      List<String> verbs,
       String why) {
     public Rule {
       resources = List.copyOf(resources);
@@ -22,43 +26,86 @@ public final class OperatorPermissions {
       verbs = List.copyOf(verbs);
     }
 
-    /** Whether this rule allows {@code verb} on {@code group/resource} (resource may be "pods/log"). */
+    /**
+     * Whether this rule allows {@code verb} on {@code group/resource} (resource may be "pods/log").
+     */
     public boolean allows(String group, String resource, String verb) {
       return apiGroup.equals(group) && resources.contains(resource) && verbs.contains(verb);
     }
   }
 
   /**
-   * In every namespace the operator watches: a ClusterRole when it watches all namespaces, a Role in each watched
-   * namespace otherwise.
+   * In every namespace the operator watches: a ClusterRole when it watches all namespaces, a Role
+   * in each watched namespace otherwise.
    */
-  public static final List<Rule> TRAININGS = List.of(
-      new Rule("arrest.dev", List.of("arresttrainings"), List.of(), List.of("list", "watch"),
-          "JOSDK's informer lists and watches trainings; after a status conflict JOSDK retries from that cache, so"
-              + " nothing gets a training by name"),
-      new Rule("arrest.dev", List.of("arresttrainings/status"), List.of(), List.of("update"),
-          "ArrestTrainingReconciler writes the whole status with optimistic locking (PUT)"),
-      new Rule("arrest.dev", List.of("arresttrainings/finalizers"), List.of(), List.of("update"),
-          "not a request: stage Jobs' owner references set blockOwnerDeletion, which the"
-              + " OwnerReferencesPermissionEnforcement admission plugin allows only with this permission"),
-      new Rule("batch", List.of("jobs"), List.of(), List.of("get", "list", "watch", "create"),
-          "StageJobs creates and looks up stage Jobs; the Job informer lists and watches them; the garbage"
-              + " collector deletes them with their training"),
-      new Rule("", List.of("pods"), List.of(), List.of("list"),
-          "StageJobs lists a Job's pods for their termination messages"),
-      new Rule("", List.of("pods/log"), List.of(), List.of("get"),
-          "PodLogProgressReader tails a running trainer's log for progress"),
-      new Rule("", List.of("events"), List.of(), List.of("get", "create", "patch"),
-          "TrainingEvents creates Events and raises the count of a repeated one (get, then patch)"));
+  public static final List<Rule> TRAININGS =
+      List.of(
+          new Rule(
+              "arrest.dev",
+              List.of("arresttrainings"),
+              List.of(),
+              List.of("list", "watch"),
+              "JOSDK's informer lists and watches trainings; after a status conflict JOSDK retries"
+                  + " from that cache, so nothing gets a training by name"),
+          new Rule(
+              "arrest.dev",
+              List.of("arresttrainings/status"),
+              List.of(),
+              List.of("update"),
+              "ArrestTrainingReconciler writes the whole status with optimistic locking (PUT)"),
+          new Rule(
+              "arrest.dev",
+              List.of("arresttrainings/finalizers"),
+              List.of(),
+              List.of("update"),
+              "not a request: stage Jobs' owner references set blockOwnerDeletion, which the"
+                  + " OwnerReferencesPermissionEnforcement admission plugin allows only with this"
+                  + " permission"),
+          new Rule(
+              "batch",
+              List.of("jobs"),
+              List.of(),
+              List.of("get", "list", "watch", "create"),
+              "StageJobs creates and looks up stage Jobs; the Job informer lists and watches them;"
+                  + " the garbage collector deletes them with their training"),
+          new Rule(
+              "",
+              List.of("pods"),
+              List.of(),
+              List.of("list"),
+              "StageJobs lists a Job's pods for their termination messages"),
+          new Rule(
+              "",
+              List.of("pods/log"),
+              List.of(),
+              List.of("get"),
+              "PodLogProgressReader tails a running trainer's log for progress"),
+          new Rule(
+              "",
+              List.of("events"),
+              List.of(),
+              List.of("get", "create", "patch"),
+              "TrainingEvents creates Events and raises the count of a repeated one (get, then"
+                  + " patch)"));
 
-  /** In the operator's own namespace, with leader election only; the Lease name is a chart value. */
+  /**
+   * In the operator's own namespace, with leader election only; the Lease name is a chart value.
+   */
   public static List<Rule> leaderElection(String leaseName) {
     return List.of(
-        new Rule("coordination.k8s.io", List.of("leases"), List.of(), List.of("create"),
+        new Rule(
+            "coordination.k8s.io",
+            List.of("leases"),
+            List.of(),
+            List.of("create"),
             "the first replica creates the Lease (create cannot be limited to a resource name)"),
-        new Rule("coordination.k8s.io", List.of("leases"), List.of(leaseName), List.of("get", "update", "patch"),
-            "Fabric8's LeaseLock reads and patches the Lease; JOSDK's SelfSubjectRulesReview at start requires get,"
-                + " create and update (update is otherwise unused)"));
+        new Rule(
+            "coordination.k8s.io",
+            List.of("leases"),
+            List.of(leaseName),
+            List.of("get", "update", "patch"),
+            "Fabric8's LeaseLock reads and patches the Lease; JOSDK's SelfSubjectRulesReview at"
+                + " start requires get, create and update (update is otherwise unused)"));
   }
 
   /** The verbs granted on {@code group/resource} by {@code rules}. */
@@ -72,6 +119,5 @@ public final class OperatorPermissions {
     return verbs;
   }
 
-  private OperatorPermissions() {
-  }
+  private OperatorPermissions() {}
 }

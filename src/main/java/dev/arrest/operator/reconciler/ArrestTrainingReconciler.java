@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * JOSDK entry point for ArrestTrainings. Deletion needs no finalizer: the stage Jobs are owned by the training and
- * garbage-collected with it, and the only other state, the training's metric series, is dropped on the delete event
- * (delivered because triggerReconcilerOnAllEvents is on).
+ * JOSDK entry point for ArrestTrainings. Deletion needs no finalizer: the stage Jobs are owned by
+ * the training and garbage-collected with it, and the only other state, the training's metric
+ * series, is dropped on the delete event (delivered because triggerReconcilerOnAllEvents is on).
  */
 @ControllerConfiguration(name = ArrestTrainingReconciler.NAME, triggerReconcilerOnAllEvents = true)
 public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
@@ -33,7 +33,9 @@ public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
   private final TrainingMetrics trainingMetrics;
   private final ReconcileMetrics reconcileMetrics;
 
-  public ArrestTrainingReconciler(TrainingLifecycle lifecycle, TrainingMetrics trainingMetrics,
+  public ArrestTrainingReconciler(
+      TrainingLifecycle lifecycle,
+      TrainingMetrics trainingMetrics,
       ReconcileMetrics reconcileMetrics) {
     this.lifecycle = lifecycle;
     this.trainingMetrics = trainingMetrics;
@@ -41,9 +43,11 @@ public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
   }
 
   @Override
-  public UpdateControl<ArrestTraining> reconcile(ArrestTraining training, Context<ArrestTraining> context) {
+  public UpdateControl<ArrestTraining> reconcile(
+      ArrestTraining training, Context<ArrestTraining> context) {
     if (context.isPrimaryResourceDeleted()) {
-      trainingMetrics.remove(training.getMetadata().getNamespace(), training.getMetadata().getName());
+      trainingMetrics.remove(
+          training.getMetadata().getNamespace(), training.getMetadata().getName());
       return UpdateControl.noUpdate();
     }
     try (ReconcileMetrics.Timing ignored = reconcileMetrics.start()) {
@@ -64,25 +68,31 @@ public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
   }
 
   /**
-   * Replaces the status with optimistic locking and puts the result in JOSDK's cache, so the next reconciliation
-   * sees this status even before the informer delivers it (a stale status could otherwise repeat a transition). A
-   * whole-status update rather than a JSON patch also keeps list changes (conditions, attacks) exact.
+   * Replaces the status with optimistic locking and puts the result in JOSDK's cache, so the next
+   * reconciliation sees this status even before the informer delivers it (a stale status could
+   * otherwise repeat a transition). A whole-status update rather than a JSON patch also keeps list
+   * changes (conditions, attacks) exact.
    */
   private static void writeStatus(ArrestTraining training, Context<ArrestTraining> context) {
     ArrestTrainingStatus status = training.getStatus();
-    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(training, context, fresh -> {
-      fresh.setStatus(status);
-      return fresh;
-    });
+    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+        training,
+        context,
+        fresh -> {
+          fresh.setStatus(status);
+          return fresh;
+        });
   }
 
   @Override
-  public List<EventSource<?, ArrestTraining>> prepareEventSources(EventSourceContext<ArrestTraining> context) {
-    // Job changes (above all completion) trigger a reconciliation of their owner; only our Jobs are watched.
-    InformerEventSourceConfiguration<Job> jobs = InformerEventSourceConfiguration
-        .from(Job.class, ArrestTraining.class)
-        .withLabelSelector(TrainerLabels.MANAGED_SELECTOR)
-        .build();
+  public List<EventSource<?, ArrestTraining>> prepareEventSources(
+      EventSourceContext<ArrestTraining> context) {
+    // Job changes (above all completion) trigger a reconciliation of their owner; only our Jobs are
+    // watched.
+    InformerEventSourceConfiguration<Job> jobs =
+        InformerEventSourceConfiguration.from(Job.class, ArrestTraining.class)
+            .withLabelSelector(TrainerLabels.MANAGED_SELECTOR)
+            .build();
     return List.of(new InformerEventSource<>(jobs, context));
   }
 }

@@ -10,51 +10,71 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Checks the platform fields of a spec that only matter in a cluster (the trainer ignores them, so the shared
- * SpecValidator does not check them). Each problem names the field and how to fix it.
+ * Checks the platform fields of a spec that only matter in a cluster (the trainer ignores them, so
+ * the shared SpecValidator does not check them). Each problem names the field and how to fix it.
  */
 public final class PlatformValidator {
-  private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
+  private static final Pattern LABEL_VALUE =
+      Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
 
   private PlatformValidator() {}
 
   public static List<String> validate(ArrestTrainingSpec spec, OperatorSettings settings) {
     List<String> problems = new ArrayList<>();
     if (claimName(spec, settings) == null) {
-      problems.add("spec.storage.claimName: required: the stages hand the model over through a"
-          + " PersistentVolumeClaim; name one here, or start the operator with --default-claim-name");
+      problems.add(
+          "spec.storage.claimName: required: the stages hand the model over through a"
+              + " PersistentVolumeClaim; name one here, or start the operator with"
+              + " --default-claim-name");
     }
-    if (spec.storage != null && spec.storage.subPath != null
-        && (spec.storage.subPath.startsWith("/") || List.of(spec.storage.subPath.split("/")).contains(".."))) {
-      problems.add("spec.storage.subPath: must be a relative path without '..', found '" + spec.storage.subPath
-          + "'");
+    if (spec.storage != null
+        && spec.storage.subPath != null
+        && (spec.storage.subPath.startsWith("/")
+            || List.of(spec.storage.subPath.split("/")).contains(".."))) {
+      problems.add(
+          "spec.storage.subPath: must be a relative path without '..', found '"
+              + spec.storage.subPath
+              + "'");
     }
     if (spec.resources != null) {
       checkResources(spec.resources.pretrain, "spec.resources.pretrain", problems);
       checkResources(spec.resources.finetune, "spec.resources.finetune", problems);
       checkResources(spec.resources.evaluate, "spec.resources.evaluate", problems);
     }
-    if (spec.runPolicy != null && spec.runPolicy.maxParallelPoints != null && spec.runPolicy.maxParallelPoints < 1) {
-      problems.add("spec.runPolicy.maxParallelPoints: must be >= 1 (leave it out to run every point at once),"
-          + " found " + spec.runPolicy.maxParallelPoints);
+    if (spec.runPolicy != null
+        && spec.runPolicy.maxParallelPoints != null
+        && spec.runPolicy.maxParallelPoints < 1) {
+      problems.add(
+          "spec.runPolicy.maxParallelPoints: must be >= 1 (leave it out to run every point at"
+              + " once), found "
+              + spec.runPolicy.maxParallelPoints);
     }
-    if (spec.scheduling != null && spec.scheduling.queueName != null
+    if (spec.scheduling != null
+        && spec.scheduling.queueName != null
         && !LABEL_VALUE.matcher(spec.scheduling.queueName).matches()) {
-      problems.add("spec.scheduling.queueName: must be a valid label value (at most 63 letters, digits, '-', '_'"
-          + " or '.'), found '" + spec.scheduling.queueName + "'");
+      problems.add(
+          "spec.scheduling.queueName: must be a valid label value (at most 63 letters, digits, '-',"
+              + " '_' or '.'), found '"
+              + spec.scheduling.queueName
+              + "'");
     }
     return problems;
   }
 
-  /** The claim the stages mount: the spec's, else the operator's default; null when neither is set. */
+  /**
+   * The claim the stages mount: the spec's, else the operator's default; null when neither is set.
+   */
   public static String claimName(ArrestTrainingSpec spec, OperatorSettings settings) {
-    if (spec.storage != null && spec.storage.claimName != null && !spec.storage.claimName.isBlank()) {
+    if (spec.storage != null
+        && spec.storage.claimName != null
+        && !spec.storage.claimName.isBlank()) {
       return spec.storage.claimName;
     }
     return settings.defaultClaimName();
   }
 
-  private static void checkResources(ContainerResourcesSpec resources, String path, List<String> problems) {
+  private static void checkResources(
+      ContainerResourcesSpec resources, String path, List<String> problems) {
     if (resources == null) {
       return;
     }
@@ -62,7 +82,8 @@ public final class PlatformValidator {
     checkQuantity(resources.memory, path + ".memory", "8Gi", problems);
   }
 
-  private static void checkQuantity(Quantity quantity, String path, String example, List<String> problems) {
+  private static void checkQuantity(
+      Quantity quantity, String path, String example, List<String> problems) {
     if (quantity == null) {
       return;
     }
@@ -71,7 +92,8 @@ public final class PlatformValidator {
         problems.add(path + ": must be positive, found " + quantity);
       }
     } catch (RuntimeException e) {
-      problems.add(path + ": not a Kubernetes quantity (e.g. " + example + "), found '" + quantity + "'");
+      problems.add(
+          path + ": not a Kubernetes quantity (e.g. " + example + "), found '" + quantity + "'");
     }
   }
 }

@@ -30,16 +30,21 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The points of a sweep, once its shared pretraining is done (or skipped): each point runs its own finetune Job and
- * then its own evaluate Job, all points in parallel up to {@code spec.runPolicy.maxParallelPoints}, started in id
- * order. A failed point does not stop the others. When every point has finished, the sweep is scored and the training
- * ends: Succeeded when every point succeeded, else Failed (reason {@value #POINTS_FAILED}), since the sweep score
- * needs every point. Either way each point's status and results stay in {@code status.points}.
+ * The points of a sweep, once its shared pretraining is done (or skipped): each point runs its own
+ * finetune Job and then its own evaluate Job, all points in parallel up to {@code
+ * spec.runPolicy.maxParallelPoints}, started in id order. A failed point does not stop the others.
+ * When every point has finished, the sweep is scored and the training ends: Succeeded when every
+ * point succeeded, else Failed (reason {@value #POINTS_FAILED}), since the sweep score needs every
+ * point. Either way each point's status and results stay in {@code status.points}.
  */
 class SweepLifecycle {
   static final String POINTS_FAILED = "PointsFailed";
   static final String SWEEP_NOT_SCORED = "SweepNotScored";
-  /** The progress stage of a sweep's points phase, as in status.progress.stage and the stage metric label. */
+
+  /**
+   * The progress stage of a sweep's points phase, as in status.progress.stage and the stage metric
+   * label.
+   */
   static final String POINTS_STAGE = "points";
 
   private static final List<Stage> POINT_STAGES = List.of(Stage.FINETUNE, Stage.EVALUATE);
@@ -76,8 +81,8 @@ class SweepLifecycle {
   }
 
   /**
-   * Advances every point of {@code training}, whose Jobs run {@code applied} (the training with its applied spec);
-   * returns when to look again, empty once the training has finished.
+   * Advances every point of {@code training}, whose Jobs run {@code applied} (the training with its
+   * applied spec); returns when to look again, empty once the training has finished.
    */
   Optional<Duration> advance(ArrestTraining training, ArrestTraining applied, String now) {
     ArrestTrainingStatus status = training.getStatus();
@@ -86,7 +91,8 @@ class SweepLifecycle {
       // The applied spec is frozen, so only a status from before the points existed gets here.
       status.points = layout(points);
     }
-    // Points with Jobs first, so that the slots of points finishing now go to waiting points in this same pass.
+    // Points with Jobs first, so that the slots of points finishing now go to waiting points in
+    // this same pass.
     for (SweepPoint point : points) {
       PointStatus entry = status.points.get(point.id());
       if (entry.phase.isActive()) {
@@ -113,17 +119,23 @@ class SweepLifecycle {
       finish(training, applied.getSpec(), now);
       return Optional.empty();
     }
-    status.phase = status.points.stream()
-        .anyMatch(p -> p.phase == PointPhase.PENDING || p.phase == PointPhase.FINETUNING)
-        ? TrainingPhase.FINETUNING : TrainingPhase.EVALUATING;
+    status.phase =
+        status.points.stream()
+                .anyMatch(p -> p.phase == PointPhase.PENDING || p.phase == PointPhase.FINETUNING)
+            ? TrainingPhase.FINETUNING
+            : TrainingPhase.EVALUATING;
     status.progress = progress(status.points, status.progress, now);
-    TrainingLifecycle.setRunning(status, status.phase.toString(), "points: " + status.progress.summary, training,
-        now);
+    TrainingLifecycle.setRunning(
+        status, status.phase.toString(), "points: " + status.progress.summary, training, now);
     return Optional.of(settings.progressInterval());
   }
 
   /** Runs the point's finetune, then its evaluate stage, as far as their Jobs allow. */
-  private void advancePoint(ArrestTraining training, ArrestTrainingSpec spec, SweepPoint point, PointStatus entry,
+  private void advancePoint(
+      ArrestTraining training,
+      ArrestTrainingSpec spec,
+      SweepPoint point,
+      PointStatus entry,
       String now) {
     ArrestTrainingStatus status = training.getStatus();
     for (Stage stage : POINT_STAGES) {
@@ -131,8 +143,15 @@ class SweepLifecycle {
       if (stageEntry.phase.isDone()) {
         continue;
       }
-      StageJobRunner.Step step = runner.advance(training, spec, status.output.claimName, status.output.path,
-          StageTarget.ofPoint(stage, point), stageEntry, now);
+      StageJobRunner.Step step =
+          runner.advance(
+              training,
+              spec,
+              status.output.claimName,
+              status.output.path,
+              StageTarget.ofPoint(stage, point),
+              stageEntry,
+              now);
       if (step.kind() == StageJobRunner.Kind.CONFLICT) {
         entry.message = step.message();
         return;
@@ -183,11 +202,13 @@ class SweepLifecycle {
     TradeoffSpec tradeoff = spec.evaluation == null ? null : spec.evaluation.tradeoff;
     status.sweep = SweepStatusMapping.score(status.points, tradeoff);
     status.progress = progress(status.points, status.progress, now);
-    List<PointStatus> failed = status.points.stream().filter(p -> p.phase == PointPhase.FAILED).toList();
+    List<PointStatus> failed =
+        status.points.stream().filter(p -> p.phase == PointPhase.FAILED).toList();
     if (failed.isEmpty()) {
       status.phase = TrainingPhase.SUCCEEDED;
       String message = status.points.size() + " points evaluated; " + describeScore(status);
-      TrainingLifecycle.setFinished(status, true, TrainingLifecycle.SUCCEEDED, message, training, now);
+      TrainingLifecycle.setFinished(
+          status, true, TrainingLifecycle.SUCCEEDED, message, training, now);
       events.normal(training, TrainingLifecycle.SUCCEEDED, "training succeeded: " + message);
       if (tradeoff != null && status.sweep.meanRobustGain == null) {
         events.warning(training, SWEEP_NOT_SCORED, status.sweep.message);
@@ -195,8 +216,14 @@ class SweepLifecycle {
       return;
     }
     status.phase = TrainingPhase.FAILED;
-    String message = failed.size() + " of " + status.points.size() + " points failed: " + failed.stream()
-        .map(p -> "point " + p.id + " (" + p.label + "): " + p.message).collect(Collectors.joining("; "));
+    String message =
+        failed.size()
+            + " of "
+            + status.points.size()
+            + " points failed: "
+            + failed.stream()
+                .map(p -> "point " + p.id + " (" + p.label + "): " + p.message)
+                .collect(Collectors.joining("; "));
     TrainingLifecycle.setFinished(status, false, POINTS_FAILED, message, training, now);
     events.warning(training, POINTS_FAILED, message);
   }
@@ -205,13 +232,18 @@ class SweepLifecycle {
     if (status.sweep.meanRobustGain == null) {
       return status.sweep.message;
     }
-    return String.format(Locale.ROOT, "sweep score %+.4f pp (mean robust gain over %d points against %s)",
-        status.sweep.meanRobustGain, status.sweep.scoredPoints, status.sweep.reference);
+    return String.format(
+        Locale.ROOT,
+        "sweep score %+.4f pp (mean robust gain over %d points against %s)",
+        status.sweep.meanRobustGain,
+        status.sweep.scoredPoints,
+        status.sweep.reference);
   }
 
   /**
-   * The sweep's progress line, e.g. {@code 3/6 points done, 1 failed, 2 running}; the fraction is the share of
-   * finished points (each point's own progress is in its entry). Unchanged progress keeps its timestamp.
+   * The sweep's progress line, e.g. {@code 3/6 points done, 1 failed, 2 running}; the fraction is
+   * the share of finished points (each point's own progress is in its entry). Unchanged progress
+   * keeps its timestamp.
    */
   static TrainingProgress progress(List<PointStatus> points, TrainingProgress current, String now) {
     long done = points.stream().filter(p -> p.phase.isFinal()).count();
@@ -228,8 +260,11 @@ class SweepLifecycle {
     progress.stage = POINTS_STAGE;
     progress.summary = summary.toString();
     progress.fraction = points.isEmpty() ? 1.0 : (double) done / points.size();
-    boolean unchanged = current != null && POINTS_STAGE.equals(current.stage)
-        && progress.summary.equals(current.summary) && Objects.equals(progress.fraction, current.fraction);
+    boolean unchanged =
+        current != null
+            && POINTS_STAGE.equals(current.stage)
+            && progress.summary.equals(current.summary)
+            && Objects.equals(progress.fraction, current.fraction);
     progress.updatedAt = unchanged ? current.updatedAt : now;
     return progress;
   }

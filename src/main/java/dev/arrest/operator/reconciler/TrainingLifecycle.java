@@ -34,20 +34,23 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The state machine of one ArrestTraining: validates the spec, freezes it, runs the stages as Jobs one after the
- * other (a sweep's points in parallel after its shared pretraining, see {@link SweepLifecycle}) and moves their
- * outcome into the status. It mutates the status of the resource it is given and returns when
- * to look again; the caller persists the status. Every step is idempotent and decided from the persisted status plus
- * the Jobs in the cluster, so a second run, or a run after an operator restart, repeats nothing:
+ * The state machine of one ArrestTraining: validates the spec, freezes it, runs the stages as Jobs
+ * one after the other (a sweep's points in parallel after its shared pretraining, see {@link
+ * SweepLifecycle}) and moves their outcome into the status. It mutates the status of the resource
+ * it is given and returns when to look again; the caller persists the status. Every step is
+ * idempotent and decided from the persisted status plus the Jobs in the cluster, so a second run,
+ * or a run after an operator restart, repeats nothing:
+ *
  * <ul>
- *   <li>a stage whose status says Succeeded or Skipped is never started again;</li>
- *   <li>Job names are deterministic, so a Job created by an earlier run (whose status update was lost) is found and
- *       adopted instead of duplicated.</li>
+ *   <li>a stage whose status says Succeeded or Skipped is never started again;
+ *   <li>Job names are deterministic, so a Job created by an earlier run (whose status update was
+ *       lost) is found and adopted instead of duplicated.
  * </ul>
  */
 public class TrainingLifecycle {
   /** Reasons used in conditions and Events. */
   static final String INVALID_SPEC = "InvalidSpec";
+
   static final String STAGE_STARTED = "StageStarted";
   static final String STAGE_SUCCEEDED = "StageSucceeded";
   static final String STAGE_SKIPPED = "StageSkipped";
@@ -65,8 +68,12 @@ public class TrainingLifecycle {
   private final TrainingEvents events;
   private final Clock clock;
 
-  public TrainingLifecycle(OperatorSettings settings, StageJobs jobs, PodLogProgressReader progressReader,
-      TrainingEvents events, Clock clock) {
+  public TrainingLifecycle(
+      OperatorSettings settings,
+      StageJobs jobs,
+      PodLogProgressReader progressReader,
+      TrainingEvents events,
+      Clock clock) {
     this.settings = settings;
     this.runner = new StageJobRunner(jobs, new StageJobFactory(settings), progressReader, events);
     this.sweeps = new SweepLifecycle(settings, runner, events);
@@ -74,14 +81,18 @@ public class TrainingLifecycle {
     this.clock = clock;
   }
 
-  /** Advances the training as far as the cluster allows; returns when to reconcile again, empty when finished. */
+  /**
+   * Advances the training as far as the cluster allows; returns when to reconcile again, empty when
+   * finished.
+   */
   public Optional<Duration> reconcile(ArrestTraining training) {
     ArrestTrainingStatus status = statusOf(training);
     Long generation = training.getMetadata().getGeneration();
     String now = now();
     status.observedGeneration = generation;
     if (status.appliedSpec == null) {
-      // Nothing has started yet: the latest spec counts, so fixing an invalid spec starts the training.
+      // Nothing has started yet: the latest spec counts, so fixing an invalid spec starts the
+      // training.
       List<String> problems = validate(training);
       if (!problems.isEmpty()) {
         failInvalid(training, status, problems, now);
@@ -120,11 +131,14 @@ public class TrainingLifecycle {
     return problems;
   }
 
-  private void failInvalid(ArrestTraining training, ArrestTrainingStatus status, List<String> problems,
-      String now) {
+  private void failInvalid(
+      ArrestTraining training, ArrestTrainingStatus status, List<String> problems, String now) {
     String message = "invalid spec: " + String.join("; ", problems);
-    boolean alreadyReported = status.phase == TrainingPhase.FAILED
-        && Conditions.find(status.conditions, Conditions.FAILED).map(c -> message.equals(c.getMessage())).orElse(false);
+    boolean alreadyReported =
+        status.phase == TrainingPhase.FAILED
+            && Conditions.find(status.conditions, Conditions.FAILED)
+                .map(c -> message.equals(c.getMessage()))
+                .orElse(false);
     status.phase = TrainingPhase.FAILED;
     status.stages = null;
     status.points = null;
@@ -138,7 +152,10 @@ public class TrainingLifecycle {
     }
   }
 
-  /** Freezes the spec and lays out the stages (and a sweep's points); the first Job is created right after. */
+  /**
+   * Freezes the spec and lays out the stages (and a sweep's points); the first Job is created right
+   * after.
+   */
   private void start(ArrestTraining training, ArrestTrainingStatus status, String now) {
     ArrestTrainingSpec spec = training.getSpec();
     status.appliedSpec = TrainerDocument.specJson(spec);
@@ -155,36 +172,68 @@ public class TrainingLifecycle {
       entry.phase = skip.isPresent() ? StagePhase.SKIPPED : StagePhase.PENDING;
       entry.message = skip.orElse(null);
       setEntry(status.stages, stage, entry);
-      skip.ifPresent(reason -> events.normal(training, STAGE_SKIPPED, stage + " skipped: " + reason));
+      skip.ifPresent(
+          reason -> events.normal(training, STAGE_SKIPPED, stage + " skipped: " + reason));
     }
     status.output = new OutputLocation();
     status.output.claimName = PlatformValidator.claimName(spec, settings);
     status.output.path = StageJobFactory.outputPathInClaim(training, spec);
-    Conditions.set(status.conditions, Conditions.SPEC_APPLIED, true, "Applied",
-        "the stages run the spec of generation " + status.appliedGeneration, status.appliedGeneration, now);
+    Conditions.set(
+        status.conditions,
+        Conditions.SPEC_APPLIED,
+        true,
+        "Applied",
+        "the stages run the spec of generation " + status.appliedGeneration,
+        status.appliedGeneration,
+        now);
     setRunning(status, "Pending", "starting", training, now);
   }
 
-  /** The spec is frozen once started: a change is reported, never applied (see docs/operator.md). */
+  /**
+   * The spec is frozen once started: a change is reported, never applied (see docs/operator.md).
+   */
   private void checkSpecChange(ArrestTraining training, ArrestTrainingStatus status, String now) {
     Long generation = training.getMetadata().getGeneration();
-    if (training.getSpec() != null && TrainerDocument.sameSpec(training.getSpec(), status.appliedSpec)) {
-      Conditions.set(status.conditions, Conditions.SPEC_APPLIED, true, "Applied",
-          "the stages run the spec of generation " + status.appliedGeneration, generation, now);
+    if (training.getSpec() != null
+        && TrainerDocument.sameSpec(training.getSpec(), status.appliedSpec)) {
+      Conditions.set(
+          status.conditions,
+          Conditions.SPEC_APPLIED,
+          true,
+          "Applied",
+          "the stages run the spec of generation " + status.appliedGeneration,
+          generation,
+          now);
       return;
     }
-    String message = "spec changed (generation " + generation + ") after the training started with generation "
-        + status.appliedGeneration + "; changes are not applied to a started training: create a new"
-        + " ArrestTraining (or delete and re-create this one) to run the new spec";
-    boolean alreadyReported = Conditions.find(status.conditions, Conditions.SPEC_APPLIED)
-        .map(c -> message.equals(c.getMessage())).orElse(false);
-    Conditions.set(status.conditions, Conditions.SPEC_APPLIED, false, SPEC_CHANGE_IGNORED, message, generation, now);
+    String message =
+        "spec changed (generation "
+            + generation
+            + ") after the training started with generation "
+            + status.appliedGeneration
+            + "; changes are not applied to a started training: create a new"
+            + " ArrestTraining (or delete and re-create this one) to run the new spec";
+    boolean alreadyReported =
+        Conditions.find(status.conditions, Conditions.SPEC_APPLIED)
+            .map(c -> message.equals(c.getMessage()))
+            .orElse(false);
+    Conditions.set(
+        status.conditions,
+        Conditions.SPEC_APPLIED,
+        false,
+        SPEC_CHANGE_IGNORED,
+        message,
+        generation,
+        now);
     if (!alreadyReported) {
       events.warning(training, SPEC_CHANGE_IGNORED, message);
     }
   }
 
-  /** What a stage's reconciliation leads to: go on with the next stage, or stop and look again later (or never). */
+  /**
+   * What a stage's reconciliation leads to: go on with the next stage, or stop and look again later
+   * (or never).
+   */
   private record Step(boolean nextStage, Duration requeueAfter) {
     static final Step NEXT_STAGE = new Step(true, null);
     static final Step FINISHED = new Step(false, null);
@@ -195,11 +244,22 @@ public class TrainingLifecycle {
   }
 
   /** Moves one unfinished stage of the training itself forward. */
-  private Step advance(ArrestTraining training, ArrestTrainingSpec spec, Stage stage,
-      TrainingStageStatus entry, String now) {
+  private Step advance(
+      ArrestTraining training,
+      ArrestTrainingSpec spec,
+      Stage stage,
+      TrainingStageStatus entry,
+      String now) {
     ArrestTrainingStatus status = training.getStatus();
-    StageJobRunner.Step step = runner.advance(training, spec, status.output.claimName, status.output.path,
-        StageTarget.of(stage), entry, now);
+    StageJobRunner.Step step =
+        runner.advance(
+            training,
+            spec,
+            status.output.claimName,
+            status.output.path,
+            StageTarget.of(stage),
+            entry,
+            now);
     if (step.kind() == StageJobRunner.Kind.CONFLICT) {
       setRunning(status, step.reason(), step.message(), training, now);
       return Step.requeue(settings.progressInterval());
@@ -251,39 +311,77 @@ public class TrainingLifecycle {
     events.normal(training, SUCCEEDED, "training succeeded: " + message);
   }
 
-  static void setRunning(ArrestTrainingStatus status, String reason, String message,
-      ArrestTraining training, String now) {
+  static void setRunning(
+      ArrestTrainingStatus status,
+      String reason,
+      String message,
+      ArrestTraining training,
+      String now) {
     Long generation = training.getMetadata().getGeneration();
-    Conditions.set(status.conditions, Conditions.READY, false, reason, "the training has not finished: " + message,
-        generation, now);
-    Conditions.set(status.conditions, Conditions.PROGRESSING, true, reason, message, generation, now);
-    Conditions.set(status.conditions, Conditions.FAILED, false, reason, "no failure", generation, now);
+    Conditions.set(
+        status.conditions,
+        Conditions.READY,
+        false,
+        reason,
+        "the training has not finished: " + message,
+        generation,
+        now);
+    Conditions.set(
+        status.conditions, Conditions.PROGRESSING, true, reason, message, generation, now);
+    Conditions.set(
+        status.conditions, Conditions.FAILED, false, reason, "no failure", generation, now);
   }
 
-  static void setFinished(ArrestTrainingStatus status, boolean succeeded, String reason, String message,
-      ArrestTraining training, String now) {
+  static void setFinished(
+      ArrestTrainingStatus status,
+      boolean succeeded,
+      String reason,
+      String message,
+      ArrestTraining training,
+      String now) {
     Long generation = training.getMetadata().getGeneration();
-    Conditions.set(status.conditions, Conditions.READY, succeeded, reason, message, generation, now);
-    Conditions.set(status.conditions, Conditions.PROGRESSING, false, reason, message, generation, now);
-    Conditions.set(status.conditions, Conditions.FAILED, !succeeded, reason, succeeded ? "no failure" : message,
-        generation, now);
+    Conditions.set(
+        status.conditions, Conditions.READY, succeeded, reason, message, generation, now);
+    Conditions.set(
+        status.conditions, Conditions.PROGRESSING, false, reason, message, generation, now);
+    Conditions.set(
+        status.conditions,
+        Conditions.FAILED,
+        !succeeded,
+        reason,
+        succeeded ? "no failure" : message,
+        generation,
+        now);
   }
 
   private static String describeResults(TrainingResults results) {
     if (results == null) {
       return "all stages succeeded";
     }
-    String text = String.format(Locale.ROOT, "standard accuracy %.4f, robust accuracy %.4f on %d samples",
-        results.standardAccuracy, results.robustAccuracy, results.samples);
-    return results.tradeoffScore == null ? text
+    String text =
+        String.format(
+            Locale.ROOT,
+            "standard accuracy %.4f, robust accuracy %.4f on %d samples",
+            results.standardAccuracy,
+            results.robustAccuracy,
+            results.samples);
+    return results.tradeoffScore == null
+        ? text
         : text + String.format(Locale.ROOT, ", tradeoff score %.4f", results.tradeoffScore);
   }
 
-  /** The training as its Jobs run it: its name and uid with the applied spec, which may differ from the current. */
+  /**
+   * The training as its Jobs run it: its name and uid with the applied spec, which may differ from
+   * the current.
+   */
   private static ArrestTraining applied(ArrestTraining training, ArrestTrainingSpec spec) {
     ArrestTraining applied = new ArrestTraining();
-    applied.setMetadata(new ObjectMetaBuilder().withName(training.getMetadata().getName())
-        .withNamespace(training.getMetadata().getNamespace()).withUid(training.getMetadata().getUid()).build());
+    applied.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(training.getMetadata().getName())
+            .withNamespace(training.getMetadata().getNamespace())
+            .withUid(training.getMetadata().getUid())
+            .build());
     applied.setSpec(spec);
     return applied;
   }
@@ -296,7 +394,10 @@ public class TrainingLifecycle {
     };
   }
 
-  /** The same text right after creation and while running, so that a second reconciliation changes nothing. */
+  /**
+   * The same text right after creation and while running, so that a second reconciliation changes
+   * nothing.
+   */
   private static String runningMessage(String jobName, Stage stage) {
     return "Job " + jobName + " is running stage " + stage;
   }
@@ -317,11 +418,12 @@ public class TrainingLifecycle {
   }
 
   static TrainingStageStatus entry(ArrestTrainingStatus status, Stage stage) {
-    TrainingStageStatus entry = switch (stage) {
-      case PRETRAIN -> status.stages.pretrain;
-      case FINETUNE -> status.stages.finetune;
-      case EVALUATE -> status.stages.evaluate;
-    };
+    TrainingStageStatus entry =
+        switch (stage) {
+          case PRETRAIN -> status.stages.pretrain;
+          case FINETUNE -> status.stages.finetune;
+          case EVALUATE -> status.stages.evaluate;
+        };
     if (entry == null) {
       entry = new TrainingStageStatus();
       entry.phase = StagePhase.PENDING;

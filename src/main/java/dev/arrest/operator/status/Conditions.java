@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.util.List;
 import java.util.Optional;
 
-/** metav1.Condition bookkeeping: lastTransitionTime moves only when a condition's status changes. */
+/**
+ * metav1.Condition bookkeeping: lastTransitionTime moves only when a condition's status changes.
+ */
 public final class Conditions {
   public static final String READY = "Ready";
   public static final String PROGRESSING = "Progressing";
@@ -14,21 +16,32 @@ public final class Conditions {
 
   private Conditions() {}
 
-  public static void set(List<Condition> conditions, String type, boolean status, String reason, String message,
-      Long generation, String now) {
+  public static void set(
+      List<Condition> conditions,
+      String type,
+      boolean status,
+      String reason,
+      String message,
+      Long generation,
+      String now) {
     String value = status ? "True" : "False";
     Optional<Condition> existing = find(conditions, type);
-    String transition = existing.filter(c -> value.equals(c.getStatus()))
-        .map(Condition::getLastTransitionTime).orElse(now);
-    Condition condition = new ConditionBuilder()
-        .withType(type)
-        .withStatus(value)
-        .withReason(reason)
-        .withMessage(message == null ? "" : message)
-        .withObservedGeneration(generation)
-        .withLastTransitionTime(transition)
-        .build();
-    existing.ifPresentOrElse(c -> conditions.set(conditions.indexOf(c), condition), () -> conditions.add(condition));
+    String transition =
+        existing
+            .filter(c -> value.equals(c.getStatus()))
+            .map(Condition::getLastTransitionTime)
+            .orElse(now);
+    Condition condition =
+        new ConditionBuilder()
+            .withType(type)
+            .withStatus(value)
+            .withReason(reason)
+            .withMessage(message == null ? "" : message)
+            .withObservedGeneration(generation)
+            .withLastTransitionTime(transition)
+            .build();
+    existing.ifPresentOrElse(
+        c -> conditions.set(conditions.indexOf(c), condition), () -> conditions.add(condition));
   }
 
   public static Optional<Condition> find(List<Condition> conditions, String type) {

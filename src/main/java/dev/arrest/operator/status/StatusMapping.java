@@ -16,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 
-/** Turns the trainer's results documents (the shared results schema) into the resource's status types. */
+/**
+ * Turns the trainer's results documents (the shared results schema) into the resource's status
+ * types.
+ */
 public final class StatusMapping {
   private StatusMapping() {}
 
@@ -25,8 +28,10 @@ public final class StatusMapping {
     stage.durationSeconds = result.seconds();
     stage.epochs = result.epochs() != null && result.epochs() > 0 ? result.epochs() : null;
     stage.lastEpoch = result.lastEpoch() == null ? null : epochSummary(result.lastEpoch());
-    stage.artifacts = result.artifacts() == null || result.artifacts().isEmpty()
-        ? null : new LinkedHashMap<>(result.artifacts());
+    stage.artifacts =
+        result.artifacts() == null || result.artifacts().isEmpty()
+            ? null
+            : new LinkedHashMap<>(result.artifacts());
   }
 
   /** The evaluation's numbers; the tradeoff score only when the trainer reported one. */
@@ -52,8 +57,10 @@ public final class StatusMapping {
     tradeoff.signedDistance = score.signedDistance();
     tradeoff.robustGainAtEqualStandard = score.robustGainAtEqualStandard();
     tradeoff.standardGainAtEqualRobust = score.standardGainAtEqualRobust();
-    tradeoff.extrapolated = score.extrapolated() == null || score.extrapolated().isEmpty()
-        ? null : List.copyOf(score.extrapolated());
+    tradeoff.extrapolated =
+        score.extrapolated() == null || score.extrapolated().isEmpty()
+            ? null
+            : List.copyOf(score.extrapolated());
     results.tradeoff = tradeoff;
   }
 
@@ -78,8 +85,11 @@ public final class StatusMapping {
 
   /** e.g. {@code finetune 3/10 (27%)}; evaluation has no epochs and shows only the percentage. */
   public static String summary(String stage, int epoch, int epochs, double fraction) {
-    String percent = String.format(Locale.ROOT, "%d%%", Math.round(Math.max(0, Math.min(1, fraction)) * 100));
-    return epochs > 0 ? stage + " " + epoch + "/" + epochs + " (" + percent + ")" : stage + " (" + percent + ")";
+    String percent =
+        String.format(Locale.ROOT, "%d%%", Math.round(Math.max(0, Math.min(1, fraction)) * 100));
+    return epochs > 0
+        ? stage + " " + epoch + "/" + epochs + " (" + percent + ")"
+        : stage + " (" + percent + ")";
   }
 
   private static EpochSummary epochSummary(EpochMetrics metrics) {

@@ -23,16 +23,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Scores a finished sweep from its points' status with {@link SweepScoring}, the code the local run uses, so that
- * a sweep gets the same score in a cluster as in {@code results.json}. Only the status is needed: the points' Jobs may
- * be long gone (ttlSecondsAfterFinished).
+ * Scores a finished sweep from its points' status with {@link SweepScoring}, the code the local run
+ * uses, so that a sweep gets the same score in a cluster as in {@code results.json}. Only the
+ * status is needed: the points' Jobs may be long gone (ttlSecondsAfterFinished).
  */
 public final class SweepStatusMapping {
   private SweepStatusMapping() {}
 
   /**
-   * The sweep's score, or the reason it has none. With {@code fromSweepMethods} this also marks the reference points
-   * ({@code reference: true}) and gives the other points their scores against the sweep's own curve.
+   * The sweep's score, or the reason it has none. With {@code fromSweepMethods} this also marks the
+   * reference points ({@code reference: true}) and gives the other points their scores against the
+   * sweep's own curve.
    */
   public static SweepStatus score(List<PointStatus> points, TradeoffSpec tradeoff) {
     RunResults results = new RunResults();
@@ -41,7 +42,8 @@ public final class SweepStatusMapping {
     try {
       SweepScoring.apply(results, tradeoff);
     } catch (RuntimeException e) {
-      // A reference that cannot be fitted must not fail every reconciliation: report it like any other reason.
+      // A reference that cannot be fitted must not fail every reconciliation: report it like any
+      // other reason.
       status.message = "the sweep is not scored: " + e.getMessage();
       return status;
     }
@@ -51,17 +53,20 @@ public final class SweepStatusMapping {
       if (Boolean.TRUE.equals(scored.reference)) {
         point.reference = true;
       }
-      // The points were read without their scores, so any score here is new: one against the sweep's own curve.
+      // The points were read without their scores, so any score here is new: one against the
+      // sweep's own curve.
       TradeoffScore score = scored.summary == null ? null : scored.summary.tradeoffScore();
       if (score != null && point.results != null) {
         StatusMapping.applyTradeoff(point.results, score);
       }
     }
-    List<String> warnings = new ArrayList<>(results.warnings == null ? List.of() : results.warnings);
+    List<String> warnings =
+        new ArrayList<>(results.warnings == null ? List.of() : results.warnings);
     SweepScore sweep = results.sweep;
     if (sweep == null) {
       // SweepScoring's last warning says why it gave up.
-      status.message = warnings.isEmpty() ? "the sweep is not scored" : warnings.remove(warnings.size() - 1);
+      status.message =
+          warnings.isEmpty() ? "the sweep is not scored" : warnings.remove(warnings.size() - 1);
     } else {
       status.meanRobustGain = sweep.meanRobustGain();
       status.meanStandardGain = sweep.meanStandardGain();
@@ -77,8 +82,9 @@ public final class SweepStatusMapping {
   }
 
   /**
-   * A point as the results schema has it, from its status: only what scoring reads (method, label, accuracies, the
-   * evaluation's attacks and their budgets). Per-point scores are left out on purpose (see {@link #score}).
+   * A point as the results schema has it, from its status: only what scoring reads (method, label,
+   * accuracies, the evaluation's attacks and their budgets). Per-point scores are left out on
+   * purpose (see {@link #score}).
    */
   static PointResults pointResults(PointStatus point) {
     PointResults results = new PointResults();
@@ -87,24 +93,40 @@ public final class SweepStatusMapping {
     results.method = point.method == null ? null : point.method.toString();
     results.directory = point.directory;
     TrainingResults evaluated = point.results;
-    if (point.phase == PointPhase.SUCCEEDED && evaluated != null && evaluated.standardAccuracy != null
+    if (point.phase == PointPhase.SUCCEEDED
+        && evaluated != null
+        && evaluated.standardAccuracy != null
         && evaluated.robustAccuracy != null) {
       StageResult evaluate = new StageResult();
       evaluate.stage = Stage.EVALUATE;
       evaluate.status = StageStatus.SUCCEEDED;
-      List<AttackResult> attacks = evaluated.attacks == null ? List.of() : evaluated.attacks.stream()
-          .map(SweepStatusMapping::attackResult).toList();
-      evaluate.evaluation = new EvaluationResult(Objects.requireNonNullElse(evaluated.samples, 0),
-          evaluated.standardAccuracy, evaluated.robustAccuracy, attacks, null);
+      List<AttackResult> attacks =
+          evaluated.attacks == null
+              ? List.of()
+              : evaluated.attacks.stream().map(SweepStatusMapping::attackResult).toList();
+      evaluate.evaluation =
+          new EvaluationResult(
+              Objects.requireNonNullElse(evaluated.samples, 0),
+              evaluated.standardAccuracy,
+              evaluated.robustAccuracy,
+              attacks,
+              null);
       results.put(evaluate);
     }
     return results;
   }
 
   private static AttackResult attackResult(AttackAccuracy attack) {
-    return new AttackResult(attack.name, attack.type, null,
-        Objects.requireNonNullElse(attack.epsilon, Double.NaN), attack.steps, null, attack.restarts,
-        Objects.requireNonNullElse(attack.robustAccuracy, Double.NaN), 0);
+    return new AttackResult(
+        attack.name,
+        attack.type,
+        null,
+        Objects.requireNonNullElse(attack.epsilon, Double.NaN),
+        attack.steps,
+        null,
+        attack.restarts,
+        Objects.requireNonNullElse(attack.robustAccuracy, Double.NaN),
+        0);
   }
 
   private static AccuracyInterval interval(Interval interval) {

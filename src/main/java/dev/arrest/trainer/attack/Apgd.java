@@ -9,16 +9,19 @@ import dev.arrest.trainer.loss.Losses;
 import java.util.SplittableRandom;
 
 /**
- * Auto-PGD (Croce and Hein, ICML 2020) on cross-entropy (APGD-CE), on the DLR loss (APGD-DLR) or on the targeted DLR
- * loss towards each of the top {@code targetClasses} other classes (APGD-T), with random restarts. Every run attacks
- * only the examples that all earlier runs failed to break.
+ * Auto-PGD (Croce and Hein, ICML 2020) on cross-entropy (APGD-CE), on the DLR loss (APGD-DLR) or on
+ * the targeted DLR loss towards each of the top {@code targetClasses} other classes (APGD-T), with
+ * random restarts. Every run attacks only the examples that all earlier runs failed to break.
  *
- * <p>Runs start at {@code x + eps * t / ||t||} with t uniform in [-1, 1]^d (L-inf) or standard normal (L2), clipped to
- * [0, 1]; t comes from each example's own random stream. APGD-T's targets are the classes with the 2nd, 3rd, ...
- * largest clean logits, attacked in that order.
+ * <p>Runs start at {@code x + eps * t / ||t||} with t uniform in [-1, 1]^d (L-inf) or standard
+ * normal (L2), clipped to [0, 1]; t comes from each example's own random stream. APGD-T's targets
+ * are the classes with the 2nd, 3rd, ... largest clean logits, attacked in that order.
  */
 public final class Apgd implements EvaluationAttack {
-  /** The reference code's default rho, the fraction of increasing steps below which the step size is halved. */
+  /**
+   * The reference code's default rho, the fraction of increasing steps below which the step size is
+   * halved.
+   */
   public static final double RHO = 0.75;
 
   /** The loss APGD maximizes. */
@@ -43,14 +46,24 @@ public final class Apgd implements EvaluationAttack {
   private final ExampleRandom random;
 
   /**
-   * @param targetClasses APGD-T only (ignored otherwise): how many target classes to try, the reference uses 9
+   * @param targetClasses APGD-T only (ignored otherwise): how many target classes to try, the
+   *     reference uses 9
    * @param eotIterations gradients averaged per iteration; 1 unless the model is randomized
    */
-  public Apgd(Loss loss, ThreatModel threat, int iterations, int restarts, int targetClasses, int eotIterations,
+  public Apgd(
+      Loss loss,
+      ThreatModel threat,
+      int iterations,
+      int restarts,
+      int targetClasses,
+      int eotIterations,
       ExampleRandom random) {
     if (restarts < 1 || (loss == Loss.TARGETED_DLR && targetClasses < 1)) {
-      throw new IllegalArgumentException("APGD needs restarts >= 1 and, targeted, targetClasses >= 1; found "
-          + restarts + ", " + targetClasses);
+      throw new IllegalArgumentException(
+          "APGD needs restarts >= 1 and, targeted, targetClasses >= 1; found "
+              + restarts
+              + ", "
+              + targetClasses);
     }
     this.loss = loss;
     this.threat = threat;
@@ -125,15 +138,26 @@ public final class Apgd implements EvaluationAttack {
           if (loss == Loss.TARGETED_DLR) {
             memberTargets = new long[members.length];
             for (int j = 0; j < members.length; j++) {
-              memberTargets[j] = ClassRanking.classAtRank(cleanLogits, members[j], classes, target + 2);
+              memberTargets[j] =
+                  ClassRanking.classAtRank(cleanLogits, members[j], classes, target + 2);
             }
           }
-          ApgdRun.Result found = runOn(model, scope, Subsets.rows(clean, members, pixels),
-              Subsets.pick(labels, members), memberTargets, shape, members, batch, run);
+          ApgdRun.Result found =
+              runOn(
+                  model,
+                  scope,
+                  Subsets.rows(clean, members, pixels),
+                  Subsets.pick(labels, members),
+                  memberTargets,
+                  shape,
+                  members,
+                  batch,
+                  run);
           for (int j = 0; j < members.length; j++) {
             if (found.fooled()[j]) {
               robust[members[j]] = false;
-              System.arraycopy(found.adversarial(), j * pixels, result, members[j] * pixels, pixels);
+              System.arraycopy(
+                  found.adversarial(), j * pixels, result, members[j] * pixels, pixels);
             }
           }
         }
@@ -145,8 +169,16 @@ public final class Apgd implements EvaluationAttack {
   }
 
   /** One run on the examples {@code members} of the batch, whose clean pixels are {@code clean}. */
-  private ApgdRun.Result runOn(Classifier model, NDManager scope, float[] clean, long[] labels, long[] targets,
-      Shape batchShape, int[] members, AttackBatch batch, int run) {
+  private ApgdRun.Result runOn(
+      Classifier model,
+      NDManager scope,
+      float[] clean,
+      long[] labels,
+      long[] targets,
+      Shape batchShape,
+      int[] members,
+      AttackBatch batch,
+      int run) {
     try (NDManager runScope = scope.newSubManager()) {
       Shape shape = new Shape(members.length).addAll(batchShape.slice(1));
       int[] ids = Subsets.pick(batch.exampleIds(), members);
@@ -154,8 +186,8 @@ public final class Apgd implements EvaluationAttack {
       NDArray y = runScope.create(labels);
       NDArray start = runScope.create(randomStart(clean, ids, run), shape);
       PerExampleLoss objective = objective(y, targets == null ? null : runScope.create(targets));
-      return new ApgdRun(model, threat, iterations, RHO, eotIterations).run(x, y, start, objective,
-          position -> batch.diagnostics().zeroGradient(ids[position]));
+      return new ApgdRun(model, threat, iterations, RHO, eotIterations)
+          .run(x, y, start, objective, position -> batch.diagnostics().zeroGradient(ids[position]));
     }
   }
 
@@ -176,9 +208,12 @@ public final class Apgd implements EvaluationAttack {
       SplittableRandom stream = random.stream(name(), ids[e], run);
       double length = 0;
       for (int i = 0; i < pixels; i++) {
-        direction[i] = threat.norm() == Norm.LINF ? stream.nextDouble(-1, 1) : ExampleRandom.gaussian(stream);
-        length = threat.norm() == Norm.LINF ? Math.max(length, Math.abs(direction[i]))
-            : length + direction[i] * direction[i];
+        direction[i] =
+            threat.norm() == Norm.LINF ? stream.nextDouble(-1, 1) : ExampleRandom.gaussian(stream);
+        length =
+            threat.norm() == Norm.LINF
+                ? Math.max(length, Math.abs(direction[i]))
+                : length + direction[i] * direction[i];
       }
       length = threat.norm() == Norm.LINF ? length : Math.sqrt(length);
       for (int i = 0; i < pixels; i++) {
@@ -190,14 +225,20 @@ public final class Apgd implements EvaluationAttack {
   }
 
   private void checkClasses(int classes) {
-    int needed = switch (loss) {
-      case CROSS_ENTROPY -> 2;
-      case DLR -> 3;
-      case TARGETED_DLR -> Math.max(4, targetClasses + 1);
-    };
+    int needed =
+        switch (loss) {
+          case CROSS_ENTROPY -> 2;
+          case DLR -> 3;
+          case TARGETED_DLR -> Math.max(4, targetClasses + 1);
+        };
     if (classes < needed) {
-      throw new IllegalArgumentException(name() + (loss == Loss.TARGETED_DLR ? " with " + targetClasses
-          + " target classes" : "") + " needs at least " + needed + " classes, the model has " + classes);
+      throw new IllegalArgumentException(
+          name()
+              + (loss == Loss.TARGETED_DLR ? " with " + targetClasses + " target classes" : "")
+              + " needs at least "
+              + needed
+              + " classes, the model has "
+              + classes);
     }
   }
 }

@@ -10,13 +10,15 @@ import dev.arrest.api.v1alpha1.Norm;
 import dev.arrest.trainer.engine.Classifier;
 
 /**
- * One APGD run (Croce and Hein 2020, Algorithm 1) from given starting points: a step of size eta along the signed
- * (L-inf) or normalized (L2) gradient, projected, then mixed with the previous step with momentum 0.75 (1 at the first
- * iteration) and projected again; {@link ApgdStepSizeControl} halves eta at checkpoints and restarts from the best
- * point. The iterate, best point and step size are per example.
+ * One APGD run (Croce and Hein 2020, Algorithm 1) from given starting points: a step of size eta
+ * along the signed (L-inf) or normalized (L2) gradient, projected, then mixed with the previous
+ * step with momentum 0.75 (1 at the first iteration) and projected again; {@link
+ * ApgdStepSizeControl} halves eta at checkpoints and restarts from the best point. The iterate,
+ * best point and step size are per example.
  */
 final class ApgdRun {
   static final double MOMENTUM = 0.75;
+
   /** The initial step size is 2 epsilon. */
   static final double INITIAL_STEP_FACTOR = 2.0;
 
@@ -30,7 +32,8 @@ final class ApgdRun {
    * What a run found, per example.
    *
    * @param fooled misclassified at some iterate
-   * @param adversarial the last misclassified iterate where fooled (else the starting point), [B, C, H, W]
+   * @param adversarial the last misclassified iterate where fooled (else the starting point), [B,
+   *     C, H, W]
    * @param bestLoss the highest loss reached
    * @param bestPoints the iterate with the highest loss, [B, C, H, W]
    */
@@ -38,8 +41,13 @@ final class ApgdRun {
 
   ApgdRun(Classifier model, ThreatModel threat, int iterations, double rho, int eotIterations) {
     if (iterations < 1 || eotIterations < 1 || !(rho > 0 && rho < 1)) {
-      throw new IllegalArgumentException("APGD needs iterations >= 1, eotIterations >= 1 and 0 < rho < 1, found "
-          + iterations + ", " + eotIterations + ", " + rho);
+      throw new IllegalArgumentException(
+          "APGD needs iterations >= 1, eotIterations >= 1 and 0 < rho < 1, found "
+              + iterations
+              + ", "
+              + eotIterations
+              + ", "
+              + rho);
     }
     this.model = model;
     this.threat = threat;
@@ -55,7 +63,11 @@ final class ApgdRun {
    * @param loss the loss to maximize, built on the labels (and targets)
    * @param zeroGradient receives the batch positions whose gradient at the start is exactly zero
    */
-  Result run(NDArray clean, NDArray labels, NDArray start, PerExampleLoss loss,
+  Result run(
+      NDArray clean,
+      NDArray labels,
+      NDArray start,
+      PerExampleLoss loss,
       java.util.function.IntConsumer zeroGradient) {
     int batch = (int) clean.getShape().get(0);
     try (NDManager scope = clean.getManager().newSubManager();
@@ -63,7 +75,8 @@ final class ApgdRun {
       NDArray xAdv = start.duplicate();
       xAdv.attach(generations.current());
       Evaluated at = evaluate(xAdv, labels, loss);
-      float[] startGradient = at.gradient.abs().reshape(batch, -1).sum(new int[] {1}).toFloatArray();
+      float[] startGradient =
+          at.gradient.abs().reshape(batch, -1).sum(new int[] {1}).toFloatArray();
       for (int e = 0; e < batch; e++) {
         if (startGradient[e] == 0) {
           zeroGradient.accept(e);
@@ -71,8 +84,8 @@ final class ApgdRun {
       }
       boolean[] fooled = not(at.correct);
       float[] bestLoss = at.loss.clone();
-      ApgdStepSizeControl control = new ApgdStepSizeControl(iterations, rho,
-          INITIAL_STEP_FACTOR * threat.epsilon(), at.loss);
+      ApgdStepSizeControl control =
+          new ApgdStepSizeControl(iterations, rho, INITIAL_STEP_FACTOR * threat.epsilon(), at.loss);
       NDArray gradient = at.gradient;
       NDArray bestGradient = gradient;
       NDArray best = xAdv;
@@ -81,14 +94,18 @@ final class ApgdRun {
       NDArray stepSize = column(generations.current(), control.stepSizes(), clean.getShape());
       for (int i = 0; i < iterations; i++) {
         double momentum = i > 0 ? MOMENTUM : 1.0;
-        NDArray direction = threat.norm() == Norm.LINF ? gradient.sign() : threat.normalize(gradient);
+        NDArray direction =
+            threat.norm() == Norm.LINF ? gradient.sign() : threat.normalize(gradient);
         NDArray stepped = threat.project(xAdv.add(direction.mul(stepSize)), clean);
-        NDArray next = threat.project(
-            xAdv.add(stepped.sub(xAdv).mul(momentum)).add(xAdv.sub(previous).mul(1 - momentum)), clean);
+        NDArray next =
+            threat.project(
+                xAdv.add(stepped.sub(xAdv).mul(momentum)).add(xAdv.sub(previous).mul(1 - momentum)),
+                clean);
         at = evaluate(next, labels, loss);
 
         NDManager generation = generations.current();
-        lastFooled = NDArrays.where(mask(generation, not(at.correct), clean.getShape()), next, lastFooled);
+        lastFooled =
+            NDArrays.where(mask(generation, not(at.correct), clean.getShape()), next, lastFooled);
         boolean[] improved = new boolean[batch];
         for (int e = 0; e < batch; e++) {
           fooled[e] |= !at.correct[e];
@@ -118,7 +135,10 @@ final class ApgdRun {
 
   private record Evaluated(float[] loss, boolean[] correct, NDArray gradient) {}
 
-  /** Loss, correctness and input gradient at {@code point}; with EOT the gradient is averaged over forward passes. */
+  /**
+   * Loss, correctness and input gradient at {@code point}; with EOT the gradient is averaged over
+   * forward passes.
+   */
   private Evaluated evaluate(NDArray point, NDArray labels, PerExampleLoss loss) {
     NDArray gradientSum = null;
     NDArray values = null;
@@ -139,7 +159,9 @@ final class ApgdRun {
     return new Evaluated(values.toFloatArray(), correct, gradient);
   }
 
-  /** A boolean mask of {@code shape} that is constant per example (DJL's where does not broadcast). */
+  /**
+   * A boolean mask of {@code shape} that is constant per example (DJL's where does not broadcast).
+   */
   static NDArray mask(NDManager manager, boolean[] values, Shape shape) {
     return manager.create(values).reshape(perExample(shape)).broadcast(shape);
   }

@@ -5,27 +5,32 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * APGD's per-example step-size schedule (Croce and Hein 2020, Sec. 3.2, with the reference code's constants).
+ * APGD's per-example step-size schedule (Croce and Hein 2020, Sec. 3.2, with the reference code's
+ * constants).
  *
- * <p>Checkpoints come after the first {@code max(int(0.22 N), 1)} iterations, then at intervals shrinking by
- * {@code max(int(0.03 N), 1)} down to {@code max(int(0.06 N), 1)}. At a checkpoint an example's step size is halved,
- * and its iterate restarts from its best point, when
+ * <p>Checkpoints come after the first {@code max(int(0.22 N), 1)} iterations, then at intervals
+ * shrinking by {@code max(int(0.03 N), 1)} down to {@code max(int(0.06 N), 1)}. At a checkpoint an
+ * example's step size is halved, and its iterate restarts from its best point, when
  *
  * <ol>
- *   <li>its loss increased in at most {@code rho} times the interval's steps (counting from the point the interval
- *       started at), or
- *   <li>its step size was not halved at the previous checkpoint and its best loss has not improved since.
+ *   <li>its loss increased in at most {@code rho} times the interval's steps (counting from the
+ *       point the interval started at), or
+ *   <li>its step size was not halved at the previous checkpoint and its best loss has not improved
+ *       since.
  * </ol>
  *
- * <p>Condition 2 is not checked at the first checkpoint, as in the reference code. The first interval's first step is
- * compared with the loss at the starting point, as in the paper; the reference code compares it with 0 instead.
+ * <p>Condition 2 is not checked at the first checkpoint, as in the reference code. The first
+ * interval's first step is compared with the loss at the starting point, as in the paper; the
+ * reference code compares it with 0 instead.
  */
 final class ApgdStepSizeControl {
   private final double rho;
   private final int minInterval;
   private final int intervalDecrease;
+
   /** losses[j][e]: example e's loss at iterate j, where iterate 0 is the starting point. */
   private final float[][] losses;
+
   private final double[] stepSizes;
   private final boolean[] halvedAtLastCheckpoint;
   private final float[] bestLossAtLastCheckpoint;
@@ -55,8 +60,8 @@ final class ApgdStepSizeControl {
    * Records the loss at the iterate that iteration {@code iteration} (0-based) produced.
    *
    * @param bestLoss each example's best loss so far, this iterate included
-   * @return at a checkpoint, the examples whose step size was just halved (they must restart from their best point);
-   *     otherwise null
+   * @return at a checkpoint, the examples whose step size was just halved (they must restart from
+   *     their best point); otherwise null
    */
   boolean[] record(int iteration, float[] loss, float[] bestLoss) {
     losses[iteration + 1] = loss.clone();
@@ -89,7 +94,10 @@ final class ApgdStepSizeControl {
     return stepSizes.clone();
   }
 
-  /** The 0-based iterations after which checkpoints fall, e.g. 21, 40, 56, 69, 79, 86, 92, 98 for N = 100. */
+  /**
+   * The 0-based iterations after which checkpoints fall, e.g. 21, 40, 56, 69, 79, 86, 92, 98 for N
+   * = 100.
+   */
   static List<Integer> checkpoints(int iterations) {
     List<Integer> result = new ArrayList<>();
     int interval = firstInterval(iterations);

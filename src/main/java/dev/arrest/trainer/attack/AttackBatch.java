@@ -10,12 +10,19 @@ import ai.djl.ndarray.NDArray;
  * @param exampleIds each example's index in the evaluation set; keys the per-example random streams
  * @param diagnostics where attacks report symptoms of unreliable gradients
  */
-public record AttackBatch(NDArray images, NDArray labels, int[] exampleIds, AttackDiagnostics diagnostics) {
+public record AttackBatch(
+    NDArray images, NDArray labels, int[] exampleIds, AttackDiagnostics diagnostics) {
 
   public AttackBatch {
-    if (images.getShape().get(0) != exampleIds.length || labels.getShape().get(0) != exampleIds.length) {
-      throw new IllegalArgumentException("batch of " + exampleIds.length + " ids with images " + images.getShape()
-          + " and labels " + labels.getShape());
+    if (images.getShape().get(0) != exampleIds.length
+        || labels.getShape().get(0) != exampleIds.length) {
+      throw new IllegalArgumentException(
+          "batch of "
+              + exampleIds.length
+              + " ids with images "
+              + images.getShape()
+              + " and labels "
+              + labels.getShape());
     }
   }
 

@@ -4,12 +4,13 @@ import dev.arrest.api.v1alpha1.AutoAttackVersion;
 import java.util.List;
 
 /**
- * The AutoAttack ensembles (Croce and Hein, ICML 2020) with the reference code's settings per version. The attacks
- * run in the order listed, each on the examples still robust after the previous ones.
+ * The AutoAttack ensembles (Croce and Hein, ICML 2020) with the reference code's settings per
+ * version. The attacks run in the order listed, each on the examples still robust after the
+ * previous ones.
  *
  * <ul>
- *   <li>standard: APGD-CE, APGD-T (9 targets), FAB-T (9 targets), Square (5000 queries); 100 iterations and one
- *       restart for APGD and FAB;
+ *   <li>standard: APGD-CE, APGD-T (9 targets), FAB-T (9 targets), Square (5000 queries); 100
+ *       iterations and one restart for APGD and FAB;
  *   <li>plus: APGD-CE and APGD-DLR with 5 restarts, FAB with 5 restarts, Square, APGD-T, FAB-T;
  *   <li>rand: APGD-CE and APGD-DLR with 20 EOT iterations per gradient, for randomized defenses.
  * </ul>
@@ -25,33 +26,41 @@ public final class AutoAttack {
 
   private AutoAttack() {}
 
-  public static List<EvaluationAttack> attacks(AutoAttackVersion version, ThreatModel threat, int classes,
-      ExampleRandom random) {
+  public static List<EvaluationAttack> attacks(
+      AutoAttackVersion version, ThreatModel threat, int classes, ExampleRandom random) {
     int targets = Math.min(TARGET_CLASSES, classes - 1);
     if (version != AutoAttackVersion.RAND && classes < 4) {
-      throw new IllegalArgumentException("AutoAttack " + version + " needs at least 4 classes for the targeted DLR"
-          + " loss of APGD-T; the model has " + classes);
+      throw new IllegalArgumentException(
+          "AutoAttack "
+              + version
+              + " needs at least 4 classes for the targeted DLR"
+              + " loss of APGD-T; the model has "
+              + classes);
     }
     if (version == AutoAttackVersion.RAND && classes < 3) {
-      throw new IllegalArgumentException("AutoAttack rand needs at least 3 classes for the DLR loss; the model has "
-          + classes);
+      throw new IllegalArgumentException(
+          "AutoAttack rand needs at least 3 classes for the DLR loss; the model has " + classes);
     }
     return switch (version) {
-      case STANDARD -> List.of(
-          new Apgd(Apgd.Loss.CROSS_ENTROPY, threat, ITERATIONS, 1, 0, 1, random),
-          new Apgd(Apgd.Loss.TARGETED_DLR, threat, ITERATIONS, 1, targets, 1, random),
-          new Fab(true, threat, ITERATIONS, 1, targets, random),
-          new SquareAttack(threat, SQUARE_QUERIES, 1, random));
-      case PLUS -> List.of(
-          new Apgd(Apgd.Loss.CROSS_ENTROPY, threat, ITERATIONS, PLUS_RESTARTS, 0, 1, random),
-          new Apgd(Apgd.Loss.DLR, threat, ITERATIONS, PLUS_RESTARTS, 0, 1, random),
-          new Fab(false, threat, ITERATIONS, PLUS_RESTARTS, 0, random),
-          new SquareAttack(threat, SQUARE_QUERIES, 1, random),
-          new Apgd(Apgd.Loss.TARGETED_DLR, threat, ITERATIONS, 1, targets, 1, random),
-          new Fab(true, threat, ITERATIONS, 1, targets, random));
-      case RAND -> List.of(
-          new Apgd(Apgd.Loss.CROSS_ENTROPY, threat, ITERATIONS, 1, 0, RAND_EOT_ITERATIONS, random),
-          new Apgd(Apgd.Loss.DLR, threat, ITERATIONS, 1, 0, RAND_EOT_ITERATIONS, random));
+      case STANDARD ->
+          List.of(
+              new Apgd(Apgd.Loss.CROSS_ENTROPY, threat, ITERATIONS, 1, 0, 1, random),
+              new Apgd(Apgd.Loss.TARGETED_DLR, threat, ITERATIONS, 1, targets, 1, random),
+              new Fab(true, threat, ITERATIONS, 1, targets, random),
+              new SquareAttack(threat, SQUARE_QUERIES, 1, random));
+      case PLUS ->
+          List.of(
+              new Apgd(Apgd.Loss.CROSS_ENTROPY, threat, ITERATIONS, PLUS_RESTARTS, 0, 1, random),
+              new Apgd(Apgd.Loss.DLR, threat, ITERATIONS, PLUS_RESTARTS, 0, 1, random),
+              new Fab(false, threat, ITERATIONS, PLUS_RESTARTS, 0, random),
+              new SquareAttack(threat, SQUARE_QUERIES, 1, random),
+              new Apgd(Apgd.Loss.TARGETED_DLR, threat, ITERATIONS, 1, targets, 1, random),
+              new Fab(true, threat, ITERATIONS, 1, targets, random));
+      case RAND ->
+          List.of(
+              new Apgd(
+                  Apgd.Loss.CROSS_ENTROPY, threat, ITERATIONS, 1, 0, RAND_EOT_ITERATIONS, random),
+              new Apgd(Apgd.Loss.DLR, threat, ITERATIONS, 1, 0, RAND_EOT_ITERATIONS, random));
     };
   }
 }

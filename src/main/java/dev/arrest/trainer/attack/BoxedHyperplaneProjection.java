@@ -4,15 +4,17 @@ import dev.arrest.api.v1alpha1.Norm;
 import java.util.Arrays;
 
 /**
- * FAB's projection step: the smallest perturbation d (in L-inf or L2) that moves a point t onto the hyperplane
- * {@code w . x = b} while keeping {@code t + d} inside the [0, 1] box (Croce and Hein, ICML 2020, Sec. 3.1). When the
- * box does not allow reaching the hyperplane, d is the box corner that gets closest to it, as in the reference code.
+ * FAB's projection step: the smallest perturbation d (in L-inf or L2) that moves a point t onto the
+ * hyperplane {@code w . x = b} while keeping {@code t + d} inside the [0, 1] box (Croce and Hein,
+ * ICML 2020, Sec. 3.1). When the box does not allow reaching the hyperplane, d is the box corner
+ * that gets closest to it, as in the reference code.
  *
- * <p>Both norms reduce to one monotone piecewise-linear equation. Let {@code r = b - w . t} and, per coordinate, let
- * the room be how far the coordinate can move in the direction that helps ({@code sign(r w_i)}) before hitting the
- * box. L-inf: d_i = sign(r w_i) min(delta, room_i) with the smallest delta such that sum |w_i| min(delta, room_i) =
- * |r|. L2 (KKT): d_i = sign(r w_i) min(lambda |w_i|, room_i) with sum |w_i| min(lambda |w_i|, room_i) = |r|. Sorting
- * the coordinates by the point at which they saturate solves either exactly in O(d log d).
+ * <p>Both norms reduce to one monotone piecewise-linear equation. Let {@code r = b - w . t} and,
+ * per coordinate, let the room be how far the coordinate can move in the direction that helps
+ * ({@code sign(r w_i)}) before hitting the box. L-inf: d_i = sign(r w_i) min(delta, room_i) with
+ * the smallest delta such that sum |w_i| min(delta, room_i) = |r|. L2 (KKT): d_i = sign(r w_i)
+ * min(lambda |w_i|, room_i) with sum |w_i| min(lambda |w_i|, room_i) = |r|. Sorting the coordinates
+ * by the point at which they saturate solves either exactly in O(d log d).
  */
 final class BoxedHyperplaneProjection {
   private BoxedHyperplaneProjection() {}
@@ -34,8 +36,10 @@ final class BoxedHyperplaneProjection {
       return d;
     }
     double target = Math.abs(residual);
-    // Per coordinate: room to move, slope of its contribution to |w . d| in the parameter p (delta for L-inf, lambda
-    // for L2), and the breakpoint p at which it reaches the box (slope * breakpoint = |w_i| * room).
+    // Per coordinate: room to move, slope of its contribution to |w . d| in the parameter p (delta
+    // for L-inf, lambda
+    // for L2), and the breakpoint p at which it reaches the box (slope * breakpoint = |w_i| *
+    // room).
     double[] room = new double[n];
     double[] slope = new double[n];
     double[] breakpoint = new double[n];
@@ -50,7 +54,8 @@ final class BoxedHyperplaneProjection {
       breakpoint[i] = norm == Norm.LINF ? room[i] : room[i] / weight;
       reachable += weight * room[i];
     }
-    double parameter = reachable <= target ? Double.POSITIVE_INFINITY : solve(w, room, slope, breakpoint, target);
+    double parameter =
+        reachable <= target ? Double.POSITIVE_INFINITY : solve(w, room, slope, breakpoint, target);
     for (int i = 0; i < n; i++) {
       if (w[i] != 0) {
         double free = norm == Norm.LINF ? parameter : parameter * Math.abs(w[i]);
@@ -61,10 +66,11 @@ final class BoxedHyperplaneProjection {
   }
 
   /**
-   * The p with progress(p) = target, for 0 < target < progress(infinity): bisection over the sorted breakpoints
-   * finds the linear piece, which is then solved exactly.
+   * The p with progress(p) = target, for 0 < target < progress(infinity): bisection over the sorted
+   * breakpoints finds the linear piece, which is then solved exactly.
    */
-  private static double solve(double[] w, double[] room, double[] slope, double[] breakpoint, double target) {
+  private static double solve(
+      double[] w, double[] room, double[] slope, double[] breakpoint, double target) {
     int active = 0;
     double[] sorted = new double[w.length];
     for (int i = 0; i < w.length; i++) {
@@ -74,7 +80,8 @@ final class BoxedHyperplaneProjection {
     }
     sorted = Arrays.copyOf(sorted, active);
     Arrays.sort(sorted);
-    // Largest breakpoint whose progress does not exceed the target (-1: none, the piece starts at 0).
+    // Largest breakpoint whose progress does not exceed the target (-1: none, the piece starts at
+    // 0).
     int low = -1;
     int high = active - 1;
     while (low < high) {
@@ -96,7 +103,8 @@ final class BoxedHyperplaneProjection {
   }
 
   /** |w . d(p)|: each coordinate contributes slope * p until it saturates at |w_i| * room. */
-  private static double progress(double[] w, double[] room, double[] slope, double[] breakpoint, double p) {
+  private static double progress(
+      double[] w, double[] room, double[] slope, double[] breakpoint, double p) {
     double sum = 0;
     for (int i = 0; i < w.length; i++) {
       if (w[i] != 0) {

@@ -7,7 +7,10 @@ import java.util.Comparator;
 final class ClassRanking {
   private ClassRanking() {}
 
-  /** The predicted class of example {@code e}: the first index of its largest logit, as argmax returns it. */
+  /**
+   * The predicted class of example {@code e}: the first index of its largest logit, as argmax
+   * returns it.
+   */
   static int predicted(float[] logits, int e, int classes) {
     int best = 0;
     for (int k = 1; k < classes; k++) {
@@ -18,7 +21,10 @@ final class ClassRanking {
     return best;
   }
 
-  /** The class with the {@code rank}-th largest logit of example {@code e} (rank 1 is the prediction). */
+  /**
+   * The class with the {@code rank}-th largest logit of example {@code e} (rank 1 is the
+   * prediction).
+   */
   static int classAtRank(float[] logits, int e, int classes, int rank) {
     if (rank < 1 || rank > classes) {
       throw new IllegalArgumentException("rank " + rank + " of " + classes + " classes");
@@ -31,7 +37,9 @@ final class ClassRanking {
     return order[rank - 1];
   }
 
-  /** z_label - max_{k != label} z_k: positive when example {@code e} is classified as {@code label}. */
+  /**
+   * z_label - max_{k != label} z_k: positive when example {@code e} is classified as {@code label}.
+   */
   static float margin(float[] logits, int e, int classes, int label) {
     float other = Float.NEGATIVE_INFINITY;
     for (int k = 0; k < classes; k++) {

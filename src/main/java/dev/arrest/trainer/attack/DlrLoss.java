@@ -5,13 +5,17 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * The difference-of-logits-ratio losses of Croce and Hein (2020), per example, to be maximized. Both are invariant to
- * shifting and rescaling the logits, which is what makes them robust to the logit scaling that defeats cross-entropy.
+ * The difference-of-logits-ratio losses of Croce and Hein (2020), per example, to be maximized.
+ * Both are invariant to shifting and rescaling the logits, which is what makes them robust to the
+ * logit scaling that defeats cross-entropy.
  */
 public final class DlrLoss {
   private DlrLoss() {}
 
-  /** -(z_y - max_{i != y} z_i) / (z_pi1 - z_pi3 + 1e-12), with z_pi the logits sorted decreasingly; needs >= 3 classes. */
+  /**
+   * -(z_y - max_{i != y} z_i) / (z_pi1 - z_pi3 + 1e-12), with z_pi the logits sorted decreasingly;
+   * needs >= 3 classes.
+   */
   public static NDArray untargeted(NDArray logits, NDArray labels) {
     int classes = classes(logits, 3, "DLR");
     NDArray sorted = logits.sort(1);
@@ -37,8 +41,8 @@ public final class DlrLoss {
   private static int classes(NDArray logits, int minimum, String loss) {
     int classes = (int) logits.getShape().get(1);
     if (classes < minimum) {
-      throw new IllegalArgumentException("the " + loss + " loss needs at least " + minimum + " classes, the model has "
-          + classes);
+      throw new IllegalArgumentException(
+          "the " + loss + " loss needs at least " + minimum + " classes, the model has " + classes);
     }
     return classes;
   }

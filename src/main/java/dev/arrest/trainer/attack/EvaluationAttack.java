@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import dev.arrest.trainer.engine.Classifier;
 
 /**
- * One attack of a robustness evaluation. It receives a batch of examples and returns candidate adversarial images;
- * the caller, not the attack, decides which candidates count: each must lie in the threat model and be misclassified
- * by the model in a forward pass of its own.
+ * One attack of a robustness evaluation. It receives a batch of examples and returns candidate
+ * adversarial images; the caller, not the attack, decides which candidates count: each must lie in
+ * the threat model and be misclassified by the model in a forward pass of its own.
  */
 public interface EvaluationAttack {
 
@@ -22,9 +22,9 @@ public interface EvaluationAttack {
   int restarts();
 
   /**
-   * Candidate adversarial images [B, C, H, W] for the batch, attached to the manager of {@code batch.images()}. An
-   * example the attack could not break comes back as its clean image. The model must be in eval mode; the attack
-   * freezes its parameters while it runs.
+   * Candidate adversarial images [B, C, H, W] for the batch, attached to the manager of {@code
+   * batch.images()}. An example the attack could not break comes back as its clean image. The model
+   * must be in eval mode; the attack freezes its parameters while it runs.
    */
   NDArray perturb(Classifier model, AttackBatch batch);
 }

@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 /**
- * Random streams keyed by (seed, purpose, example, run). Each example's random starts and searches depend only on
- * these, not on the batch size or on which other examples are still being attacked, so a seed reproduces an
- * evaluation whatever the batching.
+ * Random streams keyed by (seed, purpose, example, run). Each example's random starts and searches
+ * depend only on these, not on the batch size or on which other examples are still being attacked,
+ * so a seed reproduces an evaluation whatever the batching.
  */
 public final class ExampleRandom {
   private final long seed;
@@ -15,7 +15,10 @@ public final class ExampleRandom {
     this.seed = seed;
   }
 
-  /** Streams independent of this one's, for another attack of the same evaluation (keyed by its unique name). */
+  /**
+   * Streams independent of this one's, for another attack of the same evaluation (keyed by its
+   * unique name).
+   */
   public ExampleRandom derive(String attackName) {
     long key = seed;
     for (byte b : attackName.getBytes(StandardCharsets.UTF_8)) {

@@ -8,14 +8,16 @@ import dev.arrest.trainer.engine.Classifier;
 import java.util.SplittableRandom;
 
 /**
- * FAB, the fast adaptive boundary attack (Croce and Hein, ICML 2020), untargeted or targeted (FAB-T, towards the classes
- * with the 2nd, 3rd, ... largest clean logits). FAB looks for the adversarial example of minimum norm; it counts here
- * only if that norm is at most epsilon. The first run starts at the clean image; further restarts start at a random
- * point at distance epsilon / 2, as in the reference code.
+ * FAB, the fast adaptive boundary attack (Croce and Hein, ICML 2020), untargeted or targeted
+ * (FAB-T, towards the classes with the 2nd, 3rd, ... largest clean logits). FAB looks for the
+ * adversarial example of minimum norm; it counts here only if that norm is at most epsilon. The
+ * first run starts at the clean image; further restarts start at a random point at distance epsilon
+ * / 2, as in the reference code.
  */
 public final class Fab implements EvaluationAttack {
   /** Published defaults: maximal bias towards the clean image, overshoot, backward step. */
   public static final double ALPHA_MAX = 0.1;
+
   public static final double ETA = 1.05;
   public static final double BETA = 0.9;
 
@@ -26,12 +28,26 @@ public final class Fab implements EvaluationAttack {
   private final int targetClasses;
   private final ExampleRandom random;
 
-  /** @param targetClasses FAB-T only (ignored otherwise): how many target classes to try, the reference uses 9 */
-  public Fab(boolean targeted, ThreatModel threat, int iterations, int restarts, int targetClasses,
+  /**
+   * @param targetClasses FAB-T only (ignored otherwise): how many target classes to try, the
+   *     reference uses 9
+   */
+  public Fab(
+      boolean targeted,
+      ThreatModel threat,
+      int iterations,
+      int restarts,
+      int targetClasses,
       ExampleRandom random) {
     if (iterations < 1 || restarts < 1 || (targeted && targetClasses < 1)) {
-      throw new IllegalArgumentException("FAB needs iterations >= 1, restarts >= 1 and, targeted, targetClasses >= 1;"
-          + " found " + iterations + ", " + restarts + ", " + targetClasses);
+      throw new IllegalArgumentException(
+          "FAB needs iterations >= 1, restarts >= 1 and, targeted, targetClasses >= 1;"
+              + " found "
+              + iterations
+              + ", "
+              + restarts
+              + ", "
+              + targetClasses);
     }
     this.targeted = targeted;
     this.threat = threat;
@@ -74,8 +90,13 @@ public final class Fab implements EvaluationAttack {
   public NDArray perturb(Classifier model, AttackBatch batch) {
     int classes = model.numClasses();
     if (targeted && classes < targetClasses + 1) {
-      throw new IllegalArgumentException("fab-t with " + targetClasses + " target classes needs at least "
-          + (targetClasses + 1) + " classes, the model has " + classes);
+      throw new IllegalArgumentException(
+          "fab-t with "
+              + targetClasses
+              + " target classes needs at least "
+              + (targetClasses + 1)
+              + " classes, the model has "
+              + classes);
     }
     NDArray images = batch.images();
     NDManager owner = images.getManager();
@@ -103,17 +124,25 @@ public final class Fab implements EvaluationAttack {
           if (targeted) {
             memberTargets = new long[members.length];
             for (int j = 0; j < members.length; j++) {
-              memberTargets[j] = ClassRanking.classAtRank(cleanLogits, members[j], classes, target + 2);
+              memberTargets[j] =
+                  ClassRanking.classAtRank(cleanLogits, members[j], classes, target + 2);
             }
           }
           float[] memberClean = Subsets.rows(clean, members, pixels);
-          float[] start = restart == 0 ? memberClean
-              : randomStart(memberClean, Subsets.pick(batch.exampleIds(), members), target * restarts + restart);
-          FabRun.Result found = fab.run(scope, memberClean, start, Subsets.pick(labels, members), memberTargets);
+          float[] start =
+              restart == 0
+                  ? memberClean
+                  : randomStart(
+                      memberClean,
+                      Subsets.pick(batch.exampleIds(), members),
+                      target * restarts + restart);
+          FabRun.Result found =
+              fab.run(scope, memberClean, start, Subsets.pick(labels, members), memberTargets);
           for (int j = 0; j < members.length; j++) {
             if (found.norms()[j] <= threat.epsilon()) {
               robust[members[j]] = false;
-              System.arraycopy(found.adversarial(), j * pixels, result, members[j] * pixels, pixels);
+              System.arraycopy(
+                  found.adversarial(), j * pixels, result, members[j] * pixels, pixels);
             }
           }
         }
@@ -124,7 +153,10 @@ public final class Fab implements EvaluationAttack {
     }
   }
 
-  /** x + (eps / 2) t / ||t||, clipped to [0, 1]: the reference's restart point (t uniform, L-inf; normal, L2). */
+  /**
+   * x + (eps / 2) t / ||t||, clipped to [0, 1]: the reference's restart point (t uniform, L-inf;
+   * normal, L2).
+   */
   private float[] randomStart(float[] clean, int[] ids, int run) {
     int pixels = clean.length / ids.length;
     float[] start = new float[clean.length];
@@ -133,8 +165,10 @@ public final class Fab implements EvaluationAttack {
       SplittableRandom stream = random.stream(name(), ids[e], run);
       double length = 0;
       for (int i = 0; i < pixels; i++) {
-        t[i] = threat.norm() == Norm.LINF ? stream.nextDouble(-1, 1) : ExampleRandom.gaussian(stream);
-        length = threat.norm() == Norm.LINF ? Math.max(length, Math.abs(t[i])) : length + t[i] * t[i];
+        t[i] =
+            threat.norm() == Norm.LINF ? stream.nextDouble(-1, 1) : ExampleRandom.gaussian(stream);
+        length =
+            threat.norm() == Norm.LINF ? Math.max(length, Math.abs(t[i])) : length + t[i] * t[i];
       }
       length = threat.norm() == Norm.LINF ? length : Math.sqrt(length);
       for (int i = 0; i < pixels; i++) {

@@ -11,11 +11,12 @@ import dev.arrest.trainer.engine.Classifier;
 import java.util.Arrays;
 
 /**
- * One FAB run on a batch (Croce and Hein 2020, Algorithm 1). Each iteration linearizes the decision boundary at the
- * iterate x, projects both x and the clean image x0 onto it (within the box), and moves to the convex combination
- * {@code (x + eta d) (1 - alpha) + (x0 + eta d0) alpha} with {@code alpha = min(|d| / (|d| + |d0|), alpha_max)}.
- * Whenever the iterate is misclassified, it is recorded if it is the closest so far and pulled back towards x0 by the
- * factor beta. State is kept in Java arrays; the model is only queried for logits and input gradients.
+ * One FAB run on a batch (Croce and Hein 2020, Algorithm 1). Each iteration linearizes the decision
+ * boundary at the iterate x, projects both x and the clean image x0 onto it (within the box), and
+ * moves to the convex combination {@code (x + eta d) (1 - alpha) + (x0 + eta d0) alpha} with {@code
+ * alpha = min(|d| / (|d| + |d0|), alpha_max)}. Whenever the iterate is misclassified, it is
+ * recorded if it is the closest so far and pulled back towards x0 by the factor beta. State is kept
+ * in Java arrays; the model is only queried for logits and input gradients.
  */
 final class FabRun {
   private final Classifier model;
@@ -24,7 +25,8 @@ final class FabRun {
   private final Shape imageShape;
 
   /**
-   * @param adversarial the closest misclassified iterate per example (its clean image where none was found)
+   * @param adversarial the closest misclassified iterate per example (its clean image where none
+   *     was found)
    * @param norms its distance to the clean image (infinity where none was found)
    */
   record Result(float[] adversarial, double[] norms) {}
@@ -49,8 +51,10 @@ final class FabRun {
     double[] bestNorm = new double[size];
     Arrays.fill(bestNorm, Double.POSITIVE_INFINITY);
     for (int iteration = 0; iteration < iterations; iteration++) {
-      Boundary boundary = targets != null ? targetedBoundary(scope, x, labels, targets)
-          : closestBoundary(scope, x, labels);
+      Boundary boundary =
+          targets != null
+              ? targetedBoundary(scope, x, labels, targets)
+              : closestBoundary(scope, x, labels);
       for (int e = 0; e < size; e++) {
         step(x, clean, e, pixels, boundary.gradients()[e], boundary.values()[e]);
       }
@@ -72,7 +76,10 @@ final class FabRun {
     return new Result(best, bestNorm);
   }
 
-  /** Moves example e's iterate (in place) given the linearized boundary {@code f(x) + g . (y - x) = 0}. */
+  /**
+   * Moves example e's iterate (in place) given the linearized boundary {@code f(x) + g . (y - x) =
+   * 0}.
+   */
   private void step(float[] x, float[] clean, int e, int pixels, double[] g, double f) {
     float[] current = Arrays.copyOfRange(x, e * pixels, (e + 1) * pixels);
     float[] origin = Arrays.copyOfRange(clean, e * pixels, (e + 1) * pixels);
@@ -86,12 +93,17 @@ final class FabRun {
     double a2 = Math.max(length(fromOrigin), 1e-8);
     double alpha = Math.min(Math.max(a1 / (a1 + a2), 0), Fab.ALPHA_MAX);
     for (int i = 0; i < pixels; i++) {
-      double moved = (current[i] + Fab.ETA * fromCurrent[i]) * (1 - alpha) + (origin[i] + Fab.ETA * fromOrigin[i]) * alpha;
+      double moved =
+          (current[i] + Fab.ETA * fromCurrent[i]) * (1 - alpha)
+              + (origin[i] + Fab.ETA * fromOrigin[i]) * alpha;
       x[e * pixels + i] = (float) Math.min(1, Math.max(0, moved));
     }
   }
 
-  /** The linearized boundary per example: value f and input gradient g of the chosen logit difference. */
+  /**
+   * The linearized boundary per example: value f and input gradient g of the chosen logit
+   * difference.
+   */
   private record Boundary(double[] values, double[][] gradients) {}
 
   /** FAB-T: f = z_target - z_label. */
@@ -100,8 +112,8 @@ final class FabRun {
   }
 
   /**
-   * Untargeted FAB: of the boundaries z_k - z_label (k != label), the one whose linearization is closest,
-   * |f_k| / ||g_k||_q with q the dual norm. One backward pass per class k.
+   * Untargeted FAB: of the boundaries z_k - z_label (k != label), the one whose linearization is
+   * closest, |f_k| / ||g_k||_q with q the dual norm. One backward pass per class k.
    */
   private Boundary closestBoundary(NDManager scope, float[] x, long[] labels) {
     int size = labels.length;
@@ -118,7 +130,8 @@ final class FabRun {
         if (labels[e] == k) {
           continue;
         }
-        double distance = Math.abs(towardsK.values()[e]) / (dualNorm(towardsK.gradients()[e]) + 1e-12);
+        double distance =
+            Math.abs(towardsK.values()[e]) / (dualNorm(towardsK.gradients()[e]) + 1e-12);
         if (distance < closest[e]) {
           closest[e] = distance;
           values[e] = towardsK.values()[e];
@@ -140,8 +153,10 @@ final class FabRun {
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray logits = model.forward(input, false).logits();
         int classes = (int) logits.getShape().get(1);
-        NDArray other = logits.mul(step.create(others).oneHot(classes, DataType.FLOAT32)).sum(new int[] {1});
-        NDArray label = logits.mul(step.create(labels).oneHot(classes, DataType.FLOAT32)).sum(new int[] {1});
+        NDArray other =
+            logits.mul(step.create(others).oneHot(classes, DataType.FLOAT32)).sum(new int[] {1});
+        NDArray label =
+            logits.mul(step.create(labels).oneHot(classes, DataType.FLOAT32)).sum(new int[] {1});
         difference = other.sub(label);
         collector.backward(difference.sum());
       }
@@ -173,7 +188,8 @@ final class FabRun {
   }
 
   private double distance(float[] x, float[] clean, int e, int pixels) {
-    return threat.norm(Arrays.copyOfRange(x, e * pixels, (e + 1) * pixels),
+    return threat.norm(
+        Arrays.copyOfRange(x, e * pixels, (e + 1) * pixels),
         Arrays.copyOfRange(clean, e * pixels, (e + 1) * pixels));
   }
 
@@ -185,7 +201,10 @@ final class FabRun {
     return threat.norm() == Norm.LINF ? result : Math.sqrt(result);
   }
 
-  /** ||g||_1 for L-inf, ||g||_2 for L2: the norms under which |f| / ||g|| is the distance to the hyperplane. */
+  /**
+   * ||g||_1 for L-inf, ||g||_2 for L2: the norms under which |f| / ||g|| is the distance to the
+   * hyperplane.
+   */
   private double dualNorm(double[] g) {
     double result = 0;
     for (double v : g) {

@@ -4,16 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * Keeps an iterative attack's native memory flat. Every iteration's arrays live in the current generation's manager,
- * which also temporarily holds the run's constants (clean images, labels) so that operations on them allocate there
- * too. {@link #advance} moves the arrays the next iteration needs into a fresh generation and frees everything else.
+ * Keeps an iterative attack's native memory flat. Every iteration's arrays live in the current
+ * generation's manager, which also temporarily holds the run's constants (clean images, labels) so
+ * that operations on them allocate there too. {@link #advance} moves the arrays the next iteration
+ * needs into a fresh generation and frees everything else.
  */
 final class Generations implements AutoCloseable {
   private final NDManager scope;
   private final NDArray[] constants;
   private NDManager current;
 
-  /** @param constants arrays owned by {@code scope} that every iteration reads */
+  /**
+   * @param constants arrays owned by {@code scope} that every iteration reads
+   */
   Generations(NDManager scope, NDArray... constants) {
     this.scope = scope;
     this.constants = constants;

@@ -7,12 +7,14 @@ import ai.djl.training.GradientCollector;
 import dev.arrest.trainer.engine.Classifier;
 
 /**
- * L-infinity projected gradient descent (Madry et al. 2018): signed-gradient ascent steps on an objective, each
- * projected onto the intersection of the epsilon-ball around the clean images and the [0, 1] pixel box.
+ * L-infinity projected gradient descent (Madry et al. 2018): signed-gradient ascent steps on an
+ * objective, each projected onto the intersection of the epsilon-ball around the clean images and
+ * the [0, 1] pixel box.
  *
- * <p>The model runs in eval mode (running batch-norm statistics, which the attack must not change) with its
- * parameters frozen, so the backward passes compute input gradients only. Only one gradient collector can be open
- * in DJL, so each step opens and closes its own; the caller must not hold one open.
+ * <p>The model runs in eval mode (running batch-norm statistics, which the attack must not change)
+ * with its parameters frozen, so the backward passes compute input gradients only. Only one
+ * gradient collector can be open in DJL, so each step opens and closes its own; the caller must not
+ * hold one open.
  */
 public final class PgdAttack {
   private final double epsilon;
@@ -26,14 +28,21 @@ public final class PgdAttack {
     CLEAN,
     /** Uniformly at random in the epsilon-ball (Madry et al.). */
     UNIFORM,
-    /** Clean + 0.001 * N(0, 1), as TRADES does, so that its KL objective has a non-zero gradient. */
+    /**
+     * Clean + 0.001 * N(0, 1), as TRADES does, so that its KL objective has a non-zero gradient.
+     */
     SMALL_GAUSSIAN
   }
 
   public PgdAttack(double epsilon, double stepSize, int steps, Start start) {
     if (epsilon <= 0 || stepSize <= 0 || steps < 1) {
-      throw new IllegalArgumentException("PGD needs epsilon > 0, stepSize > 0 and steps >= 1, found epsilon="
-          + epsilon + ", stepSize=" + stepSize + ", steps=" + steps);
+      throw new IllegalArgumentException(
+          "PGD needs epsilon > 0, stepSize > 0 and steps >= 1, found epsilon="
+              + epsilon
+              + ", stepSize="
+              + stepSize
+              + ", steps="
+              + steps);
     }
     this.epsilon = epsilon;
     this.stepSize = stepSize;
@@ -50,11 +59,13 @@ public final class PgdAttack {
       NDArray upper = clean.add((float) epsilon).clip(0, 1);
       lower.attach(scope);
       upper.attach(scope);
-      NDArray adversarial = switch (start) {
-        case CLEAN -> clean.duplicate();
-        case UNIFORM -> clean.add(scope.randomUniform((float) -epsilon, (float) epsilon, clean.getShape()));
-        case SMALL_GAUSSIAN -> clean.add(scope.randomNormal(clean.getShape()).mul(0.001f));
-      };
+      NDArray adversarial =
+          switch (start) {
+            case CLEAN -> clean.duplicate();
+            case UNIFORM ->
+                clean.add(scope.randomUniform((float) -epsilon, (float) epsilon, clean.getShape()));
+            case SMALL_GAUSSIAN -> clean.add(scope.randomNormal(clean.getShape()).mul(0.001f));
+          };
       adversarial.attach(scope);
       adversarial = project(adversarial, lower, upper, scope);
       for (int step = 0; step < steps; step++) {
@@ -67,9 +78,15 @@ public final class PgdAttack {
     }
   }
 
-  private NDArray ascend(Classifier network, NDArray current, AttackObjective objective, NDArray lower, NDArray upper,
+  private NDArray ascend(
+      Classifier network,
+      NDArray current,
+      AttackObjective objective,
+      NDArray lower,
+      NDArray upper,
       NDManager keep) {
-    // Everything a step creates (activations, loss, gradient) is freed with stepScope; only the next iterate stays.
+    // Everything a step creates (activations, loss, gradient) is freed with stepScope; only the
+    // next iterate stays.
     try (NDManager stepScope = keep.newSubManager()) {
       current.attach(stepScope);
       current.setRequiresGradient(true);

@@ -8,8 +8,9 @@ import dev.arrest.trainer.engine.Classifier;
 import dev.arrest.trainer.loss.Losses;
 
 /**
- * L-inf PGD on cross-entropy with a uniform random start, repeated {@code restarts} times on the examples that earlier
- * restarts did not break. PGD draws its starts from the engine's generator, which is seeded per batch and restart.
+ * L-inf PGD on cross-entropy with a uniform random start, repeated {@code restarts} times on the
+ * examples that earlier restarts did not break. PGD draws its starts from the engine's generator,
+ * which is seeded per batch and restart.
  */
 public final class PgdRestarts implements EvaluationAttack {
   private final PgdAttack pgd;
@@ -66,11 +67,12 @@ public final class PgdRestarts implements EvaluationAttack {
     java.util.Arrays.fill(robust, true);
     for (int restart = 0; restart < restarts; restart++) {
       int first = batch.size() == 0 ? 0 : batch.exampleIds()[0];
-      Engine.getInstance().setRandomSeed((int) (((seed * 31 + first) * 1009 + restart) & 0x7fffffff));
+      Engine.getInstance()
+          .setRandomSeed((int) (((seed * 31 + first) * 1009 + restart) & 0x7fffffff));
       try (NDManager scope = owner.newSubManager()) {
         NDArray labelArray = batch.labels();
-        NDArray adversarial = pgd.perturb(model, images,
-            out -> Losses.crossEntropy(out.logits(), labelArray).sum());
+        NDArray adversarial =
+            pgd.perturb(model, images, out -> Losses.crossEntropy(out.logits(), labelArray).sum());
         adversarial.attach(scope);
         float[] candidates = adversarial.toFloatArray();
         float[] logits = model.forward(adversarial, false).logits().toFloatArray();

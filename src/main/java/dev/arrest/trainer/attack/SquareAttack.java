@@ -6,12 +6,15 @@ import ai.djl.ndarray.types.Shape;
 import dev.arrest.trainer.engine.Classifier;
 
 /**
- * Square (Andriushchenko, Croce, Flammarion and Hein, ECCV 2020): a score-based black-box random search that uses only
- * the model's logits, never its gradients, which makes it the ensemble's check against gradient masking. It minimizes
- * the margin z_y - max_{k != y} z_k and stops on an example as soon as it is misclassified.
+ * Square (Andriushchenko, Croce, Flammarion and Hein, ECCV 2020): a score-based black-box random
+ * search that uses only the model's logits, never its gradients, which makes it the ensemble's
+ * check against gradient masking. It minimizes the margin z_y - max_{k != y} z_k and stops on an
+ * example as soon as it is misclassified.
  */
 public final class SquareAttack implements EvaluationAttack {
-  /** Published initial fraction of pixels a square covers; AutoAttack runs Square with 5000 queries. */
+  /**
+   * Published initial fraction of pixels a square covers; AutoAttack runs Square with 5000 queries.
+   */
   public static final double P_INIT = 0.8;
 
   private final ThreatModel threat;
@@ -21,8 +24,8 @@ public final class SquareAttack implements EvaluationAttack {
 
   public SquareAttack(ThreatModel threat, int queries, int restarts, ExampleRandom random) {
     if (queries < 1 || restarts < 1) {
-      throw new IllegalArgumentException("Square needs queries >= 1 and restarts >= 1, found " + queries + ", "
-          + restarts);
+      throw new IllegalArgumentException(
+          "Square needs queries >= 1 and restarts >= 1, found " + queries + ", " + restarts);
     }
     this.threat = threat;
     this.queries = queries;
@@ -74,8 +77,12 @@ public final class SquareAttack implements EvaluationAttack {
           break;
         }
         SquareRun run = new SquareRun(model, threat, queries, shape.slice(1));
-        SquareRun.Result found = run.run(scope, Subsets.rows(clean, members, pixels), Subsets.pick(labels, members),
-            random.streams(name(), Subsets.pick(batch.exampleIds(), members), restart));
+        SquareRun.Result found =
+            run.run(
+                scope,
+                Subsets.rows(clean, members, pixels),
+                Subsets.pick(labels, members),
+                random.streams(name(), Subsets.pick(batch.exampleIds(), members), restart));
         for (int j = 0; j < members.length; j++) {
           if (found.fooled()[j]) {
             robust[members[j]] = false;

@@ -3,8 +3,9 @@ package dev.arrest.trainer.attack;
 import java.util.SplittableRandom;
 
 /**
- * The L2 Square Attack's window patterns: "eta", two vertically stacked blocks of concentric rectangles with weights
- * 1/(r+1)^2 and opposite signs, unit L2 norm, transposed with probability 1/2.
+ * The L2 Square Attack's window patterns: "eta", two vertically stacked blocks of concentric
+ * rectangles with weights 1/(r+1)^2 and opposite signs, unit L2 norm, transposed with probability
+ * 1/2.
  */
 final class SquarePatterns {
   private SquarePatterns() {}
@@ -34,7 +35,9 @@ final class SquarePatterns {
     return pattern;
   }
 
-  /** Concentric rectangles centred at (rows/2, columns/2) on a rows x columns grid, unit L2 norm. */
+  /**
+   * Concentric rectangles centred at (rows/2, columns/2) on a rows x columns grid, unit L2 norm.
+   */
   static double[] rectangles(int rows, int columns) {
     double[] block = new double[rows * columns];
     int centreRow = rows / 2 + 1;

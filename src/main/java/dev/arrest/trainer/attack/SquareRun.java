@@ -8,18 +8,21 @@ import dev.arrest.trainer.engine.Classifier;
 import java.util.SplittableRandom;
 
 /**
- * One Square run on a batch. Every iteration proposes, for each example not yet misclassified, a change of one random
- * square window of side {@code s ~ sqrt(p * pixels / channels)}, and keeps it if the margin decreases.
+ * One Square run on a batch. Every iteration proposes, for each example not yet misclassified, a
+ * change of one random square window of side {@code s ~ sqrt(p * pixels / channels)}, and keeps it
+ * if the margin decreases.
  *
- * <p>L-inf: start from vertical stripes {@code x + eps * (+-1)} per channel and column; a proposal sets the window to
- * {@code x + eps * (+-1)} per channel. L2: start from a 5 x 5 grid of the paper's centred "eta" patterns with random
- * signs, scaled to norm eps; a proposal moves the perturbation mass of a second window into the first, reshaped as an
- * eta pattern, keeping the total norm at eps. The schedule halves p after 10, 50, 200, 500, 1000, 2000, 4000, 6000 and
- * 8000 iterations (the reference code's schedule without rescaling to the query budget, as AutoAttack runs it).
+ * <p>L-inf: start from vertical stripes {@code x + eps * (+-1)} per channel and column; a proposal
+ * sets the window to {@code x + eps * (+-1)} per channel. L2: start from a 5 x 5 grid of the
+ * paper's centred "eta" patterns with random signs, scaled to norm eps; a proposal moves the
+ * perturbation mass of a second window into the first, reshaped as an eta pattern, keeping the
+ * total norm at eps. The schedule halves p after 10, 50, 200, 500, 1000, 2000, 4000, 6000 and 8000
+ * iterations (the reference code's schedule without rescaling to the query budget, as AutoAttack
+ * runs it).
  *
- * <p>Unlike the reference PyTorch port, which draws one window and one set of signs per iteration for the whole batch,
- * each example draws its own from its own random stream, as in the original Square Attack code; an example's result
- * thus does not depend on the rest of the batch.
+ * <p>Unlike the reference PyTorch port, which draws one window and one set of signs per iteration
+ * for the whole batch, each example draws its own from its own random stream, as in the original
+ * Square Attack code; an example's result thus does not depend on the rest of the batch.
  */
 final class SquareRun {
   private final Classifier model;
@@ -30,12 +33,16 @@ final class SquareRun {
   private final int height;
   private final int width;
 
-  /** @param fooled misclassified by {@code adversarial}, the example's best point */
+  /**
+   * @param fooled misclassified by {@code adversarial}, the example's best point
+   */
   record Result(boolean[] fooled, float[] adversarial) {}
 
   SquareRun(Classifier model, ThreatModel threat, int queries, Shape imageShape) {
-    if (imageShape.dimension() != 3 || (threat.norm() == Norm.L2 && Math.min(imageShape.get(1), imageShape.get(2)) < 5)) {
-      throw new IllegalArgumentException("Square needs [C, H, W] images (L2: H, W >= 5), found " + imageShape);
+    if (imageShape.dimension() != 3
+        || (threat.norm() == Norm.L2 && Math.min(imageShape.get(1), imageShape.get(2)) < 5)) {
+      throw new IllegalArgumentException(
+          "Square needs [C, H, W] images (L2: H, W >= 5), found " + imageShape);
     }
     this.model = model;
     this.threat = threat;
@@ -117,10 +124,14 @@ final class SquareRun {
     }
   }
 
-  private void proposeLinf(float[] clean, float[] best, int e, double p, SplittableRandom random, float[] out) {
+  private void proposeLinf(
+      float[] clean, float[] best, int e, double p, SplittableRandom random, float[] out) {
     int pixels = channels * height * width;
     System.arraycopy(best, e * pixels, out, 0, pixels);
-    int side = Math.min(Math.max((int) Math.rint(Math.sqrt(p * pixels / channels)), 1), Math.min(height, width));
+    int side =
+        Math.min(
+            Math.max((int) Math.rint(Math.sqrt(p * pixels / channels)), 1),
+            Math.min(height, width));
     int top = randomOffset(random, height - side);
     int left = randomOffset(random, width - side);
     for (int c = 0; c < channels; c++) {
@@ -129,9 +140,12 @@ final class SquareRun {
         for (int x = left; x < left + side; x++) {
           int i = (c * height + y) * width + x;
           float origin = clean[e * pixels + i];
-          // best + 2 eps * sign, projected onto the ball and the box: the window's corner x + eps * sign.
-          double moved = Math.min(Math.max(out[i] + 2 * threat.epsilon() * sign, origin - threat.epsilon()),
-              origin + threat.epsilon());
+          // best + 2 eps * sign, projected onto the ball and the box: the window's corner x + eps *
+          // sign.
+          double moved =
+              Math.min(
+                  Math.max(out[i] + 2 * threat.epsilon() * sign, origin - threat.epsilon()),
+                  origin + threat.epsilon());
           out[i] = clip01(moved);
         }
       }
@@ -159,7 +173,8 @@ final class SquareRun {
     placeOnSphere(clean, delta, e, best, e * pixels);
   }
 
-  private void proposeL2(float[] clean, float[] best, int e, double p, SplittableRandom random, float[] out) {
+  private void proposeL2(
+      float[] clean, float[] best, int e, double p, SplittableRandom random, float[] out) {
     int pixels = channels * height * width;
     double[] delta = new double[pixels];
     for (int i = 0; i < pixels; i++) {
@@ -184,9 +199,11 @@ final class SquareRun {
         }
       }
     }
-    // Mass available per channel: what the whole perturbation lacks to reach eps, plus what both windows hold.
-    double channelNorm = Math.sqrt(Math.max(threat.epsilon() * threat.epsilon() - imageNorm, 0) / channels
-        + windowsNorm);
+    // Mass available per channel: what the whole perturbation lacks to reach eps, plus what both
+    // windows hold.
+    double channelNorm =
+        Math.sqrt(
+            Math.max(threat.epsilon() * threat.epsilon() - imageNorm, 0) / channels + windowsNorm);
     double[][] windows = new double[channels][side * side];
     for (int c = 0; c < channels; c++) {
       double[] pattern = SquarePatterns.eta(side, random);
@@ -203,7 +220,9 @@ final class SquareRun {
       for (int k = 0; k < side * side; k++) {
         int y = k / side;
         int x = k % side;
-        windows[c][k] = sign * pattern[k] + delta[(c * height + top + y) * width + left + x] / (1e-12 + oldNorm);
+        windows[c][k] =
+            sign * pattern[k]
+                + delta[(c * height + top + y) * width + left + x] / (1e-12 + oldNorm);
         newNorm += windows[c][k] * windows[c][k];
       }
       newNorm = Math.sqrt(newNorm);
@@ -233,7 +252,8 @@ final class SquareRun {
     }
     length = Math.sqrt(length);
     for (int i = 0; i < pixels; i++) {
-      out[outOffset + i] = clip01(clean[e * pixels + i] + threat.epsilon() * delta[i] / (length + 1e-12));
+      out[outOffset + i] =
+          clip01(clean[e * pixels + i] + threat.epsilon() * delta[i] / (length + 1e-12));
     }
   }
 
@@ -241,7 +261,10 @@ final class SquareRun {
     return y >= top && y < top + side && x >= left && x < left + side;
   }
 
-  /** Uniform in [0, range) (the reference never places a window at the last offset), or 0 when range is 0. */
+  /**
+   * Uniform in [0, range) (the reference never places a window at the last offset), or 0 when range
+   * is 0.
+   */
   private static int randomOffset(SplittableRandom random, int range) {
     return range <= 0 ? 0 : random.nextInt(range);
   }

@@ -6,12 +6,15 @@ import dev.arrest.api.v1alpha1.Norm;
 import java.util.Objects;
 
 /**
- * The set of allowed adversarial images: the epsilon-ball of the norm around the clean image, intersected with the
- * [0, 1] pixel box. Per-example operations on NDArrays of shape [B, ...] and on flat float arrays of one example.
+ * The set of allowed adversarial images: the epsilon-ball of the norm around the clean image,
+ * intersected with the [0, 1] pixel box. Per-example operations on NDArrays of shape [B, ...] and
+ * on flat float arrays of one example.
  */
 public record ThreatModel(Norm norm, double epsilon) {
 
-  /** float32 rounding of x +- eps and of the L2 norm of a few thousand pixels stays well below this. */
+  /**
+   * float32 rounding of x +- eps and of the L2 norm of a few thousand pixels stays well below this.
+   */
   public static final double TOLERANCE = 1e-5;
 
   public ThreatModel {
@@ -30,9 +33,10 @@ public record ThreatModel(Norm norm, double epsilon) {
   }
 
   /**
-   * The allowed image nearest to {@code candidate} in L-inf (exact: clip to the ball, then to the box); for L2, as in
-   * the reference code, the radial projection onto the ball followed by clipping to the box, which can only shorten
-   * the perturbation because the clean image is inside the box.
+   * The allowed image nearest to {@code candidate} in L-inf (exact: clip to the ball, then to the
+   * box); for L2, as in the reference code, the radial projection onto the ball followed by
+   * clipping to the box, which can only shorten the perturbation because the clean image is inside
+   * the box.
    */
   public NDArray project(NDArray candidate, NDArray clean) {
     if (norm == Norm.LINF) {
@@ -44,10 +48,14 @@ public record ThreatModel(Norm norm, double epsilon) {
     return clean.add(delta.mul(scale)).clip(0, 1);
   }
 
-  /** Per-example norm of {@code delta} [B, ...], shaped [B, 1, ..., 1] so that it broadcasts against delta. */
+  /**
+   * Per-example norm of {@code delta} [B, ...], shaped [B, 1, ..., 1] so that it broadcasts against
+   * delta.
+   */
   public NDArray norms(NDArray delta) {
     NDArray flat = delta.reshape(delta.getShape().get(0), -1);
-    NDArray values = norm == Norm.LINF ? flat.abs().max(new int[] {1}) : flat.square().sum(new int[] {1}).sqrt();
+    NDArray values =
+        norm == Norm.LINF ? flat.abs().max(new int[] {1}) : flat.square().sum(new int[] {1}).sqrt();
     return values.reshape(broadcastShape(delta.getShape()));
   }
 
@@ -66,7 +74,10 @@ public record ThreatModel(Norm norm, double epsilon) {
     return norm == Norm.LINF ? result : Math.sqrt(result);
   }
 
-  /** Whether one flattened image is an allowed perturbation of the clean one (up to float32 rounding). */
+  /**
+   * Whether one flattened image is an allowed perturbation of the clean one (up to float32
+   * rounding).
+   */
   public boolean contains(float[] adversarial, float[] clean) {
     for (float value : adversarial) {
       if (!(value >= 0 && value <= 1)) {

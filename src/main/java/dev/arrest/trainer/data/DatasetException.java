@@ -10,29 +10,30 @@ import java.util.Optional;
  */
 public class DatasetException extends RuntimeException {
 
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    private final transient Path file;
+  private final transient Path file;
 
-    /** A problem with a file on disk; the message reads "FILE: expected X, but found Y. HOW". */
-    public DatasetException(Path file, String expected, String found, String howToObtain) {
-        this(file, expected, found, howToObtain, null);
-    }
+  /** A problem with a file on disk; the message reads "FILE: expected X, but found Y. HOW". */
+  public DatasetException(Path file, String expected, String found, String howToObtain) {
+    this(file, expected, found, howToObtain, null);
+  }
 
-    /** As {@link #DatasetException(Path, String, String, String)}, keeping the I/O error as cause. */
-    public DatasetException(Path file, String expected, String found, String howToObtain, Throwable cause) {
-        super(file + ": expected " + expected + ", but found " + found + ". " + howToObtain, cause);
-        this.file = file;
-    }
+  /** As {@link #DatasetException(Path, String, String, String)}, keeping the I/O error as cause. */
+  public DatasetException(
+      Path file, String expected, String found, String howToObtain, Throwable cause) {
+    super(file + ": expected " + expected + ", but found " + found + ". " + howToObtain, cause);
+    this.file = file;
+  }
 
-    /** A problem that is not about one file, such as asking for more examples than exist. */
-    public DatasetException(String message) {
-        super(message);
-        this.file = null;
-    }
+  /** A problem that is not about one file, such as asking for more examples than exist. */
+  public DatasetException(String message) {
+    super(message);
+    this.file = null;
+  }
 
-    /** The offending file or directory, when the problem is about one. */
-    public Optional<Path> file() {
-        return Optional.ofNullable(file);
-    }
+  /** The offending file or directory, when the problem is about one. */
+  public Optional<Path> file() {
+    return Optional.ofNullable(file);
+  }
 }

@@ -10,20 +10,23 @@ import java.util.random.RandomGenerator;
 @FunctionalInterface
 public interface ImageAugmentation {
 
-    /** Transforms {@code pixels[offset .. offset + shape.size())} in place. */
-    void apply(float[] pixels, int offset, ImageShape shape, RandomGenerator random);
+  /** Transforms {@code pixels[offset .. offset + shape.size())} in place. */
+  void apply(float[] pixels, int offset, ImageShape shape, RandomGenerator random);
 
-    /** This augmentation, then {@code next}. */
-    default ImageAugmentation andThen(ImageAugmentation next) {
-        Objects.requireNonNull(next, "next");
-        return (pixels, offset, shape, random) -> {
-            apply(pixels, offset, shape, random);
-            next.apply(pixels, offset, shape, random);
-        };
-    }
+  /** This augmentation, then {@code next}. */
+  default ImageAugmentation andThen(ImageAugmentation next) {
+    Objects.requireNonNull(next, "next");
+    return (pixels, offset, shape, random) -> {
+      apply(pixels, offset, shape, random);
+      next.apply(pixels, offset, shape, random);
+    };
+  }
 
-    /** The standard CIFAR training augmentation: random crop with 4 pixels of zero padding, then a flip. */
-    static ImageAugmentation standardCifar() {
-        return new RandomCropWithPadding(4).andThen(new RandomHorizontalFlip(0.5));
-    }
+  /**
+   * The standard CIFAR training augmentation: random crop with 4 pixels of zero padding, then a
+   * flip.
+   */
+  static ImageAugmentation standardCifar() {
+    return new RandomCropWithPadding(4).andThen(new RandomHorizontalFlip(0.5));
+  }
 }

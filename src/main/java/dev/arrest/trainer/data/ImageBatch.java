@@ -8,18 +8,19 @@ import ai.djl.ndarray.NDManager;
  * by {@code manager}, a sub-manager created for this batch alone.
  *
  * <p>Closing the batch closes that manager, which frees the two arrays and everything else attached
- * to it, including results of operations on them. Copy out (e.g. {@code getFloat()}) or
- * {@code attach} elsewhere anything that must outlive the batch.
+ * to it, including results of operations on them. Copy out (e.g. {@code getFloat()}) or {@code
+ * attach} elsewhere anything that must outlive the batch.
  */
-public record ImageBatch(NDManager manager, NDArray images, NDArray labels) implements AutoCloseable {
+public record ImageBatch(NDManager manager, NDArray images, NDArray labels)
+    implements AutoCloseable {
 
-    /** Number of examples, B. */
-    public int size() {
-        return Math.toIntExact(labels.getShape().get(0));
-    }
+  /** Number of examples, B. */
+  public int size() {
+    return Math.toIntExact(labels.getShape().get(0));
+  }
 
-    @Override
-    public void close() {
-        manager.close();
-    }
+  @Override
+  public void close() {
+    manager.close();
+  }
 }

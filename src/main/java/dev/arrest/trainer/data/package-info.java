@@ -4,9 +4,9 @@
  * subsets, plain-Java CIFAR augmentation and a {@link dev.arrest.trainer.data.DataLoader} that
  * turns the data into DJL batches.
  *
- * <p>Entry points: {@link dev.arrest.trainer.data.Datasets#load} or
- * {@link dev.arrest.trainer.data.DatasetKind#load}. Every problem with the data on disk is reported
- * as a {@link dev.arrest.trainer.data.DatasetException} that names the file and says how to obtain
- * the data.
+ * <p>Entry points: {@link dev.arrest.trainer.data.Datasets#load} or {@link
+ * dev.arrest.trainer.data.DatasetKind#load}. Every problem with the data on disk is reported as a
+ * {@link dev.arrest.trainer.data.DatasetException} that names the file and says how to obtain the
+ * data.
  */
 package dev.arrest.trainer.data;

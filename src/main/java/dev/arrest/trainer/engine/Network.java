@@ -18,19 +18,22 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A classifier ready to run: its block, initialized on its own manager, and the parameter store forward passes read
- * from. The block follows the model contract: {@code forward(x)} returns {@code NDList(logits, features)}.
+ * A classifier ready to run: its block, initialized on its own manager, and the parameter store
+ * forward passes read from. The block follows the model contract: {@code forward(x)} returns {@code
+ * NDList(logits, features)}.
  */
 public final class Network implements Classifier {
   private final RepresentationClassifier block;
   private final NDManager manager;
   private final ParameterStore parameterStore;
+
   /** Parameters that learn; batch-norm running statistics never take gradients, frozen or not. */
   private final Set<Parameter> trainable;
 
   /**
    * @param block an uninitialized model block
-   * @param parent the manager the network's parameters live under (their device is the parent's device)
+   * @param parent the manager the network's parameters live under (their device is the parent's
+   *     device)
    * @param inputShape one example's shape, (channels, height, width)
    */
   public Network(RepresentationClassifier block, NDManager parent, Shape inputShape) {
@@ -39,10 +42,15 @@ public final class Network implements Classifier {
     this.parameterStore = new ParameterStore(manager, false);
     block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(inputShape));
     this.trainable = Collections.newSetFromMap(new IdentityHashMap<>());
-    block.getParameters().values().stream().filter(Parameter::requiresGradient).forEach(trainable::add);
+    block.getParameters().values().stream()
+        .filter(Parameter::requiresGradient)
+        .forEach(trainable::add);
   }
 
-  /** Runs the model; {@code training} selects batch statistics (and updates them) in batch-norm layers. */
+  /**
+   * Runs the model; {@code training} selects batch statistics (and updates them) in batch-norm
+   * layers.
+   */
   @Override
   public Outputs forward(NDArray images, boolean training) {
     NDList out = block.forward(parameterStore, new NDList(images), training);
@@ -50,8 +58,8 @@ public final class Network implements Classifier {
   }
 
   /**
-   * Frozen parameters take no gradient: attacks freeze the model so that their backward passes neither compute nor
-   * accumulate weight gradients.
+   * Frozen parameters take no gradient: attacks freeze the model so that their backward passes
+   * neither compute nor accumulate weight gradients.
    */
   @Override
   public void setFrozen(boolean frozen) {

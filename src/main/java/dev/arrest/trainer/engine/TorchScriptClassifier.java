@@ -15,18 +15,21 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A user's TorchScript image classifier, so that its robustness can be measured with the same attacks as this
- * trainer's models (and compared with other tools on the same file). Convention (docs/torchscript.md): {@code forward}
- * takes float32 [B, C, H, W] pixels in [0, 1] with any normalization inside the module, and returns the logits
- * [B, classes] or a tuple (logits, features [B, D]).
+ * A user's TorchScript image classifier, so that its robustness can be measured with the same
+ * attacks as this trainer's models (and compared with other tools on the same file). Convention
+ * (docs/torchscript.md): {@code forward} takes float32 [B, C, H, W] pixels in [0, 1] with any
+ * normalization inside the module, and returns the logits [B, classes] or a tuple (logits, features
+ * [B, D]).
  *
- * <p>Why not {@code PtSymbolBlock.forward}: with training=false DJL runs the module under inference mode, where no
- * gradient reaches the input, and with training=true it switches the module to train mode (batch statistics in
- * batch-norm, dropout on). Attacks need eval mode with autograd. So this class sets the module's mode itself
- * ({@code JniUtils.enableInferenceMode} is {@code module.eval()}) and always runs the module through
- * {@code IValueUtils.forward(..., true)}, which only means "do not disable autograd"; outside a gradient collector DJL
- * keeps autograd off, so plain evaluation builds no graph. The module is loaded with trainable parameters because
- * inference-mode tensors cannot take part in a backward pass at all; their gradients are then switched off for good.
+ * <p>Why not {@code PtSymbolBlock.forward}: with training=false DJL runs the module under inference
+ * mode, where no gradient reaches the input, and with training=true it switches the module to train
+ * mode (batch statistics in batch-norm, dropout on). Attacks need eval mode with autograd. So this
+ * class sets the module's mode itself ({@code JniUtils.enableInferenceMode} is {@code
+ * module.eval()}) and always runs the module through {@code IValueUtils.forward(..., true)}, which
+ * only means "do not disable autograd"; outside a gradient collector DJL keeps autograd off, so
+ * plain evaluation builds no graph. The module is loaded with trainable parameters because
+ * inference-mode tensors cannot take part in a backward pass at all; their gradients are then
+ * switched off for good.
  */
 public final class TorchScriptClassifier implements Classifier {
   private final NDManager manager;
@@ -46,12 +49,18 @@ public final class TorchScriptClassifier implements Classifier {
       NDList out = run(probe.zeros(new Shape(2).addAll(imageShape)));
       NDArray logits = out.get(0);
       if (logits.getShape().dimension() != 2 || logits.getShape().get(0) != 2) {
-        throw new IllegalArgumentException("a TorchScript classifier must return logits [B, classes] (or a tuple"
-            + " (logits, features)); for input [2, " + imageShape + "] it returned " + out.getShapes()[0]);
+        throw new IllegalArgumentException(
+            "a TorchScript classifier must return logits [B, classes] (or a tuple"
+                + " (logits, features)); for input [2, "
+                + imageShape
+                + "] it returned "
+                + out.getShapes()[0]);
       }
       this.numClasses = (int) logits.getShape().get(1);
-      this.returnsFeatures = out.size() > 1 && out.get(1).getShape().dimension() == 2
-          && out.get(1).getShape().get(0) == 2;
+      this.returnsFeatures =
+          out.size() > 1
+              && out.get(1).getShape().dimension() == 2
+              && out.get(1).getShape().get(0) == 2;
     }
   }
 
@@ -61,12 +70,14 @@ public final class TorchScriptClassifier implements Classifier {
    */
   public static TorchScriptClassifier load(Path file, NDManager parent, Shape imageShape) {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("TorchScript model " + file.toAbsolutePath() + " does not exist");
+      throw new IllegalArgumentException(
+          "TorchScript model " + file.toAbsolutePath() + " does not exist");
     }
     NDManager manager = parent.newSubManager();
     try {
-      PtSymbolBlock module = JniUtils.loadModule((PtNDManager) manager, file, false, new String[0], new String[0],
-          true);
+      PtSymbolBlock module =
+          JniUtils.loadModule(
+              (PtNDManager) manager, file, false, new String[0], new String[0], true);
       return new TorchScriptClassifier(manager, module, imageShape);
     } catch (RuntimeException e) {
       manager.close();
@@ -81,7 +92,10 @@ public final class TorchScriptClassifier implements Classifier {
     return new Outputs(out.get(0), returnsFeatures ? out.get(1) : null);
   }
 
-  /** A module loaded for evaluation stays frozen: attacks that unfreeze the model after them leave it so. */
+  /**
+   * A module loaded for evaluation stays frozen: attacks that unfreeze the model after them leave
+   * it so.
+   */
   @Override
   public void setFrozen(boolean frozen) {}
 
@@ -90,7 +104,9 @@ public final class TorchScriptClassifier implements Classifier {
     return numClasses;
   }
 
-  /** Whether the module returns (logits, features), the convention for exposing its representation. */
+  /**
+   * Whether the module returns (logits, features), the convention for exposing its representation.
+   */
   public boolean returnsFeatures() {
     return returnsFeatures;
   }

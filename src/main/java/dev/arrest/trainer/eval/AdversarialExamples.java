@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The worst-case adversarial example of every evaluated example that some attack broke: the image of the first attack
- * that broke it (later attacks do not run on it). Examples misclassified when clean, or never broken, have none.
+ * The worst-case adversarial example of every evaluated example that some attack broke: the image
+ * of the first attack that broke it (later attacks do not run on it). Examples misclassified when
+ * clean, or never broken, have none.
  */
 public final class AdversarialExamples {
   private final Shape imageShape;

@@ -5,16 +5,18 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Writes {@link AdversarialExamples} as {@code adversarial-examples.npz} (see docs/autoattack.md): arrays
- * {@code indices}, {@code labels}, {@code predictions}, {@code attacks} (int64 [M]), {@code images} (float32
- * [M, C, H, W]) and {@code attack_names} (the evaluation's attacks in order, indexed by {@code attacks}).
+ * Writes {@link AdversarialExamples} as {@code adversarial-examples.npz} (see docs/autoattack.md):
+ * arrays {@code indices}, {@code labels}, {@code predictions}, {@code attacks} (int64 [M]), {@code
+ * images} (float32 [M, C, H, W]) and {@code attack_names} (the evaluation's attacks in order,
+ * indexed by {@code attacks}).
  */
 public final class AdversarialExamplesFile {
   public static final String FILE_NAME = "adversarial-examples.npz";
 
   private AdversarialExamplesFile() {}
 
-  public static void write(AdversarialExamples examples, List<String> attackNames, Path file) throws IOException {
+  public static void write(AdversarialExamples examples, List<String> attackNames, Path file)
+      throws IOException {
     List<AdversarialExamples.Entry> entries = examples.entries();
     int count = entries.size();
     int pixels = (int) examples.imageShape().size();

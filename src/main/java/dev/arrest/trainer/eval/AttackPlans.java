@@ -14,7 +14,10 @@ import dev.arrest.trainer.attack.ThreatModel;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns the spec's evaluation attacks into attacks to run, expanding each autoattack entry into its components. */
+/**
+ * Turns the spec's evaluation attacks into attacks to run, expanding each autoattack entry into its
+ * components.
+ */
 public final class AttackPlans {
   private AttackPlans() {}
 
@@ -24,41 +27,81 @@ public final class AttackPlans {
    * @param classes the model's number of classes (targeted attacks try at most classes - 1 targets)
    * @param seed keys every attack's random streams, together with the attack's unique name
    */
-  public static List<PlannedAttack> from(List<EvaluationAttackSpec> specs, double defaultEpsilon, Norm defaultNorm,
-      int classes, long seed) {
+  public static List<PlannedAttack> from(
+      List<EvaluationAttackSpec> specs,
+      double defaultEpsilon,
+      Norm defaultNorm,
+      int classes,
+      long seed) {
     List<PlannedAttack> plans = new ArrayList<>();
     ExampleRandom random = new ExampleRandom(seed);
     for (EvaluationAttackSpec spec : specs) {
-      ThreatModel threat = new ThreatModel(spec.norm != null ? spec.norm : defaultNorm,
-          spec.epsilon != null ? spec.epsilon : defaultEpsilon);
+      ThreatModel threat =
+          new ThreatModel(
+              spec.norm != null ? spec.norm : defaultNorm,
+              spec.epsilon != null ? spec.epsilon : defaultEpsilon);
       String name = spec.displayName();
       if (spec.type == AttackType.AUTOATTACK) {
-        for (EvaluationAttack component : AutoAttack.attacks(spec.effectiveVersion(), threat, classes,
-            random.derive(name))) {
-          plans.add(new PlannedAttack(name + "/" + component.name(), component.name(), component, null,
-              !(component instanceof SquareAttack)));
+        for (EvaluationAttack component :
+            AutoAttack.attacks(spec.effectiveVersion(), threat, classes, random.derive(name))) {
+          plans.add(
+              new PlannedAttack(
+                  name + "/" + component.name(),
+                  component.name(),
+                  component,
+                  null,
+                  !(component instanceof SquareAttack)));
         }
         continue;
       }
       int steps = spec.effectiveSteps();
       int targets = Math.min(spec.effectiveTargetClasses(), classes - 1);
       ExampleRandom streams = random.derive(name);
-      EvaluationAttack attack = switch (spec.type) {
-        case PGD -> new PgdRestarts(threat, steps, spec.stepSize != null ? spec.stepSize : 2.5 * threat.epsilon() / steps,
-            spec.restarts, seed);
-        case APGD_CE -> new Apgd(Apgd.Loss.CROSS_ENTROPY, threat, steps, spec.restarts, 0,
-            spec.effectiveEotIterations(), streams);
-        case APGD_DLR -> new Apgd(Apgd.Loss.DLR, threat, steps, spec.restarts, 0, spec.effectiveEotIterations(),
-            streams);
-        case APGD_T -> new Apgd(Apgd.Loss.TARGETED_DLR, threat, steps, spec.restarts, targets,
-            spec.effectiveEotIterations(), streams);
-        case FAB -> new Fab(false, threat, steps, spec.restarts, 0, streams);
-        case FAB_T -> new Fab(true, threat, steps, spec.restarts, targets, streams);
-        case SQUARE -> new SquareAttack(threat, steps, spec.restarts, streams);
-        case AUTOATTACK -> throw new AssertionError("expanded above");
-      };
+      EvaluationAttack attack =
+          switch (spec.type) {
+            case PGD ->
+                new PgdRestarts(
+                    threat,
+                    steps,
+                    spec.stepSize != null ? spec.stepSize : 2.5 * threat.epsilon() / steps,
+                    spec.restarts,
+                    seed);
+            case APGD_CE ->
+                new Apgd(
+                    Apgd.Loss.CROSS_ENTROPY,
+                    threat,
+                    steps,
+                    spec.restarts,
+                    0,
+                    spec.effectiveEotIterations(),
+                    streams);
+            case APGD_DLR ->
+                new Apgd(
+                    Apgd.Loss.DLR,
+                    threat,
+                    steps,
+                    spec.restarts,
+                    0,
+                    spec.effectiveEotIterations(),
+                    streams);
+            case APGD_T ->
+                new Apgd(
+                    Apgd.Loss.TARGETED_DLR,
+                    threat,
+                    steps,
+                    spec.restarts,
+                    targets,
+                    spec.effectiveEotIterations(),
+                    streams);
+            case FAB -> new Fab(false, threat, steps, spec.restarts, 0, streams);
+            case FAB_T -> new Fab(true, threat, steps, spec.restarts, targets, streams);
+            case SQUARE -> new SquareAttack(threat, steps, spec.restarts, streams);
+            case AUTOATTACK -> throw new AssertionError("expanded above");
+          };
       Double stepSize = attack instanceof PgdRestarts pgd ? pgd.stepSize() : null;
-      plans.add(new PlannedAttack(name, spec.type.toString(), attack, stepSize, spec.type != AttackType.SQUARE));
+      plans.add(
+          new PlannedAttack(
+              name, spec.type.toString(), attack, stepSize, spec.type != AttackType.SQUARE));
     }
     return plans;
   }

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * @param result what results.json reports
  * @param adversarialExamples the worst-case adversarial example of every broken test example
- * @param attackNames the attacks in the order run; {@code AdversarialExamples.Entry.attack} indexes it
+ * @param attackNames the attacks in the order run; {@code AdversarialExamples.Entry.attack} indexes
+ *     it
  */
-public record EvaluationOutcome(EvaluationResult result, AdversarialExamples adversarialExamples,
-    List<String> attackNames) {}
+public record EvaluationOutcome(
+    EvaluationResult result, AdversarialExamples adversarialExamples, List<String> attackNames) {}

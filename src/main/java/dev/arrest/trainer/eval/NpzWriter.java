@@ -16,9 +16,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Writes NumPy's .npz format (a zip of .npy files, format version 1.0, little-endian), so that {@code numpy.load}
- * reads the arrays directly. The file is written next to its destination and moved into place, so readers never see a
- * partial file, and a writer closed without {@link #commit} leaves nothing behind.
+ * Writes NumPy's .npz format (a zip of .npy files, format version 1.0, little-endian), so that
+ * {@code numpy.load} reads the arrays directly. The file is written next to its destination and
+ * moved into place, so readers never see a partial file, and a writer closed without {@link
+ * #commit} leaves nothing behind.
  */
 final class NpzWriter implements AutoCloseable {
   private final Path target;
@@ -47,7 +48,10 @@ final class NpzWriter implements AutoCloseable {
 
   /** Fixed-width unicode strings (numpy dtype {@code <U n}, UTF-32 little-endian, zero padded). */
   void strings(String name, String[] values) throws IOException {
-    int width = Math.max(1, Arrays.stream(values).mapToInt(s -> s.codePointCount(0, s.length())).max().orElse(1));
+    int width =
+        Math.max(
+            1,
+            Arrays.stream(values).mapToInt(s -> s.codePointCount(0, s.length())).max().orElse(1));
     ByteBuffer data = buffer(4L * width * values.length);
     for (String value : values) {
       int[] codePoints = value.codePoints().toArray();
@@ -58,10 +62,11 @@ final class NpzWriter implements AutoCloseable {
     entry(name, "<U" + width, new long[] {values.length}, values.length, data.array());
   }
 
-  private void entry(String name, String dtype, long[] shape, long count, byte[] data) throws IOException {
+  private void entry(String name, String dtype, long[] shape, long count, byte[] data)
+      throws IOException {
     if (Arrays.stream(shape).reduce(1, (a, b) -> a * b) != count) {
-      throw new IllegalArgumentException(name + ": shape " + Arrays.toString(shape) + " does not hold " + count
-          + " values");
+      throw new IllegalArgumentException(
+          name + ": shape " + Arrays.toString(shape) + " does not hold " + count + " values");
     }
     zip.putNextEntry(new ZipEntry(name + ".npy"));
     writeHeader(zip, dtype, shape);
@@ -70,11 +75,15 @@ final class NpzWriter implements AutoCloseable {
   }
 
   private static void writeHeader(OutputStream out, String dtype, long[] shape) throws IOException {
-    String dims = shape.length == 1 ? shape[0] + ","
-        : Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", "));
-    StringBuilder header = new StringBuilder("{'descr': '" + dtype + "', 'fortran_order': False, 'shape': (" + dims
-        + "), }");
-    // Magic (6) + version (2) + length (2) + header, padded with spaces to a multiple of 64 and ended by a newline.
+    String dims =
+        shape.length == 1
+            ? shape[0] + ","
+            : Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", "));
+    StringBuilder header =
+        new StringBuilder(
+            "{'descr': '" + dtype + "', 'fortran_order': False, 'shape': (" + dims + "), }");
+    // Magic (6) + version (2) + length (2) + header, padded with spaces to a multiple of 64 and
+    // ended by a newline.
     while ((10 + header.length() + 1) % 64 != 0) {
       header.append(' ');
     }
@@ -90,7 +99,8 @@ final class NpzWriter implements AutoCloseable {
 
   private static ByteBuffer buffer(long bytes) {
     if (bytes > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("array of " + bytes + " bytes is too large for one .npy entry");
+      throw new IllegalArgumentException(
+          "array of " + bytes + " bytes is too large for one .npy entry");
     }
     return ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
   }
@@ -104,7 +114,8 @@ final class NpzWriter implements AutoCloseable {
   public void close() throws IOException {
     zip.close();
     if (complete) {
-      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } else {
       Files.deleteIfExists(partial);
     }

@@ -3,10 +3,17 @@ package dev.arrest.trainer.eval;
 import ai.djl.ndarray.NDArray;
 import dev.arrest.trainer.engine.Classifier;
 
-/** Checks on a model's raw outputs, after the reference code's check_randomized and check_range_output. */
+/**
+ * Checks on a model's raw outputs, after the reference code's check_randomized and
+ * check_range_output.
+ */
 final class OutputChecks {
-  /** Relative change of the logits between identical passes above which a model counts as randomized. */
+  /**
+   * Relative change of the logits between identical passes above which a model counts as
+   * randomized.
+   */
   static final double RANDOMIZED_TOLERANCE = 1e-4;
+
   private static final double PROBABILITY_TOLERANCE = 1e-5;
 
   private OutputChecks() {}
@@ -16,7 +23,8 @@ final class OutputChecks {
     NDArray reference = normalized(logits);
     for (int pass = 0; pass < 2; pass++) {
       NDArray again = normalized(model.forward(images, false).logits());
-      if (again.sub(reference).square().sum(new int[] {1}).sqrt().max().getFloat() > RANDOMIZED_TOLERANCE) {
+      if (again.sub(reference).square().sum(new int[] {1}).sqrt().max().getFloat()
+          > RANDOMIZED_TOLERANCE) {
         return true;
       }
     }
@@ -28,7 +36,9 @@ final class OutputChecks {
     float min = logits.min().getFloat();
     float max = logits.max().getFloat();
     float worstSum = logits.sum(new int[] {1}).sub(1).abs().max().getFloat();
-    return min > -PROBABILITY_TOLERANCE && max < 1 + PROBABILITY_TOLERANCE && worstSum < PROBABILITY_TOLERANCE;
+    return min > -PROBABILITY_TOLERANCE
+        && max < 1 + PROBABILITY_TOLERANCE
+        && worstSum < PROBABILITY_TOLERANCE;
   }
 
   private static NDArray normalized(NDArray logits) {

@@ -19,11 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Clean accuracy and robust accuracy under a sequence of attacks, with the model in eval mode. As in AutoAttack, each
- * attack runs only on the examples still robust after the previous ones: their indices are gathered into batches,
- * attacked, and the results scattered back. A candidate counts as adversarial only after the evaluator has checked it
- * lies in the threat model and has seen the model misclassify it in its own forward pass; the robust accuracy after the
- * last attack is the per-example worst case.
+ * Clean accuracy and robust accuracy under a sequence of attacks, with the model in eval mode. As
+ * in AutoAttack, each attack runs only on the examples still robust after the previous ones: their
+ * indices are gathered into batches, attacked, and the results scattered back. A candidate counts
+ * as adversarial only after the evaluator has checked it lies in the threat model and has seen the
+ * model misclassify it in its own forward pass; the robust accuracy after the last attack is the
+ * per-example worst case.
  */
 public final class RobustnessEvaluator {
   private final Classifier model;
@@ -32,9 +33,11 @@ public final class RobustnessEvaluator {
   private final long seed;
   private final ProgressListener progress;
 
-  /** @param data the test examples, evaluated in order */
-  public RobustnessEvaluator(Classifier model, ImageDataset data, int batchSize, long seed,
-      ProgressListener progress) {
+  /**
+   * @param data the test examples, evaluated in order
+   */
+  public RobustnessEvaluator(
+      Classifier model, ImageDataset data, int batchSize, long seed, ProgressListener progress) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be positive, found " + batchSize);
     }
@@ -46,17 +49,25 @@ public final class RobustnessEvaluator {
   }
 
   /** Runs the spec's attacks; budgets and norms they leave unset come from the defaults. */
-  public EvaluationOutcome evaluate(List<EvaluationAttackSpec> attacks, double defaultEpsilon, Norm defaultNorm) {
-    List<PlannedAttack> plans = AttackPlans.from(attacks, defaultEpsilon, defaultNorm, model.numClasses(), seed);
-    boolean expectsRandomness = attacks.stream().anyMatch(a -> (a.type == AttackType.AUTOATTACK
-        && a.effectiveVersion() == AutoAttackVersion.RAND) || a.effectiveEotIterations() > 1);
+  public EvaluationOutcome evaluate(
+      List<EvaluationAttackSpec> attacks, double defaultEpsilon, Norm defaultNorm) {
+    List<PlannedAttack> plans =
+        AttackPlans.from(attacks, defaultEpsilon, defaultNorm, model.numClasses(), seed);
+    boolean expectsRandomness =
+        attacks.stream()
+            .anyMatch(
+                a ->
+                    (a.type == AttackType.AUTOATTACK
+                            && a.effectiveVersion() == AutoAttackVersion.RAND)
+                        || a.effectiveEotIterations() > 1);
     return run(plans, expectsRandomness);
   }
 
   /** Runs the given attacks in order. */
   public EvaluationOutcome run(List<PlannedAttack> plans, boolean expectsRandomness) {
     int size = data.size();
-    Shape imageShape = new Shape(data.shape().channels(), data.shape().height(), data.shape().width());
+    Shape imageShape =
+        new Shape(data.shape().channels(), data.shape().height(), data.shape().width());
     AdversarialExamples adversarial = new AdversarialExamples(imageShape);
     AttackDiagnostics diagnostics = new AttackDiagnostics();
     CleanPass clean = cleanPass();
@@ -68,52 +79,98 @@ public final class RobustnessEvaluator {
       int[] targets = indicesOf(robust);
       int broken = attack(plan, a, targets, robust, adversarial, diagnostics);
       double seconds = (System.nanoTime() - start) / 1e9;
-      results.add(new AttackResult(plan.name(), plan.type(), plan.attack().threatModel().norm().toString(),
-          plan.attack().threatModel().epsilon(), plan.attack().iterations(), plan.stepSize(),
-          plan.attack().restarts(), fraction(robust), seconds, targets.length, broken));
-      progress.info(String.format(java.util.Locale.ROOT, "%s: robust accuracy %.2f %% (broke %d of %d attacked)"
-          + " in %.1f s", plan.name(), 100 * fraction(robust), broken, targets.length, seconds));
+      results.add(
+          new AttackResult(
+              plan.name(),
+              plan.type(),
+              plan.attack().threatModel().norm().toString(),
+              plan.attack().threatModel().epsilon(),
+              plan.attack().iterations(),
+              plan.stepSize(),
+              plan.attack().restarts(),
+              fraction(robust),
+              seconds,
+              targets.length,
+              broken));
+      progress.info(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s: robust accuracy %.2f %% (broke %d of %d attacked)" + " in %.1f s",
+              plan.name(),
+              100 * fraction(robust),
+              broken,
+              targets.length,
+              seconds));
     }
-    List<String> warnings = GradientMaskingCheck.warnings(plans, results, size,
-        diagnostics.zeroGradientExamples(), clean.randomized(), clean.probabilities(), expectsRandomness);
+    List<String> warnings =
+        GradientMaskingCheck.warnings(
+            plans,
+            results,
+            size,
+            diagnostics.zeroGradientExamples(),
+            clean.randomized(),
+            clean.probabilities(),
+            expectsRandomness);
     for (String warning : warnings) {
       progress.info("warning: " + warning);
     }
-    EvaluationResult result = new EvaluationResult(size, fraction(clean.correct()), fraction(robust), results,
-        warnings);
-    return new EvaluationOutcome(result, adversarial, plans.stream().map(PlannedAttack::name).toList());
+    EvaluationResult result =
+        new EvaluationResult(size, fraction(clean.correct()), fraction(robust), results, warnings);
+    return new EvaluationOutcome(
+        result, adversarial, plans.stream().map(PlannedAttack::name).toList());
   }
 
-  /** Attacks the still-robust examples {@code targets} batch by batch; returns how many it broke. */
-  private int attack(PlannedAttack plan, int attackIndex, int[] targets, boolean[] robust,
-      AdversarialExamples adversarial, AttackDiagnostics diagnostics) {
+  /**
+   * Attacks the still-robust examples {@code targets} batch by batch; returns how many it broke.
+   */
+  private int attack(
+      PlannedAttack plan,
+      int attackIndex,
+      int[] targets,
+      boolean[] robust,
+      AdversarialExamples adversarial,
+      AttackDiagnostics diagnostics) {
     int batches = (targets.length + batchSize - 1) / batchSize;
     progress.phaseStarted(Stage.EVALUATE, plan.name(), 0, 0, batches);
     int broken = 0;
     int pixels = (int) data.shape().size();
     try (NDManager manager = NDManager.newBaseManager()) {
       for (int b = 0; b < batches; b++) {
-        int[] ids = java.util.Arrays.copyOfRange(targets, b * batchSize, Math.min(targets.length,
-            (b + 1) * batchSize));
+        int[] ids =
+            java.util.Arrays.copyOfRange(
+                targets, b * batchSize, Math.min(targets.length, (b + 1) * batchSize));
         try (NDManager batchManager = manager.newSubManager()) {
           float[] cleanPixels = pixels(ids);
           NDArray images = batchManager.create(cleanPixels, batchShape(ids.length));
           NDArray labels = batchManager.create(labels(ids));
-          NDArray candidates = plan.attack().perturb(model, new AttackBatch(images, labels, ids, diagnostics));
+          NDArray candidates =
+              plan.attack().perturb(model, new AttackBatch(images, labels, ids, diagnostics));
           float[] candidatePixels = candidates.toFloatArray();
-          ThreatModelCheck.requireInside(plan.name(), plan.attack().threatModel(), cleanPixels, candidatePixels, ids);
+          ThreatModelCheck.requireInside(
+              plan.name(), plan.attack().threatModel(), cleanPixels, candidatePixels, ids);
           int[] predictions = predictions(candidates);
           for (int e = 0; e < ids.length; e++) {
             int label = data.label(ids[e]);
             if (predictions[e] != label) {
               robust[ids[e]] = false;
               broken++;
-              adversarial.add(new AdversarialExamples.Entry(ids[e], label, predictions[e], attackIndex,
-                  java.util.Arrays.copyOfRange(candidatePixels, e * pixels, (e + 1) * pixels)));
+              adversarial.add(
+                  new AdversarialExamples.Entry(
+                      ids[e],
+                      label,
+                      predictions[e],
+                      attackIndex,
+                      java.util.Arrays.copyOfRange(candidatePixels, e * pixels, (e + 1) * pixels)));
             }
           }
         }
-        progress.stepDone(b + 1, Math.min(targets.length, (b + 1) * batchSize), null, fraction(robust), null, null);
+        progress.stepDone(
+            b + 1,
+            Math.min(targets.length, (b + 1) * batchSize),
+            null,
+            fraction(robust),
+            null,
+            null);
       }
     } finally {
       progress.phaseFinished();
@@ -152,8 +209,13 @@ public final class RobustnessEvaluator {
             hits += correct[ids[e]] ? 1 : 0;
           }
         }
-        progress.stepDone(b + 1, Math.min(size, (b + 1) * batchSize), null,
-            (double) hits / Math.min(size, (b + 1) * batchSize), null, null);
+        progress.stepDone(
+            b + 1,
+            Math.min(size, (b + 1) * batchSize),
+            null,
+            (double) hits / Math.min(size, (b + 1) * batchSize),
+            null,
+            null);
       }
     } finally {
       progress.phaseFinished();

@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.DataType;
 /**
  * Per-example losses on logits [B, classes] and int64 labels [B]; callers reduce them as they need.
  *
- * <p>Across the trainer, scalars passed to NDArray ops are floats: a double scalar times a 0-d float32 tensor yields
- * float64 in PyTorch.
+ * <p>Across the trainer, scalars passed to NDArray ops are floats: a double scalar times a 0-d
+ * float32 tensor yields float64 in PyTorch.
  */
 public final class Losses {
   private Losses() {}

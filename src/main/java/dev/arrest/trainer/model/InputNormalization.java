@@ -45,8 +45,12 @@ public final class InputNormalization extends AbstractBlock {
     for (int c = 0; c < std.length; c++) {
       if (!Float.isFinite(mean[c]) || !(std[c] > 0) || !Float.isFinite(std[c])) {
         throw new IllegalArgumentException(
-            "channel " + c + " needs a finite mean and a finite std > 0, got mean=" + mean[c]
-                + " std=" + std[c]);
+            "channel "
+                + c
+                + " needs a finite mean and a finite std > 0, got mean="
+                + mean[c]
+                + " std="
+                + std[c]);
       }
     }
     this.mean = mean.clone();
@@ -70,7 +74,11 @@ public final class InputNormalization extends AbstractBlock {
     long channels = inputShapes[0].get(1);
     if (channels != mean.length) {
       throw new IllegalArgumentException(
-          "normalization has " + mean.length + " channels, input " + inputShapes[0] + " has "
+          "normalization has "
+              + mean.length
+              + " channels, input "
+              + inputShapes[0]
+              + " has "
               + channels);
     }
     super.initialize(manager, dataType, inputShapes);

@@ -33,10 +33,11 @@ import java.util.zip.CheckedOutputStream;
  * <p>File layout: a magic string, a format version, the model's {@link
  * RepresentationClassifier#description()}, a manifest of every parameter's path and shape, DJL's
  * {@code Block.saveParameters} stream, and a CRC-32 of everything before it (DJL's stream has no
- * checksum, so a flipped bit in a weight would otherwise load silently). The header is checked against the target model first,
- * because DJL's own loader matches parameters by their short names only ("weight", "gamma", ...)
- * and accepts any shape. The stream is then loaded into a staging copy, not into the model itself,
- * because DJL's loader replaces parameter arrays that a {@code ParameterStore} may have cached.
+ * checksum, so a flipped bit in a weight would otherwise load silently). The header is checked
+ * against the target model first, because DJL's own loader matches parameters by their short names
+ * only ("weight", "gamma", ...) and accepts any shape. The stream is then loaded into a staging
+ * copy, not into the model itself, because DJL's loader replaces parameter arrays that a {@code
+ * ParameterStore} may have cached.
  */
 public final class ModelCheckpointIO {
 
@@ -112,8 +113,7 @@ public final class ModelCheckpointIO {
       } catch (MalformedModelException | EOFException | RuntimeException e) {
         // Past a valid header, any decoding failure (DJL reports some as runtime exceptions)
         // means the parameter stream is damaged.
-        throw new IncompatibleCheckpointException(
-            "checkpoint " + file + " is corrupt: " + e, e);
+        throw new IncompatibleCheckpointException("checkpoint " + file + " is corrupt: " + e, e);
       }
       long computed = checked.getChecksum().getValue();
       try {
@@ -126,7 +126,9 @@ public final class ModelCheckpointIO {
       }
       if (in.read() != -1) {
         throw new IncompatibleCheckpointException(
-            "checkpoint " + file + " has trailing data after the parameters of "
+            "checkpoint "
+                + file
+                + " has trailing data after the parameters of "
                 + model.description());
       }
       PairList<String, Parameter> loaded = staged.getParameters();
@@ -159,19 +161,26 @@ public final class ModelCheckpointIO {
     try {
       String magic = readMagic(in);
       if (!MAGIC.equals(magic)) {
-        throw new IncompatibleCheckpointException(
-            file + " is not an ARREST model checkpoint");
+        throw new IncompatibleCheckpointException(file + " is not an ARREST model checkpoint");
       }
       int version = in.readInt();
       if (version != FORMAT_VERSION) {
         throw new IncompatibleCheckpointException(
-            "checkpoint " + file + " has format version " + version + ", this build reads "
+            "checkpoint "
+                + file
+                + " has format version "
+                + version
+                + ", this build reads "
                 + FORMAT_VERSION);
       }
       String saved = in.readUTF();
       if (!saved.equals(model.description())) {
         throw new IncompatibleCheckpointException(
-            "checkpoint " + file + " holds " + saved + ", cannot load it into "
+            "checkpoint "
+                + file
+                + " holds "
+                + saved
+                + ", cannot load it into "
                 + model.description());
       }
       int count = in.readInt();
@@ -186,13 +195,25 @@ public final class ModelCheckpointIO {
         Shape expectedShape = parameters.valueAt(i).getArray().getShape();
         if (!name.equals(expectedName) || !shape.equals(expectedShape)) {
           problems.add(
-              "parameter " + i + " is " + name + " " + shape + ", model expects " + expectedName
-                  + " " + expectedShape);
+              "parameter "
+                  + i
+                  + " is "
+                  + name
+                  + " "
+                  + shape
+                  + ", model expects "
+                  + expectedName
+                  + " "
+                  + expectedShape);
         }
       }
       if (!problems.isEmpty()) {
         throw new IncompatibleCheckpointException(
-            "checkpoint " + file + " does not match " + model.description() + ": "
+            "checkpoint "
+                + file
+                + " does not match "
+                + model.description()
+                + ": "
                 + problems.get(0));
       }
     } catch (EOFException e) {
@@ -214,8 +235,16 @@ public final class ModelCheckpointIO {
           parameter != null && parameter.isInitialized() ? parameter.getArray().getShape() : null;
       if (!expected.equals(actual)) {
         throw new IncompatibleCheckpointException(
-            "checkpoint " + file + " decoded " + target.keyAt(i) + " as " + actual
-                + ", but " + model.description() + " has " + expected);
+            "checkpoint "
+                + file
+                + " decoded "
+                + target.keyAt(i)
+                + " as "
+                + actual
+                + ", but "
+                + model.description()
+                + " has "
+                + expected);
       }
     }
   }

@@ -41,8 +41,8 @@ public final class Models {
       float[] mean,
       float[] std) {
     if (architecture == null) {
-      throw new IllegalArgumentException("spec.model.architecture is missing; expected one of "
-          + ARCHITECTURES);
+      throw new IllegalArgumentException(
+          "spec.model.architecture is missing; expected one of " + ARCHITECTURES);
     }
     if (inChannels < 1 || height < 1 || width < 1) {
       throw new IllegalArgumentException(
@@ -54,11 +54,12 @@ public final class Models {
       case PREACT_RESNET18:
         return new PreActResNet18(inChannels, height, width, numClasses, mean, std);
       case WIDE_RESNET:
-        return new WideResNet(
-            depth, widenFactor, inChannels, height, width, numClasses, mean, std);
+        return new WideResNet(depth, widenFactor, inChannels, height, width, numClasses, mean, std);
       default:
         throw new IllegalArgumentException(
-            "spec.model.architecture: unknown architecture '" + architecture + "', expected one of "
+            "spec.model.architecture: unknown architecture '"
+                + architecture
+                + "', expected one of "
                 + ARCHITECTURES);
     }
   }

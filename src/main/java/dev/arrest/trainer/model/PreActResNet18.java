@@ -56,8 +56,6 @@ public final class PreActResNet18 extends RepresentationClassifier {
       }
       net.add(blocks);
     }
-    return net.add(Layers.batchNorm())
-        .add(Activation.reluBlock())
-        .add(Pool.globalAvgPool2dBlock());
+    return net.add(Layers.batchNorm()).add(Activation.reluBlock()).add(Pool.globalAvgPool2dBlock());
   }
 }

@@ -49,7 +49,9 @@ public abstract class RepresentationClassifier extends AbstractBlock {
     super(VERSION);
     if (imageShape.dimension() != 3 || imageShape.get(0) != normalization.channels()) {
       throw new IllegalArgumentException(
-          "image shape must be [C, H, W] with C = " + normalization.channels() + ", got "
+          "image shape must be [C, H, W] with C = "
+              + normalization.channels()
+              + ", got "
               + imageShape);
     }
     if (numClasses < 1) {
@@ -159,16 +161,27 @@ public abstract class RepresentationClassifier extends AbstractBlock {
     Shape input = inputShapes[0];
     if (input.dimension() != 4 || !input.slice(1).equals(imageShape)) {
       throw new IllegalArgumentException(
-          description() + " expects input [B, " + imageShape.get(0) + ", " + imageShape.get(1)
-              + ", " + imageShape.get(2) + "], got " + input);
+          description()
+              + " expects input [B, "
+              + imageShape.get(0)
+              + ", "
+              + imageShape.get(1)
+              + ", "
+              + imageShape.get(2)
+              + "], got "
+              + input);
     }
     normalization.initialize(manager, dataType, inputShapes);
     backbone.initialize(manager, dataType, inputShapes);
     Shape[] featureShapes = backbone.getOutputShapes(inputShapes);
     if (!featureShapes[0].equals(new Shape(input.get(0), featureDimension))) {
       throw new IllegalStateException(
-          architecture() + " backbone produces " + featureShapes[0] + ", expected [B, "
-              + featureDimension + "]");
+          architecture()
+              + " backbone produces "
+              + featureShapes[0]
+              + ", expected [B, "
+              + featureDimension
+              + "]");
     }
     head.initialize(manager, dataType, featureShapes);
   }

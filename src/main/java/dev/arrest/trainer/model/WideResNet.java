@@ -101,8 +101,6 @@ public final class WideResNet extends RepresentationClassifier {
       }
       net.add(blocks);
     }
-    return net.add(Layers.batchNorm())
-        .add(Activation.reluBlock())
-        .add(Pool.globalAvgPool2dBlock());
+    return net.add(Layers.batchNorm()).add(Activation.reluBlock()).add(Pool.globalAvgPool2dBlock());
   }
 }

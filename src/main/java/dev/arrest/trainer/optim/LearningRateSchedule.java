@@ -3,7 +3,10 @@ package dev.arrest.trainer.optim;
 import dev.arrest.api.v1alpha1.OptimizerSpec;
 import java.util.List;
 
-/** The learning rate at any point of a stage, stepped per batch so short stages still anneal smoothly. */
+/**
+ * The learning rate at any point of a stage, stepped per batch so short stages still anneal
+ * smoothly.
+ */
 public final class LearningRateSchedule {
   private final OptimizerSpec spec;
   private final long totalSteps;
@@ -19,7 +22,9 @@ public final class LearningRateSchedule {
     return switch (spec.schedule) {
       case CONSTANT -> spec.learningRate;
       case COSINE -> spec.learningRate * 0.5 * (1 + Math.cos(Math.PI * progress));
-      case PIECEWISE -> spec.learningRate * Math.pow(spec.gamma, milestonesPassed(spec.milestonesOrDefault(), progress));
+      case PIECEWISE ->
+          spec.learningRate
+              * Math.pow(spec.gamma, milestonesPassed(spec.milestonesOrDefault(), progress));
     };
   }
 

@@ -12,12 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * SGD with momentum, L2 weight decay and optional Nesterov momentum, with PyTorch's update rule
- * (g = grad + wd * w; buf = momentum * buf + g; w -= lr * (nesterov ? g + momentum * buf : buf)).
+ * SGD with momentum, L2 weight decay and optional Nesterov momentum, with PyTorch's update rule (g
+ * = grad + wd * w; buf = momentum * buf + g; w -= lr * (nesterov ? g + momentum * buf : buf)).
  *
- * <p>Written here rather than taken from DJL because a resumed stage must continue with the same momentum buffers,
- * and DJL's optimizers keep them private. Gradients are zeroed after each update, so nothing accumulated before the
- * next backward pass (e.g. by an attack run on unfrozen weights) leaks into it.
+ * <p>Written here rather than taken from DJL because a resumed stage must continue with the same
+ * momentum buffers, and DJL's optimizers keep them private. Gradients are zeroed after each update,
+ * so nothing accumulated before the next backward pass (e.g. by an attack run on unfrozen weights)
+ * leaks into it.
  */
 public final class SgdOptimizer {
   private final List<Pair<String, Parameter>> parameters;
@@ -27,8 +28,12 @@ public final class SgdOptimizer {
   private final NDManager stateManager;
   private final Map<String, NDArray> momentumBuffers = new LinkedHashMap<>();
 
-  public SgdOptimizer(List<Pair<String, Parameter>> parameters, double momentum, double weightDecay,
-      boolean nesterov, NDManager stateManager) {
+  public SgdOptimizer(
+      List<Pair<String, Parameter>> parameters,
+      double momentum,
+      double weightDecay,
+      boolean nesterov,
+      NDManager stateManager) {
     this.parameters = parameters;
     this.momentum = momentum;
     this.weightDecay = weightDecay;
@@ -43,8 +48,10 @@ public final class SgdOptimizer {
       if (!weight.hasGradient()) {
         continue;
       }
-      // The gradient tensor is scratch space from here on: it is updated in place and zeroed at the end. Every
-      // temporary is closed explicitly, because results of ops on the weight would otherwise live as long as the model.
+      // The gradient tensor is scratch space from here on: it is updated in place and zeroed at the
+      // end. Every
+      // temporary is closed explicitly, because results of ops on the weight would otherwise live
+      // as long as the model.
       try (NDArray gradient = weight.getGradient()) {
         if (weightDecay != 0) {
           try (NDArray decay = weight.mul((float) weightDecay)) {
@@ -88,7 +95,10 @@ public final class SgdOptimizer {
     }
   }
 
-  /** Restores buffers written by {@link #save}; fails when they do not belong to this model's parameters. */
+  /**
+   * Restores buffers written by {@link #save}; fails when they do not belong to this model's
+   * parameters.
+   */
   public void load(DataInputStream in) throws IOException {
     momentumBuffers.values().forEach(NDArray::close);
     momentumBuffers.clear();
@@ -97,13 +107,26 @@ public final class SgdOptimizer {
       String name = in.readUTF();
       byte[] encoded = new byte[in.readInt()];
       in.readFully(encoded);
-      Parameter parameter = parameters.stream().filter(p -> p.getKey().equals(name)).map(Pair::getValue)
-          .findFirst().orElseThrow(() -> new IOException("optimizer state names parameter '" + name
-              + "', which this model does not have"));
+      Parameter parameter =
+          parameters.stream()
+              .filter(p -> p.getKey().equals(name))
+              .map(Pair::getValue)
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IOException(
+                          "optimizer state names parameter '"
+                              + name
+                              + "', which this model does not have"));
       NDArray buffer = stateManager.decode(encoded);
       if (!buffer.getShape().equals(parameter.getArray().getShape())) {
-        throw new IOException("optimizer state for '" + name + "' has shape " + buffer.getShape()
-            + " but the parameter has " + parameter.getArray().getShape());
+        throw new IOException(
+            "optimizer state for '"
+                + name
+                + "' has shape "
+                + buffer.getShape()
+                + " but the parameter has "
+                + parameter.getArray().getShape());
       }
       momentumBuffers.put(name, buffer);
     }

@@ -8,7 +8,10 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** An interactive progress bar per phase (batches, rate, ETA, running loss and accuracy) and a line per epoch. */
+/**
+ * An interactive progress bar per phase (batches, rate, ETA, running loss and accuracy) and a line
+ * per epoch.
+ */
 public final class ConsoleProgress implements ProgressListener {
   private final PrintStream out;
   private ProgressBar bar;
@@ -21,13 +24,28 @@ public final class ConsoleProgress implements ProgressListener {
   @Override
   public void phaseStarted(Stage stage, String phase, int epoch, int epochs, int steps) {
     phaseStartNanos = System.nanoTime();
-    String name = epochs > 0 ? String.format(Locale.ROOT, "%s %d/%d", stage, epoch, epochs) : stage + " " + phase;
-    bar = new ProgressBarBuilder().setTaskName(name).setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
-        .setUpdateIntervalMillis(250).setMaxRenderedLength(140).continuousUpdate().build();
+    String name =
+        epochs > 0
+            ? String.format(Locale.ROOT, "%s %d/%d", stage, epoch, epochs)
+            : stage + " " + phase;
+    bar =
+        new ProgressBarBuilder()
+            .setTaskName(name)
+            .setInitialMax(steps)
+            .setStyle(ProgressBarStyle.ASCII)
+            .setUpdateIntervalMillis(250)
+            .setMaxRenderedLength(140)
+            .continuousUpdate()
+            .build();
   }
 
   @Override
-  public void stepDone(int step, long examplesDone, Double loss, double accuracy, Double rgkdLoss,
+  public void stepDone(
+      int step,
+      long examplesDone,
+      Double loss,
+      double accuracy,
+      Double rgkdLoss,
       Double noisyReplayRate) {
     if (bar == null) {
       return;

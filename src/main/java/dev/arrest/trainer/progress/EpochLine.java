@@ -9,8 +9,16 @@ final class EpochLine {
   private EpochLine() {}
 
   static String format(Stage stage, int epochs, EpochMetrics m) {
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s epoch %d/%d: loss %.4f, ce %.4f", stage,
-        m.epoch(), epochs, m.loss(), m.crossEntropyLoss()));
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%s epoch %d/%d: loss %.4f, ce %.4f",
+                stage,
+                m.epoch(),
+                epochs,
+                m.loss(),
+                m.crossEntropyLoss()));
     if (m.rgkdLoss() != null) {
       line.append(String.format(Locale.ROOT, ", rgkd %.4f", m.rgkdLoss()));
     }
@@ -24,10 +32,16 @@ final class EpochLine {
       line.append(String.format(Locale.ROOT, ", clean acc %.2f%%", 100 * m.trainCleanAccuracy()));
     }
     if (m.trainAdversarialAccuracy() != null) {
-      line.append(String.format(Locale.ROOT, ", adv acc %.2f%%", 100 * m.trainAdversarialAccuracy()));
+      line.append(
+          String.format(Locale.ROOT, ", adv acc %.2f%%", 100 * m.trainAdversarialAccuracy()));
     }
-    line.append(String.format(Locale.ROOT, ", lr %.4g, %.1f s, %.0f img/s", m.learningRate(), m.seconds(),
-        m.imagesPerSecond()));
+    line.append(
+        String.format(
+            Locale.ROOT,
+            ", lr %.4g, %.1f s, %.0f img/s",
+            m.learningRate(),
+            m.seconds(),
+            m.imagesPerSecond()));
     return line.toString();
   }
 }

@@ -6,9 +6,10 @@ import dev.arrest.results.Stage;
 import java.io.PrintStream;
 
 /**
- * Progress for non-interactive runs (trainer pods, CI logs): a {@link ProgressEvent} line after the first step of
- * every phase, then at most every {@code intervalSeconds}, and at the end of every phase, plus a readable line per
- * epoch. The operator reads the latest event line from the pod's log.
+ * Progress for non-interactive runs (trainer pods, CI logs): a {@link ProgressEvent} line after the
+ * first step of every phase, then at most every {@code intervalSeconds}, and at the end of every
+ * phase, plus a readable line per epoch. The operator reads the latest event line from the pod's
+ * log.
  */
 public final class LogLineProgress implements ProgressListener {
   private final PrintStream out;
@@ -35,14 +36,22 @@ public final class LogLineProgress implements ProgressListener {
     this.epochs = epochs;
     this.steps = steps;
     phaseStartNanos = System.nanoTime();
-    // The first step of a phase is reported at once, so that even a phase shorter than the interval shows progress.
+    // The first step of a phase is reported at once, so that even a phase shorter than the interval
+    // shows progress.
     lastPrintNanos = phaseStartNanos - intervalNanos;
-    out.println(epochs > 0 ? stage + " epoch " + epoch + "/" + epochs + ": " + steps + " batches"
-        : stage + " " + phase + ": " + steps + " batches");
+    out.println(
+        epochs > 0
+            ? stage + " epoch " + epoch + "/" + epochs + ": " + steps + " batches"
+            : stage + " " + phase + ": " + steps + " batches");
   }
 
   @Override
-  public void stepDone(int step, long examplesDone, Double loss, double accuracy, Double rgkdLoss,
+  public void stepDone(
+      int step,
+      long examplesDone,
+      Double loss,
+      double accuracy,
+      Double rgkdLoss,
       Double noisyReplayRate) {
     long now = System.nanoTime();
     double seconds = (now - phaseStartNanos) / 1e9;
@@ -50,8 +59,21 @@ public final class LogLineProgress implements ProgressListener {
     double fraction = epochs > 0 ? ((epoch - 1) + phaseFraction) / epochs : phaseFraction;
     double perStep = seconds / Math.max(step, 1);
     double eta = perStep * (steps - step) + (epochs > 0 ? perStep * steps * (epochs - epoch) : 0);
-    last = new ProgressEvent(trainingName, stage, epoch, epochs, step, steps, fraction, loss, rgkdLoss,
-        noisyReplayRate, accuracy, examplesDone / Math.max(seconds, 1e-9), eta);
+    last =
+        new ProgressEvent(
+            trainingName,
+            stage,
+            epoch,
+            epochs,
+            step,
+            steps,
+            fraction,
+            loss,
+            rgkdLoss,
+            noisyReplayRate,
+            accuracy,
+            examplesDone / Math.max(seconds, 1e-9),
+            eta);
     if (now - lastPrintNanos >= intervalNanos) {
       out.println(last.toLine());
       lastPrintNanos = now;

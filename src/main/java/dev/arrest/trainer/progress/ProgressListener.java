@@ -4,8 +4,8 @@ import dev.arrest.results.EpochMetrics;
 import dev.arrest.results.Stage;
 
 /**
- * Receives a stage's progress; the console shows a progress bar, a pod prints machine-readable lines. Every method
- * does nothing by default, so a listener implements only what it shows.
+ * Receives a stage's progress; the console shows a progress bar, a pod prints machine-readable
+ * lines. Every method does nothing by default, so a listener implements only what it shows.
  */
 public interface ProgressListener {
 
@@ -21,7 +21,12 @@ public interface ProgressListener {
    * @param rgkdLoss running mean RGKD distance, or null
    * @param noisyReplayRate running NR switch rate, or null
    */
-  default void stepDone(int step, long examplesDone, Double loss, double accuracy, Double rgkdLoss,
+  default void stepDone(
+      int step,
+      long examplesDone,
+      Double loss,
+      double accuracy,
+      Double rgkdLoss,
       Double noisyReplayRate) {}
 
   default void phaseFinished() {}

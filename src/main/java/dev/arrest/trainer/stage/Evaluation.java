@@ -7,6 +7,8 @@ import dev.arrest.results.EvaluationResult;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
 import dev.arrest.results.StageStatus;
+import dev.arrest.tradeoff.TradeoffCurve;
+import dev.arrest.tradeoff.TradeoffReferences;
 import dev.arrest.trainer.data.DatasetKind;
 import dev.arrest.trainer.data.ImageDataset;
 import dev.arrest.trainer.engine.Classifier;
@@ -14,15 +16,13 @@ import dev.arrest.trainer.engine.TorchScriptClassifier;
 import dev.arrest.trainer.eval.AdversarialExamplesFile;
 import dev.arrest.trainer.eval.EvaluationOutcome;
 import dev.arrest.trainer.eval.RobustnessEvaluator;
-import dev.arrest.tradeoff.TradeoffCurve;
-import dev.arrest.tradeoff.TradeoffReferences;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * Clean and robust accuracy of the finetuned model, or of a TorchScript classifier the spec names; writes the
- * worst-case adversarial examples next to the stage result.
+ * Clean and robust accuracy of the finetuned model, or of a TorchScript classifier the spec names;
+ * writes the worst-case adversarial examples next to the stage result.
  */
 final class Evaluation {
   private Evaluation() {}
@@ -31,21 +31,36 @@ final class Evaluation {
     ArrestTrainingSpec spec = context.spec();
     EvaluationSpec evaluation = spec.evaluation;
     ImageDataset test = TrainingData.testLoader(spec).dataset();
-    double epsilon = evaluation.epsilon != null ? evaluation.epsilon : spec.finetuning.attack.epsilon;
+    double epsilon =
+        evaluation.epsilon != null ? evaluation.epsilon : spec.finetuning.attack.epsilon;
     long seed = evaluation.seed != null ? evaluation.seed : spec.seed;
     try (Classifier model = open(context, result)) {
-      context.progress().info(String.format("evaluate: %d test examples, attacks %s, %s epsilon %.4g, seed %d",
-          test.size(), evaluation.attacks.stream().map(a -> a.displayName()).toList(), evaluation.norm, epsilon, seed));
-      EvaluationOutcome outcome = new RobustnessEvaluator(model, test, evaluation.batchSize, seed, context.progress())
-          .evaluate(evaluation.attacks, epsilon, evaluation.norm);
+      context
+          .progress()
+          .info(
+              String.format(
+                  "evaluate: %d test examples, attacks %s, %s epsilon %.4g, seed %d",
+                  test.size(),
+                  evaluation.attacks.stream().map(a -> a.displayName()).toList(),
+                  evaluation.norm,
+                  epsilon,
+                  seed));
+      EvaluationOutcome outcome =
+          new RobustnessEvaluator(model, test, evaluation.batchSize, seed, context.progress())
+              .evaluate(evaluation.attacks, epsilon, evaluation.norm);
       EvaluationResult measured = outcome.result();
       if (evaluation.tradeoff != null) {
         TradeoffCurve curve = TradeoffReferences.curve(evaluation.tradeoff);
-        measured = measured.withTradeoff(curve.score(100 * measured.standardAccuracy(),
-            100 * measured.robustAccuracy()));
+        measured =
+            measured.withTradeoff(
+                curve.score(100 * measured.standardAccuracy(), 100 * measured.robustAccuracy()));
       }
       result.evaluation = measured;
-      Path examples = context.layout().stageDirectory(Stage.EVALUATE).resolve(AdversarialExamplesFile.FILE_NAME);
+      Path examples =
+          context
+              .layout()
+              .stageDirectory(Stage.EVALUATE)
+              .resolve(AdversarialExamplesFile.FILE_NAME);
       AdversarialExamplesFile.write(outcome.adversarialExamples(), outcome.attackNames(), examples);
       result.artifacts.put("adversarialExamples", context.layout().relative(examples));
     } catch (IOException e) {
@@ -61,13 +76,16 @@ final class Evaluation {
     if (torchScript != null) {
       DatasetKind kind = TrainingData.kind(spec);
       Path file = Path.of(torchScript);
-      TorchScriptClassifier model = TorchScriptClassifier.load(file, context.manager(),
-          new Shape(kind.channels(), kind.height(), kind.width()));
+      TorchScriptClassifier model =
+          TorchScriptClassifier.load(
+              file, context.manager(), new Shape(kind.channels(), kind.height(), kind.width()));
       result.artifacts.put("model", context.layout().relative(file));
       return model;
     }
     Path file = context.layout().model(Stage.FINETUNE);
-    Classifier network = Networks.load(spec, context.manager(), file, "finetuned model (run the finetune stage first)");
+    Classifier network =
+        Networks.load(
+            spec, context.manager(), file, "finetuned model (run the finetune stage first)");
     result.artifacts.put("model", context.layout().relative(file));
     return network;
   }

@@ -17,7 +17,10 @@ import dev.arrest.trainer.train.TradesObjective;
 import dev.arrest.trainer.train.TrainingObjective;
 import java.nio.file.Path;
 
-/** Adversarial finetuning with the spec's method; the pretrained model is both the start point and the teacher. */
+/**
+ * Adversarial finetuning with the spec's method; the pretrained model is both the start point and
+ * the teacher.
+ */
 final class Finetuning {
   private Finetuning() {}
 
@@ -25,26 +28,40 @@ final class Finetuning {
     ArrestTrainingSpec spec = context.spec();
     FinetuningSpec finetuning = spec.finetuning;
     boolean fromPretrained = finetuning.effectiveInitialization() == Initialization.PRETRAINED;
-    boolean needsTeacher = finetuning.method == FinetuningMethod.ARREST
-        && (finetuning.rgkd.enabled || finetuning.noisyReplay.enabled);
+    boolean needsTeacher =
+        finetuning.method == FinetuningMethod.ARREST
+            && (finetuning.rgkd.enabled || finetuning.noisyReplay.enabled);
     Path pretrained = pretrainedModel(context);
     Engine.getInstance().setRandomSeed((int) ((spec.seed + 1) & 0x7fffffff));
     DataLoader data = TrainingData.trainLoader(spec, finetuning.batchSize);
-    try (Network student = fromPretrained
-            ? Networks.load(spec, context.manager(), pretrained, pretrainedField(spec))
-            : Networks.create(spec, context.manager());
-        Network teacher = needsTeacher
-            ? Networks.load(spec, context.manager(), pretrained, pretrainedField(spec))
-            : null) {
+    try (Network student =
+            fromPretrained
+                ? Networks.load(spec, context.manager(), pretrained, pretrainedField(spec))
+                : Networks.create(spec, context.manager());
+        Network teacher =
+            needsTeacher
+                ? Networks.load(spec, context.manager(), pretrained, pretrainedField(spec))
+                : null) {
       if (teacher != null) {
         teacher.setFrozen(true);
       }
       if (fromPretrained) {
         result.artifacts.put("pretrainedModel", context.layout().relative(pretrained));
       }
-      TrainingStage.train(context, Stage.FINETUNE, student, objective(finetuning, teacher), data,
-          finetuning.epochs, finetuning.optimizer,
-          Fingerprint.of(spec.seed, spec.dataset, spec.model, finetuning, fromPretrained ? pretrained : "scratch"),
+      TrainingStage.train(
+          context,
+          Stage.FINETUNE,
+          student,
+          objective(finetuning, teacher),
+          data,
+          finetuning.epochs,
+          finetuning.optimizer,
+          Fingerprint.of(
+              spec.seed,
+              spec.dataset,
+              spec.model,
+              finetuning,
+              fromPretrained ? pretrained : "scratch"),
           result);
     }
     result.status = StageStatus.SUCCEEDED;
@@ -53,17 +70,31 @@ final class Finetuning {
   static TrainingObjective objective(FinetuningSpec spec, Network teacher) {
     AttackSpec attack = spec.attack;
     return switch (spec.method) {
-      case TRADES -> new TradesObjective(new PgdAttack(attack.epsilon, attack.effectiveStepSize(), attack.steps,
-          PgdAttack.Start.SMALL_GAUSSIAN), spec.tradesBeta);
+      case TRADES ->
+          new TradesObjective(
+              new PgdAttack(
+                  attack.epsilon,
+                  attack.effectiveStepSize(),
+                  attack.steps,
+                  PgdAttack.Start.SMALL_GAUSSIAN),
+              spec.tradesBeta);
       case AT, AFT -> new AdversarialObjective(pgd(attack), null, null, null);
-      case ARREST -> new AdversarialObjective(pgd(attack), teacher,
-          spec.rgkd.enabled ? new AdversarialObjective.Rgkd(spec.rgkd.weight, spec.rgkd.distance) : null,
-          spec.noisyReplay.enabled ? spec.noisyReplay.thresholdDegrees : null);
+      case ARREST ->
+          new AdversarialObjective(
+              pgd(attack),
+              teacher,
+              spec.rgkd.enabled
+                  ? new AdversarialObjective.Rgkd(spec.rgkd.weight, spec.rgkd.distance)
+                  : null,
+              spec.noisyReplay.enabled ? spec.noisyReplay.thresholdDegrees : null);
     };
   }
 
   private static PgdAttack pgd(AttackSpec attack) {
-    return new PgdAttack(attack.epsilon, attack.effectiveStepSize(), attack.steps,
+    return new PgdAttack(
+        attack.epsilon,
+        attack.effectiveStepSize(),
+        attack.steps,
         attack.randomStart ? PgdAttack.Start.UNIFORM : PgdAttack.Start.CLEAN);
   }
 
@@ -74,7 +105,8 @@ final class Finetuning {
   }
 
   private static String pretrainedField(ArrestTrainingSpec spec) {
-    return spec.pretraining.checkpoint != null ? "spec.pretraining.checkpoint"
+    return spec.pretraining.checkpoint != null
+        ? "spec.pretraining.checkpoint"
         : "pretrained model (run the pretrain stage first)";
   }
 }

@@ -6,7 +6,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** A short hash of the configuration a stage trains with, stored in its checkpoints to refuse a mismatched resume. */
+/**
+ * A short hash of the configuration a stage trains with, stored in its checkpoints to refuse a
+ * mismatched resume.
+ */
 final class Fingerprint {
   private Fingerprint() {}
 

@@ -12,15 +12,25 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Builds the spec's model for the spec's dataset, freshly initialized or loaded from a model file. */
+/**
+ * Builds the spec's model for the spec's dataset, freshly initialized or loaded from a model file.
+ */
 final class Networks {
   private Networks() {}
 
   static Network create(ArrestTrainingSpec spec, NDManager manager) {
     DatasetKind kind = TrainingData.kind(spec);
-    RepresentationClassifier model = Models.create(spec.model.architecture.toString(), spec.model.depth,
-        spec.model.widenFactor, kind.channels(), kind.height(), kind.width(), kind.numClasses(), kind.mean(),
-        kind.std());
+    RepresentationClassifier model =
+        Models.create(
+            spec.model.architecture.toString(),
+            spec.model.depth,
+            spec.model.widenFactor,
+            kind.channels(),
+            kind.height(),
+            kind.width(),
+            kind.numClasses(),
+            kind.mean(),
+            kind.std());
     return new Network(model, manager, new Shape(kind.channels(), kind.height(), kind.width()));
   }
 
@@ -29,15 +39,25 @@ final class Networks {
    */
   static Network load(ArrestTrainingSpec spec, NDManager manager, Path file, String field) {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException(field + ": model file " + file.toAbsolutePath() + " does not exist");
+      throw new IllegalStateException(
+          field + ": model file " + file.toAbsolutePath() + " does not exist");
     }
     Network network = create(spec, manager);
     try {
       network.load(file);
     } catch (IOException e) {
       network.close();
-      throw new IllegalStateException(field + ": cannot load " + file.toAbsolutePath() + " as a "
-          + spec.model.architecture + " for " + spec.dataset.name + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          field
+              + ": cannot load "
+              + file.toAbsolutePath()
+              + " as a "
+              + spec.model.architecture
+              + " for "
+              + spec.dataset.name
+              + ": "
+              + e.getMessage(),
+          e);
     }
     return network;
   }

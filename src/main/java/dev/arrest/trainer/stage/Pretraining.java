@@ -11,8 +11,8 @@ import dev.arrest.trainer.engine.Network;
 import dev.arrest.trainer.train.CleanObjective;
 
 /**
- * Standard training on clean examples, unless the spec imports a pretrained model or no finetuning needs one (of a
- * sweep, it runs once for all points).
+ * Standard training on clean examples, unless the spec imports a pretrained model or no finetuning
+ * needs one (of a sweep, it runs once for all points).
  */
 final class Pretraining {
   private Pretraining() {}
@@ -21,24 +21,35 @@ final class Pretraining {
     ArrestTrainingSpec spec = context.spec();
     if (spec.pretraining.checkpoint != null) {
       result.status = StageStatus.SKIPPED;
-      result.message = "spec.pretraining.checkpoint is set: finetuning starts from " + spec.pretraining.checkpoint;
+      result.message =
+          "spec.pretraining.checkpoint is set: finetuning starts from "
+              + spec.pretraining.checkpoint;
       result.artifacts.put("model", spec.pretraining.checkpoint);
       return;
     }
     if (!SweepPoints.needsPretrainedModel(context.training())) {
       result.status = StageStatus.SKIPPED;
-      result.message = spec.sweep == null
-          ? spec.finetuning.method + " trains from scratch (spec.finetuning.initialization), so no pretrained model"
-              + " is needed"
-          : "every point of the sweep trains from scratch (spec.finetuning.initialization), so no pretrained model"
-              + " is needed";
+      result.message =
+          spec.sweep == null
+              ? spec.finetuning.method
+                  + " trains from scratch (spec.finetuning.initialization), so no pretrained model"
+                  + " is needed"
+              : "every point of the sweep trains from scratch (spec.finetuning.initialization), so"
+                    + " no pretrained model is needed";
       return;
     }
     Engine.getInstance().setRandomSeed((int) (spec.seed & 0x7fffffff));
     DataLoader data = TrainingData.trainLoader(spec, spec.pretraining.batchSize);
     try (Network network = Networks.create(spec, context.manager())) {
-      TrainingStage.train(context, Stage.PRETRAIN, network, new CleanObjective(), data, spec.pretraining.epochs,
-          spec.pretraining.optimizer, Fingerprint.of(spec.seed, spec.dataset, spec.model, spec.pretraining),
+      TrainingStage.train(
+          context,
+          Stage.PRETRAIN,
+          network,
+          new CleanObjective(),
+          data,
+          spec.pretraining.epochs,
+          spec.pretraining.optimizer,
+          Fingerprint.of(spec.seed, spec.dataset, spec.model, spec.pretraining),
           result);
     }
     result.status = StageStatus.SUCCEEDED;

@@ -5,8 +5,8 @@ import dev.arrest.results.Stage;
 import java.nio.file.Path;
 
 /**
- * Where a training's files live under its output directory. The local run and the trainer pods use the same layout,
- * so a stage finds its predecessor's model whichever ran it.
+ * Where a training's files live under its output directory. The local run and the trainer pods use
+ * the same layout, so a stage finds its predecessor's model whichever ran it.
  *
  * <pre>
  * OUTPUT/spec.yaml                      the document as run
@@ -18,11 +18,13 @@ import java.nio.file.Path;
  * OUTPUT/points/NN-SLUG/STAGE/...       a sweep point's finetune and evaluate, laid out as above
  * </pre>
  *
- * A sweep point's layout ({@link #forPoint}) keeps the root, so it shares the sweep's pretrain stage, its spec and
- * its results file; only its finetune and evaluate stages live under the point's directory.
+ * A sweep point's layout ({@link #forPoint}) keeps the root, so it shares the sweep's pretrain
+ * stage, its spec and its results file; only its finetune and evaluate stages live under the
+ * point's directory.
  *
  * @param root the output directory
- * @param stagesRoot where the finetune and evaluate stages live: the root, or a sweep point's directory
+ * @param stagesRoot where the finetune and evaluate stages live: the root, or a sweep point's
+ *     directory
  */
 public record RunLayout(Path root, Path stagesRoot) {
 

@@ -5,8 +5,12 @@ import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.trainer.progress.ProgressListener;
 
-/** What every stage needs: the training document, where its files go, the manager to allocate on, and a display. */
-public record StageContext(ArrestTraining training, RunLayout layout, NDManager manager, ProgressListener progress) {
+/**
+ * What every stage needs: the training document, where its files go, the manager to allocate on,
+ * and a display.
+ */
+public record StageContext(
+    ArrestTraining training, RunLayout layout, NDManager manager, ProgressListener progress) {
 
   public ArrestTrainingSpec spec() {
     return training.getSpec();

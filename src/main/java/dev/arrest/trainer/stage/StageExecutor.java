@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Runs one stage and always leaves a {@code stage-result.json} behind: Succeeded or Skipped with its results, or
- * Failed with a message that says what went wrong and how to fix it.
+ * Runs one stage and always leaves a {@code stage-result.json} behind: Succeeded or Skipped with
+ * its results, or Failed with a message that says what went wrong and how to fix it.
  */
 public final class StageExecutor {
   private StageExecutor() {}
@@ -22,8 +22,13 @@ public final class StageExecutor {
     result.startedAt = started.toString();
     try {
       if (stage != Stage.PRETRAIN && context.spec().sweep != null) {
-        throw new IllegalArgumentException("spec.sweep: a sweep's " + stage + " stage runs once per point; run the"
-            + " point's document (SweepPoints.point), e.g. arrest stage " + stage + " --point ID");
+        throw new IllegalArgumentException(
+            "spec.sweep: a sweep's "
+                + stage
+                + " stage runs once per point; run the"
+                + " point's document (SweepPoints.point), e.g. arrest stage "
+                + stage
+                + " --point ID");
       }
       switch (stage) {
         case PRETRAIN -> Pretraining.run(context, result);
@@ -45,8 +50,10 @@ public final class StageExecutor {
   /** Our own exceptions carry user-facing messages; anything else also names its type. */
   private static String describe(RuntimeException e) {
     String message = e.getMessage() == null ? "" : e.getMessage();
-    boolean ours = e instanceof IllegalStateException || e instanceof IllegalArgumentException
-        || e.getClass().getPackageName().startsWith("dev.arrest");
+    boolean ours =
+        e instanceof IllegalStateException
+            || e instanceof IllegalArgumentException
+            || e.getClass().getPackageName().startsWith("dev.arrest");
     return ours ? message : e.getClass().getSimpleName() + ": " + message;
   }
 }

@@ -22,10 +22,15 @@ final class TrainingData {
     if (spec.dataset.trainSubset != null) {
       train = train.randomSubset(spec.dataset.trainSubset, spec.seed);
     }
-    boolean augment = spec.dataset.augment != null ? spec.dataset.augment
-        : spec.dataset.name != DatasetName.FASHION_MNIST;
-    return DataLoader.builder(train, batchSize).shuffle(true).seed(spec.seed)
-        .augmentation(augment ? ImageAugmentation.standardCifar() : null).build();
+    boolean augment =
+        spec.dataset.augment != null
+            ? spec.dataset.augment
+            : spec.dataset.name != DatasetName.FASHION_MNIST;
+    return DataLoader.builder(train, batchSize)
+        .shuffle(true)
+        .seed(spec.seed)
+        .augmentation(augment ? ImageAugmentation.standardCifar() : null)
+        .build();
   }
 
   /** The first {@code spec.evaluation.samples} test examples, in order. */

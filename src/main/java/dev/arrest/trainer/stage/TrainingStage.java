@@ -12,20 +12,57 @@ import dev.arrest.trainer.train.TrainingLoop;
 import dev.arrest.trainer.train.TrainingObjective;
 import java.util.List;
 
-/** The part pretraining and finetuning share: train a network with an objective, then write its model and logs. */
+/**
+ * The part pretraining and finetuning share: train a network with an objective, then write its
+ * model and logs.
+ */
 final class TrainingStage {
   private TrainingStage() {}
 
-  static void train(StageContext context, Stage stage, Network network, TrainingObjective objective,
-      DataLoader data, int epochs, OptimizerSpec optimizerSpec, String fingerprint, StageResult result) {
-    SgdOptimizer optimizer = new SgdOptimizer(network.parameters(), optimizerSpec.momentum,
-        optimizerSpec.weightDecay, optimizerSpec.nesterov, network.manager());
-    LearningRateSchedule schedule = new LearningRateSchedule(optimizerSpec, epochs, data.batchesPerEpoch());
+  static void train(
+      StageContext context,
+      Stage stage,
+      Network network,
+      TrainingObjective objective,
+      DataLoader data,
+      int epochs,
+      OptimizerSpec optimizerSpec,
+      String fingerprint,
+      StageResult result) {
+    SgdOptimizer optimizer =
+        new SgdOptimizer(
+            network.parameters(),
+            optimizerSpec.momentum,
+            optimizerSpec.weightDecay,
+            optimizerSpec.nesterov,
+            network.manager());
+    LearningRateSchedule schedule =
+        new LearningRateSchedule(optimizerSpec, epochs, data.batchesPerEpoch());
     RunLayout layout = context.layout();
-    context.progress().info(String.format("%s: %d epochs of %d batches (%d examples), %s", stage, epochs,
-        data.batchesPerEpoch(), data.dataset().size(), network.block().description()));
-    List<EpochMetrics> history = new TrainingLoop(stage, network, optimizer, schedule, objective, data, epochs,
-        context.spec().seed, layout.checkpoints(stage), fingerprint, context.progress()).run();
+    context
+        .progress()
+        .info(
+            String.format(
+                "%s: %d epochs of %d batches (%d examples), %s",
+                stage,
+                epochs,
+                data.batchesPerEpoch(),
+                data.dataset().size(),
+                network.block().description()));
+    List<EpochMetrics> history =
+        new TrainingLoop(
+                stage,
+                network,
+                optimizer,
+                schedule,
+                objective,
+                data,
+                epochs,
+                context.spec().seed,
+                layout.checkpoints(stage),
+                fingerprint,
+                context.progress())
+            .run();
     result.epochs.addAll(history);
     Networks.save(network, layout.model(stage));
     EpochLog.write(layout.epochLog(stage), history);

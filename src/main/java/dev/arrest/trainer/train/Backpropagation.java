@@ -4,7 +4,10 @@ import ai.djl.engine.Engine;
 import ai.djl.training.GradientCollector;
 import java.util.function.Supplier;
 
-/** The standard {@link TrainingObjective.Backprop}: one gradient collector around the loss, then backward. */
+/**
+ * The standard {@link TrainingObjective.Backprop}: one gradient collector around the loss, then
+ * backward.
+ */
 public final class Backpropagation {
   private Backpropagation() {}
 

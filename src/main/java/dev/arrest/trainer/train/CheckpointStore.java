@@ -19,11 +19,12 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Per-epoch checkpoints of a training stage: {@code checkpoints/epoch-NNNN/} with the model's parameters, the
- * optimizer's momentum buffers and {@code state.json} (the epoch, the metrics so far and a fingerprint of the stage's
- * configuration). A checkpoint directory is written under a temporary name and renamed into place, so a directory
- * with the final name is always complete. The randomness of epoch e is derived from (seed, e), so restoring the
- * epoch number restores the random state.
+ * Per-epoch checkpoints of a training stage: {@code checkpoints/epoch-NNNN/} with the model's
+ * parameters, the optimizer's momentum buffers and {@code state.json} (the epoch, the metrics so
+ * far and a fingerprint of the stage's configuration). A checkpoint directory is written under a
+ * temporary name and renamed into place, so a directory with the final name is always complete. The
+ * randomness of epoch e is derived from (seed, e), so restoring the epoch number restores the
+ * random state.
  */
 public final class CheckpointStore {
   private static final String PREFIX = "epoch-";
@@ -38,7 +39,11 @@ public final class CheckpointStore {
   /** What a checkpoint says besides its tensors. */
   public record State(int epoch, String fingerprint, List<EpochMetrics> history) {}
 
-  public void save(int epoch, String fingerprint, List<EpochMetrics> history, Network network,
+  public void save(
+      int epoch,
+      String fingerprint,
+      List<EpochMetrics> history,
+      Network network,
       SgdOptimizer optimizer) {
     try {
       Files.createDirectories(directory);
@@ -47,7 +52,8 @@ public final class CheckpointStore {
       try (DataOutputStream out = open(staging.resolve("optimizer.bin"))) {
         optimizer.save(out);
       }
-      ResultsJson.write(staging.resolve("state.json"), new State(epoch, fingerprint, List.copyOf(history)));
+      ResultsJson.write(
+          staging.resolve("state.json"), new State(epoch, fingerprint, List.copyOf(history)));
       Path target = directory.resolve(String.format("%s%04d", PREFIX, epoch));
       if (Files.exists(target)) {
         deleteRecursively(target);
@@ -55,7 +61,8 @@ public final class CheckpointStore {
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
       prune();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint of epoch " + epoch + " under " + directory, e);
+      throw new UncheckedIOException(
+          "cannot write checkpoint of epoch " + epoch + " under " + directory, e);
     }
   }
 
@@ -68,19 +75,36 @@ public final class CheckpointStore {
     return ResultsJson.read(checkpoint.resolve("state.json"), State.class);
   }
 
-  /** Loads the model and optimizer of a checkpoint; fails with the path when they do not match this stage. */
+  /**
+   * Loads the model and optimizer of a checkpoint; fails with the path when they do not match this
+   * stage.
+   */
   public void restore(Path checkpoint, Network network, SgdOptimizer optimizer) {
     try {
       network.load(checkpoint.resolve("model.params"));
     } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException("cannot restore model from " + checkpoint.resolve("model.params") + ": "
-          + e.getMessage() + ". Delete " + directory + " to start the stage over.", e);
+      throw new IllegalStateException(
+          "cannot restore model from "
+              + checkpoint.resolve("model.params")
+              + ": "
+              + e.getMessage()
+              + ". Delete "
+              + directory
+              + " to start the stage over.",
+          e);
     }
     try (DataInputStream in = openRead(checkpoint.resolve("optimizer.bin"))) {
       optimizer.load(in);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot restore optimizer state from " + checkpoint.resolve("optimizer.bin")
-          + ": " + e.getMessage() + ". Delete " + directory + " to start the stage over.", e);
+      throw new IllegalStateException(
+          "cannot restore optimizer state from "
+              + checkpoint.resolve("optimizer.bin")
+              + ": "
+              + e.getMessage()
+              + ". Delete "
+              + directory
+              + " to start the stage over.",
+          e);
     }
   }
 
@@ -89,8 +113,12 @@ public final class CheckpointStore {
       return Stream.empty();
     }
     try (Stream<Path> entries = Files.list(directory)) {
-      return entries.filter(p -> p.getFileName().toString().startsWith(PREFIX))
-          .filter(p -> Files.isRegularFile(p.resolve("state.json"))).sorted().toList().stream();
+      return entries
+          .filter(p -> p.getFileName().toString().startsWith(PREFIX))
+          .filter(p -> Files.isRegularFile(p.resolve("state.json")))
+          .sorted()
+          .toList()
+          .stream();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list checkpoints in " + directory, e);
     }
@@ -102,7 +130,8 @@ public final class CheckpointStore {
       deleteRecursively(all.get(i));
     }
     try (Stream<Path> entries = Files.list(directory)) {
-      for (Path stale : entries.filter(p -> p.getFileName().toString().startsWith(".incomplete-")).toList()) {
+      for (Path stale :
+          entries.filter(p -> p.getFileName().toString().startsWith(".incomplete-")).toList()) {
         deleteRecursively(stale);
       }
     }
@@ -123,5 +152,4 @@ public final class CheckpointStore {
   private static DataInputStream openRead(Path file) throws IOException {
     return new DataInputStream(new BufferedInputStream(Files.newInputStream(file)));
   }
-
 }

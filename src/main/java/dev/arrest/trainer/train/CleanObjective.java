@@ -8,13 +8,17 @@ import dev.arrest.trainer.loss.Losses;
 public final class CleanObjective implements TrainingObjective {
 
   @Override
-  public StepMetrics computeGradients(Network student, NDArray images, NDArray labels, Backprop backprop) {
-    LossTerms terms = backprop.run(() -> {
-      NDArray logits = student.forward(images, true).logits();
-      NDArray crossEntropy = Losses.crossEntropy(logits, labels).mean();
-      return new LossTerms(crossEntropy, crossEntropy, null, null, logits);
-    });
+  public StepMetrics computeGradients(
+      Network student, NDArray images, NDArray labels, Backprop backprop) {
+    LossTerms terms =
+        backprop.run(
+            () -> {
+              NDArray logits = student.forward(images, true).logits();
+              NDArray crossEntropy = Losses.crossEntropy(logits, labels).mean();
+              return new LossTerms(crossEntropy, crossEntropy, null, null, logits);
+            });
     double cleanCorrect = Losses.correct(terms.trainedLogits(), labels).sum().getFloat();
-    return StepMetrics.of(labels, terms, cleanCorrect, StepMetrics.NOT_APPLICABLE, StepMetrics.NOT_APPLICABLE);
+    return StepMetrics.of(
+        labels, terms, cleanCorrect, StepMetrics.NOT_APPLICABLE, StepMetrics.NOT_APPLICABLE);
   }
 }

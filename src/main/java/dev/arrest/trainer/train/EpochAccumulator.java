@@ -32,7 +32,9 @@ final class EpochAccumulator {
     return loss / examples;
   }
 
-  /** Accuracy on what the step trained on: adversarial inputs when there are any, else clean ones. */
+  /**
+   * Accuracy on what the step trained on: adversarial inputs when there are any, else clean ones.
+   */
   double runningAccuracy() {
     return (Double.isNaN(adversarialCorrect) ? cleanCorrect : adversarialCorrect) / examples;
   }
@@ -46,8 +48,18 @@ final class EpochAccumulator {
   }
 
   EpochMetrics finish(int epoch, double learningRate, double seconds) {
-    return new EpochMetrics(epoch, learningRate, loss / examples, crossEntropy / examples, mean(rgkd),
-        mean(tradesKl), mean(switched), mean(cleanCorrect), mean(adversarialCorrect), examples, seconds,
+    return new EpochMetrics(
+        epoch,
+        learningRate,
+        loss / examples,
+        crossEntropy / examples,
+        mean(rgkd),
+        mean(tradesKl),
+        mean(switched),
+        mean(cleanCorrect),
+        mean(adversarialCorrect),
+        examples,
+        seconds,
         examples / Math.max(seconds, 1e-9));
   }
 

@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Runs the epochs of a training stage: batches through a {@link TrainingObjective}, SGD updates on a schedule,
- * a checkpoint after every epoch, and resumption from the newest checkpoint of an interrupted run.
+ * Runs the epochs of a training stage: batches through a {@link TrainingObjective}, SGD updates on
+ * a schedule, a checkpoint after every epoch, and resumption from the newest checkpoint of an
+ * interrupted run.
  */
 public final class TrainingLoop {
   private final Stage stage;
@@ -32,12 +33,21 @@ public final class TrainingLoop {
   private final ProgressListener progress;
 
   /**
-   * @param fingerprint identifies the configuration this stage trains with; a checkpoint written under another
-   *     fingerprint is refused instead of silently resumed
+   * @param fingerprint identifies the configuration this stage trains with; a checkpoint written
+   *     under another fingerprint is refused instead of silently resumed
    */
-  public TrainingLoop(Stage stage, Network network, SgdOptimizer optimizer, LearningRateSchedule schedule,
-      TrainingObjective objective, DataLoader data, int epochs, long seed, Path checkpointDirectory,
-      String fingerprint, ProgressListener progress) {
+  public TrainingLoop(
+      Stage stage,
+      Network network,
+      SgdOptimizer optimizer,
+      LearningRateSchedule schedule,
+      TrainingObjective objective,
+      DataLoader data,
+      int epochs,
+      long seed,
+      Path checkpointDirectory,
+      String fingerprint,
+      ProgressListener progress) {
     this.stage = stage;
     this.network = network;
     this.optimizer = optimizer;
@@ -59,13 +69,26 @@ public final class TrainingLoop {
     if (latest.isPresent()) {
       CheckpointStore.State state = checkpoints.readState(latest.get());
       if (!fingerprint.equals(state.fingerprint())) {
-        throw new IllegalStateException("the checkpoints in " + latest.get().getParent() + " were written for a"
-            + " different " + stage + " configuration; use another output directory, or delete it to start over");
+        throw new IllegalStateException(
+            "the checkpoints in "
+                + latest.get().getParent()
+                + " were written for a"
+                + " different "
+                + stage
+                + " configuration; use another output directory, or delete it to start over");
       }
       checkpoints.restore(latest.get(), network, optimizer);
       history.addAll(state.history());
       firstEpoch = state.epoch() + 1;
-      progress.info("Resuming " + stage + " after epoch " + state.epoch() + "/" + epochs + " from " + latest.get());
+      progress.info(
+          "Resuming "
+              + stage
+              + " after epoch "
+              + state.epoch()
+              + "/"
+              + epochs
+              + " from "
+              + latest.get());
     }
     for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
       EpochMetrics metrics = trainEpoch(epoch);
@@ -89,19 +112,34 @@ public final class TrainingLoop {
       for (ImageBatch batch : data.epoch(network.manager(), epoch)) {
         learningRate = schedule.at(firstStep + b);
         try (batch) {
-          StepMetrics step = objective.computeGradients(network, batch.images(), batch.labels(),
-              Backpropagation::run);
+          StepMetrics step =
+              objective.computeGradients(
+                  network, batch.images(), batch.labels(), Backpropagation::run);
           if (!Double.isFinite(step.lossSum())) {
-            throw new IllegalStateException(stage + " loss became " + step.lossSum() + " at epoch " + epoch
-                + ", batch " + (b + 1) + "; lower the learning rate (spec." + stageField() + ".optimizer"
-                + ".learningRate)");
+            throw new IllegalStateException(
+                stage
+                    + " loss became "
+                    + step.lossSum()
+                    + " at epoch "
+                    + epoch
+                    + ", batch "
+                    + (b + 1)
+                    + "; lower the learning rate (spec."
+                    + stageField()
+                    + ".optimizer"
+                    + ".learningRate)");
           }
           optimizer.step(learningRate);
           accumulator.add(step);
         }
         b++;
-        progress.stepDone(b, accumulator.examples(), accumulator.meanLoss(), accumulator.runningAccuracy(),
-            accumulator.meanRgkd(), accumulator.noisyReplayRate());
+        progress.stepDone(
+            b,
+            accumulator.examples(),
+            accumulator.meanLoss(),
+            accumulator.runningAccuracy(),
+            accumulator.meanRgkd(),
+            accumulator.noisyReplayRate());
       }
     } finally {
       progress.phaseFinished();

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the API server will validate and what {@code kubectl explain} and {@code kubectl get} show, read from the
- * committed CRD: enums spelled as in documents, bounds, defaults, a description on every field of our types, printer
- * columns, short names and categories.
+ * What the API server will validate and what {@code kubectl explain} and {@code kubectl get} show,
+ * read from the committed CRD: enums spelled as in documents, bounds, defaults, a description on
+ * every field of our types, printer columns, short names and categories.
  */
 class CrdSchemaTest {
   /** Fabric8 model types reused in the spec: their schemas come without descriptions. */
@@ -67,12 +67,20 @@ class CrdSchemaTest {
 
   @Test
   void enumsUseTheDocumentSpellings() {
-    assertEquals(Set.of("at", "trades", "aft", "arrest"), Set.copyOf(texts(field(spec, "finetuning.method").get("enum"))));
-    assertEquals(Set.of("fashion-mnist", "cifar10", "cifar100"), Set.copyOf(texts(field(spec, "dataset.name").get("enum"))));
-    assertEquals(Set.of("small-cnn", "preact-resnet18", "wide-resnet"),
+    assertEquals(
+        Set.of("at", "trades", "aft", "arrest"),
+        Set.copyOf(texts(field(spec, "finetuning.method").get("enum"))));
+    assertEquals(
+        Set.of("fashion-mnist", "cifar10", "cifar100"),
+        Set.copyOf(texts(field(spec, "dataset.name").get("enum"))));
+    assertEquals(
+        Set.of("small-cnn", "preact-resnet18", "wide-resnet"),
         Set.copyOf(texts(field(spec, "model.architecture").get("enum"))));
-    assertEquals(Set.of("Always", "IfNotPresent", "Never"), Set.copyOf(texts(field(spec, "imagePullPolicy").get("enum"))));
-    assertEquals(Set.of("Pending", "Pretraining", "Finetuning", "Evaluating", "Succeeded", "Failed"),
+    assertEquals(
+        Set.of("Always", "IfNotPresent", "Never"),
+        Set.copyOf(texts(field(spec, "imagePullPolicy").get("enum"))));
+    assertEquals(
+        Set.of("Pending", "Pretraining", "Finetuning", "Evaluating", "Succeeded", "Failed"),
         Set.copyOf(texts(field(status, "phase").get("enum"))));
   }
 
@@ -97,11 +105,15 @@ class CrdSchemaTest {
     assertEquals(1, phi.get("minItems").asInt());
     assertTrue(phi.at("/items/exclusiveMinimum").asBoolean(), "every phi > 0");
     assertEquals(180.0, phi.at("/items/maximum").asDouble());
-    assertTrue(field(spec, "sweep.epsilons").at("/items/exclusiveMinimum").asBoolean(), "every epsilon > 0");
+    assertTrue(
+        field(spec, "sweep.epsilons").at("/items/exclusiveMinimum").asBoolean(),
+        "every epsilon > 0");
     assertEquals(0.0, field(spec, "sweep.tradesBetas").at("/items/minimum").asDouble());
-    assertEquals(Set.of("at", "trades", "aft", "arrest"),
+    assertEquals(
+        Set.of("at", "trades", "aft", "arrest"),
         Set.copyOf(texts(field(spec, "sweep.methods").at("/items/enum"))));
-    assertEquals(Set.of("at", "trades", "aft", "arrest"),
+    assertEquals(
+        Set.of("at", "trades", "aft", "arrest"),
         Set.copyOf(texts(field(spec, "evaluation.tradeoff.fromSweepMethods").at("/items/enum"))));
   }
 
@@ -109,10 +121,12 @@ class CrdSchemaTest {
   void requiredFieldsAndDefaults() {
     assertEquals(Set.of("dataset", "model", "finetuning"), Set.copyOf(texts(spec.get("required"))));
     assertEquals(List.of("method"), texts(field(spec, "finetuning").get("required")));
-    assertEquals(37.5, field(spec, "finetuning.noisyReplay.thresholdDegrees").get("default").asDouble());
+    assertEquals(
+        37.5, field(spec, "finetuning.noisyReplay.thresholdDegrees").get("default").asDouble());
     assertEquals("IfNotPresent", field(spec, "imagePullPolicy").get("default").asText());
     assertEquals(1, field(spec, "runPolicy.backoffLimit").get("default").asInt());
-    assertTrue(field(spec, "resources.pretrain.memory").get("x-kubernetes-int-or-string").asBoolean());
+    assertTrue(
+        field(spec, "resources.pretrain.memory").get("x-kubernetes-int-or-string").asBoolean());
   }
 
   @Test
@@ -125,39 +139,55 @@ class CrdSchemaTest {
     List<String> missing = new ArrayList<>();
     collectUndescribed(spec, "spec", missing);
     collectUndescribed(status, "status", missing);
-    assertTrue(missing.isEmpty(), "fields without description (add @JsonPropertyDescription): " + missing);
+    assertTrue(
+        missing.isEmpty(), "fields without description (add @JsonPropertyDescription): " + missing);
   }
 
   private static void collectUndescribed(JsonNode node, String path, List<String> missing) {
-    node.path("properties").fields().forEachRemaining(entry -> {
-      String fieldPath = path + "." + entry.getKey();
-      JsonNode property = entry.getValue();
-      if (!property.hasNonNull("description") || property.get("description").asText().isBlank()) {
-        missing.add(fieldPath);
-      }
-      if (FOREIGN_TYPES.contains(entry.getKey())) {
-        return;
-      }
-      collectUndescribed(property, fieldPath, missing);
-      collectUndescribed(property.path("items"), fieldPath + "[]", missing);
-      if (property.path("additionalProperties").isObject()) {
-        collectUndescribed(property.get("additionalProperties"), fieldPath + "{}", missing);
-      }
-    });
+    node.path("properties")
+        .fields()
+        .forEachRemaining(
+            entry -> {
+              String fieldPath = path + "." + entry.getKey();
+              JsonNode property = entry.getValue();
+              if (!property.hasNonNull("description")
+                  || property.get("description").asText().isBlank()) {
+                missing.add(fieldPath);
+              }
+              if (FOREIGN_TYPES.contains(entry.getKey())) {
+                return;
+              }
+              collectUndescribed(property, fieldPath, missing);
+              collectUndescribed(property.path("items"), fieldPath + "[]", missing);
+              if (property.path("additionalProperties").isObject()) {
+                collectUndescribed(property.get("additionalProperties"), fieldPath + "{}", missing);
+              }
+            });
   }
 
   @Test
   void printerColumnsShowPhaseProgressAccuraciesTradeoffSweepScoreAndAge() {
     List<String> columns = new ArrayList<>();
     crd.at("/spec/versions/0/additionalPrinterColumns")
-        .forEach(column -> columns.add(column.get("name").asText() + "=" + column.get("jsonPath").asText()));
-    assertEquals(Set.of("Phase=.status.phase", "Progress=.status.progress.summary",
-        "Standard=.status.results.standardAccuracy", "Robust=.status.results.robustAccuracy",
-        "Tradeoff=.status.results.tradeoffScore", "Sweep=.status.sweep.meanRobustGain",
-        "Age=.metadata.creationTimestamp"), Set.copyOf(columns));
+        .forEach(
+            column ->
+                columns.add(column.get("name").asText() + "=" + column.get("jsonPath").asText()));
+    assertEquals(
+        Set.of(
+            "Phase=.status.phase",
+            "Progress=.status.progress.summary",
+            "Standard=.status.results.standardAccuracy",
+            "Robust=.status.results.robustAccuracy",
+            "Tradeoff=.status.results.tradeoffScore",
+            "Sweep=.status.sweep.meanRobustGain",
+            "Age=.metadata.creationTimestamp"),
+        Set.copyOf(columns));
   }
 
-  /** Java field initializers and schema defaults must agree, or a local run and a cluster run would differ. */
+  /**
+   * Java field initializers and schema defaults must agree, or a local run and a cluster run would
+   * differ.
+   */
   @Test
   void javaDefaultsEqualSchemaDefaults() throws Exception {
     List<String> mismatches = new ArrayList<>();
@@ -165,7 +195,8 @@ class CrdSchemaTest {
     assertTrue(mismatches.isEmpty(), String.join("\n", mismatches));
   }
 
-  private static void compareDefaults(Object instance, String path, JsonNode schema, List<String> mismatches)
+  private static void compareDefaults(
+      Object instance, String path, JsonNode schema, List<String> mismatches)
       throws IllegalAccessException {
     for (Field field : instance.getClass().getFields()) {
       if (Modifier.isStatic(field.getModifiers())) {
@@ -175,13 +206,16 @@ class CrdSchemaTest {
       Object value = field.get(instance);
       Default annotation = field.getAnnotation(Default.class);
       if (annotation != null) {
-        assertNotNull(value, path + "." + field.getName() + " has a schema default but no Java default");
+        assertNotNull(
+            value, path + "." + field.getName() + " has a schema default but no Java default");
         String javaValue = value instanceof Enum<?> ? value.toString() : String.valueOf(value);
         String schemaValue = property.get("default").asText();
         if (!sameValue(javaValue, schemaValue)) {
-          mismatches.add(path + "." + field.getName() + ": Java " + javaValue + ", schema " + schemaValue);
+          mismatches.add(
+              path + "." + field.getName() + ": Java " + javaValue + ", schema " + schemaValue);
         }
-      } else if (value != null && value.getClass().getPackageName().equals(ArrestTrainingSpec.class.getPackageName())
+      } else if (value != null
+          && value.getClass().getPackageName().equals(ArrestTrainingSpec.class.getPackageName())
           && !value.getClass().isEnum()) {
         compareDefaults(value, path + "." + field.getName(), property, mismatches);
       }

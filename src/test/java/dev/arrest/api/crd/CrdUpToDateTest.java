@@ -15,10 +15,18 @@ class CrdUpToDateTest {
 
   @Test
   void committedCrdMatchesTheGeneratedOne() throws Exception {
-    assertTrue(Files.isRegularFile(GENERATED), GENERATED + " is missing: the crd-generator-maven-plugin runs at"
-        + " process-classes, so run the tests through Maven (mvn test)");
-    assertEquals(Files.readString(GENERATED), Files.readString(COMMITTED),
-        COMMITTED + " is stale: it differs from the CRD generated from dev.arrest.api.v1alpha1. Run"
-            + " `mvn process-classes` (which copies " + GENERATED + " to crds/) and commit crds/.");
+    assertTrue(
+        Files.isRegularFile(GENERATED),
+        GENERATED
+            + " is missing: the crd-generator-maven-plugin runs at"
+            + " process-classes, so run the tests through Maven (mvn test)");
+    assertEquals(
+        Files.readString(GENERATED),
+        Files.readString(COMMITTED),
+        COMMITTED
+            + " is stale: it differs from the CRD generated from dev.arrest.api.v1alpha1. Run"
+            + " `mvn process-classes` (which copies "
+            + GENERATED
+            + " to crds/) and commit crds/.");
   }
 }

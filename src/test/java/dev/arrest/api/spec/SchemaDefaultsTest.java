@@ -13,8 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A local run applies the Java field initializers; the API server applies the CRD's {@code default}s from
- * {@link Default}. They must agree, or the same document would mean two things.
+ * A local run applies the Java field initializers; the API server applies the CRD's {@code
+ * default}s from {@link Default}. They must agree, or the same document would mean two things.
  */
 class SchemaDefaultsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,13 +35,19 @@ class SchemaDefaultsTest {
       Default annotation = field.getAnnotation(Default.class);
       if (annotation != null) {
         Object initial = field.get(instance);
-        Object parsed = JSON.readValue(JSON.writeValueAsString(annotation.value()).equals("\"" + annotation.value()
-            + "\"") && !(initial instanceof String) && !(initial instanceof Enum<?>)
-            ? annotation.value() : JSON.writeValueAsString(annotation.value()), field.getType());
+        Object parsed =
+            JSON.readValue(
+                JSON.writeValueAsString(annotation.value()).equals("\"" + annotation.value() + "\"")
+                        && !(initial instanceof String)
+                        && !(initial instanceof Enum<?>)
+                    ? annotation.value()
+                    : JSON.writeValueAsString(annotation.value()),
+                field.getType());
         assertEquals(initial, parsed, type.getSimpleName() + "." + field.getName());
         checked.add(type.getSimpleName() + "." + field.getName());
       }
-      if (field.getType().getPackageName().equals(type.getPackageName()) && !field.getType().isEnum()) {
+      if (field.getType().getPackageName().equals(type.getPackageName())
+          && !field.getType().isEnum()) {
         check(field.getType(), checked);
       }
     }

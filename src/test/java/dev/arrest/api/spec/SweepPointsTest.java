@@ -25,12 +25,22 @@ class SweepPointsTest {
 
   @Test
   void pointsAreTheProductWithTheLastListVaryingFastest() {
-    List<SweepPoint> points = SweepPoints.expand(sweep("""
-        epsilons: [0.05, 0.1]
-        noisyReplayThresholdDegrees: [30, 37.5, 45]"""));
+    List<SweepPoint> points =
+        SweepPoints.expand(
+            sweep(
+                """
+                epsilons: [0.05, 0.1]
+                noisyReplayThresholdDegrees: [30, 37.5, 45]\
+                """));
 
-    assertEquals(List.of("arrest eps=0.05 phi=30", "arrest eps=0.05 phi=37.5", "arrest eps=0.05 phi=45",
-        "arrest eps=0.1 phi=30", "arrest eps=0.1 phi=37.5", "arrest eps=0.1 phi=45"),
+    assertEquals(
+        List.of(
+            "arrest eps=0.05 phi=30",
+            "arrest eps=0.05 phi=37.5",
+            "arrest eps=0.05 phi=45",
+            "arrest eps=0.1 phi=30",
+            "arrest eps=0.1 phi=37.5",
+            "arrest eps=0.1 phi=45"),
         points.stream().map(SweepPoint::label).toList());
     assertEquals(List.of(0, 1, 2, 3, 4, 5), points.stream().map(SweepPoint::id).toList());
     assertEquals("arrest-eps-0p05-phi-37p5", points.get(1).slug());
@@ -42,68 +52,111 @@ class SweepPointsTest {
 
   @Test
   void eachPointIsTheSpecWithItsValuesAppliedAndNoSweep() {
-    ArrestTraining training = sweep("""
-        epsilons: [0.05, 0.2]
-        rgkdWeights: [0.5, 2]""");
+    ArrestTraining training =
+        sweep(
+            """
+            epsilons: [0.05, 0.2]
+            rgkdWeights: [0.5, 2]\
+            """);
     List<SweepPoint> points = SweepPoints.expand(training);
 
     SweepPoint last = points.get(3);
     ArrestTrainingSpec spec = last.training().getSpec();
     assertEquals(0.2, spec.finetuning.attack.epsilon);
     assertEquals(2.0, spec.finetuning.rgkd.weight);
-    assertEquals(37.5, spec.finetuning.noisyReplay.thresholdDegrees, "untouched fields keep the spec's values");
+    assertEquals(
+        37.5,
+        spec.finetuning.noisyReplay.thresholdDegrees,
+        "untouched fields keep the spec's values");
     assertNull(spec.sweep);
-    assertEquals("t", last.training().getMetadata().getName(), "points belong to the same training");
-    assertEquals(Map.of("finetuning.attack.epsilon", 0.2, "finetuning.rgkd.weight", 2.0), last.overrides());
-    assertEquals(List.of("finetuning.attack.epsilon", "finetuning.rgkd.weight"),
-        new ArrayList<>(last.overrides().keySet()), "overrides in expansion order");
+    assertEquals(
+        "t", last.training().getMetadata().getName(), "points belong to the same training");
+    assertEquals(
+        Map.of("finetuning.attack.epsilon", 0.2, "finetuning.rgkd.weight", 2.0), last.overrides());
+    assertEquals(
+        List.of("finetuning.attack.epsilon", "finetuning.rgkd.weight"),
+        new ArrayList<>(last.overrides().keySet()),
+        "overrides in expansion order");
     assertEquals(0.05, points.get(0).training().getSpec().finetuning.attack.epsilon);
     assertEquals(0.5, points.get(0).training().getSpec().finetuning.rgkd.weight);
 
     assertNotNull(training.getSpec().sweep, "expansion leaves the sweep's own document alone");
     assertEquals(1.0, training.getSpec().finetuning.rgkd.weight);
-    ArrestTraining reparsed = ArrestTrainingDocuments.parse(ArrestTrainingDocuments.toYaml(last.training()), "point");
-    assertEquals(ArrestTrainingDocuments.toYaml(last.training()), ArrestTrainingDocuments.toYaml(reparsed),
+    ArrestTraining reparsed =
+        ArrestTrainingDocuments.parse(ArrestTrainingDocuments.toYaml(last.training()), "point");
+    assertEquals(
+        ArrestTrainingDocuments.toYaml(last.training()),
+        ArrestTrainingDocuments.toYaml(reparsed),
         "a point's document is a valid single run");
   }
 
   @Test
   void aListMultipliesOnlyTheMethodsItAffects() {
-    List<SweepPoint> points = SweepPoints.expand(sweep("""
-        methods: [at, trades, aft, arrest]
-        tradesBetas: [1, 6]
-        noisyReplayThresholdDegrees: [30, 45]"""));
+    List<SweepPoint> points =
+        SweepPoints.expand(
+            sweep(
+                """
+                methods: [at, trades, aft, arrest]
+                tradesBetas: [1, 6]
+                noisyReplayThresholdDegrees: [30, 45]\
+                """));
 
-    assertEquals(List.of("at", "trades beta=1", "trades beta=6", "aft", "arrest phi=30", "arrest phi=45"),
+    assertEquals(
+        List.of("at", "trades beta=1", "trades beta=6", "aft", "arrest phi=30", "arrest phi=45"),
         points.stream().map(SweepPoint::label).toList());
-    assertEquals(Map.of("finetuning.method", "trades", "finetuning.tradesBeta", 6.0), points.get(2).overrides());
+    assertEquals(
+        Map.of("finetuning.method", "trades", "finetuning.tradesBeta", 6.0),
+        points.get(2).overrides());
     assertEquals(6.0, points.get(2).training().getSpec().finetuning.tradesBeta);
     assertEquals(FinetuningMethod.AT, points.get(0).method());
-    assertEquals(Initialization.SCRATCH, points.get(0).training().getSpec().finetuning.effectiveInitialization());
+    assertEquals(
+        Initialization.SCRATCH,
+        points.get(0).training().getSpec().finetuning.effectiveInitialization());
     assertEquals(45.0, points.get(5).training().getSpec().finetuning.noisyReplay.thresholdDegrees);
   }
 
   @Test
   void explicitStepSizesKeepTheirRatioToEpsilon() {
-    String base = MINIMAL.replace("method: arrest", """
-        method: arrest
-            attack: {epsilon: 0.1, stepSize: 0.03}""") + """
-          evaluation:
-            attacks: [{type: pgd, steps: 20, stepSize: 0.01}, {type: pgd, steps: 10, epsilon: 0.1, stepSize: 0.02}]
-          sweep:
-            epsilons: [0.2]
-        """;
+    String base =
+        MINIMAL.replace(
+                "method: arrest",
+                """
+                method: arrest
+                    attack: {epsilon: 0.1, stepSize: 0.03}\
+                """)
+            + """
+              evaluation:
+                attacks: [{type: pgd, steps: 20, stepSize: 0.01}, {type: pgd, steps: 10, epsilon: 0.1, stepSize: 0.02}]
+              sweep:
+                epsilons: [0.2]
+            """;
     SweepPoint point = SweepPoints.expand(ArrestTrainingDocuments.parse(base, "t")).get(0);
     ArrestTrainingSpec spec = point.training().getSpec();
     assertEquals(0.06, spec.finetuning.attack.stepSize, 1e-12);
-    assertEquals(0.02, spec.evaluation.attacks.get(0).stepSize, 1e-12, "its budget follows the training epsilon");
-    assertEquals(0.02, spec.evaluation.attacks.get(1).stepSize, "an attack with its own epsilon keeps its step");
-    assertEquals(List.of("finetuning.attack.epsilon", "finetuning.attack.stepSize", "evaluation.attacks[0].stepSize"),
+    assertEquals(
+        0.02,
+        spec.evaluation.attacks.get(0).stepSize,
+        1e-12,
+        "its budget follows the training epsilon");
+    assertEquals(
+        0.02,
+        spec.evaluation.attacks.get(1).stepSize,
+        "an attack with its own epsilon keeps its step");
+    assertEquals(
+        List.of(
+            "finetuning.attack.epsilon",
+            "finetuning.attack.stepSize",
+            "evaluation.attacks[0].stepSize"),
         new ArrayList<>(point.overrides().keySet()));
 
-    SweepPoint fixedBudget = SweepPoints.expand(ArrestTrainingDocuments.parse(
-        base.replace("  evaluation:\n", "  evaluation:\n    epsilon: 0.1\n"), "t")).get(0);
-    assertEquals(0.01, fixedBudget.training().getSpec().evaluation.attacks.get(0).stepSize,
+    SweepPoint fixedBudget =
+        SweepPoints.expand(
+                ArrestTrainingDocuments.parse(
+                    base.replace("  evaluation:\n", "  evaluation:\n    epsilon: 0.1\n"), "t"))
+            .get(0);
+    assertEquals(
+        0.01,
+        fixedBudget.training().getSpec().evaluation.attacks.get(0).stepSize,
         "evaluation at spec.evaluation.epsilon does not follow the training budget");
   }
 
@@ -118,69 +171,107 @@ class SweepPointsTest {
   void pointByIdNamesTheValidIds() {
     ArrestTraining training = sweep("methods: [at, arrest]");
     assertEquals("arrest", SweepPoints.point(training, 1).label());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SweepPoints.point(training, 2));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SweepPoints.point(training, 2));
     assertTrue(e.getMessage().contains("points 0 to 1 (0 at, 1 arrest)"), e.getMessage());
   }
 
   @Test
   void aReferenceFromTheSweepIsLeftToTheSweepAndAShippedOneKeptInEveryPoint() {
-    String own = MINIMAL + """
-          evaluation:
-            tradeoff: {fromSweepMethods: [at], degree: 1}
-          sweep:
-            methods: [at, arrest]
-            epsilons: [0.1, 0.2]
-        """;
+    String own =
+        MINIMAL
+            + """
+              evaluation:
+                tradeoff: {fromSweepMethods: [at], degree: 1}
+              sweep:
+                methods: [at, arrest]
+                epsilons: [0.1, 0.2]
+            """;
     for (SweepPoint point : SweepPoints.expand(ArrestTrainingDocuments.parse(own, "t"))) {
       assertNull(point.training().getSpec().evaluation.tradeoff, point.label());
     }
-    SweepPoint shipped = SweepPoints.expand(ArrestTrainingDocuments.parse(own.replace(
-        "{fromSweepMethods: [at], degree: 1}", "{reference: cifar10-linf-8255}"), "t")).get(0);
+    SweepPoint shipped =
+        SweepPoints.expand(
+                ArrestTrainingDocuments.parse(
+                    own.replace(
+                        "{fromSweepMethods: [at], degree: 1}", "{reference: cifar10-linf-8255}"),
+                    "t"))
+            .get(0);
     assertEquals("cifar10-linf-8255", shipped.training().getSpec().evaluation.tradeoff.reference);
   }
 
   @Test
   void sweepProblemsNameTheirFields() {
     assertProblem(MINIMAL + "  sweep: {}\n", "spec.sweep: list values for at least one of methods");
-    assertProblem(MINIMAL + "  sweep: {methods: []}\n", "spec.sweep.methods: must list at least 1 value, found 0");
-    assertProblem(MINIMAL + "  sweep: {noisyReplayThresholdDegrees: [30, 190]}\n",
+    assertProblem(
+        MINIMAL + "  sweep: {methods: []}\n",
+        "spec.sweep.methods: must list at least 1 value, found 0");
+    assertProblem(
+        MINIMAL + "  sweep: {noisyReplayThresholdDegrees: [30, 190]}\n",
         "spec.sweep.noisyReplayThresholdDegrees[1]: must be <= 180, found 190");
-    assertProblem(MINIMAL + "  sweep: {epsilons: [0]}\n", "spec.sweep.epsilons[0]: must be > 0, found 0");
-    assertProblem(MINIMAL + "  sweep: {epsilons: [0.1, null]}\n", "spec.sweep.epsilons[1]: must not be null");
-    assertProblem(MINIMAL + "  sweep: {rgkdWeights: [1, 0.5, 1.0]}\n", "spec.sweep.rgkdWeights: 1 is listed twice");
-    assertProblem(MINIMAL + "  sweep: {tradesBetas: [1, 6]}\n",
-        "spec.sweep.tradesBetas: only trades uses beta, and the sweep has no trades point (its methods: arrest)");
-    assertProblem(MINIMAL.replace("method: arrest", "method: arrest\n    noisyReplay: {enabled: false}")
-        + "  sweep: {noisyReplayThresholdDegrees: [30, 45]}\n",
+    assertProblem(
+        MINIMAL + "  sweep: {epsilons: [0]}\n", "spec.sweep.epsilons[0]: must be > 0, found 0");
+    assertProblem(
+        MINIMAL + "  sweep: {epsilons: [0.1, null]}\n", "spec.sweep.epsilons[1]: must not be null");
+    assertProblem(
+        MINIMAL + "  sweep: {rgkdWeights: [1, 0.5, 1.0]}\n",
+        "spec.sweep.rgkdWeights: 1 is listed twice");
+    assertProblem(
+        MINIMAL + "  sweep: {tradesBetas: [1, 6]}\n",
+        "spec.sweep.tradesBetas: only trades uses beta, and the sweep has no trades point (its"
+            + " methods: arrest)");
+    assertProblem(
+        MINIMAL.replace("method: arrest", "method: arrest\n    noisyReplay: {enabled: false}")
+            + "  sweep: {noisyReplayThresholdDegrees: [30, 45]}\n",
         "spec.sweep.noisyReplayThresholdDegrees: spec.finetuning.noisyReplay.enabled is false");
-    assertProblem(MINIMAL + "  sweep: {epsilons: [0.1, 0.2, 0.3, 0.4, 0.5], rgkdWeights: [1, 2, 3],"
-        + " noisyReplayThresholdDegrees: [10, 20, 30, 40, 50]}\n", "spec.sweep: 75 points, more than the limit of 64");
-    assertProblem(MINIMAL.replace("method: arrest", "method: at\n    initialization: scratch")
-        + "  sweep: {methods: [at, arrest]}\n",
-        "spec.sweep point 1 (arrest): spec.finetuning.initialization: arrest needs the pretrained model");
+    assertProblem(
+        MINIMAL
+            + "  sweep: {epsilons: [0.1, 0.2, 0.3, 0.4, 0.5], rgkdWeights: [1, 2, 3],"
+            + " noisyReplayThresholdDegrees: [10, 20, 30, 40, 50]}\n",
+        "spec.sweep: 75 points, more than the limit of 64");
+    assertProblem(
+        MINIMAL.replace("method: arrest", "method: at\n    initialization: scratch")
+            + "  sweep: {methods: [at, arrest]}\n",
+        "spec.sweep point 1 (arrest): spec.finetuning.initialization: arrest needs the pretrained"
+            + " model");
   }
 
   @Test
   void aReferenceFromTheSweepNeedsEnoughPointsOfItsMethodsAndOthersToScore() {
     String at3 = "  sweep: {methods: [at, arrest], epsilons: [0.1, 0.2, 0.3]}\n";
-    ArrestTrainingDocuments.parse(MINIMAL + "  evaluation:\n    tradeoff: {fromSweepMethods: [at]}\n" + at3, "ok");
+    ArrestTrainingDocuments.parse(
+        MINIMAL + "  evaluation:\n    tradeoff: {fromSweepMethods: [at]}\n" + at3, "ok");
 
-    assertProblem(MINIMAL + "  evaluation:\n    tradeoff: {fromSweepMethods: [at]}\n",
+    assertProblem(
+        MINIMAL + "  evaluation:\n    tradeoff: {fromSweepMethods: [at]}\n",
         "spec.evaluation.tradeoff.fromSweepMethods: only a sweep has points of its own");
-    assertProblem(MINIMAL + "  evaluation:\n    tradeoff: {fromSweepMethods: [trades]}\n" + at3,
-        "spec.evaluation.tradeoff.fromSweepMethods: trades has no point in the sweep (its methods: at, arrest)");
-    assertProblem(MINIMAL + "  evaluation:\n    tradeoff: {fromSweepMethods: [at], degree: 3}\n" + at3,
-        "spec.evaluation.tradeoff.fromSweepMethods: a degree-3 reference curve needs at least 4 points of at;"
-            + " the sweep has 3");
-    assertProblem(MINIMAL + "  evaluation:\n    tradeoff: {fromSweepMethods: [at, arrest], degree: 1}\n" + at3,
-        "spec.evaluation.tradeoff.fromSweepMethods: every point of the sweep would be a reference point");
-    assertProblem(MINIMAL + "  evaluation:\n    tradeoff: {fromSweepMethods: [at], reference: cifar10-linf-8255}\n"
-        + at3, "spec.evaluation.tradeoff: give exactly one of reference, points or fromSweepMethods");
+    assertProblem(
+        MINIMAL + "  evaluation:\n    tradeoff: {fromSweepMethods: [trades]}\n" + at3,
+        "spec.evaluation.tradeoff.fromSweepMethods: trades has no point in the sweep (its methods:"
+            + " at, arrest)");
+    assertProblem(
+        MINIMAL + "  evaluation:\n    tradeoff: {fromSweepMethods: [at], degree: 3}\n" + at3,
+        "spec.evaluation.tradeoff.fromSweepMethods: a degree-3 reference curve needs at least 4"
+            + " points of at; the sweep has 3");
+    assertProblem(
+        MINIMAL
+            + "  evaluation:\n    tradeoff: {fromSweepMethods: [at, arrest], degree: 1}\n"
+            + at3,
+        "spec.evaluation.tradeoff.fromSweepMethods: every point of the sweep would be a reference"
+            + " point");
+    assertProblem(
+        MINIMAL
+            + "  evaluation:\n"
+            + "    tradeoff: {fromSweepMethods: [at], reference: cifar10-linf-8255}\n"
+            + at3,
+        "spec.evaluation.tradeoff: give exactly one of reference, points or fromSweepMethods");
   }
 
   private static void assertProblem(String document, String expectedPrefix) {
-    SpecException e = assertThrows(SpecException.class, () -> ArrestTrainingDocuments.parse(document, "t"));
-    assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(expectedPrefix)),
+    SpecException e =
+        assertThrows(SpecException.class, () -> ArrestTrainingDocuments.parse(document, "t"));
+    assertTrue(
+        e.problems().stream().anyMatch(p -> p.startsWith(expectedPrefix)),
         "expected a problem starting with '" + expectedPrefix + "' in " + e.problems());
   }
 }

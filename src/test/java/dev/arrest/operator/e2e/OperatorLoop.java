@@ -25,12 +25,14 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The whole loop in one JVM: a {@link FakeCluster}, the real JOSDK operator as {@link OperatorRunner} assembles it
- * (with its /metrics endpoint), and a {@link FakeKubelet} running each Job's container command as a local process.
+ * The whole loop in one JVM: a {@link FakeCluster}, the real JOSDK operator as {@link
+ * OperatorRunner} assembles it (with its /metrics endpoint), and a {@link FakeKubelet} running each
+ * Job's container command as a local process.
  */
 final class OperatorLoop implements AutoCloseable {
   /** The user agent of the operator's own client, whose requests the cluster records. */
   static final String OPERATOR_AGENT = "arrest-operator-under-test";
+
   final FakeCluster cluster = new FakeCluster();
   final KubernetesClient client = cluster.client();
   private final KubernetesClient operatorClient = cluster.newClient(OPERATOR_AGENT);
@@ -42,11 +44,16 @@ final class OperatorLoop implements AutoCloseable {
     kubelet = new FakeKubelet(cluster, volume);
   }
 
-  /** Starts (or restarts) the operator with a fresh registry, as a new operator process would have. */
+  /**
+   * Starts (or restarts) the operator with a fresh registry, as a new operator process would have.
+   */
   OperatorLoop startOperator() throws IOException {
     CollectorRegistry registry = new CollectorRegistry(true);
-    OperatorSettings settings = OperatorSettings.defaults().withProgressInterval(Duration.ofSeconds(1));
-    operator = new OperatorRunner(operatorClient, settings, Set.of(), null, registry, Clock.systemUTC()).start();
+    OperatorSettings settings =
+        OperatorSettings.defaults().withProgressInterval(Duration.ofSeconds(1));
+    operator =
+        new OperatorRunner(operatorClient, settings, Set.of(), null, registry, Clock.systemUTC())
+            .start();
     metrics = new MetricsServer(0, registry);
     return this;
   }
@@ -60,8 +67,9 @@ final class OperatorLoop implements AutoCloseable {
     return client.resources(ArrestTraining.class).inNamespace(namespace).withName(name).get();
   }
 
-  ArrestTraining awaitTraining(String namespace, String name, Predicate<ArrestTraining> condition,
-      Duration timeout) throws InterruptedException {
+  ArrestTraining awaitTraining(
+      String namespace, String name, Predicate<ArrestTraining> condition, Duration timeout)
+      throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
     ArrestTraining training = get(namespace, name);
     while (Instant.now().isBefore(deadline)) {
@@ -71,9 +79,17 @@ final class OperatorLoop implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("timed out after " + timeout + " waiting for " + namespace + "/" + name
-        + "; last seen status: " + (training == null ? "deleted" : io.fabric8.kubernetes.client.utils.Serialization
-            .asJson(training.getStatus())));
+    throw new AssertionError(
+        "timed out after "
+            + timeout
+            + " waiting for "
+            + namespace
+            + "/"
+            + name
+            + "; last seen status: "
+            + (training == null
+                ? "deleted"
+                : io.fabric8.kubernetes.client.utils.Serialization.asJson(training.getStatus())));
   }
 
   static Predicate<ArrestTraining> inPhase(TrainingPhase phase) {
@@ -81,14 +97,20 @@ final class OperatorLoop implements AutoCloseable {
   }
 
   static Predicate<ArrestTraining> finished() {
-    return training -> training.getStatus() != null && training.getStatus().phase != null
-        && training.getStatus().phase.isFinal();
+    return training ->
+        training.getStatus() != null
+            && training.getStatus().phase != null
+            && training.getStatus().phase.isFinal();
   }
 
   String scrapeMetrics() throws IOException, InterruptedException {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + metrics.port() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + metrics.port() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new AssertionError("/metrics answered " + response.statusCode());
     }
@@ -102,8 +124,13 @@ final class OperatorLoop implements AutoCloseable {
 
   /** Every operator request so far that the chart's RBAC (OperatorPermissions) would deny. */
   List<ApiRequests.Access> deniedAccesses() {
-    return operatorAccesses().stream().filter(access -> OperatorPermissions.TRAININGS.stream()
-        .noneMatch(rule -> rule.allows(access.group(), access.resource(), access.verb()))).toList();
+    return operatorAccesses().stream()
+        .filter(
+            access ->
+                OperatorPermissions.TRAININGS.stream()
+                    .noneMatch(
+                        rule -> rule.allows(access.group(), access.resource(), access.verb())))
+        .toList();
   }
 
   @Override
@@ -117,8 +144,10 @@ final class OperatorLoop implements AutoCloseable {
     cluster.close();
     // Every loop test doubles as an RBAC check: a request the chart's RBAC would deny fails it.
     if (!denied.isEmpty()) {
-      throw new AssertionError("the operator made requests that OperatorPermissions (and so the chart's RBAC) do"
-          + " not allow: " + denied);
+      throw new AssertionError(
+          "the operator made requests that OperatorPermissions (and so the chart's RBAC) do"
+              + " not allow: "
+              + denied);
     }
   }
 }

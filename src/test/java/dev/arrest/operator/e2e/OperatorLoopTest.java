@@ -34,16 +34,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The operator loop end to end, fast: the real operator, the fake kubelet, and {@link StandInTrainer} in place of the
- * trainer jar (so it runs without DJL and in seconds). {@link TrainerJarEndToEndTest} runs the same loop with the real
- * trainer.
+ * The operator loop end to end, fast: the real operator, the fake kubelet, and {@link
+ * StandInTrainer} in place of the trainer jar (so it runs without DJL and in seconds). {@link
+ * TrainerJarEndToEndTest} runs the same loop with the real trainer.
  */
 class OperatorLoopTest {
   private static final String NS = "ml";
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  @TempDir
-  Path volume;
+  @TempDir Path volume;
 
   private OperatorLoop loop;
 
@@ -82,8 +81,12 @@ class OperatorLoopTest {
     loop.client.resource(Trainings.fashionMnist("quick")).inNamespace(NS).create();
     ArrestTraining training = loop.awaitTraining(NS, "quick", OperatorLoop.finished(), TIMEOUT);
 
-    assertEquals(TrainingPhase.SUCCEEDED, training.getStatus().phase,
-        () -> "status: " + io.fabric8.kubernetes.client.utils.Serialization.asJson(training.getStatus()));
+    assertEquals(
+        TrainingPhase.SUCCEEDED,
+        training.getStatus().phase,
+        () ->
+            "status: "
+                + io.fabric8.kubernetes.client.utils.Serialization.asJson(training.getStatus()));
     assertEquals(StandInTrainer.STANDARD_ACCURACY, training.getStatus().results.standardAccuracy);
     assertEquals(StandInTrainer.ROBUST_ACCURACY, training.getStatus().results.robustAccuracy);
     assertEquals("pgd-5", training.getStatus().results.attacks.get(0).name);
@@ -97,19 +100,29 @@ class OperatorLoopTest {
     // The stages handed the model over through the volume, under the training's output directory.
     Path output = volume.resolve("ml/quick");
     assertTrue(Files.isRegularFile(output.resolve("finetune/model.params")));
-    assertEquals(0.8125,
-        ResultsJson.read(output.resolve("evaluate/stage-result.json"), StageResult.class).evaluation
+    assertEquals(
+        0.8125,
+        ResultsJson.read(output.resolve("evaluate/stage-result.json"), StageResult.class)
+            .evaluation
             .standardAccuracy());
 
     String metrics = loop.scrapeMetrics();
     String labels = "namespace=\"ml\",name=\"quick\",method=\"arrest\"";
-    assertTrue(metrics.contains("arrest_training_standard_accuracy{" + labels + ",} 0.8125"), metrics);
-    assertTrue(metrics.contains("arrest_training_robust_accuracy{" + labels + ",attack=\"pgd-5\",} 0.4375"));
-    assertTrue(metrics.contains("arrest_training_robust_accuracy{" + labels + ",attack=\"worst-case\",} 0.4375"));
+    assertTrue(
+        metrics.contains("arrest_training_standard_accuracy{" + labels + ",} 0.8125"), metrics);
+    assertTrue(
+        metrics.contains(
+            "arrest_training_robust_accuracy{" + labels + ",attack=\"pgd-5\",} 0.4375"));
+    assertTrue(
+        metrics.contains(
+            "arrest_training_robust_accuracy{" + labels + ",attack=\"worst-case\",} 0.4375"));
     assertTrue(metrics.contains("arrest_training_phase{" + labels + ",phase=\"Succeeded\",} 1.0"));
-    assertTrue(metrics.contains("arrest_training_phase{" + labels + ",phase=\"Pretraining\",} 0.0"));
+    assertTrue(
+        metrics.contains("arrest_training_phase{" + labels + ",phase=\"Pretraining\",} 0.0"));
     assertTrue(metrics.contains("arrest_trainings{phase=\"Succeeded\",} 1.0"));
-    assertFalse(metrics.contains("arrest_training_tradeoff_score{"), "no tradeoff score without one in the results");
+    assertFalse(
+        metrics.contains("arrest_training_tradeoff_score{"),
+        "no tradeoff score without one in the results");
     assertTrue(metrics.contains("arrest_operator_reconciliations_total "));
     assertTrue(metrics.contains("arrest_operator_reconcile_duration_seconds_count "));
 
@@ -121,46 +134,85 @@ class OperatorLoopTest {
   void aTwoPointSweepGoesToSucceededWithEachPointsResultsAndTheSweepScore() throws Exception {
     loop.startOperator();
     loop.kubelet.start(OperatorLoopTest::standIn);
-    ArrestTraining sweep = Trainings.parse(Trainings.sweepYaml("duo", "noisyReplayThresholdDegrees: [30, 45]\n"));
+    ArrestTraining sweep =
+        Trainings.parse(Trainings.sweepYaml("duo", "noisyReplayThresholdDegrees: [30, 45]\n"));
     sweep.getSpec().evaluation.tradeoff = reference();
 
     loop.client.resource(sweep).inNamespace(NS).create();
     ArrestTraining training = loop.awaitTraining(NS, "duo", OperatorLoop.finished(), TIMEOUT);
 
-    assertEquals(TrainingPhase.SUCCEEDED, training.getStatus().phase,
-        () -> "status: " + io.fabric8.kubernetes.client.utils.Serialization.asJson(training.getStatus()));
-    assertEquals(List.of("duo-p00-evaluate", "duo-p00-finetune", "duo-p01-evaluate", "duo-p01-finetune",
-        "duo-pretrain"), loop.client.batch().v1().jobs().inNamespace(NS).list().getItems().stream()
-            .map(job -> job.getMetadata().getName()).sorted().toList());
+    assertEquals(
+        TrainingPhase.SUCCEEDED,
+        training.getStatus().phase,
+        () ->
+            "status: "
+                + io.fabric8.kubernetes.client.utils.Serialization.asJson(training.getStatus()));
+    assertEquals(
+        List.of(
+            "duo-p00-evaluate",
+            "duo-p00-finetune",
+            "duo-p01-evaluate",
+            "duo-p01-finetune",
+            "duo-pretrain"),
+        loop.client.batch().v1().jobs().inNamespace(NS).list().getItems().stream()
+            .map(job -> job.getMetadata().getName())
+            .sorted()
+            .toList());
     for (PointStatus point : training.getStatus().points) {
       assertEquals(PointPhase.SUCCEEDED, point.phase);
       assertEquals(StandInTrainer.standardAccuracy(point.id), point.results.standardAccuracy);
       assertEquals(StandInTrainer.robustAccuracy(point.id), point.results.robustAccuracy);
-      assertEquals(TradeoffReferences.curve(reference()).score(100 * StandInTrainer.standardAccuracy(point.id),
-          100 * StandInTrainer.robustAccuracy(point.id)).signedDistance(), point.results.tradeoffScore, 1e-9);
+      assertEquals(
+          TradeoffReferences.curve(reference())
+              .score(
+                  100 * StandInTrainer.standardAccuracy(point.id),
+                  100 * StandInTrainer.robustAccuracy(point.id))
+              .signedDistance(),
+          point.results.tradeoffScore,
+          1e-9);
     }
     // Each point finetuned from the shared pretraining into its own directory.
     Path output = volume.resolve("ml/duo");
     assertTrue(Files.isRegularFile(output.resolve("pretrain/model.params")));
-    assertTrue(Files.isRegularFile(output.resolve("points/01-arrest-phi-45/finetune/model.params")));
-    assertEquals("points/01-arrest-phi-45/finetune/model.params",
+    assertTrue(
+        Files.isRegularFile(output.resolve("points/01-arrest-phi-45/finetune/model.params")));
+    assertEquals(
+        "points/01-arrest-phi-45/finetune/model.params",
         training.getStatus().points.get(1).stages.finetune.artifacts.get("model"));
-    SweepScore expected = SweepScore.compute(TradeoffReferences.curve(reference()), List.of(
-        new RunPoint("arrest phi=30", 100 * StandInTrainer.standardAccuracy(0), 100 * StandInTrainer.robustAccuracy(0)),
-        new RunPoint("arrest phi=45", 100 * StandInTrainer.standardAccuracy(1),
-            100 * StandInTrainer.robustAccuracy(1))));
+    SweepScore expected =
+        SweepScore.compute(
+            TradeoffReferences.curve(reference()),
+            List.of(
+                new RunPoint(
+                    "arrest phi=30",
+                    100 * StandInTrainer.standardAccuracy(0),
+                    100 * StandInTrainer.robustAccuracy(0)),
+                new RunPoint(
+                    "arrest phi=45",
+                    100 * StandInTrainer.standardAccuracy(1),
+                    100 * StandInTrainer.robustAccuracy(1))));
     assertEquals(expected.meanRobustGain(), training.getStatus().sweep.meanRobustGain, 1e-9);
     assertEquals("2/2 points done", training.getStatus().progress.summary);
 
     String metrics = loop.scrapeMetrics();
-    String point = "namespace=\"ml\",name=\"duo\",method=\"arrest\",point=\"1\",point_label=\"arrest phi=45\",";
-    assertTrue(metrics.contains("arrest_training_point_standard_accuracy{" + point + "} 0.75"), metrics);
-    assertTrue(metrics.contains("arrest_training_point_robust_accuracy{" + point + "attack=\"worst-case\",} 0.46875"));
+    String point =
+        "namespace=\"ml\",name=\"duo\",method=\"arrest\",point=\"1\",point_label=\"arrest"
+            + " phi=45\",";
+    assertTrue(
+        metrics.contains("arrest_training_point_standard_accuracy{" + point + "} 0.75"), metrics);
+    assertTrue(
+        metrics.contains(
+            "arrest_training_point_robust_accuracy{" + point + "attack=\"worst-case\",} 0.46875"));
     assertTrue(metrics.contains("arrest_training_point_tradeoff_score{" + point + "} "));
-    assertTrue(metrics.contains("arrest_training_sweep_score{namespace=\"ml\",name=\"duo\",method=\"arrest\",} "
-        + expected.meanRobustGain()), metrics);
-    assertTrue(metrics.contains("arrest_training_points{namespace=\"ml\",name=\"duo\",method=\"arrest\","
-        + "phase=\"Succeeded\",} 2.0"));
+    assertTrue(
+        metrics.contains(
+            "arrest_training_sweep_score{namespace=\"ml\",name=\"duo\",method=\"arrest\",} "
+                + expected.meanRobustGain()),
+        metrics);
+    assertTrue(
+        metrics.contains(
+            "arrest_training_points{namespace=\"ml\",name=\"duo\",method=\"arrest\","
+                + "phase=\"Succeeded\",} 2.0"));
 
     loop.client.resource(training).delete();
     awaitMetricsWithout("name=\"duo\"");
@@ -169,7 +221,9 @@ class OperatorLoopTest {
   /** Inline reference points tracing a tradeoff around the stand-in's accuracies. */
   private static TradeoffSpec reference() {
     TradeoffSpec tradeoff = new TradeoffSpec();
-    tradeoff.points = List.of(referencePoint("a", 70, 52), referencePoint("b", 80, 44), referencePoint("c", 90, 30));
+    tradeoff.points =
+        List.of(
+            referencePoint("a", 70, 52), referencePoint("b", 80, 44), referencePoint("c", 90, 30));
     return tradeoff;
   }
 
@@ -185,23 +239,34 @@ class OperatorLoopTest {
   @Test
   void progressOfARunningStageReachesStatusAndMetrics() throws Exception {
     loop.startOperator();
-    loop.kubelet.start(commandLine -> {
-      List<String> mapped = new ArrayList<>(standIn(commandLine));
-      if (mapped.contains("pretrain")) {
-        mapped.add(1, "-Dstandin.epochMillis=3000");
-      }
-      return mapped;
-    });
+    loop.kubelet.start(
+        commandLine -> {
+          List<String> mapped = new ArrayList<>(standIn(commandLine));
+          if (mapped.contains("pretrain")) {
+            mapped.add(1, "-Dstandin.epochMillis=3000");
+          }
+          return mapped;
+        });
 
     loop.client.resource(Trainings.fashionMnist("live")).inNamespace(NS).create();
-    ArrestTraining training = loop.awaitTraining(NS, "live", t -> t.getStatus() != null
-        && t.getStatus().progress != null && t.getStatus().progress.fraction != null, TIMEOUT);
+    ArrestTraining training =
+        loop.awaitTraining(
+            NS,
+            "live",
+            t ->
+                t.getStatus() != null
+                    && t.getStatus().progress != null
+                    && t.getStatus().progress.fraction != null,
+            TIMEOUT);
 
     assertEquals("pretrain", training.getStatus().progress.stage);
     assertEquals("pretrain 1/2 (50%)", training.getStatus().progress.summary);
     assertEquals(2.0, training.getStatus().progress.loss);
-    assertTrue(loop.scrapeMetrics().contains("arrest_training_stage_progress_ratio{namespace=\"ml\",name=\"live\","
-        + "method=\"arrest\",stage=\"pretrain\",} 0.5"));
+    assertTrue(
+        loop.scrapeMetrics()
+            .contains(
+                "arrest_training_stage_progress_ratio{namespace=\"ml\",name=\"live\","
+                    + "method=\"arrest\",stage=\"pretrain\",} 0.5"));
     loop.awaitTraining(NS, "live", OperatorLoop.finished(), TIMEOUT);
   }
 
@@ -219,52 +284,89 @@ class OperatorLoopTest {
     ArrestTraining training = loop.awaitTraining(NS, "restart", OperatorLoop.finished(), TIMEOUT);
 
     assertEquals(TrainingPhase.SUCCEEDED, training.getStatus().phase);
-    assertEquals(List.of("restart-evaluate", "restart-finetune", "restart-pretrain"),
+    assertEquals(
+        List.of("restart-evaluate", "restart-finetune", "restart-pretrain"),
         loop.client.batch().v1().jobs().inNamespace(NS).list().getItems().stream()
-            .map(job -> job.getMetadata().getName()).sorted().toList());
-    assertEquals(1, loop.client.pods().inNamespace(NS).withLabel("job-name", "restart-pretrain").list()
-        .getItems().size(), "pretraining ran once");
+            .map(job -> job.getMetadata().getName())
+            .sorted()
+            .toList());
+    assertEquals(
+        1,
+        loop.client
+            .pods()
+            .inNamespace(NS)
+            .withLabel("job-name", "restart-pretrain")
+            .list()
+            .getItems()
+            .size(),
+        "pretraining ran once");
   }
 
   @Test
   void aFailingStageEndsInFailedWithTheTrainersMessage() throws Exception {
     loop.startOperator();
-    // The finetune container gets an empty output directory, so it fails as the trainer does when the pretrained
+    // The finetune container gets an empty output directory, so it fails as the trainer does when
+    // the pretrained
     // model is missing: exit 1 with a Failed termination message.
-    loop.kubelet.start(commandLine -> {
-      List<String> mapped = new ArrayList<>(standIn(commandLine));
-      if (mapped.contains("finetune")) {
-        int output = mapped.indexOf("--output");
-        mapped.set(output + 1, volume.resolve("elsewhere").toString());
-      }
-      return mapped;
-    });
+    loop.kubelet.start(
+        commandLine -> {
+          List<String> mapped = new ArrayList<>(standIn(commandLine));
+          if (mapped.contains("finetune")) {
+            int output = mapped.indexOf("--output");
+            mapped.set(output + 1, volume.resolve("elsewhere").toString());
+          }
+          return mapped;
+        });
 
     loop.client.resource(Trainings.fashionMnist("broken")).inNamespace(NS).create();
     ArrestTraining training = loop.awaitTraining(NS, "broken", OperatorLoop.finished(), TIMEOUT);
 
     assertEquals(TrainingPhase.FAILED, training.getStatus().phase);
-    String message = Conditions.find(training.getStatus().conditions, Conditions.FAILED).orElseThrow().getMessage();
-    assertTrue(message.startsWith("finetune failed (BackoffLimitExceeded): previous stage's model not found"),
+    String message =
+        Conditions.find(training.getStatus().conditions, Conditions.FAILED)
+            .orElseThrow()
+            .getMessage();
+    assertTrue(
+        message.startsWith(
+            "finetune failed (BackoffLimitExceeded): previous stage's model not found"),
         message);
-    assertEquals(2, loop.client.pods().inNamespace(NS).withLabel("job-name", "broken-finetune").list().getItems()
-        .size(), "the Job's backoffLimit of 1 allowed one retry");
-    assertTrue(loop.client.v1().events().inNamespace(NS).list().getItems().stream()
-        .anyMatch(e -> "StageFailed".equals(e.getReason()) && e.getMessage().contains("model not found")));
-    assertTrue(loop.scrapeMetrics().contains(
-        "arrest_training_phase{namespace=\"ml\",name=\"broken\",method=\"arrest\",phase=\"Failed\",} 1.0"));
+    assertEquals(
+        2,
+        loop.client
+            .pods()
+            .inNamespace(NS)
+            .withLabel("job-name", "broken-finetune")
+            .list()
+            .getItems()
+            .size(),
+        "the Job's backoffLimit of 1 allowed one retry");
+    assertTrue(
+        loop.client.v1().events().inNamespace(NS).list().getItems().stream()
+            .anyMatch(
+                e ->
+                    "StageFailed".equals(e.getReason())
+                        && e.getMessage().contains("model not found")));
+    assertTrue(
+        loop.scrapeMetrics()
+            .contains(
+                "arrest_training_phase{namespace=\"ml\",name=\"broken\",method=\"arrest\",phase=\"Failed\",}"
+                    + " 1.0"));
   }
 
   @Test
   void theOperatorAsksTheApiServerForExactlyWhatItsRbacGrants() throws Exception {
     loop.startOperator();
-    loop.kubelet.start(commandLine -> {
-      List<String> mapped = new ArrayList<>(standIn(commandLine));
-      if (mapped.contains("pretrain")) {
-        mapped.add(1, "-Dstandin.epochMillis=2500"); // long enough for the operator to read progress from the log
-      }
-      return mapped;
-    });
+    loop.kubelet.start(
+        commandLine -> {
+          List<String> mapped = new ArrayList<>(standIn(commandLine));
+          if (mapped.contains("pretrain")) {
+            mapped.add(
+                1,
+                "-Dstandin.epochMillis=2500"); // long enough for the operator to read progress from
+                                               // the log
+          }
+          return mapped;
+        });
     loop.client.resource(Trainings.fashionMnist("rbac")).inNamespace(NS).create();
     loop.awaitTraining(NS, "rbac", OperatorLoop.finished(), TIMEOUT);
     loop.client.resources(ArrestTraining.class).inNamespace(NS).withName("rbac").delete();
@@ -272,11 +374,13 @@ class OperatorLoopTest {
 
     Set<ApiRequests.Access> used = loop.operatorAccesses();
     assertEquals(List.of(), loop.deniedAccesses(), "requests RBAC would deny; used: " + used);
-    // Every granted permission is used, except those only needed on rarer paths, each with its reason.
+    // Every granted permission is used, except those only needed on rarer paths, each with its
+    // reason.
     // (TrainingOnApiServerTest exercises the repeated Event on a real API server.)
-    Set<String> rarePaths = Set.of(
-        "core events patch",                      // a repeated Event's count
-        "arrest.dev arresttrainings/finalizers update"); // an admission check, not a request
+    Set<String> rarePaths =
+        Set.of(
+            "core events patch", // a repeated Event's count
+            "arrest.dev arresttrainings/finalizers update"); // an admission check, not a request
     Set<String> unused = new TreeSet<>();
     for (OperatorPermissions.Rule rule : OperatorPermissions.TRAININGS) {
       for (String resource : rule.resources()) {
@@ -288,14 +392,20 @@ class OperatorLoopTest {
         }
       }
     }
-    assertTrue(rarePaths.containsAll(unused), "granted but never used (remove them from OperatorPermissions and"
-        + " the chart, or explain them here): " + unused + "; used: " + used);
+    assertTrue(
+        rarePaths.containsAll(unused),
+        "granted but never used (remove them from OperatorPermissions and"
+            + " the chart, or explain them here): "
+            + unused
+            + "; used: "
+            + used);
   }
 
   private void awaitJobFinished(String name) throws InterruptedException {
     for (int i = 0; i < 600; i++) {
       var job = loop.client.batch().v1().jobs().inNamespace(NS).withName(name).get();
-      if (job.getStatus() != null && job.getStatus().getConditions() != null
+      if (job.getStatus() != null
+          && job.getStatus().getConditions() != null
           && !job.getStatus().getConditions().isEmpty()) {
         return;
       }

@@ -26,7 +26,8 @@ class TrainingEventsTest {
 
   @Test
   void theSameEventTwiceRaisesTheCountInsteadOfAddingAnother() {
-    ArrestTraining training = cluster.client().resource(Trainings.fashionMnist("quick")).inNamespace("ml").create();
+    ArrestTraining training =
+        cluster.client().resource(Trainings.fashionMnist("quick")).inNamespace("ml").create();
 
     events.warning(training, "StageFailed", "finetune failed: out of memory");
     events.warning(training, "StageFailed", "finetune failed: out of memory");
@@ -34,7 +35,11 @@ class TrainingEventsTest {
 
     List<Event> recorded = list();
     assertEquals(2, recorded.size());
-    Event failed = recorded.stream().filter(e -> "StageFailed".equals(e.getReason())).findFirst().orElseThrow();
+    Event failed =
+        recorded.stream()
+            .filter(e -> "StageFailed".equals(e.getReason()))
+            .findFirst()
+            .orElseThrow();
     assertEquals(2, failed.getCount());
     assertEquals("Warning", failed.getType());
     assertEquals("ArrestTraining", failed.getInvolvedObject().getKind());

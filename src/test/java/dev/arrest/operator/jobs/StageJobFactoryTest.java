@@ -43,15 +43,31 @@ class StageJobFactoryTest {
     Container container = container(job);
     assertEquals("quick-finetune", job.getMetadata().getName());
     assertEquals("ml", job.getMetadata().getNamespace());
-    assertEquals(List.of("java", "-Dai.djl.offline=true", "-jar", "/app/arrest.jar"), container.getCommand());
-    assertEquals(List.of("stage", "finetune", "--output", "/workspace/ml/quick", "--termination-message-path",
-        "/dev/termination-log"), container.getArgs());
+    assertEquals(
+        List.of("java", "-Dai.djl.offline=true", "-jar", "/app/arrest.jar"),
+        container.getCommand());
+    assertEquals(
+        List.of(
+            "stage",
+            "finetune",
+            "--output",
+            "/workspace/ml/quick",
+            "--termination-message-path",
+            "/dev/termination-log"),
+        container.getArgs());
     assertEquals(OperatorSettings.DEFAULT_TRAINER_IMAGE, container.getImage());
     assertEquals("IfNotPresent", container.getImagePullPolicy());
     assertEquals("/workspace", container.getVolumeMounts().get(0).getMountPath());
     assertNull(container.getVolumeMounts().get(0).getSubPath());
-    assertEquals("arrest-data",
-        job.getSpec().getTemplate().getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName());
+    assertEquals(
+        "arrest-data",
+        job.getSpec()
+            .getTemplate()
+            .getSpec()
+            .getVolumes()
+            .get(0)
+            .getPersistentVolumeClaim()
+            .getClaimName());
     assertEquals("FallbackToLogsOnError", container.getTerminationMessagePolicy());
     assertEquals("/dev/termination-log", container.getTerminationMessagePath());
   }
@@ -63,7 +79,8 @@ class StageJobFactoryTest {
 
     var env = container(job).getEnv();
     assertEquals("ARREST_TRAINING", env.get(0).getName());
-    ArrestTraining document = ArrestTrainingDocuments.parse(env.get(0).getValue(), "ARREST_TRAINING");
+    ArrestTraining document =
+        ArrestTrainingDocuments.parse(env.get(0).getValue(), "ARREST_TRAINING");
     assertEquals("quick", document.getMetadata().getName());
     assertEquals("ml", document.getMetadata().getNamespace());
     assertEquals(2, document.getSpec().finetuning.epochs);
@@ -85,7 +102,8 @@ class StageJobFactoryTest {
     assertEquals("arrest-operator", labels.get("app.kubernetes.io/managed-by"));
     assertEquals("arrest-trainer", labels.get("app.kubernetes.io/name"));
     assertFalse(labels.containsKey("kueue.x-k8s.io/queue-name"));
-    assertEquals("evaluate", job.getSpec().getTemplate().getMetadata().getLabels().get("arrest.dev/stage"));
+    assertEquals(
+        "evaluate", job.getSpec().getTemplate().getMetadata().getLabels().get("arrest.dev/stage"));
 
     PodSpec pod = job.getSpec().getTemplate().getSpec();
     assertEquals("Never", pod.getRestartPolicy());
@@ -106,15 +124,23 @@ class StageJobFactoryTest {
     ArrestTraining training = training("quick");
     Job job = factory.build(training, training.getSpec(), Stage.FINETUNE, "arrest-data");
     PodSpec pod = job.getSpec().getTemplate().getSpec();
-    var tmp = pod.getVolumes().stream().filter(v -> v.getName().equals("tmp")).findFirst().orElseThrow();
+    var tmp =
+        pod.getVolumes().stream().filter(v -> v.getName().equals("tmp")).findFirst().orElseThrow();
     assertEquals("2Gi", tmp.getEmptyDir().getSizeLimit().toString());
-    assertTrue(container(job).getVolumeMounts().stream()
-        .anyMatch(m -> m.getName().equals("tmp") && m.getMountPath().equals("/tmp") && !Boolean.TRUE.equals(
-            m.getReadOnly())));
-    assertEquals(List.of("java", "-Dai.djl.offline=true", "-jar", "/app/arrest.jar"), container(job).getCommand());
+    assertTrue(
+        container(job).getVolumeMounts().stream()
+            .anyMatch(
+                m ->
+                    m.getName().equals("tmp")
+                        && m.getMountPath().equals("/tmp")
+                        && !Boolean.TRUE.equals(m.getReadOnly())));
+    assertEquals(
+        List.of("java", "-Dai.djl.offline=true", "-jar", "/app/arrest.jar"),
+        container(job).getCommand());
 
-    Job writable = new StageJobFactory(OperatorSettings.defaults().withTrainerReadOnlyRootFilesystem(false))
-        .build(training, training.getSpec(), Stage.FINETUNE, "arrest-data");
+    Job writable =
+        new StageJobFactory(OperatorSettings.defaults().withTrainerReadOnlyRootFilesystem(false))
+            .build(training, training.getSpec(), Stage.FINETUNE, "arrest-data");
     assertFalse(container(writable).getSecurityContext().getReadOnlyRootFilesystem());
     assertFalse(container(writable).getSecurityContext().getAllowPrivilegeEscalation());
   }
@@ -126,14 +152,16 @@ class StageJobFactoryTest {
     training.getSpec().resources.finetune.cpu = new Quantity("8");
     training.getSpec().resources.finetune.memory = new Quantity("32Gi");
 
-    var finetune = container(factory.build(training, training.getSpec(), Stage.FINETUNE, "c")).getResources();
+    var finetune =
+        container(factory.build(training, training.getSpec(), Stage.FINETUNE, "c")).getResources();
     assertEquals(new Quantity("8"), finetune.getRequests().get("cpu"));
     assertEquals(new Quantity("32Gi"), finetune.getRequests().get("memory"));
     assertEquals(new Quantity("32Gi"), finetune.getLimits().get("memory"));
     assertEquals(new Quantity("2"), finetune.getLimits().get("nvidia.com/gpu"));
     assertFalse(finetune.getLimits().containsKey("cpu"), "no CPU limit");
 
-    var evaluate = container(factory.build(training, training.getSpec(), Stage.EVALUATE, "c")).getResources();
+    var evaluate =
+        container(factory.build(training, training.getSpec(), Stage.EVALUATE, "c")).getResources();
     assertFalse(evaluate.getLimits().containsKey("nvidia.com/gpu"), "gpus: 0 requests no GPU");
     assertEquals(StageJobFactory.DEFAULT_CPU, evaluate.getRequests().get("cpu"));
     assertEquals(StageJobFactory.DEFAULT_MEMORY, evaluate.getRequests().get("memory"));
@@ -146,8 +174,13 @@ class StageJobFactoryTest {
     spec.image = "registry.example/arrest-trainer:1.2";
     spec.imagePullPolicy = ImagePullPolicy.ALWAYS;
     spec.scheduling.nodeSelector = Map.of("gpu", "a100");
-    spec.scheduling.tolerations = List.of(new TolerationBuilder().withKey("nvidia.com/gpu")
-        .withOperator("Exists").withEffect("NoSchedule").build());
+    spec.scheduling.tolerations =
+        List.of(
+            new TolerationBuilder()
+                .withKey("nvidia.com/gpu")
+                .withOperator("Exists")
+                .withEffect("NoSchedule")
+                .build());
     spec.scheduling.priorityClassName = "research";
     spec.scheduling.queueName = "team-a";
     spec.storage.subPath = "experiments";
@@ -174,7 +207,8 @@ class StageJobFactoryTest {
 
   @Test
   void longNamesAreShortenedWithAHashToFitJobAndLabelLimits() {
-    String name = "a-very-long-arrest-training-name-for-a-wide-resnet-34-10-on-cifar100-with-many-epochs";
+    String name =
+        "a-very-long-arrest-training-name-for-a-wide-resnet-34-10-on-cifar100-with-many-epochs";
     ArrestTraining training = training(name);
 
     Job job = factory.build(training, training.getSpec(), Stage.PRETRAIN, "c");
@@ -195,18 +229,35 @@ class StageJobFactoryTest {
     training.getMetadata().setUid("0b7a2c1e-uid");
     SweepPoint point = SweepPoints.point(training, 2);
 
-    Job job = factory.build(training, training.getSpec(), StageTarget.ofPoint(Stage.EVALUATE, point), "c");
+    Job job =
+        factory.build(
+            training, training.getSpec(), StageTarget.ofPoint(Stage.EVALUATE, point), "c");
 
     assertEquals("phi-p02-evaluate", job.getMetadata().getName());
-    assertEquals(List.of("stage", "evaluate", "--output", "/workspace/ml/phi", "--termination-message-path",
-        "/dev/termination-log", "--point", "2"), container(job).getArgs());
+    assertEquals(
+        List.of(
+            "stage",
+            "evaluate",
+            "--output",
+            "/workspace/ml/phi",
+            "--termination-message-path",
+            "/dev/termination-log",
+            "--point",
+            "2"),
+        container(job).getArgs());
     assertEquals("2", job.getMetadata().getLabels().get(TrainerLabels.POINT));
-    assertEquals("2", job.getSpec().getTemplate().getMetadata().getLabels().get(TrainerLabels.POINT),
+    assertEquals(
+        "2",
+        job.getSpec().getTemplate().getMetadata().getLabels().get(TrainerLabels.POINT),
         "pods too, for kubectl logs -l arrest.dev/point=2");
     assertEquals("evaluate", job.getMetadata().getLabels().get(TrainerLabels.STAGE));
-    assertEquals("arrest phi=45", job.getMetadata().getAnnotations().get(TrainerLabels.POINT_LABEL));
-    ArrestTraining document = ArrestTrainingDocuments.parse(container(job).getEnv().get(0).getValue(), "env");
-    assertEquals(List.of(20.0, 30.0, 45.0), document.getSpec().sweep.noisyReplayThresholdDegrees,
+    assertEquals(
+        "arrest phi=45", job.getMetadata().getAnnotations().get(TrainerLabels.POINT_LABEL));
+    ArrestTraining document =
+        ArrestTrainingDocuments.parse(container(job).getEnv().get(0).getValue(), "env");
+    assertEquals(
+        List.of(20.0, 30.0, 45.0),
+        document.getSpec().sweep.noisyReplayThresholdDegrees,
         "the trainer gets the whole sweep and selects the point itself");
 
     Job pretrain = factory.build(training, training.getSpec(), Stage.PRETRAIN, "c");
@@ -217,7 +268,8 @@ class StageJobFactoryTest {
 
   @Test
   void longNamesOfPointJobsKeepTheirPointAndStage() {
-    String name = "a-very-long-arrest-training-name-for-a-wide-resnet-34-10-on-cifar100-with-many-epochs";
+    String name =
+        "a-very-long-arrest-training-name-for-a-wide-resnet-34-10-on-cifar100-with-many-epochs";
 
     String jobName = StageJobNames.of(name, Stage.FINETUNE, 63);
 

@@ -39,8 +39,13 @@ class PointMetricsTest {
     return results;
   }
 
-  private static PointStatus point(int id, String label, FinetuningMethod method, PointPhase phase,
-      Double standard, Double tradeoff) {
+  private static PointStatus point(
+      int id,
+      String label,
+      FinetuningMethod method,
+      PointPhase phase,
+      Double standard,
+      Double tradeoff) {
     PointStatus point = new PointStatus();
     point.id = id;
     point.label = label;
@@ -51,74 +56,109 @@ class PointMetricsTest {
   }
 
   private static ArrestTraining methodsSweep(TrainingPhase phase, PointStatus... points) {
-    ArrestTraining training = Trainings.parse(Trainings.sweepYaml("sweep", "methods: [at, arrest]\n"));
+    ArrestTraining training =
+        Trainings.parse(Trainings.sweepYaml("sweep", "methods: [at, arrest]\n"));
     training.setStatus(new ArrestTrainingStatus());
     training.getStatus().phase = phase;
     training.getStatus().points = List.of(points);
     return training;
   }
 
-  private Double pointValue(String metric, String method, String point, String label, String... attack) {
-    String[] names = attack.length == 0 ? new String[] {"namespace", "name", "method", "point", "point_label"}
-        : new String[] {"namespace", "name", "method", "point", "point_label", "attack"};
-    String[] values = attack.length == 0 ? new String[] {"ml", "sweep", method, point, label}
-        : new String[] {"ml", "sweep", method, point, label, attack[0]};
+  private Double pointValue(
+      String metric, String method, String point, String label, String... attack) {
+    String[] names =
+        attack.length == 0
+            ? new String[] {"namespace", "name", "method", "point", "point_label"}
+            : new String[] {"namespace", "name", "method", "point", "point_label", "attack"};
+    String[] values =
+        attack.length == 0
+            ? new String[] {"ml", "sweep", method, point, label}
+            : new String[] {"ml", "sweep", method, point, label, attack[0]};
     return value(metric, names, values);
   }
 
   @Test
   void aSweepHasPerPointSeriesLabelledWithThePointAndItsScoreOnceScored() {
-    ArrestTraining training = methodsSweep(TrainingPhase.EVALUATING,
-        point(0, "at", FinetuningMethod.AT, PointPhase.SUCCEEDED, 0.78, null),
-        point(1, "arrest", FinetuningMethod.ARREST, PointPhase.EVALUATING, null, null));
+    ArrestTraining training =
+        methodsSweep(
+            TrainingPhase.EVALUATING,
+            point(0, "at", FinetuningMethod.AT, PointPhase.SUCCEEDED, 0.78, null),
+            point(1, "arrest", FinetuningMethod.ARREST, PointPhase.EVALUATING, null, null));
 
     metrics.update(training);
 
     assertEquals(0.78, pointValue("arrest_training_point_standard_accuracy", "at", "0", "at"));
-    assertEquals(0.4, pointValue("arrest_training_point_robust_accuracy", "at", "0", "at", "worst-case"));
-    assertEquals(0.45, pointValue("arrest_training_point_robust_accuracy", "at", "0", "at", "pgd-20"));
-    assertNull(pointValue("arrest_training_point_standard_accuracy", "arrest", "1", "arrest"), "not evaluated yet");
+    assertEquals(
+        0.4, pointValue("arrest_training_point_robust_accuracy", "at", "0", "at", "worst-case"));
+    assertEquals(
+        0.45, pointValue("arrest_training_point_robust_accuracy", "at", "0", "at", "pgd-20"));
+    assertNull(
+        pointValue("arrest_training_point_standard_accuracy", "arrest", "1", "arrest"),
+        "not evaluated yet");
     assertNull(pointValue("arrest_training_point_tradeoff_score", "at", "0", "at"));
     String[] sweepLabels = {"namespace", "name", "method"};
     String[] sweepValues = {"ml", "sweep", "at,arrest"};
-    assertEquals(1.0, value("arrest_training_phase", new String[] {"namespace", "name", "method", "phase"},
-        new String[] {"ml", "sweep", "at,arrest", "Evaluating"}), "a methods sweep's method label lists them");
+    assertEquals(
+        1.0,
+        value(
+            "arrest_training_phase",
+            new String[] {"namespace", "name", "method", "phase"},
+            new String[] {"ml", "sweep", "at,arrest", "Evaluating"}),
+        "a methods sweep's method label lists them");
     String[] phaseLabels = {"namespace", "name", "method", "phase"};
-    assertEquals(1.0, value("arrest_training_points", phaseLabels, new String[] {"ml", "sweep", "at,arrest",
-        "Succeeded"}));
-    assertEquals(0.0, value("arrest_training_points", phaseLabels, new String[] {"ml", "sweep", "at,arrest",
-        "Pending"}));
-    assertNull(value("arrest_training_sweep_score", sweepLabels, sweepValues), "no score before the end");
+    assertEquals(
+        1.0,
+        value(
+            "arrest_training_points",
+            phaseLabels,
+            new String[] {"ml", "sweep", "at,arrest", "Succeeded"}));
+    assertEquals(
+        0.0,
+        value(
+            "arrest_training_points",
+            phaseLabels,
+            new String[] {"ml", "sweep", "at,arrest", "Pending"}));
+    assertNull(
+        value("arrest_training_sweep_score", sweepLabels, sweepValues), "no score before the end");
 
-    training = methodsSweep(TrainingPhase.SUCCEEDED,
-        point(0, "at", FinetuningMethod.AT, PointPhase.SUCCEEDED, 0.78, null),
-        point(1, "arrest", FinetuningMethod.ARREST, PointPhase.SUCCEEDED, 0.83, 1.25));
+    training =
+        methodsSweep(
+            TrainingPhase.SUCCEEDED,
+            point(0, "at", FinetuningMethod.AT, PointPhase.SUCCEEDED, 0.78, null),
+            point(1, "arrest", FinetuningMethod.ARREST, PointPhase.SUCCEEDED, 0.83, 1.25));
     training.getStatus().sweep = new SweepStatus();
     training.getStatus().sweep.meanRobustGain = 2.5;
     metrics.update(training);
 
     assertEquals(1.25, pointValue("arrest_training_point_tradeoff_score", "arrest", "1", "arrest"));
     assertEquals(2.5, value("arrest_training_sweep_score", sweepLabels, sweepValues));
-    assertEquals(2.0, value("arrest_training_points", phaseLabels, new String[] {"ml", "sweep", "at,arrest",
-        "Succeeded"}));
+    assertEquals(
+        2.0,
+        value(
+            "arrest_training_points",
+            phaseLabels,
+            new String[] {"ml", "sweep", "at,arrest", "Succeeded"}));
   }
 
   @Test
   void aDeletedSweepLeavesNoPointSeries() {
-    ArrestTraining training = methodsSweep(TrainingPhase.SUCCEEDED,
-        point(0, "at", FinetuningMethod.AT, PointPhase.SUCCEEDED, 0.78, 0.5),
-        point(1, "arrest", FinetuningMethod.ARREST, PointPhase.SUCCEEDED, 0.83, 1.25));
+    ArrestTraining training =
+        methodsSweep(
+            TrainingPhase.SUCCEEDED,
+            point(0, "at", FinetuningMethod.AT, PointPhase.SUCCEEDED, 0.78, 0.5),
+            point(1, "arrest", FinetuningMethod.ARREST, PointPhase.SUCCEEDED, 0.83, 1.25));
     training.getStatus().sweep = new SweepStatus();
     training.getStatus().sweep.meanRobustGain = 2.5;
     metrics.update(training);
 
     metrics.remove("ml", "sweep");
 
-    List<String> remaining = Collections.list(registry.metricFamilySamples()).stream()
-        .flatMap(family -> family.samples.stream())
-        .filter(sample -> sample.labelValues.contains("sweep"))
-        .map(sample -> sample.name + sample.labelValues)
-        .toList();
+    List<String> remaining =
+        Collections.list(registry.metricFamilySamples()).stream()
+            .flatMap(family -> family.samples.stream())
+            .filter(sample -> sample.labelValues.contains("sweep"))
+            .map(sample -> sample.name + sample.labelValues)
+            .toList();
     assertEquals(List.of(), remaining);
   }
 }

@@ -31,7 +31,9 @@ class TrainingMetricsTest {
   }
 
   private Double withExtra(String metric, String label, String value) {
-    return value(metric, new String[] {"namespace", "name", "method", label},
+    return value(
+        metric,
+        new String[] {"namespace", "name", "method", label},
         new String[] {"ml", "quick", "arrest", value});
   }
 
@@ -47,12 +49,16 @@ class TrainingMetricsTest {
     results.standardAccuracy = 0.81;
     results.robustAccuracy = 0.4;
     results.tradeoffScore = tradeoff;
-    results.attacks = java.util.Arrays.stream(attacks).map(name -> {
-      AttackAccuracy attack = new AttackAccuracy();
-      attack.name = name;
-      attack.robustAccuracy = 0.45;
-      return attack;
-    }).toList();
+    results.attacks =
+        java.util.Arrays.stream(attacks)
+            .map(
+                name -> {
+                  AttackAccuracy attack = new AttackAccuracy();
+                  attack.name = name;
+                  attack.robustAccuracy = 0.45;
+                  return attack;
+                })
+            .toList();
     return results;
   }
 
@@ -70,8 +76,10 @@ class TrainingMetricsTest {
     assertEquals(0.25, withExtra("arrest_training_stage_progress_ratio", "stage", "finetune"));
     assertNull(training("arrest_training_standard_accuracy"));
     assertNull(withExtra("arrest_training_robust_accuracy", "attack", "worst-case"));
-    assertEquals(1.0, value("arrest_trainings", new String[] {"phase"}, new String[] {"Finetuning"}));
-    assertEquals(0.0, value("arrest_trainings", new String[] {"phase"}, new String[] {"Succeeded"}));
+    assertEquals(
+        1.0, value("arrest_trainings", new String[] {"phase"}, new String[] {"Finetuning"}));
+    assertEquals(
+        0.0, value("arrest_trainings", new String[] {"phase"}, new String[] {"Succeeded"}));
   }
 
   @Test
@@ -89,7 +97,9 @@ class TrainingMetricsTest {
     training.getStatus().results = results(0.33, "pgd-20");
     metrics.update(training);
     assertEquals(0.33, training("arrest_training_tradeoff_score"));
-    assertNull(withExtra("arrest_training_robust_accuracy", "attack", "pgd-20x5"), "stale attack series removed");
+    assertNull(
+        withExtra("arrest_training_robust_accuracy", "attack", "pgd-20x5"),
+        "stale attack series removed");
   }
 
   @Test
@@ -120,13 +130,15 @@ class TrainingMetricsTest {
 
     metrics.remove("ml", "quick");
 
-    List<String> remaining = Collections.list(registry.metricFamilySamples()).stream()
-        .flatMap(family -> family.samples.stream())
-        .filter(sample -> sample.labelValues.contains("quick"))
-        .map(sample -> sample.name + sample.labelValues)
-        .toList();
+    List<String> remaining =
+        Collections.list(registry.metricFamilySamples()).stream()
+            .flatMap(family -> family.samples.stream())
+            .filter(sample -> sample.labelValues.contains("quick"))
+            .map(sample -> sample.name + sample.labelValues)
+            .toList();
     assertEquals(List.of(), remaining);
-    assertEquals(0.0, value("arrest_trainings", new String[] {"phase"}, new String[] {"Succeeded"}));
+    assertEquals(
+        0.0, value("arrest_trainings", new String[] {"phase"}, new String[] {"Succeeded"}));
   }
 
   @Test
@@ -141,7 +153,8 @@ class TrainingMetricsTest {
     third.getStatus().phase = TrainingPhase.SUCCEEDED;
     metrics.update(third);
 
-    assertEquals(2.0, value("arrest_trainings", new String[] {"phase"}, new String[] {"Succeeded"}));
+    assertEquals(
+        2.0, value("arrest_trainings", new String[] {"phase"}, new String[] {"Succeeded"}));
     assertEquals(1.0, value("arrest_trainings", new String[] {"phase"}, new String[] {"Failed"}));
   }
 
@@ -201,15 +214,24 @@ class TrainingMetricsTest {
   @Test
   void theShippedReferenceSetsAreExportedAsFractions() {
     ReferenceCurveMetrics.register(registry);
-    List<io.prometheus.client.Collector.MetricFamilySamples.Sample> points = Collections.list(
-            registry.filteredMetricFamilySamples(java.util.Set.of(ReferenceCurveMetrics.STANDARD)))
-        .get(0).samples;
+    List<io.prometheus.client.Collector.MetricFamilySamples.Sample> points =
+        Collections.list(
+                registry.filteredMetricFamilySamples(
+                    java.util.Set.of(ReferenceCurveMetrics.STANDARD)))
+            .get(0)
+            .samples;
     assertEquals(true, points.size() > 5, "points: " + points.size());
     for (var point : points) {
       assertEquals(true, point.value > 0 && point.value <= 1, point.toString());
-      Double robust = value(ReferenceCurveMetrics.ROBUST, new String[] {"reference", "method"},
-          point.labelValues.toArray(String[]::new));
-      assertEquals(true, robust != null && robust >= 0 && robust < point.value, point.labelValues + " " + robust);
+      Double robust =
+          value(
+              ReferenceCurveMetrics.ROBUST,
+              new String[] {"reference", "method"},
+              point.labelValues.toArray(String[]::new));
+      assertEquals(
+          true,
+          robust != null && robust >= 0 && robust < point.value,
+          point.labelValues + " " + robust);
     }
     java.util.Set<String> references = new java.util.TreeSet<>();
     points.forEach(p -> references.add(p.labelValues.get(0)));
@@ -218,12 +240,21 @@ class TrainingMetricsTest {
 
   @Test
   void aMethodPublishedTwiceKeepsBothPoints() {
-    dev.arrest.tradeoff.ReferenceSet set = new dev.arrest.tradeoff.ReferenceSet("team", List.of(
-        new dev.arrest.tradeoff.ReferencePoint("TRADES", 84.9, 53.1, "paper"),
-        new dev.arrest.tradeoff.ReferencePoint("TRADES", 85.5, 54.0, "rerun")));
+    dev.arrest.tradeoff.ReferenceSet set =
+        new dev.arrest.tradeoff.ReferenceSet(
+            "team",
+            List.of(
+                new dev.arrest.tradeoff.ReferencePoint("TRADES", 84.9, 53.1, "paper"),
+                new dev.arrest.tradeoff.ReferencePoint("TRADES", 85.5, 54.0, "rerun")));
     ReferenceCurveMetrics.register(registry, List.of(set));
     String[] names = {"reference", "method"};
-    assertEquals(0.849, value(ReferenceCurveMetrics.STANDARD, names, new String[] {"team", "TRADES"}), 1e-12);
-    assertEquals(0.54, value(ReferenceCurveMetrics.ROBUST, names, new String[] {"team", "TRADES (2)"}), 1e-12);
+    assertEquals(
+        0.849,
+        value(ReferenceCurveMetrics.STANDARD, names, new String[] {"team", "TRADES"}),
+        1e-12);
+    assertEquals(
+        0.54,
+        value(ReferenceCurveMetrics.ROBUST, names, new String[] {"team", "TRADES (2)"}),
+        1e-12);
   }
 }

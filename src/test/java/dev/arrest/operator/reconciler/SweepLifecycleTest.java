@@ -54,15 +54,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Sweeps against the mock API server, as {@link TrainingLifecycleTest} does for single runs: one shared pretrain Job,
- * then a finetune Job per point in parallel, each followed by its own evaluate Job; points that fail, restarts, the cap
- * on parallel points and the sweep's score.
+ * Sweeps against the mock API server, as {@link TrainingLifecycleTest} does for single runs: one
+ * shared pretrain Job, then a finetune Job per point in parallel, each followed by its own evaluate
+ * Job; points that fail, restarts, the cap on parallel points and the sweep's score.
  */
 class SweepLifecycleTest {
   private static final String NS = "ml";
 
-  @TempDir
-  Path volume;
+  @TempDir Path volume;
 
   private FakeCluster cluster;
   private KubernetesClient client;
@@ -83,8 +82,12 @@ class SweepLifecycleTest {
   }
 
   private TrainingLifecycle lifecycle() {
-    return new TrainingLifecycle(OperatorSettings.defaults(), new StageJobs(client),
-        new PodLogProgressReader(client), new TrainingEvents(client, Clock.systemUTC()), Clock.systemUTC());
+    return new TrainingLifecycle(
+        OperatorSettings.defaults(),
+        new StageJobs(client),
+        new PodLogProgressReader(client),
+        new TrainingEvents(client, Clock.systemUTC()),
+        Clock.systemUTC());
   }
 
   private void apply(ArrestTraining training) {
@@ -107,7 +110,9 @@ class SweepLifecycleTest {
 
   private List<String> jobNames() {
     return client.batch().v1().jobs().inNamespace(NS).list().getItems().stream()
-        .map(job -> job.getMetadata().getName()).sorted().toList();
+        .map(job -> job.getMetadata().getName())
+        .sorted()
+        .toList();
   }
 
   private Job job(String name) {
@@ -127,15 +132,43 @@ class SweepLifecycleTest {
   }
 
   private static String evaluation(double standard, double robust, TradeoffScore score) {
-    EvaluationResult evaluation = new EvaluationResult(200, standard, robust,
-        List.of(new AttackResult("pgd-5", "pgd", "linf", 0.1, 5, 0.05, 1, robust, 1.5)), null, score);
-    return new TerminationMessage(ResultsJson.API_VERSION, TerminationMessage.KIND, "t", Stage.EVALUATE,
-        StageStatus.SUCCEEDED, null, 4.0, 0, null, evaluation, Map.of()).toJson();
+    EvaluationResult evaluation =
+        new EvaluationResult(
+            200,
+            standard,
+            robust,
+            List.of(new AttackResult("pgd-5", "pgd", "linf", 0.1, 5, 0.05, 1, robust, 1.5)),
+            null,
+            score);
+    return new TerminationMessage(
+            ResultsJson.API_VERSION,
+            TerminationMessage.KIND,
+            "t",
+            Stage.EVALUATE,
+            StageStatus.SUCCEEDED,
+            null,
+            4.0,
+            0,
+            null,
+            evaluation,
+            Map.of())
+        .toJson();
   }
 
   private static String failure(Stage stage, String message) {
-    return new TerminationMessage(ResultsJson.API_VERSION, TerminationMessage.KIND, "t", stage, StageStatus.FAILED,
-        message, 1.0, 0, null, null, null).toJson();
+    return new TerminationMessage(
+            ResultsJson.API_VERSION,
+            TerminationMessage.KIND,
+            "t",
+            stage,
+            StageStatus.FAILED,
+            message,
+            1.0,
+            0,
+            null,
+            null,
+            null)
+        .toJson();
   }
 
   /** Starts a sweep and finishes its pretraining, so that every point's finetune Job exists. */
@@ -147,8 +180,11 @@ class SweepLifecycleTest {
     return reconcile(name);
   }
 
-  /** Finishes one point's finetune Job, lets the operator start its evaluation, and finishes that. */
-  private void finishPoint(String name, int id, double standard, double robust, TradeoffScore score) {
+  /**
+   * Finishes one point's finetune Job, lets the operator start its evaluation, and finishes that.
+   */
+  private void finishPoint(
+      String name, int id, double standard, double robust, TradeoffScore score) {
     String prefix = name + "-p0" + id;
     kubelet.finish(job(prefix + "-finetune"), 0, trainingStageResult(Stage.FINETUNE, 2));
     reconcile(name);
@@ -163,7 +199,9 @@ class SweepLifecycleTest {
 
     assertEquals(List.of("phi-pretrain"), jobNames(), "the points wait for the shared pretraining");
     assertEquals(TrainingPhase.PRETRAINING, training.getStatus().phase);
-    assertNull(training.getStatus().stages.finetune, "a sweep's finetune and evaluate stages are per point");
+    assertNull(
+        training.getStatus().stages.finetune,
+        "a sweep's finetune and evaluate stages are per point");
     assertEquals(3, training.getStatus().points.size());
     PointStatus second = point(training, 1);
     assertEquals(1, second.id);
@@ -176,12 +214,17 @@ class SweepLifecycleTest {
     kubelet.finish(job("phi-pretrain"), 0, trainingStageResult(Stage.PRETRAIN, 2));
     training = reconcile("phi");
 
-    assertEquals(List.of("phi-p00-finetune", "phi-p01-finetune", "phi-p02-finetune", "phi-pretrain"), jobNames());
+    assertEquals(
+        List.of("phi-p00-finetune", "phi-p01-finetune", "phi-p02-finetune", "phi-pretrain"),
+        jobNames());
     for (int id = 0; id < 3; id++) {
       Job finetune = job("phi-p0" + id + "-finetune");
-      List<String> args = finetune.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
-      assertEquals(List.of("--point", Integer.toString(id)), args.subList(args.size() - 2, args.size()));
-      assertEquals(Integer.toString(id), finetune.getMetadata().getLabels().get(TrainerLabels.POINT));
+      List<String> args =
+          finetune.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+      assertEquals(
+          List.of("--point", Integer.toString(id)), args.subList(args.size() - 2, args.size()));
+      assertEquals(
+          Integer.toString(id), finetune.getMetadata().getLabels().get(TrainerLabels.POINT));
       assertEquals(PointPhase.FINETUNING, point(training, id).phase);
       assertEquals(StagePhase.RUNNING, point(training, id).stages.finetune.phase);
       assertEquals("phi-p0" + id + "-finetune", point(training, id).stages.finetune.jobName);
@@ -192,26 +235,38 @@ class SweepLifecycleTest {
     assertEquals("points", training.getStatus().progress.stage);
     assertEquals("True", condition(training, Conditions.PROGRESSING).getStatus());
     assertEquals(Optional.of(OperatorSettings.DEFAULT_PROGRESS_INTERVAL), lastRequeue);
-    assertTrue(events().stream().anyMatch(e -> "StageStarted".equals(e.getReason())
-        && e.getMessage().equals("point 1 (arrest phi=30): stage finetune started: Job phi-p01-finetune")));
+    assertTrue(
+        events().stream()
+            .anyMatch(
+                e ->
+                    "StageStarted".equals(e.getReason())
+                        && e.getMessage()
+                            .equals(
+                                "point 1 (arrest phi=30): stage finetune started: Job"
+                                    + " phi-p01-finetune")));
   }
 
   @Test
   void eachPointIsEvaluatedAfterItsOwnFinetuningAndTheSweepSucceedsWithEveryPointsResults() {
     pretrained(Trainings.phiSweep("phi"));
-    ProgressEvent event = new ProgressEvent("phi", Stage.FINETUNE, 1, 2, 5, 10, 0.25, 0.93, 0.04, 0.12, 0.61,
-        850.0, 40.0);
+    ProgressEvent event =
+        new ProgressEvent(
+            "phi", Stage.FINETUNE, 1, 2, 5, 10, 0.25, 0.93, 0.04, 0.12, 0.61, 850.0, 40.0);
     kubelet.running(job("phi-p02-finetune"), event.toLine() + "\n");
     kubelet.finish(job("phi-p01-finetune"), 0, trainingStageResult(Stage.FINETUNE, 2));
 
     ArrestTraining training = reconcile("phi");
 
-    assertNotNull(job("phi-p01-evaluate"), "point 1 is evaluated as soon as its finetuning succeeded");
+    assertNotNull(
+        job("phi-p01-evaluate"), "point 1 is evaluated as soon as its finetuning succeeded");
     assertNull(job("phi-p00-evaluate"));
     assertEquals(PointPhase.EVALUATING, point(training, 1).phase);
     assertEquals(2, point(training, 1).stages.finetune.epochs);
-    assertEquals("finetune 1/2 (25%)", point(training, 2).progress.summary, "each point shows its own progress");
-    assertEquals(TrainingPhase.FINETUNING, training.getStatus().phase, "while any point still finetunes");
+    assertEquals(
+        "finetune 1/2 (25%)",
+        point(training, 2).progress.summary, "each point shows its own progress");
+    assertEquals(
+        TrainingPhase.FINETUNING, training.getStatus().phase, "while any point still finetunes");
 
     kubelet.finish(job("phi-p01-evaluate"), 0, evaluation(0.80, 0.44, null));
     finishPoint("phi", 0, 0.78, 0.46, null);
@@ -219,26 +274,39 @@ class SweepLifecycleTest {
     ArrestTraining done = reconcile("phi");
     training = done;
 
-    assertEquals(TrainingPhase.SUCCEEDED, training.getStatus().phase, () -> Serialization.asJson(done.getStatus()));
+    assertEquals(
+        TrainingPhase.SUCCEEDED,
+        training.getStatus().phase,
+        () -> Serialization.asJson(done.getStatus()));
     assertEquals(0.80, point(training, 1).results.standardAccuracy);
     assertEquals(0.37, point(training, 2).results.robustAccuracy);
     assertEquals("pgd-5", point(training, 0).results.attacks.get(0).name);
     assertTrue(training.getStatus().points.stream().allMatch(p -> p.phase == PointPhase.SUCCEEDED));
     assertNull(training.getStatus().results, "a sweep's results are per point");
     assertNull(training.getStatus().sweep.meanRobustGain);
-    assertTrue(training.getStatus().sweep.message.contains("spec.evaluation.tradeoff is not set"),
+    assertTrue(
+        training.getStatus().sweep.message.contains("spec.evaluation.tradeoff is not set"),
         training.getStatus().sweep.message);
     assertEquals("3/3 points done", training.getStatus().progress.summary);
     assertEquals(1.0, training.getStatus().progress.fraction);
     assertEquals("True", condition(training, Conditions.READY).getStatus());
-    assertTrue(condition(training, Conditions.READY).getMessage().startsWith("3 points evaluated; the sweep is not"
-        + " scored"), condition(training, Conditions.READY).getMessage());
+    assertTrue(
+        condition(training, Conditions.READY)
+            .getMessage()
+            .startsWith("3 points evaluated; the sweep is not" + " scored"),
+        condition(training, Conditions.READY).getMessage());
     assertEquals(Optional.empty(), lastRequeue);
     assertEquals(7, jobNames().size());
-    assertTrue(events().stream().anyMatch(e -> "StageSucceeded".equals(e.getReason())
-        && e.getMessage().startsWith("point 2 (arrest phi=45): stage evaluate succeeded")
-        && e.getMessage().contains("standard accuracy 0.8600")));
-    assertFalse(events().stream().anyMatch(e -> "SweepNotScored".equals(e.getReason())),
+    assertTrue(
+        events().stream()
+            .anyMatch(
+                e ->
+                    "StageSucceeded".equals(e.getReason())
+                        && e.getMessage()
+                            .startsWith("point 2 (arrest phi=45): stage evaluate succeeded")
+                        && e.getMessage().contains("standard accuracy 0.8600")));
+    assertFalse(
+        events().stream().anyMatch(e -> "SweepNotScored".equals(e.getReason())),
         "no warning when no reference was asked for");
   }
 
@@ -254,26 +322,40 @@ class SweepLifecycleTest {
     finishPoint("scored", 2, 0.86, 0.37, pointScore);
     ArrestTraining training = reconcile("scored");
 
-    SweepScore expected = SweepScore.compute(TradeoffReferences.curve(inlineReference()), List.of(
-        new RunPoint("arrest phi=20", 78, 46), new RunPoint("arrest phi=30", 82, 42),
-        new RunPoint("arrest phi=45", 86, 37)));
+    SweepScore expected =
+        SweepScore.compute(
+            TradeoffReferences.curve(inlineReference()),
+            List.of(
+                new RunPoint("arrest phi=20", 78, 46),
+                new RunPoint("arrest phi=30", 82, 42),
+                new RunPoint("arrest phi=45", 86, 37)));
     assertEquals(TrainingPhase.SUCCEEDED, training.getStatus().phase);
     assertEquals(expected.meanRobustGain(), training.getStatus().sweep.meanRobustGain, 1e-9);
     assertEquals(expected.meanStandardGain(), training.getStatus().sweep.meanStandardGain, 1e-9);
     assertEquals(3, training.getStatus().sweep.scoredPoints);
-    assertEquals(expected.standardOverlap().from(), training.getStatus().sweep.standardOverlap.from, 1e-9);
+    assertEquals(
+        expected.standardOverlap().from(), training.getStatus().sweep.standardOverlap.from, 1e-9);
     assertNull(training.getStatus().sweep.message);
-    assertEquals(1.5, point(training, 2).results.tradeoffScore, "each point's own score, from its evaluation");
-    assertTrue(condition(training, Conditions.READY).getMessage().contains(
-        String.format(java.util.Locale.ROOT, "sweep score %+.4f pp", expected.meanRobustGain())));
+    assertEquals(
+        1.5,
+        point(training, 2).results.tradeoffScore,
+        "each point's own score, from its evaluation");
+    assertTrue(
+        condition(training, Conditions.READY)
+            .getMessage()
+            .contains(
+                String.format(
+                    java.util.Locale.ROOT, "sweep score %+.4f pp", expected.meanRobustGain())));
   }
 
   @Test
   void aSweepScoredAgainstItsOwnBaselinesMarksTheReferencePointsAndScoresTheOthers() {
-    ArrestTraining sweep = Trainings.parse(Trainings.sweepYaml("own",
-        "methods: [at, trades, arrest]\ntradesBetas: [1, 3, 6]\n"));
+    ArrestTraining sweep =
+        Trainings.parse(
+            Trainings.sweepYaml("own", "methods: [at, trades, arrest]\ntradesBetas: [1, 3, 6]\n"));
     sweep.getSpec().evaluation.tradeoff = new TradeoffSpec();
-    sweep.getSpec().evaluation.tradeoff.fromSweepMethods = List.of(FinetuningMethod.AT, FinetuningMethod.TRADES);
+    sweep.getSpec().evaluation.tradeoff.fromSweepMethods =
+        List.of(FinetuningMethod.AT, FinetuningMethod.TRADES);
     pretrained(sweep);
     double[][] accuracies = {{0.80, 0.45}, {0.82, 0.42}, {0.79, 0.46}, {0.76, 0.49}, {0.83, 0.44}};
 
@@ -284,21 +366,31 @@ class SweepLifecycleTest {
 
     assertEquals(TrainingPhase.SUCCEEDED, training.getStatus().phase);
     for (int id = 0; id < 4; id++) {
-      assertEquals(Boolean.TRUE, point(training, id).reference, "at and trades points are the reference");
+      assertEquals(
+          Boolean.TRUE, point(training, id).reference, "at and trades points are the reference");
       assertNull(point(training, id).results.tradeoffScore);
     }
-    TradeoffCurve own = TradeoffCurve.fit("sweep:at,trades", List.of(new ReferencePoint("at", 80, 45, "s"),
-        new ReferencePoint("trades beta=1", 82, 42, "s"), new ReferencePoint("trades beta=3", 79, 46, "s"),
-        new ReferencePoint("trades beta=6", 76, 49, "s")), 2);
+    TradeoffCurve own =
+        TradeoffCurve.fit(
+            "sweep:at,trades",
+            List.of(
+                new ReferencePoint("at", 80, 45, "s"),
+                new ReferencePoint("trades beta=1", 82, 42, "s"),
+                new ReferencePoint("trades beta=3", 79, 46, "s"),
+                new ReferencePoint("trades beta=6", 76, 49, "s")),
+            2);
     PointStatus arrest = point(training, 4);
     assertNull(arrest.reference);
     assertEquals(own.score(83, 44).signedDistance(), arrest.results.tradeoffScore, 1e-9);
     assertEquals("sweep:at,trades", arrest.results.tradeoff.reference);
     assertNull(training.getStatus().sweep.meanRobustGain, "one scored point traces no curve");
-    assertTrue(training.getStatus().sweep.message.contains("at least 2 scored points"),
+    assertTrue(
+        training.getStatus().sweep.message.contains("at least 2 scored points"),
         training.getStatus().sweep.message);
-    assertTrue(events().stream().anyMatch(e -> "SweepNotScored".equals(e.getReason())
-        && "Warning".equals(e.getType())));
+    assertTrue(
+        events().stream()
+            .anyMatch(
+                e -> "SweepNotScored".equals(e.getReason()) && "Warning".equals(e.getType())));
   }
 
   @Test
@@ -311,15 +403,21 @@ class SweepLifecycleTest {
     ArrestTraining training = reconcile("mixed");
 
     assertEquals(PointPhase.FAILED, point(training, 1).phase);
-    assertTrue(point(training, 1).message.contains("finetune failed (BackoffLimitExceeded): loss is NaN"),
+    assertTrue(
+        point(training, 1).message.contains("finetune failed (BackoffLimitExceeded): loss is NaN"),
         point(training, 1).message);
     assertEquals("finetune failed", point(training, 1).progress.summary);
     assertNull(job("mixed-p01-evaluate"), "a failed point is not evaluated");
     assertEquals(TrainingPhase.FINETUNING, training.getStatus().phase, "the other points go on");
     assertEquals("False", condition(training, Conditions.FAILED).getStatus());
     assertEquals("1/3 points done, 1 failed, 2 running", training.getStatus().progress.summary);
-    assertTrue(events().stream().anyMatch(e -> "StageFailed".equals(e.getReason()) && "Warning".equals(e.getType())
-        && e.getMessage().startsWith("point 1 (arrest phi=30): finetune failed")));
+    assertTrue(
+        events().stream()
+            .anyMatch(
+                e ->
+                    "StageFailed".equals(e.getReason())
+                        && "Warning".equals(e.getType())
+                        && e.getMessage().startsWith("point 1 (arrest phi=30): finetune failed")));
 
     finishPoint("mixed", 0, 0.78, 0.46, null);
     finishPoint("mixed", 2, 0.86, 0.37, null);
@@ -329,14 +427,22 @@ class SweepLifecycleTest {
     Condition failed = condition(training, Conditions.FAILED);
     assertEquals("True", failed.getStatus());
     assertEquals("PointsFailed", failed.getReason());
-    assertTrue(failed.getMessage().startsWith("1 of 3 points failed: point 1 (arrest phi=30): finetune failed"),
+    assertTrue(
+        failed
+            .getMessage()
+            .startsWith("1 of 3 points failed: point 1 (arrest phi=30): finetune failed"),
         failed.getMessage());
     assertEquals("False", condition(training, Conditions.READY).getStatus());
     assertEquals(PointPhase.SUCCEEDED, point(training, 2).phase);
-    assertEquals(0.86, point(training, 2).results.standardAccuracy, "the finished points keep their results");
-    assertTrue(training.getStatus().sweep.message.contains("no evaluation of point 1 (arrest phi=30)"),
+    assertEquals(
+        0.86,
+        point(training, 2).results.standardAccuracy,
+        "the finished points keep their results");
+    assertTrue(
+        training.getStatus().sweep.message.contains("no evaluation of point 1 (arrest phi=30)"),
         training.getStatus().sweep.message);
-    assertFalse(events().stream().anyMatch(e -> "SweepNotScored".equals(e.getReason())),
+    assertFalse(
+        events().stream().anyMatch(e -> "SweepNotScored".equals(e.getReason())),
         "PointsFailed already says why");
     assertEquals("3/3 points done, 1 failed", training.getStatus().progress.summary);
     assertTrue(events().stream().anyMatch(e -> "PointsFailed".equals(e.getReason())));
@@ -363,8 +469,10 @@ class SweepLifecycleTest {
     assertEquals("restart-p02-finetune", point(training, 2).stages.finetune.jobName);
     assertEquals(PointPhase.FINETUNING, point(training, 2).phase);
     int eventCount = events().size();
-    assertEquals(Serialization.asJson(training.getStatus()),
-        Serialization.asJson(reconcile(lifecycle(), "restart").getStatus()), "a repeated reconciliation is a no-op");
+    assertEquals(
+        Serialization.asJson(training.getStatus()),
+        Serialization.asJson(reconcile(lifecycle(), "restart").getStatus()),
+        "a repeated reconciliation is a no-op");
     assertEquals(eventCount, events().size());
 
     finishPoint("restart", 0, 0.78, 0.46, null);
@@ -386,9 +494,12 @@ class SweepLifecycleTest {
 
     ArrestTraining training = pretrained(sweep);
 
-    assertEquals(List.of("capped-p00-finetune", "capped-p01-finetune", "capped-pretrain"), jobNames());
+    assertEquals(
+        List.of("capped-p00-finetune", "capped-p01-finetune", "capped-pretrain"), jobNames());
     assertEquals(PointPhase.PENDING, point(training, 2).phase);
-    assertEquals("waiting for a free slot: spec.runPolicy.maxParallelPoints is 2", point(training, 2).message);
+    assertEquals(
+        "waiting for a free slot: spec.runPolicy.maxParallelPoints is 2",
+        point(training, 2).message);
 
     kubelet.finish(job("capped-p00-finetune"), 0, trainingStageResult(Stage.FINETUNE, 2));
     reconcile("capped");
@@ -405,21 +516,37 @@ class SweepLifecycleTest {
 
   @Test
   void aSweepWhosePointsAllTrainFromScratchSkipsThePretraining() {
-    apply(Trainings.parse(Trainings.sweepYaml("scratch", "methods: [at, trades]\ntradesBetas: [1, 6]\n")));
+    apply(
+        Trainings.parse(
+            Trainings.sweepYaml("scratch", "methods: [at, trades]\ntradesBetas: [1, 6]\n")));
 
     ArrestTraining training = reconcile("scratch");
 
     assertEquals(StagePhase.SKIPPED, training.getStatus().stages.pretrain.phase);
-    assertTrue(training.getStatus().stages.pretrain.message.contains("every point of the sweep trains from scratch"));
-    assertEquals(List.of("scratch-p00-finetune", "scratch-p01-finetune", "scratch-p02-finetune"), jobNames());
-    assertEquals(List.of("at", "trades beta=1", "trades beta=6"),
+    assertTrue(
+        training
+            .getStatus()
+            .stages
+            .pretrain
+            .message
+            .contains("every point of the sweep trains from scratch"));
+    assertEquals(
+        List.of("scratch-p00-finetune", "scratch-p01-finetune", "scratch-p02-finetune"),
+        jobNames());
+    assertEquals(
+        List.of("at", "trades beta=1", "trades beta=6"),
         training.getStatus().points.stream().map(p -> p.label).toList());
   }
 
-  /** Three inline reference points that trace a decreasing tradeoff over standard accuracy 70 to 90 %. */
+  /**
+   * Three inline reference points that trace a decreasing tradeoff over standard accuracy 70 to 90
+   * %.
+   */
   private static TradeoffSpec inlineReference() {
     TradeoffSpec tradeoff = new TradeoffSpec();
-    tradeoff.points = List.of(referencePoint("a", 70, 50), referencePoint("b", 80, 42), referencePoint("c", 90, 30));
+    tradeoff.points =
+        List.of(
+            referencePoint("a", 70, 50), referencePoint("b", 80, 42), referencePoint("c", 90, 30));
     return tradeoff;
   }
 

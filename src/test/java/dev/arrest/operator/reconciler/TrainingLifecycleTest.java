@@ -44,15 +44,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The reconciliation logic against Fabric8's mock API server in CRUD mode. Each {@link #reconcile} call does what JOSDK
- * does around the reconciler: read the resource, reconcile, write the status. Job outcomes are dictated through the
- * {@link FakeKubelet} without running processes.
+ * The reconciliation logic against Fabric8's mock API server in CRUD mode. Each {@link #reconcile}
+ * call does what JOSDK does around the reconciler: read the resource, reconcile, write the status.
+ * Job outcomes are dictated through the {@link FakeKubelet} without running processes.
  */
 class TrainingLifecycleTest {
   private static final String NS = "ml";
 
-  @TempDir
-  Path volume;
+  @TempDir Path volume;
 
   private FakeCluster cluster;
   private KubernetesClient client;
@@ -74,8 +73,12 @@ class TrainingLifecycleTest {
   }
 
   private TrainingLifecycle lifecycle() {
-    return new TrainingLifecycle(settings, new StageJobs(client), new PodLogProgressReader(client),
-        new TrainingEvents(client, Clock.systemUTC()), Clock.systemUTC());
+    return new TrainingLifecycle(
+        settings,
+        new StageJobs(client),
+        new PodLogProgressReader(client),
+        new TrainingEvents(client, Clock.systemUTC()),
+        Clock.systemUTC());
   }
 
   private ArrestTraining apply(ArrestTraining training) {
@@ -115,18 +118,54 @@ class TrainingLifecycleTest {
   }
 
   static String trainingStageResult(Stage stage, int epochs) {
-    return new TerminationMessage(ResultsJson.API_VERSION, TerminationMessage.KIND, "t", stage,
-        StageStatus.SUCCEEDED, null, 12.0, epochs,
-        new EpochMetrics(epochs, 0.01, 0.9, 0.8, stage == Stage.FINETUNE ? 0.05 : null, null,
-            stage == Stage.FINETUNE ? 0.2 : null, 0.7, stage == Stage.FINETUNE ? 0.5 : null, 512, 3.0, 170.0),
-        null, Map.of("model", stage + "/model.params")).toJson();
+    return new TerminationMessage(
+            ResultsJson.API_VERSION,
+            TerminationMessage.KIND,
+            "t",
+            stage,
+            StageStatus.SUCCEEDED,
+            null,
+            12.0,
+            epochs,
+            new EpochMetrics(
+                epochs,
+                0.01,
+                0.9,
+                0.8,
+                stage == Stage.FINETUNE ? 0.05 : null,
+                null,
+                stage == Stage.FINETUNE ? 0.2 : null,
+                0.7,
+                stage == Stage.FINETUNE ? 0.5 : null,
+                512,
+                3.0,
+                170.0),
+            null,
+            Map.of("model", stage + "/model.params"))
+        .toJson();
   }
 
   static String evaluationResult() {
-    EvaluationResult evaluation = new EvaluationResult(200, 0.81, 0.42,
-        List.of(new AttackResult("pgd-5", "pgd", "linf", 0.1, 5, 0.05, 1, 0.42, 1.5)), null);
-    return new TerminationMessage(ResultsJson.API_VERSION, TerminationMessage.KIND, "t", Stage.EVALUATE,
-        StageStatus.SUCCEEDED, null, 4.0, 0, null, evaluation, Map.of()).toJson();
+    EvaluationResult evaluation =
+        new EvaluationResult(
+            200,
+            0.81,
+            0.42,
+            List.of(new AttackResult("pgd-5", "pgd", "linf", 0.1, 5, 0.05, 1, 0.42, 1.5)),
+            null);
+    return new TerminationMessage(
+            ResultsJson.API_VERSION,
+            TerminationMessage.KIND,
+            "t",
+            Stage.EVALUATE,
+            StageStatus.SUCCEEDED,
+            null,
+            4.0,
+            0,
+            null,
+            evaluation,
+            Map.of())
+        .toJson();
   }
 
   @Test
@@ -135,9 +174,11 @@ class TrainingLifecycleTest {
 
     ArrestTraining training = reconcile("quick");
 
-    assertEquals(List.of("quick-pretrain"), jobs().stream().map(j -> j.getMetadata().getName()).toList());
+    assertEquals(
+        List.of("quick-pretrain"), jobs().stream().map(j -> j.getMetadata().getName()).toList());
     Job job = job("quick-pretrain");
-    assertEquals(training.getMetadata().getUid(), job.getMetadata().getOwnerReferences().get(0).getUid());
+    assertEquals(
+        training.getMetadata().getUid(), job.getMetadata().getOwnerReferences().get(0).getUid());
     assertEquals(TrainingPhase.PRETRAINING, training.getStatus().phase);
     assertEquals(StagePhase.RUNNING, training.getStatus().stages.pretrain.phase);
     assertEquals("quick-pretrain", training.getStatus().stages.pretrain.jobName);
@@ -150,8 +191,13 @@ class TrainingLifecycleTest {
     assertEquals("False", condition(training, Conditions.READY).getStatus());
     assertEquals("False", condition(training, Conditions.FAILED).getStatus());
     assertEquals(Optional.of(Duration.ofSeconds(15)), lastRequeue);
-    assertTrue(events().stream().anyMatch(e -> "StageStarted".equals(e.getReason())
-        && e.getMessage().contains("quick-pretrain") && "Normal".equals(e.getType())));
+    assertTrue(
+        events().stream()
+            .anyMatch(
+                e ->
+                    "StageStarted".equals(e.getReason())
+                        && e.getMessage().contains("quick-pretrain")
+                        && "Normal".equals(e.getType())));
   }
 
   @Test
@@ -165,7 +211,8 @@ class TrainingLifecycleTest {
     assertEquals(StagePhase.SUCCEEDED, training.getStatus().stages.pretrain.phase);
     assertEquals(2, training.getStatus().stages.pretrain.epochs);
     assertEquals(0.9, training.getStatus().stages.pretrain.lastEpoch.loss);
-    assertEquals(Map.of("model", "pretrain/model.params"), training.getStatus().stages.pretrain.artifacts);
+    assertEquals(
+        Map.of("model", "pretrain/model.params"), training.getStatus().stages.pretrain.artifacts);
     assertNotNull(training.getStatus().stages.pretrain.completionTime);
     assertNotNull(job("quick-finetune"), "finetune starts once pretraining succeeded");
     assertNull(job("quick-evaluate"), "evaluation waits for finetuning");
@@ -182,7 +229,9 @@ class TrainingLifecycleTest {
     assertEquals(0.42, training.getStatus().results.robustAccuracy);
     assertEquals(200, training.getStatus().results.samples);
     assertEquals("pgd-5", training.getStatus().results.attacks.get(0).name);
-    assertNull(training.getStatus().results.tradeoffScore, "no tradeoff score unless the evaluation reports one");
+    assertNull(
+        training.getStatus().results.tradeoffScore,
+        "no tradeoff score unless the evaluation reports one");
     assertEquals("True", condition(training, Conditions.READY).getStatus());
     assertEquals("Succeeded", condition(training, Conditions.READY).getReason());
     assertEquals("False", condition(training, Conditions.PROGRESSING).getStatus());
@@ -192,8 +241,13 @@ class TrainingLifecycleTest {
     List<String> reasons = events().stream().map(Event::getReason).toList();
     assertEquals(3, reasons.stream().filter("StageStarted"::equals).count());
     assertEquals(3, reasons.stream().filter("StageSucceeded"::equals).count());
-    assertTrue(events().stream().anyMatch(e -> "Succeeded".equals(e.getReason())
-        && e.getMessage().contains("standard accuracy 0.8100, robust accuracy 0.4200")));
+    assertTrue(
+        events().stream()
+            .anyMatch(
+                e ->
+                    "Succeeded".equals(e.getReason())
+                        && e.getMessage()
+                            .contains("standard accuracy 0.8100, robust accuracy 0.4200")));
   }
 
   @Test
@@ -204,21 +258,51 @@ class TrainingLifecycleTest {
     reconcile("scored");
     kubelet.finish(job("scored-finetune"), 0, trainingStageResult(Stage.FINETUNE, 2));
     reconcile("scored");
-    TradeoffScore score = new TradeoffScore(1.25, 1.5, 2.75, "cifar10-linf-8255", 2,
-        List.of(TradeoffScore.STANDARD_GAIN_AT_EQUAL_ROBUST), List.of("extrapolated"));
-    EvaluationResult evaluation = new EvaluationResult(200, 0.81, 0.42,
-        List.of(new AttackResult("pgd-5", "pgd", "linf", 0.1, 5, 0.05, 1, 0.42, 1.5)), null, score);
-    kubelet.finish(job("scored-evaluate"), 0, new TerminationMessage(ResultsJson.API_VERSION, TerminationMessage.KIND,
-        "scored", Stage.EVALUATE, StageStatus.SUCCEEDED, null, 4.0, 0, null, evaluation, Map.of()).toJson());
+    TradeoffScore score =
+        new TradeoffScore(
+            1.25,
+            1.5,
+            2.75,
+            "cifar10-linf-8255",
+            2,
+            List.of(TradeoffScore.STANDARD_GAIN_AT_EQUAL_ROBUST),
+            List.of("extrapolated"));
+    EvaluationResult evaluation =
+        new EvaluationResult(
+            200,
+            0.81,
+            0.42,
+            List.of(new AttackResult("pgd-5", "pgd", "linf", 0.1, 5, 0.05, 1, 0.42, 1.5)),
+            null,
+            score);
+    kubelet.finish(
+        job("scored-evaluate"),
+        0,
+        new TerminationMessage(
+                ResultsJson.API_VERSION,
+                TerminationMessage.KIND,
+                "scored",
+                Stage.EVALUATE,
+                StageStatus.SUCCEEDED,
+                null,
+                4.0,
+                0,
+                null,
+                evaluation,
+                Map.of())
+            .toJson());
 
     ArrestTraining training = reconcile("scored");
 
-    assertEquals(1.25, training.getStatus().results.tradeoffScore, "the signed distance is the score");
+    assertEquals(
+        1.25, training.getStatus().results.tradeoffScore, "the signed distance is the score");
     assertEquals("cifar10-linf-8255", training.getStatus().results.tradeoff.reference);
     assertEquals(1.5, training.getStatus().results.tradeoff.robustGainAtEqualStandard);
     assertEquals(2.75, training.getStatus().results.tradeoff.standardGainAtEqualRobust);
-    assertEquals(List.of("standardGainAtEqualRobust"), training.getStatus().results.tradeoff.extrapolated);
-    assertTrue(condition(training, Conditions.READY).getMessage().endsWith("tradeoff score 1.2500"));
+    assertEquals(
+        List.of("standardGainAtEqualRobust"), training.getStatus().results.tradeoff.extrapolated);
+    assertTrue(
+        condition(training, Conditions.READY).getMessage().endsWith("tradeoff score 1.2500"));
   }
 
   @Test
@@ -230,15 +314,18 @@ class TrainingLifecycleTest {
     training = reconcile("ckpt");
 
     assertEquals(StagePhase.SKIPPED, training.getStatus().stages.pretrain.phase);
-    assertTrue(training.getStatus().stages.pretrain.message.contains("spec.pretraining.checkpoint"));
-    assertEquals(List.of("ckpt-finetune"), jobs().stream().map(j -> j.getMetadata().getName()).toList());
+    assertTrue(
+        training.getStatus().stages.pretrain.message.contains("spec.pretraining.checkpoint"));
+    assertEquals(
+        List.of("ckpt-finetune"), jobs().stream().map(j -> j.getMetadata().getName()).toList());
     assertEquals(TrainingPhase.FINETUNING, training.getStatus().phase);
   }
 
   @Test
   void skipsPretrainingForMethodsThatTrainFromScratch() {
-    ArrestTraining training = Trainings.parse(Trainings.fashionMnistYaml("madry")
-        .replace("method: arrest", "method: at"));
+    ArrestTraining training =
+        Trainings.parse(
+            Trainings.fashionMnistYaml("madry").replace("method: arrest", "method: at"));
     apply(training);
 
     training = reconcile("madry");
@@ -252,7 +339,8 @@ class TrainingLifecycleTest {
   @Test
   void anInvalidSpecFailsNamingTheFieldAndStartsOnceFixed() {
     ArrestTraining training = Trainings.fashionMnist("cifar");
-    training.getSpec().dataset.name = dev.arrest.api.v1alpha1.DatasetName.CIFAR10; // no dataset.path
+    training.getSpec().dataset.name =
+        dev.arrest.api.v1alpha1.DatasetName.CIFAR10; // no dataset.path
     apply(training);
 
     training = reconcile("cifar");
@@ -261,10 +349,17 @@ class TrainingLifecycleTest {
     Condition failed = condition(training, Conditions.FAILED);
     assertEquals("True", failed.getStatus());
     assertEquals("InvalidSpec", failed.getReason());
-    assertTrue(failed.getMessage().contains("spec.dataset.path: required for cifar10"), failed.getMessage());
+    assertTrue(
+        failed.getMessage().contains("spec.dataset.path: required for cifar10"),
+        failed.getMessage());
     assertTrue(jobs().isEmpty());
-    assertTrue(events().stream().anyMatch(e -> "InvalidSpec".equals(e.getReason()) && "Warning".equals(e.getType())
-        && e.getMessage().contains("spec.dataset.path")));
+    assertTrue(
+        events().stream()
+            .anyMatch(
+                e ->
+                    "InvalidSpec".equals(e.getReason())
+                        && "Warning".equals(e.getType())
+                        && e.getMessage().contains("spec.dataset.path")));
 
     ArrestTraining fixed = get("cifar");
     fixed.getSpec().dataset.path = "/workspace/datasets/cifar10";
@@ -285,22 +380,43 @@ class TrainingLifecycleTest {
     training = reconcile("novolume");
 
     String message = condition(training, Conditions.FAILED).getMessage();
-    assertTrue(message.contains("spec.storage.claimName") && message.contains("--default-claim-name"), message);
+    assertTrue(
+        message.contains("spec.storage.claimName") && message.contains("--default-claim-name"),
+        message);
 
     settings = settings.withDefaultClaimName("shared-data");
     training = reconcile("novolume");
     assertEquals(TrainingPhase.PRETRAINING, training.getStatus().phase);
-    assertEquals("shared-data", job("novolume-pretrain").getSpec().getTemplate().getSpec().getVolumes().get(0)
-        .getPersistentVolumeClaim().getClaimName());
+    assertEquals(
+        "shared-data",
+        job("novolume-pretrain")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getVolumes()
+            .get(0)
+            .getPersistentVolumeClaim()
+            .getClaimName());
   }
 
   @Test
   void aFailingJobFailsTheTrainingWithTheTrainersMessage() {
     apply(Trainings.fashionMnist("broken"));
     reconcile("broken");
-    String trainerError = new TerminationMessage(ResultsJson.API_VERSION, TerminationMessage.KIND, "broken",
-        Stage.PRETRAIN, StageStatus.FAILED, "cannot read /usr/share/datasets/fashion-mnist: no such directory",
-        1.0, 0, null, null, null).toJson();
+    String trainerError =
+        new TerminationMessage(
+                ResultsJson.API_VERSION,
+                TerminationMessage.KIND,
+                "broken",
+                Stage.PRETRAIN,
+                StageStatus.FAILED,
+                "cannot read /usr/share/datasets/fashion-mnist: no such directory",
+                1.0,
+                0,
+                null,
+                null,
+                null)
+            .toJson();
 
     kubelet.finish(job("broken-pretrain"), 1, trainerError);
     ArrestTraining training = reconcile("broken");
@@ -309,12 +425,18 @@ class TrainingLifecycleTest {
     assertEquals(StagePhase.FAILED, training.getStatus().stages.pretrain.phase);
     Condition failed = condition(training, Conditions.FAILED);
     assertEquals("StageFailed", failed.getReason());
-    assertTrue(failed.getMessage().contains("pretrain failed (BackoffLimitExceeded): cannot read"),
+    assertTrue(
+        failed.getMessage().contains("pretrain failed (BackoffLimitExceeded): cannot read"),
         failed.getMessage());
     assertEquals("False", condition(training, Conditions.READY).getStatus());
     assertEquals("pretrain failed", training.getStatus().progress.summary);
-    assertTrue(events().stream().anyMatch(e -> "StageFailed".equals(e.getReason())
-        && "Warning".equals(e.getType()) && e.getMessage().contains("no such directory")));
+    assertTrue(
+        events().stream()
+            .anyMatch(
+                e ->
+                    "StageFailed".equals(e.getReason())
+                        && "Warning".equals(e.getType())
+                        && e.getMessage().contains("no such directory")));
     assertNull(job("broken-finetune"), "nothing runs after a failed stage");
 
     reconcile("broken");
@@ -326,7 +448,8 @@ class TrainingLifecycleTest {
     apply(Trainings.fashionMnist("oom"));
     reconcile("oom");
 
-    kubelet.finish(job("oom-pretrain"), 137, "epoch 1 of 2\njava.lang.OutOfMemoryError: Java heap space");
+    kubelet.finish(
+        job("oom-pretrain"), 137, "epoch 1 of 2\njava.lang.OutOfMemoryError: Java heap space");
     ArrestTraining training = reconcile("oom");
 
     assertTrue(condition(training, Conditions.FAILED).getMessage().contains("OutOfMemoryError"));
@@ -346,7 +469,10 @@ class TrainingLifecycleTest {
 
     assertEquals(TrainingPhase.FAILED, training.getStatus().phase);
     assertEquals("ResultsUnavailable", condition(training, Conditions.FAILED).getReason());
-    assertTrue(condition(training, Conditions.FAILED).getMessage().contains("ml/noresult/evaluate/stage-result.json"));
+    assertTrue(
+        condition(training, Conditions.FAILED)
+            .getMessage()
+            .contains("ml/noresult/evaluate/stage-result.json"));
   }
 
   @Test
@@ -423,14 +549,28 @@ class TrainingLifecycleTest {
     assertEquals("SpecChangeIgnored", specApplied.getReason());
     assertEquals(2L, training.getStatus().observedGeneration);
     assertEquals(1L, training.getStatus().appliedGeneration);
-    assertEquals(1, events().stream().filter(e -> "SpecChangeIgnored".equals(e.getReason())).count());
+    assertEquals(
+        1, events().stream().filter(e -> "SpecChangeIgnored".equals(e.getReason())).count());
 
     kubelet.finish(job("frozen-pretrain"), 0, trainingStageResult(Stage.PRETRAIN, 2));
     reconcile("frozen");
-    String document = job("frozen-finetune").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
-        .get(0).getValue();
-    assertEquals(2, Trainings.parse(document).getSpec().finetuning.epochs, "the finetune Job runs the applied spec");
-    assertEquals(1, events().stream().filter(e -> "SpecChangeIgnored".equals(e.getReason())).count(),
+    String document =
+        job("frozen-finetune")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getEnv()
+            .get(0)
+            .getValue();
+    assertEquals(
+        2,
+        Trainings.parse(document).getSpec().finetuning.epochs,
+        "the finetune Job runs the applied spec");
+    assertEquals(
+        1,
+        events().stream().filter(e -> "SpecChangeIgnored".equals(e.getReason())).count(),
         "reported once");
 
     ArrestTraining reverted = get("frozen");
@@ -447,8 +587,9 @@ class TrainingLifecycleTest {
     reconcile("live");
     kubelet.finish(job("live-pretrain"), 0, trainingStageResult(Stage.PRETRAIN, 2));
     reconcile("live");
-    ProgressEvent event = new ProgressEvent("live", Stage.FINETUNE, 2, 4, 5, 10, 0.375, 0.93, 0.04, 0.12, 0.61,
-        850.0, 40.0);
+    ProgressEvent event =
+        new ProgressEvent(
+            "live", Stage.FINETUNE, 2, 4, 5, 10, 0.375, 0.93, 0.04, 0.12, 0.61, 850.0, 40.0);
     kubelet.running(job("live-finetune"), "starting\n" + event.toLine() + "\nepoch 2 batch 6\n");
 
     ArrestTraining training = reconcile("live");
@@ -460,10 +601,15 @@ class TrainingLifecycleTest {
     assertEquals(40.0, training.getStatus().progress.etaSeconds);
     String updatedAt = training.getStatus().progress.updatedAt;
     assertNotNull(updatedAt);
-    assertEquals(Optional.of(Duration.ofSeconds(15)), lastRequeue, "progress is polled while the stage runs");
+    assertEquals(
+        Optional.of(Duration.ofSeconds(15)),
+        lastRequeue,
+        "progress is polled while the stage runs");
 
     ArrestTraining again = reconcile("live");
-    assertEquals(Serialization.asJson(training.getStatus()), Serialization.asJson(again.getStatus()),
+    assertEquals(
+        Serialization.asJson(training.getStatus()),
+        Serialization.asJson(again.getStatus()),
         "unchanged progress leaves the status untouched");
   }
 
@@ -484,10 +630,29 @@ class TrainingLifecycleTest {
   @Test
   void waitsWhileAJobOfTheSameNameBelongsToSomethingElse() {
     apply(Trainings.fashionMnist("reused"));
-    client.batch().v1().jobs().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
-        .withNewMetadata().withName("reused-pretrain").addNewOwnerReference().withApiVersion("arrest.dev/v1alpha1")
-        .withKind("ArrestTraining").withName("reused").withUid("uid-of-a-deleted-training").endOwnerReference()
-        .endMetadata().withNewSpec().withNewTemplate().withNewSpec().endSpec().endTemplate().endSpec().build())
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                .withNewMetadata()
+                .withName("reused-pretrain")
+                .addNewOwnerReference()
+                .withApiVersion("arrest.dev/v1alpha1")
+                .withKind("ArrestTraining")
+                .withName("reused")
+                .withUid("uid-of-a-deleted-training")
+                .endOwnerReference()
+                .endMetadata()
+                .withNewSpec()
+                .withNewTemplate()
+                .withNewSpec()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
         .create();
 
     ArrestTraining training = reconcile("reused");

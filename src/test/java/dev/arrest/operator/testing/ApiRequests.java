@@ -16,12 +16,13 @@ public final class ApiRequests {
     }
   }
 
-  // /api/v1[/namespaces/NS]/RESOURCE[/NAME[/SUB]] and /apis/GROUP/VERSION[/namespaces/NS]/RESOURCE[/NAME[/SUB]]
-  private static final Pattern PATH = Pattern.compile(
-      "/(?:api/v1|apis/([^/]+)/[^/]+)(?:/namespaces/[^/]+)?/([^/?]+)(?:/([^/?]+))?(?:/([^/?]+))?(?:\\?(.*))?");
+  // /api/v1[/namespaces/NS]/RESOURCE[/NAME[/SUB]] and
+  // /apis/GROUP/VERSION[/namespaces/NS]/RESOURCE[/NAME[/SUB]]
+  private static final Pattern PATH =
+      Pattern.compile(
+          "/(?:api/v1|apis/([^/]+)/[^/]+)(?:/namespaces/[^/]+)?/([^/?]+)(?:/([^/?]+))?(?:/([^/?]+))?(?:\\?(.*))?");
 
-  private ApiRequests() {
-  }
+  private ApiRequests() {}
 
   public static Access access(String request) {
     String[] parts = request.split(" ", 2);
@@ -37,14 +38,16 @@ public final class ApiRequests {
     if (subresource != null) {
       resource = resource + "/" + subresource;
     }
-    String verb = switch (parts[0]) {
-      case "GET" -> name != null ? "get" : query.matches("(.*&)?watch=(true|1)(&.*)?") ? "watch" : "list";
-      case "POST" -> "create";
-      case "PUT" -> "update";
-      case "PATCH" -> "patch";
-      case "DELETE" -> name != null ? "delete" : "deletecollection";
-      default -> throw new IllegalArgumentException("method of " + request);
-    };
+    String verb =
+        switch (parts[0]) {
+          case "GET" ->
+              name != null ? "get" : query.matches("(.*&)?watch=(true|1)(&.*)?") ? "watch" : "list";
+          case "POST" -> "create";
+          case "PUT" -> "update";
+          case "PATCH" -> "patch";
+          case "DELETE" -> name != null ? "delete" : "deletecollection";
+          default -> throw new IllegalArgumentException("method of " + request);
+        };
     return new Access(group, resource, verb);
   }
 

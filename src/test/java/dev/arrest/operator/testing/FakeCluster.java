@@ -31,9 +31,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Fabric8's Kubernetes mock server in CRUD mode, with the ArrestTraining CRD from crds/ installed (so status is a
- * subresource as in a real cluster) and one addition the CRUD mode lacks: {@code GET pods/{name}/log}, served from
- * logs that the test or the {@link FakeKubelet} writes, honouring {@code tailLines}.
+ * Fabric8's Kubernetes mock server in CRUD mode, with the ArrestTraining CRD from crds/ installed
+ * (so status is a subresource as in a real cluster) and one addition the CRUD mode lacks: {@code
+ * GET pods/{name}/log}, served from logs that the test or the {@link FakeKubelet} writes, honouring
+ * {@code tailLines}.
  */
 public final class FakeCluster implements AutoCloseable {
   private static final Pattern LOG_PATH =
@@ -43,13 +44,19 @@ public final class FakeCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final NamespacedKubernetesClient client;
   private final Map<String, StringBuffer> podLogs = new ConcurrentHashMap<>();
+
   /** Requests of clients made by {@link #newClient}, by user agent: "METHOD path". */
   private final Map<String, Queue<String>> requestsByAgent = new ConcurrentHashMap<>();
 
   public FakeCluster() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
-        new LogServingDispatcher(responses), false);
+    server =
+        new KubernetesMockServer(
+            new Context(Serialization.jsonMapper()),
+            new MockWebServer(),
+            responses,
+            new LogServingDispatcher(responses),
+            false);
     server.init();
     client = server.createClient();
     client.apiextensions().v1().customResourceDefinitions().resource(crd()).create();
@@ -70,17 +77,23 @@ public final class FakeCluster implements AutoCloseable {
   }
 
   /**
-   * Another client of this server (the JDK HTTP client, as the operator process uses) whose requests are recorded
-   * under {@code userAgent}, so that a test can tell what one component asked the API server for.
+   * Another client of this server (the JDK HTTP client, as the operator process uses) whose
+   * requests are recorded under {@code userAgent}, so that a test can tell what one component asked
+   * the API server for.
    */
   public KubernetesClient newClient(String userAgent) {
     requestsByAgent.putIfAbsent(userAgent, new ConcurrentLinkedQueue<>());
     Config config = new ConfigBuilder(client.getConfiguration()).withUserAgent(userAgent).build();
-    return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory())
+    return new KubernetesClientBuilder()
+        .withConfig(config)
+        .withHttpClientFactory(new JdkHttpClientFactory())
         .build();
   }
 
-  /** "METHOD path?query" of every request a {@link #newClient} client with this user agent made, in order. */
+  /**
+   * "METHOD path?query" of every request a {@link #newClient} client with this user agent made, in
+   * order.
+   */
   public List<String> requests(String userAgent) {
     Queue<String> requests = requestsByAgent.get(userAgent);
     return requests == null ? List.of() : List.copyOf(requests);
@@ -118,9 +131,13 @@ public final class FakeCluster implements AutoCloseable {
       if ("GET".equals(request.getMethod()) && matcher.matches()) {
         StringBuffer log = podLogs.get(matcher.group(1) + "/" + matcher.group(2));
         if (log == null) {
-          return new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"code\":404}");
+          return new MockResponse()
+              .setResponseCode(404)
+              .setBody("{\"kind\":\"Status\",\"code\":404}");
         }
-        return new MockResponse().setResponseCode(200).setBody(tail(log.toString(), request.getPath()));
+        return new MockResponse()
+            .setResponseCode(200)
+            .setBody(tail(log.toString(), request.getPath()));
       }
       return super.dispatch(request);
     }

@@ -25,11 +25,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Plays the Job controller and the kubelet for a {@link FakeCluster}: for each Job it creates pods, and either records
- * an outcome the test dictates ({@link #finish}) or, once {@link #start}ed, runs the Job's container command as a local
- * process ({@link LocalContainer}, shared with the real-API-server suite's node stand-in) with the container's args
- * and env, a directory as the volume, and writes the pod and Job status back: phase, exit code, termination message
- * (with FallbackToLogsOnError) and the Job's Complete or Failed condition. Retries follow the Job's backoffLimit.
+ * Plays the Job controller and the kubelet for a {@link FakeCluster}: for each Job it creates pods,
+ * and either records an outcome the test dictates ({@link #finish}) or, once {@link #start}ed, runs
+ * the Job's container command as a local process ({@link LocalContainer}, shared with the
+ * real-API-server suite's node stand-in) with the container's args and env, a directory as the
+ * volume, and writes the pod and Job status back: phase, exit code, termination message (with
+ * FallbackToLogsOnError) and the Job's Complete or Failed condition. Retries follow the Job's
+ * backoffLimit.
  */
 public final class FakeKubelet implements AutoCloseable {
   private final FakeCluster cluster;
@@ -41,7 +43,9 @@ public final class FakeKubelet implements AutoCloseable {
   private LocalContainer.CommandMapper mapper;
   private volatile boolean running;
 
-  /** @param volumeRoot local directory standing in for every PersistentVolumeClaim's root */
+  /**
+   * @param volumeRoot local directory standing in for every PersistentVolumeClaim's root
+   */
   public FakeKubelet(FakeCluster cluster, Path volumeRoot) {
     this.cluster = cluster;
     this.client = cluster.client();
@@ -52,11 +56,13 @@ public final class FakeKubelet implements AutoCloseable {
   public FakeKubelet start(LocalContainer.CommandMapper commandMapper) {
     this.mapper = commandMapper;
     this.running = true;
-    this.executor = Executors.newCachedThreadPool(runnable -> {
-      Thread thread = new Thread(runnable, "fake-kubelet");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.executor =
+        Executors.newCachedThreadPool(
+            runnable -> {
+              Thread thread = new Thread(runnable, "fake-kubelet");
+              thread.setDaemon(true);
+              return thread;
+            });
     executor.submit(this::watchJobs);
     return this;
   }
@@ -83,7 +89,8 @@ public final class FakeKubelet implements AutoCloseable {
   }
 
   private void runJob(Job job) {
-    int attempts = 1 + (job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit());
+    int attempts =
+        1 + (job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit());
     Termination last = null;
     for (int attempt = 0; attempt < attempts; attempt++) {
       Pod pod = createPod(job);
@@ -104,9 +111,15 @@ public final class FakeKubelet implements AutoCloseable {
     String namespace = job.getMetadata().getNamespace();
     String podName = pod.getMetadata().getName();
     try {
-      LocalContainer.Termination termination = LocalContainer.start(container, this::mountSource,
-          field -> null, mapper, null, line -> cluster.appendLog(namespace, podName, line))
-          .awaitTermination();
+      LocalContainer.Termination termination =
+          LocalContainer.start(
+                  container,
+                  this::mountSource,
+                  field -> null,
+                  mapper,
+                  null,
+                  line -> cluster.appendLog(namespace, podName, line))
+              .awaitTermination();
       return new Termination(termination.exitCode(), termination.message());
     } catch (IOException | RuntimeException e) {
       cluster.appendLog(namespace, podName, "fake kubelet: cannot run container: " + e + "\n");
@@ -138,7 +151,10 @@ public final class FakeKubelet implements AutoCloseable {
     return pod;
   }
 
-  /** Finishes the Job with one pod that exited with {@code exitCode} and left {@code terminationMessage}. */
+  /**
+   * Finishes the Job with one pod that exited with {@code exitCode} and left {@code
+   * terminationMessage}.
+   */
   public void finish(Job job, int exitCode, String terminationMessage) {
     Pod pod = createPod(job);
     writePodTermination(pod, new Termination(exitCode, terminationMessage));
@@ -147,70 +163,104 @@ public final class FakeKubelet implements AutoCloseable {
 
   /** A running pod of the Job, labelled and owned as the Job controller does it. */
   private Pod createPod(Job job) {
-    String name = job.getMetadata().getName() + "-" + String.format("%05d", podCounter.incrementAndGet());
-    Pod pod = new PodBuilder()
-        .withNewMetadata()
-          .withName(name)
-          .withNamespace(job.getMetadata().getNamespace())
-          .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
-          .addToLabels("job-name", job.getMetadata().getName())
-          .addToLabels("controller-uid", job.getMetadata().getUid())
-          .withCreationTimestamp(Instant.now().toString())
-          .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job")
-            .withName(job.getMetadata().getName()).withUid(job.getMetadata().getUid()).withController(true)
-          .endOwnerReference()
-        .endMetadata()
-        .withSpec(job.getSpec().getTemplate().getSpec())
-        .withNewStatus()
-          .withPhase("Running")
-          .addToContainerStatuses(new ContainerStatusBuilder().withName(containerName(job))
-              .withNewState().withNewRunning().withStartedAt(now()).endRunning().endState().build())
-        .endStatus()
-        .build();
+    String name =
+        job.getMetadata().getName() + "-" + String.format("%05d", podCounter.incrementAndGet());
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(job.getMetadata().getNamespace())
+            .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+            .addToLabels("job-name", job.getMetadata().getName())
+            .addToLabels("controller-uid", job.getMetadata().getUid())
+            .withCreationTimestamp(Instant.now().toString())
+            .addNewOwnerReference()
+            .withApiVersion("batch/v1")
+            .withKind("Job")
+            .withName(job.getMetadata().getName())
+            .withUid(job.getMetadata().getUid())
+            .withController(true)
+            .endOwnerReference()
+            .endMetadata()
+            .withSpec(job.getSpec().getTemplate().getSpec())
+            .withNewStatus()
+            .withPhase("Running")
+            .addToContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName(containerName(job))
+                    .withNewState()
+                    .withNewRunning()
+                    .withStartedAt(now())
+                    .endRunning()
+                    .endState()
+                    .build())
+            .endStatus()
+            .build();
     return client.pods().resource(pod).create();
   }
 
   private void writePodTermination(Pod pod, Termination termination) {
-    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-        .editStatus(current -> {
-          current.getStatus().setPhase(termination.exitCode == 0 ? "Succeeded" : "Failed");
-          current.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder()
-              .withName(pod.getSpec().getContainers().get(0).getName())
-              .withNewState().withNewTerminated()
-                .withExitCode(termination.exitCode)
-                .withReason(termination.exitCode == 0 ? "Completed" : "Error")
-                .withMessage(termination.message == null || termination.message.isEmpty()
-                    ? null : termination.message)
-                .withFinishedAt(now())
-              .endTerminated().endState().build()));
-          return current;
-        });
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            current -> {
+              current.getStatus().setPhase(termination.exitCode == 0 ? "Succeeded" : "Failed");
+              current
+                  .getStatus()
+                  .setContainerStatuses(
+                      List.of(
+                          new ContainerStatusBuilder()
+                              .withName(pod.getSpec().getContainers().get(0).getName())
+                              .withNewState()
+                              .withNewTerminated()
+                              .withExitCode(termination.exitCode)
+                              .withReason(termination.exitCode == 0 ? "Completed" : "Error")
+                              .withMessage(
+                                  termination.message == null || termination.message.isEmpty()
+                                      ? null
+                                      : termination.message)
+                              .withFinishedAt(now())
+                              .endTerminated()
+                              .endState()
+                              .build()));
+              return current;
+            });
   }
 
   private void setJobOutcome(Job job, boolean succeeded, int attempts) {
-    JobStatus status = new JobStatusBuilder()
-        .withStartTime(now())
-        .withActive(0)
-        .withSucceeded(succeeded ? 1 : 0)
-        .withFailed(succeeded ? 0 : attempts)
-        .withCompletionTime(succeeded ? now() : null)
-        .withConditions(new JobConditionBuilder()
-            .withType(succeeded ? "Complete" : "Failed")
-            .withStatus("True")
-            .withReason(succeeded ? null : "BackoffLimitExceeded")
-            .withMessage(succeeded ? null : "Job has reached the specified backoff limit")
-            .withLastTransitionTime(now())
-            .build())
-        .build();
+    JobStatus status =
+        new JobStatusBuilder()
+            .withStartTime(now())
+            .withActive(0)
+            .withSucceeded(succeeded ? 1 : 0)
+            .withFailed(succeeded ? 0 : attempts)
+            .withCompletionTime(succeeded ? now() : null)
+            .withConditions(
+                new JobConditionBuilder()
+                    .withType(succeeded ? "Complete" : "Failed")
+                    .withStatus("True")
+                    .withReason(succeeded ? null : "BackoffLimitExceeded")
+                    .withMessage(succeeded ? null : "Job has reached the specified backoff limit")
+                    .withLastTransitionTime(now())
+                    .build())
+            .build();
     setJobStatus(job, status);
   }
 
   private void setJobStatus(Job job, JobStatus status) {
-    client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
-        .editStatus(current -> {
-          current.setStatus(status);
-          return current;
-        });
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName())
+        .editStatus(
+            current -> {
+              current.setStatus(status);
+              return current;
+            });
   }
 
   private static String containerName(Job job) {

@@ -16,14 +16,18 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * One container of a pod spec run as a local process, the part of a kubelet that both node stand-ins share (the
- * {@link FakeKubelet} of the mock server and the node stand-in of the real-API-server suite): the container's command
- * and args, with every path under a volume mount rewritten to the local directory standing in for that volume and the
- * termination message path to a temporary file; its env; its output line by line to a log sink; and on exit the
- * termination as a kubelet reports it, including {@code FallbackToLogsOnError}.
+ * One container of a pod spec run as a local process, the part of a kubelet that both node
+ * stand-ins share (the {@link FakeKubelet} of the mock server and the node stand-in of the
+ * real-API-server suite): the container's command and args, with every path under a volume mount
+ * rewritten to the local directory standing in for that volume and the termination message path to
+ * a temporary file; its env; its output line by line to a log sink; and on exit the termination as
+ * a kubelet reports it, including {@code FallbackToLogsOnError}.
  */
 public final class LocalContainer {
-  /** Maps a container's command line (paths already rewritten to local ones) to the local command to run. */
+  /**
+   * Maps a container's command line (paths already rewritten to local ones) to the local command to
+   * run.
+   */
   @FunctionalInterface
   public interface CommandMapper {
     List<String> map(List<String> commandLine);
@@ -36,9 +40,14 @@ public final class LocalContainer {
     }
   }
 
-  /** The kubelet's limits for a termination message taken from the log: the last 80 lines, at most 2048 bytes. */
+  /**
+   * The kubelet's limits for a termination message taken from the log: the last 80 lines, at most
+   * 2048 bytes.
+   */
   static final int FALLBACK_LOG_LINES = 80;
+
   static final int FALLBACK_LOG_BYTES = 2048;
+
   /** The kubelet's limit for a termination message file. */
   static final int MAX_MESSAGE_BYTES = 4096;
 
@@ -49,7 +58,8 @@ public final class LocalContainer {
   private final List<String> lastLines = new ArrayList<>();
   private volatile boolean killed;
 
-  private LocalContainer(Container container, Process process, Path terminationFile, Consumer<String> logSink) {
+  private LocalContainer(
+      Container container, Process process, Path terminationFile, Consumer<String> logSink) {
     this.container = container;
     this.process = process;
     this.terminationFile = terminationFile;
@@ -60,22 +70,31 @@ public final class LocalContainer {
    * Starts the container.
    *
    * @param mountSource the local directory of a volume mount (its subPath already applied)
-   * @param fieldRef the value of an env var's {@code valueFrom.fieldRef.fieldPath}, e.g. metadata.namespace
+   * @param fieldRef the value of an env var's {@code valueFrom.fieldRef.fieldPath}, e.g.
+   *     metadata.namespace
    * @param workingDirectory the process's working directory; null for this JVM's
    * @param logSink receives every output line (stdout and stderr), newline included
    */
-  public static LocalContainer start(Container container, Function<VolumeMount, Path> mountSource,
-      Function<String, String> fieldRef, CommandMapper mapper, Path workingDirectory, Consumer<String> logSink)
+  public static LocalContainer start(
+      Container container,
+      Function<VolumeMount, Path> mountSource,
+      Function<String, String> fieldRef,
+      CommandMapper mapper,
+      Path workingDirectory,
+      Consumer<String> logSink)
       throws IOException {
-    Path terminationFile = workingDirectory == null ? Files.createTempFile("termination-", ".log")
-        : Files.createTempFile(workingDirectory, "termination-", ".log");
+    Path terminationFile =
+        workingDirectory == null
+            ? Files.createTempFile("termination-", ".log")
+            : Files.createTempFile(workingDirectory, "termination-", ".log");
     List<String> commandLine = new ArrayList<>();
     for (String part : concat(container.getCommand(), container.getArgs())) {
       commandLine.add(rewritePath(part, container, mountSource, terminationFile));
     }
-    ProcessBuilder builder = new ProcessBuilder(mapper.map(commandLine))
-        .directory(workingDirectory == null ? null : workingDirectory.toFile())
-        .redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(mapper.map(commandLine))
+            .directory(workingDirectory == null ? null : workingDirectory.toFile())
+            .redirectErrorStream(true);
     Map<String, String> env = builder.environment();
     for (EnvVar var : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
       env.put(var.getName(), valueOf(var, fieldRef));
@@ -93,17 +112,22 @@ public final class LocalContainer {
         return value;
       }
     }
-    throw new IllegalArgumentException("env " + var.getName() + ": this node stand-in cannot resolve "
-        + var.getValueFrom());
+    throw new IllegalArgumentException(
+        "env " + var.getName() + ": this node stand-in cannot resolve " + var.getValueFrom());
   }
 
-  private static String rewritePath(String part, Container container, Function<VolumeMount, Path> mountSource,
+  private static String rewritePath(
+      String part,
+      Container container,
+      Function<VolumeMount, Path> mountSource,
       Path terminationFile) {
     if (part.equals(container.getTerminationMessagePath())) {
       return terminationFile.toString();
     }
-    for (VolumeMount mount : container.getVolumeMounts() == null ? List.<VolumeMount>of()
-        : container.getVolumeMounts()) {
+    for (VolumeMount mount :
+        container.getVolumeMounts() == null
+            ? List.<VolumeMount>of()
+            : container.getVolumeMounts()) {
       if (part.equals(mount.getMountPath()) || part.startsWith(mount.getMountPath() + "/")) {
         return mountSource.apply(mount) + part.substring(mount.getMountPath().length());
       }
@@ -113,8 +137,9 @@ public final class LocalContainer {
 
   /** Copies the output to the log sink until the process exits, then reports the termination. */
   public Termination awaitTermination() throws InterruptedException {
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
         synchronized (lastLines) {
@@ -139,7 +164,8 @@ public final class LocalContainer {
     if (message.length() > MAX_MESSAGE_BYTES) {
       message = message.substring(0, MAX_MESSAGE_BYTES);
     }
-    if (exitCode != 0 && message.isEmpty()
+    if (exitCode != 0
+        && message.isEmpty()
         && "FallbackToLogsOnError".equals(container.getTerminationMessagePolicy())) {
       synchronized (lastLines) {
         message = String.join("\n", lastLines);

@@ -23,14 +23,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A stand-in for the trainer's {@code stage} command, for the fast operator loop test: same arguments, same
- * {@code ARREST_TRAINING} document, same files and termination message, but no training. It checks what the operator
- * must get right (the document parses and validates, the previous stage's model is on the volume under the output
- * directory) and fails like the trainer would (exit 1, a Failed termination message) when it is not. Its accuracies
- * are the fixed {@link #STANDARD_ACCURACY} and {@link #ROBUST_ACCURACY}, which the tests expect back in status and
- * metrics; a sweep point's are {@link #standardAccuracy(int)} and {@link #robustAccuracy(int)}, which trace a tradeoff.
- * Like {@code arrest stage}, a sweep's finetune and evaluate stages need {@code --point} and write under the point's
- * directory; a tradeoff reference in the spec gives the evaluation its score.
+ * A stand-in for the trainer's {@code stage} command, for the fast operator loop test: same
+ * arguments, same {@code ARREST_TRAINING} document, same files and termination message, but no
+ * training. It checks what the operator must get right (the document parses and validates, the
+ * previous stage's model is on the volume under the output directory) and fails like the trainer
+ * would (exit 1, a Failed termination message) when it is not. Its accuracies are the fixed {@link
+ * #STANDARD_ACCURACY} and {@link #ROBUST_ACCURACY}, which the tests expect back in status and
+ * metrics; a sweep point's are {@link #standardAccuracy(int)} and {@link #robustAccuracy(int)},
+ * which trace a tradeoff. Like {@code arrest stage}, a sweep's finetune and evaluate stages need
+ * {@code --point} and write under the point's directory; a tradeoff reference in the spec gives the
+ * evaluation its score.
  */
 public final class StandInTrainer {
   public static final double STANDARD_ACCURACY = 0.8125;
@@ -43,15 +45,19 @@ public final class StandInTrainer {
     return STANDARD_ACCURACY - 0.0625 * id;
   }
 
-  /** Robust accuracy of sweep point {@code id}: higher for higher ids, so the points trace a tradeoff. */
+  /**
+   * Robust accuracy of sweep point {@code id}: higher for higher ids, so the points trace a
+   * tradeoff.
+   */
   public static double robustAccuracy(int id) {
     return ROBUST_ACCURACY + 0.03125 * id;
   }
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2 || !"stage".equals(args[0])) {
-      throw new IllegalArgumentException("usage: stage <pretrain|finetune|evaluate> --output <dir>"
-          + " --termination-message-path <file>");
+      throw new IllegalArgumentException(
+          "usage: stage <pretrain|finetune|evaluate> --output <dir>"
+              + " --termination-message-path <file>");
     }
     Stage stage = Stage.parse(args[1]);
     Path output = Path.of(option(args, "--output"));
@@ -59,13 +65,17 @@ public final class StandInTrainer {
     StageResult result = new StageResult();
     result.stage = stage;
     result.startedAt = Instant.now().toString();
-    // Where the finetune and evaluate stages go: the output directory, or a sweep point's directory under it.
+    // Where the finetune and evaluate stages go: the output directory, or a sweep point's directory
+    // under it.
     Path stagesRoot = output;
     try {
-      ArrestTraining training = ArrestTrainingDocuments.parse(System.getenv("ARREST_TRAINING"), "ARREST_TRAINING");
+      ArrestTraining training =
+          ArrestTrainingDocuments.parse(System.getenv("ARREST_TRAINING"), "ARREST_TRAINING");
       result.name = training.getMetadata().getName();
-      Integer pointId = optionalOption(args, "--point") == null ? null
-          : Integer.valueOf(optionalOption(args, "--point"));
+      Integer pointId =
+          optionalOption(args, "--point") == null
+              ? null
+              : Integer.valueOf(optionalOption(args, "--point"));
       SweepPoint point = selectPoint(training, stage, pointId);
       stagesRoot = point == null ? output : output.resolve("points").resolve(point.directoryName());
       run(point == null ? training : point.training(), point, stage, output, stagesRoot, result);
@@ -81,25 +91,44 @@ public final class StandInTrainer {
     System.exit(result.status == StageStatus.SUCCEEDED ? 0 : 1);
   }
 
-  /** The point {@code --point} selects, with the CLI's rules: required for a sweep's own stages, else rejected. */
+  /**
+   * The point {@code --point} selects, with the CLI's rules: required for a sweep's own stages,
+   * else rejected.
+   */
   private static SweepPoint selectPoint(ArrestTraining training, Stage stage, Integer pointId) {
     boolean perPoint = training.getSpec().sweep != null && stage != Stage.PRETRAIN;
     if (perPoint != (pointId != null)) {
-      throw new IllegalArgumentException("--point: " + (perPoint ? "required for the " + stage + " stage of a sweep"
-          : "only for a sweep's finetune and evaluate stages"));
+      throw new IllegalArgumentException(
+          "--point: "
+              + (perPoint
+                  ? "required for the " + stage + " stage of a sweep"
+                  : "only for a sweep's finetune and evaluate stages"));
     }
     return perPoint ? SweepPoints.point(training, pointId) : null;
   }
 
-  private static void run(ArrestTraining training, SweepPoint point, Stage stage, Path output, Path stagesRoot,
-      StageResult result) throws Exception {
+  private static void run(
+      ArrestTraining training,
+      SweepPoint point,
+      Stage stage,
+      Path output,
+      Path stagesRoot,
+      StageResult result)
+      throws Exception {
     Path stageDir = (stage == Stage.PRETRAIN ? output : stagesRoot).resolve(stage.toString());
     Files.createDirectories(stageDir);
     switch (stage) {
-      case PRETRAIN -> train(training, stage, training.getSpec().pretraining.epochs, output, stageDir, result);
+      case PRETRAIN ->
+          train(training, stage, training.getSpec().pretraining.epochs, output, stageDir, result);
       case FINETUNE -> {
-        boolean fromPretrained = training.getSpec().pretraining.checkpoint == null
-            && training.getSpec().finetuning.effectiveInitialization().toString().equals("pretrained");
+        boolean fromPretrained =
+            training.getSpec().pretraining.checkpoint == null
+                && training
+                    .getSpec()
+                    .finetuning
+                    .effectiveInitialization()
+                    .toString()
+                    .equals("pretrained");
         requireFile(output.resolve("pretrain/model.params"), fromPretrained);
         train(training, stage, training.getSpec().finetuning.epochs, output, stageDir, result);
       }
@@ -109,32 +138,88 @@ public final class StandInTrainer {
         double robust = point == null ? ROBUST_ACCURACY : robustAccuracy(point.id());
         List<AttackResult> attacks = new ArrayList<>();
         for (EvaluationAttackSpec attack : training.getSpec().evaluation.attacks) {
-          attacks.add(new AttackResult(attack.displayName(), attack.type.toString(), "linf",
-              training.getSpec().finetuning.attack.epsilon, attack.steps, null, attack.restarts, robust, 0.1));
+          attacks.add(
+              new AttackResult(
+                  attack.displayName(),
+                  attack.type.toString(),
+                  "linf",
+                  training.getSpec().finetuning.attack.epsilon,
+                  attack.steps,
+                  null,
+                  attack.restarts,
+                  robust,
+                  0.1));
         }
-        int samples = training.getSpec().evaluation.samples == null ? 10000 : training.getSpec().evaluation.samples;
+        int samples =
+            training.getSpec().evaluation.samples == null
+                ? 10000
+                : training.getSpec().evaluation.samples;
         TradeoffSpec tradeoff = training.getSpec().evaluation.tradeoff;
-        result.evaluation = new EvaluationResult(samples, standard, robust, attacks, null,
-            tradeoff == null ? null : TradeoffReferences.curve(tradeoff).score(100 * standard, 100 * robust));
-        System.out.println(new ProgressEvent(result.name, stage, 0, 0, 1, 1, 1.0, null, null, null,
-            standard, null, 0.0).toLine());
+        result.evaluation =
+            new EvaluationResult(
+                samples,
+                standard,
+                robust,
+                attacks,
+                null,
+                tradeoff == null
+                    ? null
+                    : TradeoffReferences.curve(tradeoff).score(100 * standard, 100 * robust));
+        System.out.println(
+            new ProgressEvent(
+                    result.name, stage, 0, 0, 1, 1, 1.0, null, null, null, standard, null, 0.0)
+                .toLine());
       }
     }
   }
 
-  private static void train(ArrestTraining training, Stage stage, int epochs, Path output, Path stageDir,
-      StageResult result) throws Exception {
+  private static void train(
+      ArrestTraining training,
+      Stage stage,
+      int epochs,
+      Path output,
+      Path stageDir,
+      StageResult result)
+      throws Exception {
     for (int epoch = 1; epoch <= epochs; epoch++) {
       double loss = 2.0 / epoch;
       System.out.println("epoch " + epoch + " of " + epochs);
-      System.out.println(new ProgressEvent(result.name, stage, epoch, epochs, 10, 10, (double) epoch / epochs,
-          loss, null, stage == Stage.FINETUNE ? 0.1 : null, 0.5, 1000.0, 0.0).toLine());
-      result.epochs.add(new EpochMetrics(epoch, 0.1, loss, loss, null, null,
-          stage == Stage.FINETUNE ? 0.1 : null, 0.5, null, 100, 0.1, 1000.0));
-      // Lets a test watch a stage while it runs: -Dstandin.epochMillis=N makes each epoch take N ms.
+      System.out.println(
+          new ProgressEvent(
+                  result.name,
+                  stage,
+                  epoch,
+                  epochs,
+                  10,
+                  10,
+                  (double) epoch / epochs,
+                  loss,
+                  null,
+                  stage == Stage.FINETUNE ? 0.1 : null,
+                  0.5,
+                  1000.0,
+                  0.0)
+              .toLine());
+      result.epochs.add(
+          new EpochMetrics(
+              epoch,
+              0.1,
+              loss,
+              loss,
+              null,
+              null,
+              stage == Stage.FINETUNE ? 0.1 : null,
+              0.5,
+              null,
+              100,
+              0.1,
+              1000.0));
+      // Lets a test watch a stage while it runs: -Dstandin.epochMillis=N makes each epoch take N
+      // ms.
       Thread.sleep(Long.getLong("standin.epochMillis", 0));
     }
-    Files.writeString(stageDir.resolve("model.params"), "stand-in model of " + training.getMetadata().getName());
+    Files.writeString(
+        stageDir.resolve("model.params"), "stand-in model of " + training.getMetadata().getName());
     result.artifacts.put("model", output.relativize(stageDir.resolve("model.params")).toString());
   }
 

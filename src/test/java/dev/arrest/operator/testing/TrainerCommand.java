@@ -6,13 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The trainer image's command run on this machine: {@code java} is this JVM's and the image's {@code /app/arrest.jar}
- * is {@code target/arrest.jar} (built by {@code mvn package}). Every other argument is passed unchanged.
+ * The trainer image's command run on this machine: {@code java} is this JVM's and the image's
+ * {@code /app/arrest.jar} is {@code target/arrest.jar} (built by {@code mvn package}). Every other
+ * argument is passed unchanged.
  */
 public final class TrainerCommand {
   public static final Path TRAINER_JAR = Path.of("target", "arrest.jar");
   public static final String IMAGE_TRAINER_JAR = "/app/arrest.jar";
-  /** Where the trainer image (and dataset-fashion-mnist on this machine) has the Fashion-MNIST IDX files. */
+
+  /**
+   * Where the trainer image (and dataset-fashion-mnist on this machine) has the Fashion-MNIST IDX
+   * files.
+   */
   public static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
 
   private TrainerCommand() {}

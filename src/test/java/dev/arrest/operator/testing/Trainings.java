@@ -7,44 +7,48 @@ import dev.arrest.api.v1alpha1.ArrestTraining;
 public final class Trainings {
   private Trainings() {}
 
-  /** A tiny Fashion-MNIST-shaped ARREST training (2 + 2 epochs, 200 evaluation samples) on claim "arrest-data". */
+  /**
+   * A tiny Fashion-MNIST-shaped ARREST training (2 + 2 epochs, 200 evaluation samples) on claim
+   * "arrest-data".
+   */
   public static String fashionMnistYaml(String name) {
     return """
-        apiVersion: arrest.dev/v1alpha1
-        kind: ArrestTraining
-        metadata:
-          name: %s
-          namespace: ml
-        spec:
-          seed: 0
-          dataset:
-            name: fashion-mnist
-            trainSubset: 512
-          model:
-            architecture: small-cnn
-          pretraining:
-            epochs: 2
-            batchSize: 64
-          finetuning:
-            method: arrest
-            epochs: 2
-            batchSize: 64
-            attack:
-              epsilon: 0.1
-              steps: 2
-          evaluation:
-            samples: 200
-            attacks:
-              - type: pgd
-                steps: 5
-          storage:
-            claimName: arrest-data
-        """.formatted(name);
+    apiVersion: arrest.dev/v1alpha1
+    kind: ArrestTraining
+    metadata:
+      name: %s
+      namespace: ml
+    spec:
+      seed: 0
+      dataset:
+        name: fashion-mnist
+        trainSubset: 512
+      model:
+        architecture: small-cnn
+      pretraining:
+        epochs: 2
+        batchSize: 64
+      finetuning:
+        method: arrest
+        epochs: 2
+        batchSize: 64
+        attack:
+          epsilon: 0.1
+          steps: 2
+      evaluation:
+        samples: 200
+        attacks:
+          - type: pgd
+            steps: 5
+      storage:
+        claimName: arrest-data
+    """
+        .formatted(name);
   }
 
   /**
-   * The same training as a sweep: {@code sweepYaml} is the body of {@code spec.sweep}, not indented (e.g.
-   * {@code "noisyReplayThresholdDegrees: [20, 30, 45]\n"}).
+   * The same training as a sweep: {@code sweepYaml} is the body of {@code spec.sweep}, not indented
+   * (e.g. {@code "noisyReplayThresholdDegrees: [20, 30, 45]\n"}).
    */
   public static String sweepYaml(String name, String sweepYaml) {
     return fashionMnistYaml(name) + "  sweep:\n" + sweepYaml.indent(4);

@@ -59,7 +59,8 @@ class ApgdStepSizeControlTest {
 
   @Test
   void oscillationHalvesTheStepAtTheFirstCheckpoint() {
-    ApgdStepSizeControl control = new ApgdStepSizeControl(100, 0.75, 2 * EPSILON, new float[] {0f, 0f});
+    ApgdStepSizeControl control =
+        new ApgdStepSizeControl(100, 0.75, 2 * EPSILON, new float[] {0f, 0f});
     boolean[] halved = null;
     for (int i = 0; i <= 21; i++) {
       // Example 0 alternates (11 increases of 22 <= 0.75 * 22); example 1 always increases.
@@ -72,10 +73,13 @@ class ApgdStepSizeControlTest {
 
   @Test
   void theFirstStepIsComparedWithTheStartingPointsLoss() {
-    // 16 increases in steps 2..22 and a decrease at step 1 from the starting loss: 16 <= 0.75 * 22 = 16.5, so the step
-    // is halved. (The reference code compares step 1 with 0, which would count a 17th increase and not halve.)
+    // 16 increases in steps 2..22 and a decrease at step 1 from the starting loss: 16 <= 0.75 * 22
+    // = 16.5, so the step
+    // is halved. (The reference code compares step 1 with 0, which would count a 17th increase and
+    // not halve.)
     float startLoss = 5f;
-    ApgdStepSizeControl control = new ApgdStepSizeControl(100, 0.75, 2 * EPSILON, new float[] {startLoss});
+    ApgdStepSizeControl control =
+        new ApgdStepSizeControl(100, 0.75, 2 * EPSILON, new float[] {startLoss});
     float[] losses = new float[22];
     losses[0] = 1f;
     for (int i = 1; i < 22; i++) {
@@ -90,10 +94,12 @@ class ApgdStepSizeControlTest {
 
   @Test
   void noImprovementSinceAnUnhalvedCheckpointHalvesTheStep() {
-    // The best loss is the starting point's and is never beaten, yet the loss rises at every step: condition 1 never
+    // The best loss is the starting point's and is never beaten, yet the loss rises at every step:
+    // condition 1 never
     // fires. Condition 2 is skipped at the first checkpoint and fires at the second.
     float best = 100f;
-    ApgdStepSizeControl control = new ApgdStepSizeControl(100, 0.75, 2 * EPSILON, new float[] {best});
+    ApgdStepSizeControl control =
+        new ApgdStepSizeControl(100, 0.75, 2 * EPSILON, new float[] {best});
     boolean[] first = null;
     boolean[] second = null;
     for (int i = 0; i <= 40; i++) {

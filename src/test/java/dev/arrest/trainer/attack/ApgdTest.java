@@ -42,19 +42,37 @@ class ApgdTest {
       NDArray labels = batch.labels();
       int iterations = 20;
       for (double epsilon : new double[] {0.1, 0.15, 0.2}) {
-        PgdAttack pgd = new PgdAttack(epsilon, 2.5 * epsilon / iterations, iterations, PgdAttack.Start.UNIFORM);
-        NDArray pgdPoints = pgd.perturb(model, batch.images(), out -> Losses.crossEntropy(out.logits(), labels).sum());
-        double pgdLoss = Losses.crossEntropy(model.forward(pgdPoints, false).logits(), labels).mean().getFloat();
-        NDArray start = batch.images().add(manager.randomUniform((float) -epsilon, (float) epsilon,
-            batch.images().getShape())).clip(0, 1);
-        ApgdRun.Result apgd = new ApgdRun(model, ThreatModel.linf(epsilon), iterations, Apgd.RHO, 1)
-            .run(batch.images(), labels, start, logits -> Losses.crossEntropy(logits, labels), e -> {});
+        PgdAttack pgd =
+            new PgdAttack(epsilon, 2.5 * epsilon / iterations, iterations, PgdAttack.Start.UNIFORM);
+        NDArray pgdPoints =
+            pgd.perturb(
+                model, batch.images(), out -> Losses.crossEntropy(out.logits(), labels).sum());
+        double pgdLoss =
+            Losses.crossEntropy(model.forward(pgdPoints, false).logits(), labels).mean().getFloat();
+        NDArray start =
+            batch
+                .images()
+                .add(
+                    manager.randomUniform(
+                        (float) -epsilon, (float) epsilon, batch.images().getShape()))
+                .clip(0, 1);
+        ApgdRun.Result apgd =
+            new ApgdRun(model, ThreatModel.linf(epsilon), iterations, Apgd.RHO, 1)
+                .run(
+                    batch.images(),
+                    labels,
+                    start,
+                    logits -> Losses.crossEntropy(logits, labels),
+                    e -> {});
         double apgdLoss = mean(apgd.bestLoss());
-        assertTrue(apgdLoss >= pgdLoss, "epsilon " + epsilon + ": APGD " + apgdLoss + " < PGD " + pgdLoss);
+        assertTrue(
+            apgdLoss >= pgdLoss, "epsilon " + epsilon + ": APGD " + apgdLoss + " < PGD " + pgdLoss);
         // The best point is inside the ball and really has the reported loss.
         NDArray best = manager.create(apgd.bestPoints(), batch.images().getShape());
         assertTrue(best.sub(batch.images()).abs().max().getFloat() <= epsilon + 1e-6);
-        assertEquals(apgdLoss, Losses.crossEntropy(model.forward(best, false).logits(), labels).mean().getFloat(),
+        assertEquals(
+            apgdLoss,
+            Losses.crossEntropy(model.forward(best, false).logits(), labels).mean().getFloat(),
             1e-4 * apgdLoss);
       }
     }
@@ -66,13 +84,18 @@ class ApgdTest {
     for (Norm norm : Norm.values()) {
       double[] radii = problem.radii(norm);
       double epsilon = median(radii);
-      Apgd apgd = new Apgd(Apgd.Loss.DLR, new ThreatModel(norm, epsilon), 100, 1, 0, 1, new ExampleRandom(2));
+      Apgd apgd =
+          new Apgd(
+              Apgd.Loss.DLR, new ThreatModel(norm, epsilon), 100, 1, 0, 1, new ExampleRandom(2));
       AttackBatch batch = AttackTesting.batch(manager, problem.data(), AttackTesting.range(40));
-      long[] predicted = AttackTesting.predictions(problem.model(), apgd.perturb(problem.model(), batch));
+      long[] predicted =
+          AttackTesting.predictions(problem.model(), apgd.perturb(problem.model(), batch));
       for (int e = 0; e < 40; e++) {
         boolean broken = predicted[e] != problem.data().label(e);
         if (radii[e] < 0.98 * epsilon) {
-          assertTrue(broken, norm + ": example " + e + " at radius " + radii[e] / epsilon + " eps survived");
+          assertTrue(
+              broken,
+              norm + ": example " + e + " at radius " + radii[e] / epsilon + " eps survived");
         } else if (radii[e] > epsilon) {
           assertTrue(!broken, norm + ": example " + e + " beyond the budget was broken");
         }
@@ -90,13 +113,16 @@ class ApgdTest {
     new Apgd(Apgd.Loss.DLR, ThreatModel.linf(epsilon), iterations, 3, 0, eot, new ExampleRandom(2))
         .perturb(model, AttackTesting.batch(manager, problem.data(), AttackTesting.range(30)));
     List<Integer> sizes = model.batchSizes();
-    // One clean pass, then per run (iterations + 1) gradient evaluations of eot forward passes each.
+    // One clean pass, then per run (iterations + 1) gradient evaluations of eot forward passes
+    // each.
     int perRun = (iterations + 1) * eot;
     assertEquals(1 + 3 * perRun, sizes.size(), sizes.toString());
     assertEquals(30, sizes.get(1));
     int second = sizes.get(1 + perRun);
     int third = sizes.get(1 + 2 * perRun);
-    assertTrue(second < 30 && second > 0, "the first run breaks about half, then only the rest are attacked: " + second);
+    assertTrue(
+        second < 30 && second > 0,
+        "the first run breaks about half, then only the rest are attacked: " + second);
     assertTrue(third <= second);
   }
 
@@ -107,9 +133,12 @@ class ApgdTest {
       ImageDataset data = TinyData.bands(8, 1);
       AttackBatch batch = AttackTesting.batch(manager, data, ids);
       // Label every example with the constant prediction, so that all are attacked.
-      batch = new AttackBatch(batch.images(), manager.create(new long[] {1, 1, 1, 1}), ids, batch.diagnostics());
-      NDArray result = new Apgd(Apgd.Loss.CROSS_ENTROPY, ThreatModel.linf(0.3), 5, 1, 0, 1, new ExampleRandom(0))
-          .perturb(model, batch);
+      batch =
+          new AttackBatch(
+              batch.images(), manager.create(new long[] {1, 1, 1, 1}), ids, batch.diagnostics());
+      NDArray result =
+          new Apgd(Apgd.Loss.CROSS_ENTROPY, ThreatModel.linf(0.3), 5, 1, 0, 1, new ExampleRandom(0))
+              .perturb(model, batch);
       assertArrayEquals(batch.images().toFloatArray(), result.toFloatArray());
       assertEquals(4, batch.diagnostics().zeroGradientExamples());
     }

@@ -18,8 +18,10 @@ final class AttackTesting {
       data.copyImage(ids[e], images, e * pixels);
       labels[e] = data.label(ids[e]);
     }
-    Shape shape = new Shape(ids.length, data.shape().channels(), data.shape().height(), data.shape().width());
-    return new AttackBatch(manager.create(images, shape), manager.create(labels), ids, new AttackDiagnostics());
+    Shape shape =
+        new Shape(ids.length, data.shape().channels(), data.shape().height(), data.shape().width());
+    return new AttackBatch(
+        manager.create(images, shape), manager.create(labels), ids, new AttackDiagnostics());
   }
 
   static int[] range(int n) {

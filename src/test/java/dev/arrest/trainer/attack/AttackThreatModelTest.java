@@ -11,31 +11,38 @@ import dev.arrest.trainer.testing.TinyMlp;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Every attack, in both norms, returns images inside the epsilon-ball and the [0, 1] box, even at saturated pixels. */
+/**
+ * Every attack, in both norms, returns images inside the epsilon-ball and the [0, 1] box, even at
+ * saturated pixels.
+ */
 class AttackThreatModelTest {
 
   @Test
   void everyAttackStaysInsideTheThreatModel() {
     Engine.getInstance().setRandomSeed(5);
-    try (NDManager manager = NDManager.newBaseManager(); TinyMlp model = TinyMlp.trainedOnBands(manager, 1, 5)) {
+    try (NDManager manager = NDManager.newBaseManager();
+        TinyMlp model = TinyMlp.trainedOnBands(manager, 1, 5)) {
       // A third of the pixels saturated at 0 or 1, where the box is tighter than the ball.
-      NDArray images = manager.randomUniform(0, 1, new Shape(12, 1, 28, 28)).mul(1.6).sub(0.3).clip(0, 1);
-      // Labels are the predictions, so that every example is attacked (attacks skip misclassified ones).
+      NDArray images =
+          manager.randomUniform(0, 1, new Shape(12, 1, 28, 28)).mul(1.6).sub(0.3).clip(0, 1);
+      // Labels are the predictions, so that every example is attacked (attacks skip misclassified
+      // ones).
       NDArray labels = model.forward(images, false).logits().argMax(1);
       int[] broken = new int[1];
       int[] ids = AttackTesting.range(12);
       for (ThreatModel threat : List.of(ThreatModel.linf(0.2), ThreatModel.l2(1.5))) {
         ExampleRandom random = new ExampleRandom(1);
-        List<EvaluationAttack> attacks = List.of(
-            new Apgd(Apgd.Loss.CROSS_ENTROPY, threat, 10, 2, 0, 1, random),
-            new Apgd(Apgd.Loss.DLR, threat, 10, 1, 0, 2, random),
-            new Apgd(Apgd.Loss.TARGETED_DLR, threat, 10, 1, 3, 1, random),
-            new Fab(false, threat, 10, 2, 0, random),
-            new Fab(true, threat, 10, 1, 3, random),
-            new SquareAttack(threat, 300, 1, random));
+        List<EvaluationAttack> attacks =
+            List.of(
+                new Apgd(Apgd.Loss.CROSS_ENTROPY, threat, 10, 2, 0, 1, random),
+                new Apgd(Apgd.Loss.DLR, threat, 10, 1, 0, 2, random),
+                new Apgd(Apgd.Loss.TARGETED_DLR, threat, 10, 1, 3, 1, random),
+                new Fab(false, threat, 10, 2, 0, random),
+                new Fab(true, threat, 10, 1, 3, random),
+                new SquareAttack(threat, 300, 1, random));
         for (EvaluationAttack attack : attacks) {
-          NDArray adversarial = attack.perturb(model,
-              new AttackBatch(images, labels, ids, new AttackDiagnostics()));
+          NDArray adversarial =
+              attack.perturb(model, new AttackBatch(images, labels, ids, new AttackDiagnostics()));
           assertEquals(images.getShape(), adversarial.getShape(), attack.name());
           float[] clean = images.toFloatArray();
           float[] found = adversarial.toFloatArray();
@@ -45,12 +52,20 @@ class AttackThreatModelTest {
             float[] x = AttackTesting.row(clean, e, 784);
             float[] a = AttackTesting.row(found, e, 784);
             broken[0] += predicted[e] != truth[e] ? 1 : 0;
-            assertTrue(threat.contains(a, x), attack.name() + " " + threat + " example " + e + " at distance "
-                + threat.norm(a, x));
+            assertTrue(
+                threat.contains(a, x),
+                attack.name()
+                    + " "
+                    + threat
+                    + " example "
+                    + e
+                    + " at distance "
+                    + threat.norm(a, x));
           }
         }
       }
-      assertTrue(broken[0] > 12, "the attacks moved too few examples to test anything: " + broken[0]);
+      assertTrue(
+          broken[0] > 12, "the attacks moved too few examples to test anything: " + broken[0]);
     }
   }
 }

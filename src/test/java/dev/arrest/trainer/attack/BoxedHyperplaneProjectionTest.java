@@ -13,7 +13,8 @@ class BoxedHyperplaneProjectionTest {
   void interiorLinfProjectionMovesEveryCoordinateByTheSameAmount() {
     float[] t = {0.5f, 0.5f, 0.5f, 0.5f};
     double[] w = {1, -2, 0.5, 0};
-    double b = 0.35; // w . t = -0.25, so w . d must be 0.6 and ||w||_1 = 3.5 gives delta = 0.6 / 3.5
+    double b =
+        0.35; // w . t = -0.25, so w . d must be 0.6 and ||w||_1 = 3.5 gives delta = 0.6 / 3.5
     double[] d = BoxedHyperplaneProjection.project(Norm.LINF, t, w, b);
     double delta = 0.6 / 3.5;
     assertEquals(delta, d[0], 1e-12);
@@ -89,9 +90,9 @@ class BoxedHyperplaneProjectionTest {
   }
 
   /**
-   * KKT conditions of min ||d|| s.t. w . d = r, 0 <= t + d <= 1: every moving coordinate moves towards the hyperplane
-   * and is either at the box or at the common level (delta for L-inf, lambda |w_i| for L2); a coordinate at the box
-   * would want to move at least as far.
+   * KKT conditions of min ||d|| s.t. w . d = r, 0 <= t + d <= 1: every moving coordinate moves
+   * towards the hyperplane and is either at the box or at the common level (delta for L-inf, lambda
+   * |w_i| for L2); a coordinate at the box would want to move at least as far.
    */
   private static void assertOptimal(Norm norm, float[] t, double[] w, double[] d, int trial) {
     double level = -1;
@@ -115,7 +116,9 @@ class BoxedHyperplaneProjectionTest {
         double room = d[i] >= 0 ? 1 - t[i] : t[i];
         if (Math.abs(Math.abs(d[i]) - room) < 1e-9) {
           double wanted = norm == Norm.LINF ? level : level * Math.abs(w[i]);
-          assertTrue(wanted >= room - 1e-9, norm + " saturated coordinate below the level, trial " + trial);
+          assertTrue(
+              wanted >= room - 1e-9,
+              norm + " saturated coordinate below the level, trial " + trial);
         }
       }
     }

@@ -33,9 +33,10 @@ class DlrLossTest {
 
   @Test
   void untargetedUsesTheBestOtherClassAndTheTopThreeSpread() {
-    NDArray z = logits(
-        new float[] {5, 3, 1, 0},   // label 0 predicted: -(5 - 3) / (5 - 1)
-        new float[] {5, 3, 1, 0});  // label 2 not predicted: -(1 - 5) / (5 - 1)
+    NDArray z =
+        logits(
+            new float[] {5, 3, 1, 0}, // label 0 predicted: -(5 - 3) / (5 - 1)
+            new float[] {5, 3, 1, 0}); // label 2 not predicted: -(1 - 5) / (5 - 1)
     NDArray labels = manager.create(new long[] {0, 2});
     assertArrayEquals(new float[] {-0.5f, 1f}, DlrLoss.untargeted(z, labels).toFloatArray(), 1e-6f);
   }
@@ -46,19 +47,25 @@ class DlrLossTest {
     NDArray labels = manager.create(new long[] {0});
     NDArray targets = manager.create(new long[] {3});
     // -(6 - 0) / (6 - (2 + 0) / 2)
-    assertArrayEquals(new float[] {-6f / 5f}, DlrLoss.targeted(z, labels, targets).toFloatArray(), 1e-6f);
+    assertArrayEquals(
+        new float[] {-6f / 5f}, DlrLoss.targeted(z, labels, targets).toFloatArray(), 1e-6f);
   }
 
   @Test
   void bothAreInvariantToShiftingAndScalingTheLogits() {
-    NDArray z = logits(new float[] {0.3f, 2.1f, -1f, 0.7f, 1.4f}, new float[] {1f, -2f, 0.5f, 3f, 0f});
+    NDArray z =
+        logits(new float[] {0.3f, 2.1f, -1f, 0.7f, 1.4f}, new float[] {1f, -2f, 0.5f, 3f, 0f});
     NDArray labels = manager.create(new long[] {1, 4});
     NDArray targets = manager.create(new long[] {4, 2});
     NDArray moved = z.mul(7.5).add(-3);
-    assertArrayEquals(DlrLoss.untargeted(z, labels).toFloatArray(), DlrLoss.untargeted(moved, labels).toFloatArray(),
+    assertArrayEquals(
+        DlrLoss.untargeted(z, labels).toFloatArray(),
+        DlrLoss.untargeted(moved, labels).toFloatArray(),
         1e-5f);
-    assertArrayEquals(DlrLoss.targeted(z, labels, targets).toFloatArray(),
-        DlrLoss.targeted(moved, labels, targets).toFloatArray(), 1e-5f);
+    assertArrayEquals(
+        DlrLoss.targeted(z, labels, targets).toFloatArray(),
+        DlrLoss.targeted(moved, labels, targets).toFloatArray(),
+        1e-5f);
   }
 
   @Test

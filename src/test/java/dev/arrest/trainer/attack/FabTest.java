@@ -35,15 +35,19 @@ class FabTest {
     for (Norm norm : Norm.values()) {
       double[] radii = problem.radii(norm);
       ThreatModel threat = new ThreatModel(norm, 1);
-      FabRun.Result untargeted = new FabRun(problem.model(), threat, 20, new Shape(1, 28, 28))
-          .run(manager, clean, clean, labels, null);
+      FabRun.Result untargeted =
+          new FabRun(problem.model(), threat, 20, new Shape(1, 28, 28))
+              .run(manager, clean, clean, labels, null);
       for (int e = 0; e < size; e++) {
-        // Never below the exact radius (that would be a bug in the check or the model), and within 2 % above it.
+        // Never below the exact radius (that would be a bug in the check or the model), and within
+        // 2 % above it.
         assertTrue(untargeted.norms()[e] >= radii[e] * (1 - 1e-4), norm + " example " + e);
-        assertTrue(untargeted.norms()[e] <= radii[e] * 1.02, norm + " example " + e + ": "
-            + untargeted.norms()[e] / radii[e] + " times the radius");
+        assertTrue(
+            untargeted.norms()[e] <= radii[e] * 1.02,
+            norm + " example " + e + ": " + untargeted.norms()[e] / radii[e] + " times the radius");
         float[] found = AttackTesting.row(untargeted.adversarial(), e, 784);
-        assertEquals(untargeted.norms()[e], threat.norm(found, AttackTesting.row(clean, e, 784)), 1e-9);
+        assertEquals(
+            untargeted.norms()[e], threat.norm(found, AttackTesting.row(clean, e, 784)), 1e-9);
       }
     }
   }
@@ -57,10 +61,18 @@ class FabTest {
       for (boolean targeted : new boolean[] {false, true}) {
         Fab fab = new Fab(targeted, new ThreatModel(norm, epsilon), 20, 1, 9, new ExampleRandom(0));
         AttackBatch batch = AttackTesting.batch(manager, problem.data(), AttackTesting.range(size));
-        long[] predicted = AttackTesting.predictions(problem.model(), fab.perturb(problem.model(), batch));
+        long[] predicted =
+            AttackTesting.predictions(problem.model(), fab.perturb(problem.model(), batch));
         for (int e = 0; e < size; e++) {
           boolean broken = predicted[e] != problem.data().label(e);
-          String what = norm + (targeted ? " fab-t" : " fab") + " example " + e + " at " + radii[e] / epsilon + " eps";
+          String what =
+              norm
+                  + (targeted ? " fab-t" : " fab")
+                  + " example "
+                  + e
+                  + " at "
+                  + radii[e] / epsilon
+                  + " eps";
           if (radii[e] <= 0.98 * epsilon) {
             assertTrue(broken, what + " survived");
           } else if (radii[e] > epsilon) {

@@ -54,9 +54,12 @@ class PgdAttackTest {
   @Test
   void staysInsideTheEpsilonBallAndThePixelBox() {
     for (PgdAttack.Start start : PgdAttack.Start.values()) {
-      NDArray adversarial = new PgdAttack(EPSILON, 0.07, 5, start)
-          .perturb(network, images, out -> Losses.crossEntropy(out.logits(), labels).sum());
-      assertTrue(adversarial.sub(images).abs().max().getFloat() <= EPSILON + 1e-6, start + " leaves the ball");
+      NDArray adversarial =
+          new PgdAttack(EPSILON, 0.07, 5, start)
+              .perturb(network, images, out -> Losses.crossEntropy(out.logits(), labels).sum());
+      assertTrue(
+          adversarial.sub(images).abs().max().getFloat() <= EPSILON + 1e-6,
+          start + " leaves the ball");
       assertTrue(adversarial.min().getFloat() >= 0, start + " below 0");
       assertTrue(adversarial.max().getFloat() <= 1, start + " above 1");
       assertEquals(images.getShape(), adversarial.getShape());
@@ -66,10 +69,14 @@ class PgdAttackTest {
   @Test
   void increasesTheLossBeyondCleanAndRandomNoise() {
     double clean = meanLoss(images);
-    double noise = meanLoss(images.add(manager.randomUniform((float) -EPSILON, (float) EPSILON,
-        images.getShape())).clip(0, 1));
-    NDArray adversarial = new PgdAttack(EPSILON, 0.025, 10, PgdAttack.Start.UNIFORM)
-        .perturb(network, images, out -> Losses.crossEntropy(out.logits(), labels).sum());
+    double noise =
+        meanLoss(
+            images
+                .add(manager.randomUniform((float) -EPSILON, (float) EPSILON, images.getShape()))
+                .clip(0, 1));
+    NDArray adversarial =
+        new PgdAttack(EPSILON, 0.025, 10, PgdAttack.Start.UNIFORM)
+            .perturb(network, images, out -> Losses.crossEntropy(out.logits(), labels).sum());
     double attacked = meanLoss(adversarial);
     assertTrue(attacked > clean + 0.05, "PGD loss " + attacked + " vs clean " + clean);
     assertTrue(attacked > noise + 0.05, "PGD loss " + attacked + " vs random noise " + noise);
@@ -81,10 +88,11 @@ class PgdAttackTest {
     network = TinyData.tinyWideResNet(manager);
     // Give every weight a gradient, then zero it through an optimizer step with learning rate 0.
     SgdOptimizer optimizer = new SgdOptimizer(network.parameters(), 0, 0, false, manager);
-    Backpropagation.run(() -> {
-      NDArray loss = Losses.crossEntropy(network.forward(images, true).logits(), labels).mean();
-      return new LossTerms(loss, loss, null, null, null);
-    });
+    Backpropagation.run(
+        () -> {
+          NDArray loss = Losses.crossEntropy(network.forward(images, true).logits(), labels).mean();
+          return new LossTerms(loss, loss, null, null, null);
+        });
     optimizer.step(0);
     List<float[]> before = snapshot();
 
@@ -93,12 +101,14 @@ class PgdAttackTest {
 
     List<float[]> after = snapshot();
     for (int i = 0; i < before.size(); i++) {
-      assertArrayEquals(before.get(i), after.get(i), "parameter or running statistic " + i + " changed");
+      assertArrayEquals(
+          before.get(i), after.get(i), "parameter or running statistic " + i + " changed");
     }
     for (Pair<String, Parameter> p : network.parameters()) {
       if (p.getValue().requiresGradient()) {
         try (NDArray gradient = p.getValue().getArray().getGradient()) {
-          assertEquals(0f, gradient.abs().sum().getFloat(), p.getKey() + " accumulated attack gradients");
+          assertEquals(
+              0f, gradient.abs().sum().getFloat(), p.getKey() + " accumulated attack gradients");
         }
       }
     }

@@ -33,22 +33,29 @@ class SquareAttackTest {
     ThreatModel threat = ThreatModel.linf(0.1);
     int[] ids = AttackTesting.range(20);
     AttackBatch forApgd = AttackTesting.batch(manager, problem.data(), ids);
-    long[] afterApgd = AttackTesting.predictions(problem.model(),
-        new Apgd(Apgd.Loss.CROSS_ENTROPY, threat, 20, 1, 0, 1, new ExampleRandom(0)).perturb(problem.model(),
-            forApgd));
+    long[] afterApgd =
+        AttackTesting.predictions(
+            problem.model(),
+            new Apgd(Apgd.Loss.CROSS_ENTROPY, threat, 20, 1, 0, 1, new ExampleRandom(0))
+                .perturb(problem.model(), forApgd));
     int brokenByApgd = 0;
     for (int e = 0; e < 20; e++) {
       brokenByApgd += afterApgd[e] != problem.data().label(e) ? 1 : 0;
     }
     assertEquals(20, forApgd.diagnostics().zeroGradientExamples());
     AttackBatch forSquare = AttackTesting.batch(manager, problem.data(), ids);
-    long[] afterSquare = AttackTesting.predictions(problem.model(),
-        new SquareAttack(threat, 300, 1, new ExampleRandom(0)).perturb(problem.model(), forSquare));
+    long[] afterSquare =
+        AttackTesting.predictions(
+            problem.model(),
+            new SquareAttack(threat, 300, 1, new ExampleRandom(0))
+                .perturb(problem.model(), forSquare));
     int brokenBySquare = 0;
     for (int e = 0; e < 20; e++) {
       brokenBySquare += afterSquare[e] != problem.data().label(e) ? 1 : 0;
     }
-    assertTrue(brokenBySquare > brokenByApgd + 5, "Square broke " + brokenBySquare + ", APGD " + brokenByApgd);
+    assertTrue(
+        brokenBySquare > brokenByApgd + 5,
+        "Square broke " + brokenBySquare + ", APGD " + brokenByApgd);
   }
 
   @Test
@@ -57,21 +64,29 @@ class SquareAttackTest {
     for (Norm norm : Norm.values()) {
       ThreatModel threat = new ThreatModel(norm, norm == Norm.LINF ? 0.002 : 0.05);
       SquareAttack square = new SquareAttack(threat, 200, 1, new ExampleRandom(1));
-      float[] together = square.perturb(problem.model(),
-          AttackTesting.batch(manager, problem.data(), AttackTesting.range(6))).toFloatArray();
-      float[] alone = square.perturb(problem.model(), AttackTesting.batch(manager, problem.data(), new int[] {4}))
-          .toFloatArray();
+      float[] together =
+          square
+              .perturb(
+                  problem.model(),
+                  AttackTesting.batch(manager, problem.data(), AttackTesting.range(6)))
+              .toFloatArray();
+      float[] alone =
+          square
+              .perturb(problem.model(), AttackTesting.batch(manager, problem.data(), new int[] {4}))
+              .toFloatArray();
       assertArrayEquals(AttackTesting.row(together, 4, 784), alone, norm.toString());
     }
   }
 
   @Test
   void stopsQueryingAnExampleOnceItIsMisclassified() {
-    // A budget so large that the initial stripes already fool every example: one clean pass, one initial query.
+    // A budget so large that the initial stripes already fool every example: one clean pass, one
+    // initial query.
     LinearProblem problem = LinearProblem.create(manager, 8, 3, 0);
     CountingClassifier model = new CountingClassifier(problem.model());
-    NDArray result = new SquareAttack(ThreatModel.linf(0.29), 5000, 1, new ExampleRandom(1)).perturb(model,
-        AttackTesting.batch(manager, problem.data(), AttackTesting.range(8)));
+    NDArray result =
+        new SquareAttack(ThreatModel.linf(0.29), 5000, 1, new ExampleRandom(1))
+            .perturb(model, AttackTesting.batch(manager, problem.data(), AttackTesting.range(8)));
     long[] predicted = AttackTesting.predictions(problem.model(), result);
     for (int e = 0; e < 8; e++) {
       assertTrue(predicted[e] != problem.data().label(e));

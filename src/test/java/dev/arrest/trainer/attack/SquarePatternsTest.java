@@ -23,7 +23,10 @@ class SquarePatternsTest {
     assertEquals(p / 128, SquareRun.squareFraction(4001));
     assertEquals(p / 256, SquareRun.squareFraction(6001));
     assertEquals(p / 512, SquareRun.squareFraction(8001));
-    assertEquals(p / 128, SquareRun.squareFraction(4999), "AutoAttack's 5000 queries end in the 4000-6000 stage");
+    assertEquals(
+        p / 128,
+        SquareRun.squareFraction(4999),
+        "AutoAttack's 5000 queries end in the 4000-6000 stage");
   }
 
   @Test
@@ -50,7 +53,8 @@ class SquarePatternsTest {
     boolean sawColumns = false;
     for (int seed = 0; seed < 20; seed++) {
       double[] pattern = SquarePatterns.eta(side, new SplittableRandom(seed));
-      // Upper/lower: the first row is positive and the last negative; transposed: first/last columns instead.
+      // Upper/lower: the first row is positive and the last negative; transposed: first/last
+      // columns instead.
       boolean rows = pattern[2] > 0 && pattern[(side - 1) * side + 2] < 0;
       boolean columns = pattern[2 * side] > 0 && pattern[2 * side + side - 1] < 0;
       assertTrue(rows ^ columns, "seed " + seed);

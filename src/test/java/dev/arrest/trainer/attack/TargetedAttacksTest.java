@@ -14,10 +14,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A linear model built so that only class 2 can be reached: the label 0 and classes 1 and 3..9 have constant logits
- * (zero weights), while z_2 = 20 * mean(x) - 11.2 rises with the pixels. On an image at 0.5 class 2 has the 10th
- * largest logit, at 0.545 the 2nd. A targeted attack can only succeed when class 2 is among its targets, and the
- * constant classes give it no gradient, so it cannot succeed by accident while targeting another class.
+ * A linear model built so that only class 2 can be reached: the label 0 and classes 1 and 3..9 have
+ * constant logits (zero weights), while z_2 = 20 * mean(x) - 11.2 rises with the pixels. On an
+ * image at 0.5 class 2 has the 10th largest logit, at 0.545 the 2nd. A targeted attack can only
+ * succeed when class 2 is among its targets, and the constant classes give it no gradient, so it
+ * cannot succeed by accident while targeting another class.
  */
 class TargetedAttacksTest {
   private static final int PIXELS = 784;
@@ -46,8 +47,11 @@ class TargetedAttacksTest {
     float[] pixels = new float[2 * PIXELS];
     Arrays.fill(pixels, 0, PIXELS, 0.5f);
     Arrays.fill(pixels, PIXELS, 2 * PIXELS, 0.545f);
-    return new AttackBatch(manager.create(pixels, new Shape(2, 1, 28, 28)), manager.create(new long[] {0, 0}),
-        new int[] {0, 1}, new AttackDiagnostics());
+    return new AttackBatch(
+        manager.create(pixels, new Shape(2, 1, 28, 28)),
+        manager.create(new long[] {0, 0}),
+        new int[] {0, 1},
+        new AttackDiagnostics());
   }
 
   @Test
@@ -61,13 +65,22 @@ class TargetedAttacksTest {
 
   @Test
   void apgdTargetedBreaksAnExampleOnlyWhenItsReachableClassIsAmongTheTargets() {
-    checkTargets(targets -> new Apgd(Apgd.Loss.TARGETED_DLR, ThreatModel.linf(EPSILON), 20, 1, targets, 1,
-        new ExampleRandom(4)));
+    checkTargets(
+        targets ->
+            new Apgd(
+                Apgd.Loss.TARGETED_DLR,
+                ThreatModel.linf(EPSILON),
+                20,
+                1,
+                targets,
+                1,
+                new ExampleRandom(4)));
   }
 
   @Test
   void fabTargetedBreaksAnExampleOnlyWhenItsReachableClassIsAmongTheTargets() {
-    checkTargets(targets -> new Fab(true, ThreatModel.linf(EPSILON), 20, 1, targets, new ExampleRandom(4)));
+    checkTargets(
+        targets -> new Fab(true, ThreatModel.linf(EPSILON), 20, 1, targets, new ExampleRandom(4)));
   }
 
   private void checkTargets(IntFunction<EvaluationAttack> attackWithTargets) {
@@ -83,8 +96,11 @@ class TargetedAttacksTest {
     float[] clean = batch.images().toFloatArray();
     float[] found = adversarial.toFloatArray();
     for (int e = 0; e < 2; e++) {
-      assertEquals(true, ThreatModel.linf(EPSILON).contains(AttackTesting.row(found, e, PIXELS),
-          AttackTesting.row(clean, e, PIXELS)), attack.name());
+      assertEquals(
+          true,
+          ThreatModel.linf(EPSILON)
+              .contains(AttackTesting.row(found, e, PIXELS), AttackTesting.row(clean, e, PIXELS)),
+          attack.name());
     }
     return AttackTesting.predictions(model, adversarial);
   }

@@ -15,7 +15,8 @@ class ThreatModelTest {
   void linfProjectionClipsToTheBallAndTheBox() {
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray clean = manager.create(new float[] {0.5f, 0.05f, 0.97f, 0.5f}, new Shape(1, 1, 2, 2));
-      NDArray candidate = manager.create(new float[] {0.9f, -0.3f, 1.2f, 0.52f}, new Shape(1, 1, 2, 2));
+      NDArray candidate =
+          manager.create(new float[] {0.9f, -0.3f, 1.2f, 0.52f}, new Shape(1, 1, 2, 2));
       float[] projected = ThreatModel.linf(0.1).project(candidate, clean).toFloatArray();
       assertEquals(0.6f, projected[0], 1e-6f);
       assertEquals(0f, projected[1], 1e-6f);
@@ -27,9 +28,11 @@ class ThreatModelTest {
   @Test
   void l2ProjectionShrinksRadiallyThenClips() {
     try (NDManager manager = NDManager.newBaseManager()) {
-      NDArray clean = manager.create(new float[] {0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f}, new Shape(2, 1, 1, 3));
+      NDArray clean =
+          manager.create(new float[] {0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f}, new Shape(2, 1, 1, 3));
       // Example 0 is 0.5 away (shrunk to 0.25); example 1 is inside the ball and stays.
-      NDArray candidate = manager.create(new float[] {0.8f, 0.9f, 0.5f, 0.55f, 0.5f, 0.5f}, new Shape(2, 1, 1, 3));
+      NDArray candidate =
+          manager.create(new float[] {0.8f, 0.9f, 0.5f, 0.55f, 0.5f, 0.5f}, new Shape(2, 1, 1, 3));
       ThreatModel threat = ThreatModel.l2(0.25);
       NDArray projected = threat.project(candidate, clean);
       float[] values = projected.toFloatArray();
@@ -54,7 +57,9 @@ class ThreatModelTest {
   @Test
   void exampleStreamsDependOnlyOnTheirKey() {
     ExampleRandom random = new ExampleRandom(42);
-    assertEquals(random.stream("apgd-ce", 7, 0).nextLong(), new ExampleRandom(42).stream("apgd-ce", 7, 0).nextLong());
+    assertEquals(
+        random.stream("apgd-ce", 7, 0).nextLong(),
+        new ExampleRandom(42).stream("apgd-ce", 7, 0).nextLong());
     long base = random.stream("apgd-ce", 7, 0).nextLong();
     assertTrue(base != random.stream("apgd-ce", 8, 0).nextLong());
     assertTrue(base != random.stream("apgd-ce", 7, 1).nextLong());

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The TorchScript route against PyTorch's own numbers (src/test/resources/torchscript/generate.py): eval-mode outputs
- * with the running batch-norm statistics, and input gradients in eval mode, which DJL's plain forward cannot give.
+ * The TorchScript route against PyTorch's own numbers (src/test/resources/torchscript/generate.py):
+ * eval-mode outputs with the running batch-norm statistics, and input gradients in eval mode, which
+ * DJL's plain forward cannot give.
  */
 class TorchScriptClassifierTest {
   private static final Shape IMAGE = new Shape(1, 28, 28);
@@ -70,21 +71,27 @@ class TorchScriptClassifierTest {
 
   @Test
   void evalModeOutputsMatchPyTorch() {
-    try (TorchScriptClassifier model = TorchScriptClassifier.load(resource("bn_cnn.pt"), manager, IMAGE)) {
+    try (TorchScriptClassifier model =
+        TorchScriptClassifier.load(resource("bn_cnn.pt"), manager, IMAGE)) {
       Outputs outputs = model.forward(input(), false);
-      assertArrayEquals(floats(reference.get("evalLogits")), outputs.logits().toFloatArray(), 1e-5f);
+      assertArrayEquals(
+          floats(reference.get("evalLogits")), outputs.logits().toFloatArray(), 1e-5f);
       assertEquals(10, model.numClasses());
       assertTrue(model.returnsFeatures());
-      assertEquals(new Shape(2, reference.get("featureDimension").asInt()), outputs.features().getShape());
-      // The batch-statistics outputs differ, so matching the eval ones really means the running statistics were used.
-      assertFalse(java.util.Arrays.equals(floats(reference.get("trainModeLogits")),
-          outputs.logits().toFloatArray()));
+      assertEquals(
+          new Shape(2, reference.get("featureDimension").asInt()), outputs.features().getShape());
+      // The batch-statistics outputs differ, so matching the eval ones really means the running
+      // statistics were used.
+      assertFalse(
+          java.util.Arrays.equals(
+              floats(reference.get("trainModeLogits")), outputs.logits().toFloatArray()));
     }
   }
 
   @Test
   void inputGradientsInEvalModeMatchPyTorch() {
-    try (TorchScriptClassifier model = TorchScriptClassifier.load(resource("bn_cnn.pt"), manager, IMAGE)) {
+    try (TorchScriptClassifier model =
+        TorchScriptClassifier.load(resource("bn_cnn.pt"), manager, IMAGE)) {
       NDArray x = input();
       x.setRequiresGradient(true);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -96,9 +103,12 @@ class TorchScriptClassifierTest {
       for (float g : gradient) {
         absSum += Math.abs(g);
       }
-      assertEquals(expected.get("absSum").asDouble(), absSum, 1e-4 * expected.get("absSum").asDouble());
+      assertEquals(
+          expected.get("absSum").asDouble(), absSum, 1e-4 * expected.get("absSum").asDouble());
       for (int i = 0; i < expected.get("indices").size(); i++) {
-        assertEquals(expected.get("values").get(i).asDouble(), gradient[expected.get("indices").get(i).asInt()],
+        assertEquals(
+            expected.get("values").get(i).asDouble(),
+            gradient[expected.get("indices").get(i).asInt()],
             1e-6);
       }
     }
@@ -106,12 +116,15 @@ class TorchScriptClassifierTest {
 
   @Test
   void anAttackLeavesTheModuleAsItFoundIt() {
-    try (TorchScriptClassifier model = TorchScriptClassifier.load(resource("bn_cnn.pt"), manager, IMAGE)) {
+    try (TorchScriptClassifier model =
+        TorchScriptClassifier.load(resource("bn_cnn.pt"), manager, IMAGE)) {
       NDArray x = input();
       float[] before = model.forward(x, false).logits().toFloatArray();
       long[] labels = model.forward(x, false).logits().argMax(1).toLongArray();
-      AttackBatch batch = new AttackBatch(x, manager.create(labels), new int[] {0, 1}, new AttackDiagnostics());
-      new Apgd(Apgd.Loss.CROSS_ENTROPY, ThreatModel.linf(0.1), 5, 1, 0, 1, new ExampleRandom(0)).perturb(model, batch);
+      AttackBatch batch =
+          new AttackBatch(x, manager.create(labels), new int[] {0, 1}, new AttackDiagnostics());
+      new Apgd(Apgd.Loss.CROSS_ENTROPY, ThreatModel.linf(0.1), 5, 1, 0, 1, new ExampleRandom(0))
+          .perturb(model, batch);
       // Running statistics unchanged (no train-mode pass), and no weight gradient was computed.
       assertArrayEquals(before, model.forward(x, false).logits().toFloatArray());
       for (Pair<String, Parameter> parameter : model.parameters()) {
@@ -124,7 +137,8 @@ class TorchScriptClassifierTest {
 
   @Test
   void aModuleReturningLogitsOnlyHasNoFeatures() {
-    try (TorchScriptClassifier model = TorchScriptClassifier.load(resource("linear.pt"), manager, IMAGE)) {
+    try (TorchScriptClassifier model =
+        TorchScriptClassifier.load(resource("linear.pt"), manager, IMAGE)) {
       assertFalse(model.returnsFeatures());
       Outputs outputs = model.forward(input(), false);
       assertEquals(new Shape(2, 10), outputs.logits().getShape());
@@ -134,10 +148,13 @@ class TorchScriptClassifierTest {
 
   @Test
   void aMissingFileOrAWrongInputShapeIsExplained() {
-    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-        () -> TorchScriptClassifier.load(Path.of("no-such-model.pt"), manager, IMAGE));
+    IllegalArgumentException missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TorchScriptClassifier.load(Path.of("no-such-model.pt"), manager, IMAGE));
     assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
-    assertThrows(RuntimeException.class, () -> TorchScriptClassifier.load(resource("bn_cnn.pt"), manager,
-        new Shape(3, 32, 32)));
+    assertThrows(
+        RuntimeException.class,
+        () -> TorchScriptClassifier.load(resource("bn_cnn.pt"), manager, new Shape(3, 32, 32)));
   }
 }

@@ -22,8 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AdversarialExamplesFileTest {
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   /** One .npy entry: its header dictionary and raw little-endian data. */
   private record Npy(String header, ByteBuffer data) {}
@@ -40,8 +39,13 @@ class AdversarialExamplesFileTest {
         assertEquals(0, (10 + headerLength) % 64, "data aligned to 64 bytes");
         String header = new String(bytes, 10, headerLength, StandardCharsets.US_ASCII);
         assertTrue(header.endsWith("\n"));
-        entries.put(entry.getName(), new Npy(header.trim(), ByteBuffer.wrap(bytes, 10 + headerLength,
-            bytes.length - 10 - headerLength).slice().order(ByteOrder.LITTLE_ENDIAN)));
+        entries.put(
+            entry.getName(),
+            new Npy(
+                header.trim(),
+                ByteBuffer.wrap(bytes, 10 + headerLength, bytes.length - 10 - headerLength)
+                    .slice()
+                    .order(ByteOrder.LITTLE_ENDIAN)));
       }
     }
     return entries;
@@ -57,17 +61,29 @@ class AdversarialExamplesFileTest {
     examples.add(new AdversarialExamples.Entry(7, 3, 5, 0, new float[] {0.1f, 0.2f, 0.3f, 0.4f}));
     examples.add(new AdversarialExamples.Entry(2, 1, 0, 1, new float[] {1f, 0f, 0.5f, 0.25f}));
     Path file = directory.resolve("evaluate").resolve(AdversarialExamplesFile.FILE_NAME);
-    AdversarialExamplesFile.write(examples, List.of("apgd-ce-100", "autoattack-standard/fab-t"), file);
+    AdversarialExamplesFile.write(
+        examples, List.of("apgd-ce-100", "autoattack-standard/fab-t"), file);
 
     Map<String, Npy> npz = read(file);
-    assertEquals(List.of("indices.npy", "labels.npy", "predictions.npy", "attacks.npy", "images.npy",
-        "attack_names.npy"), List.copyOf(npz.keySet()));
-    assertEquals("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", npz.get("indices.npy").header());
+    assertEquals(
+        List.of(
+            "indices.npy",
+            "labels.npy",
+            "predictions.npy",
+            "attacks.npy",
+            "images.npy",
+            "attack_names.npy"),
+        List.copyOf(npz.keySet()));
+    assertEquals(
+        "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }",
+        npz.get("indices.npy").header());
     assertEquals(7, npz.get("indices.npy").data().getLong(0));
     assertEquals(2, npz.get("indices.npy").data().getLong(8));
     assertEquals(5, npz.get("predictions.npy").data().getLong(0));
     assertEquals(1, npz.get("attacks.npy").data().getLong(8));
-    assertEquals("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1, 2, 2), }", npz.get("images.npy").header());
+    assertEquals(
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1, 2, 2), }",
+        npz.get("images.npy").header());
     float[] images = new float[8];
     npz.get("images.npy").data().asFloatBuffer().get(images);
     assertArrayEquals(new float[] {0.1f, 0.2f, 0.3f, 0.4f, 1f, 0f, 0.5f, 0.25f}, images);
@@ -80,8 +96,10 @@ class AdversarialExamplesFileTest {
   @Test
   void anEmptySetIsStillAValidFile() throws IOException {
     Path file = directory.resolve(AdversarialExamplesFile.FILE_NAME);
-    AdversarialExamplesFile.write(new AdversarialExamples(new Shape(3, 32, 32)), List.of("pgd-20"), file);
-    assertEquals("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 3, 32, 32), }",
+    AdversarialExamplesFile.write(
+        new AdversarialExamples(new Shape(3, 32, 32)), List.of("pgd-20"), file);
+    assertEquals(
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 3, 32, 32), }",
         read(file).get("images.npy").header());
   }
 }

@@ -35,7 +35,8 @@ class AttackPlansTest {
     assertEquals(ThreatModel.l2(0.5), plans.get(1).attack().threatModel());
     assertNull(plans.get(1).stepSize());
     assertEquals(100, plans.get(1).attack().iterations());
-    assertEquals(List.of("pgd-20", "apgd-ce-100-l2"), plans.stream().map(PlannedAttack::name).toList());
+    assertEquals(
+        List.of("pgd-20", "apgd-ce-100-l2"), plans.stream().map(PlannedAttack::name).toList());
   }
 
   @Test
@@ -43,12 +44,21 @@ class AttackPlansTest {
     EvaluationAttackSpec plus = spec(AttackType.AUTOATTACK);
     plus.version = AutoAttackVersion.PLUS;
     List<PlannedAttack> plans = AttackPlans.from(List.of(plus), 8 / 255.0, Norm.LINF, 10, 0);
-    assertEquals(List.of("autoattack-plus/apgd-ce", "autoattack-plus/apgd-dlr", "autoattack-plus/fab",
-        "autoattack-plus/square", "autoattack-plus/apgd-t", "autoattack-plus/fab-t"),
+    assertEquals(
+        List.of(
+            "autoattack-plus/apgd-ce",
+            "autoattack-plus/apgd-dlr",
+            "autoattack-plus/fab",
+            "autoattack-plus/square",
+            "autoattack-plus/apgd-t",
+            "autoattack-plus/fab-t"),
         plans.stream().map(PlannedAttack::name).toList());
-    assertEquals(List.of("apgd-ce", "apgd-dlr", "fab", "square", "apgd-t", "fab-t"),
+    assertEquals(
+        List.of("apgd-ce", "apgd-dlr", "fab", "square", "apgd-t", "fab-t"),
         plans.stream().map(PlannedAttack::type).toList());
-    assertEquals(List.of(true, true, true, false, true, true), plans.stream().map(PlannedAttack::whiteBox).toList());
+    assertEquals(
+        List.of(true, true, true, false, true, true),
+        plans.stream().map(PlannedAttack::whiteBox).toList());
   }
 
   @Test

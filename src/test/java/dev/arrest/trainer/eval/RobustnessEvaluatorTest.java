@@ -16,7 +16,6 @@ import dev.arrest.trainer.attack.Apgd;
 import dev.arrest.trainer.attack.AttackBatch;
 import dev.arrest.trainer.attack.EvaluationAttack;
 import dev.arrest.trainer.attack.ExampleRandom;
-import dev.arrest.trainer.attack.SquareAttack;
 import dev.arrest.trainer.attack.ThreatModel;
 import dev.arrest.trainer.data.ImageDataset;
 import dev.arrest.trainer.engine.Classifier;
@@ -45,9 +44,15 @@ class RobustnessEvaluatorTest {
     manager.close();
   }
 
-  private static EvaluationOutcome evaluate(Classifier model, ImageDataset data, int batchSize,
-      List<EvaluationAttackSpec> attacks, double epsilon, Norm norm) {
-    return new RobustnessEvaluator(model, data, batchSize, 0, ProgressListener.NONE).evaluate(attacks, epsilon, norm);
+  private static EvaluationOutcome evaluate(
+      Classifier model,
+      ImageDataset data,
+      int batchSize,
+      List<EvaluationAttackSpec> attacks,
+      double epsilon,
+      Norm norm) {
+    return new RobustnessEvaluator(model, data, batchSize, 0, ProgressListener.NONE)
+        .evaluate(attacks, epsilon, norm);
   }
 
   private static EvaluationAttackSpec attack(AttackType type) {
@@ -56,7 +61,10 @@ class RobustnessEvaluatorTest {
     return spec;
   }
 
-  /** An epsilon in the widest gap between consecutive radii near the median, so the expected count is crisp. */
+  /**
+   * An epsilon in the widest gap between consecutive radii near the median, so the expected count
+   * is crisp.
+   */
   private static double crispEpsilon(double[] radii) {
     double[] sorted = radii.clone();
     Arrays.sort(sorted);
@@ -79,14 +87,26 @@ class RobustnessEvaluatorTest {
     LinearProblem problem = LinearProblem.create(manager, 30, 17, 0);
     double[] radii = problem.radii(Norm.LINF);
     double epsilon = crispEpsilon(radii);
-    EvaluationOutcome outcome = evaluate(problem.model(), problem.data(), 16, List.of(attack(AttackType.AUTOATTACK)),
-        epsilon, Norm.LINF);
+    EvaluationOutcome outcome =
+        evaluate(
+            problem.model(),
+            problem.data(),
+            16,
+            List.of(attack(AttackType.AUTOATTACK)),
+            epsilon,
+            Norm.LINF);
     EvaluationResult result = outcome.result();
     assertEquals(1.0, result.standardAccuracy());
     assertEquals(count(radii, epsilon) / 30.0, result.robustAccuracy(), 1e-12);
-    assertEquals(List.of("autoattack-standard/apgd-ce", "autoattack-standard/apgd-t", "autoattack-standard/fab-t",
-        "autoattack-standard/square"), result.attacks().stream().map(AttackResult::name).toList());
-    // Cumulative accuracies, broken counts that add up, and one adversarial example per broken test example.
+    assertEquals(
+        List.of(
+            "autoattack-standard/apgd-ce",
+            "autoattack-standard/apgd-t",
+            "autoattack-standard/fab-t",
+            "autoattack-standard/square"),
+        result.attacks().stream().map(AttackResult::name).toList());
+    // Cumulative accuracies, broken counts that add up, and one adversarial example per broken test
+    // example.
     int broken = 0;
     double previous = 1.0;
     for (AttackResult attack : result.attacks()) {
@@ -107,8 +127,14 @@ class RobustnessEvaluatorTest {
     double epsilon = crispEpsilon(problem.radii(Norm.L2));
     EvaluationAttackSpec fab = attack(AttackType.FAB_T);
     fab.steps = 20;
-    EvaluationOutcome outcome = evaluate(problem.model(), problem.data(), 8, List.of(attack(AttackType.APGD_DLR), fab),
-        epsilon, Norm.L2);
+    EvaluationOutcome outcome =
+        evaluate(
+            problem.model(),
+            problem.data(),
+            8,
+            List.of(attack(AttackType.APGD_DLR), fab),
+            epsilon,
+            Norm.L2);
     assertTrue(outcome.adversarialExamples().size() > 0);
     for (AdversarialExamples.Entry entry : outcome.adversarialExamples().entries()) {
       float[] clean = problem.data().image(entry.index());
@@ -122,23 +148,26 @@ class RobustnessEvaluatorTest {
 
   @Test
   void anInputIndependentModelKeepsItsCleanAccuracy() {
-    // Bands have labels 0..9 in turn; the constant model predicts 3, so 2 of 20 examples are correct.
+    // Bands have labels 0..9 in turn; the constant model predicts 3, so 2 of 20 examples are
+    // correct.
     ImageDataset data = TinyData.bands(20, 4);
     try (ConstantClassifier model = new ConstantClassifier(manager, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0)) {
-      EvaluationResult result = evaluate(model, data, 7, List.of(attack(AttackType.AUTOATTACK)), 0.3, Norm.LINF)
-          .result();
+      EvaluationResult result =
+          evaluate(model, data, 7, List.of(attack(AttackType.AUTOATTACK)), 0.3, Norm.LINF).result();
       assertEquals(0.1, result.standardAccuracy(), 1e-12);
       assertEquals(0.1, result.robustAccuracy(), 1e-12);
-      assertTrue(result.warnings().stream().anyMatch(w -> w.contains("gradient of exactly zero")), result.warnings()
-          .toString());
+      assertTrue(
+          result.warnings().stream().anyMatch(w -> w.contains("gradient of exactly zero")),
+          result.warnings().toString());
     }
   }
 
   @Test
   void anAttackThatFindsNothingDoesNotLowerAccuracy() {
     LinearProblem problem = LinearProblem.create(manager, 12, 2, 0);
-    EvaluationResult result = run(problem, 5, new StubAttack("nothing", (batch, threat) -> batch.images().duplicate()))
-        .result();
+    EvaluationResult result =
+        run(problem, 5, new StubAttack("nothing", (batch, threat) -> batch.images().duplicate()))
+            .result();
     assertEquals(1.0, result.robustAccuracy());
     assertEquals(0, result.attacks().get(0).broken());
   }
@@ -149,13 +178,30 @@ class RobustnessEvaluatorTest {
     LinearProblem problem = LinearProblem.create(manager, 40, 5, 0);
     double epsilon = 0.1;
     List<float[]> noise = new ArrayList<>();
-    EvaluationOutcome outcome = run(problem, 40, new StubAttack("noise", (batch, threat) -> {
-      NDArray noisy = batch.images().add(manager.randomUniform(-0.1f, 0.1f, batch.images().getShape())).clip(0, 1);
-      noise.add(noisy.toFloatArray());
-      return noisy;
-    }), epsilon);
-    long[] predicted = problem.model().forward(manager.create(noise.get(0), new ai.djl.ndarray.types.Shape(40, 1, 28,
-        28)), false).logits().argMax(1).toLongArray();
+    EvaluationOutcome outcome =
+        run(
+            problem,
+            40,
+            new StubAttack(
+                "noise",
+                (batch, threat) -> {
+                  NDArray noisy =
+                      batch
+                          .images()
+                          .add(manager.randomUniform(-0.1f, 0.1f, batch.images().getShape()))
+                          .clip(0, 1);
+                  noise.add(noisy.toFloatArray());
+                  return noisy;
+                }),
+            epsilon);
+    long[] predicted =
+        problem
+            .model()
+            .forward(
+                manager.create(noise.get(0), new ai.djl.ndarray.types.Shape(40, 1, 28, 28)), false)
+            .logits()
+            .argMax(1)
+            .toLongArray();
     long flipped = 0;
     for (int e = 0; e < 40; e++) {
       flipped += predicted[e] != problem.data().label(e) ? 1 : 0;
@@ -167,9 +213,20 @@ class RobustnessEvaluatorTest {
   @Test
   void anExampleOutsideTheBallFailsTheEvaluation() {
     LinearProblem problem = LinearProblem.create(manager, 6, 2, 0);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> run(problem, 6,
-        new StubAttack("cheat", (batch, threat) -> batch.images().add(threat.epsilon() * 1.01).clip(0, 1)), 0.05));
-    assertTrue(e.getMessage().contains("cheat produced an example outside the threat model"), e.getMessage());
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                run(
+                    problem,
+                    6,
+                    new StubAttack(
+                        "cheat",
+                        (batch, threat) -> batch.images().add(threat.epsilon() * 1.01).clip(0, 1)),
+                    0.05));
+    assertTrue(
+        e.getMessage().contains("cheat produced an example outside the threat model"),
+        e.getMessage());
   }
 
   @Test
@@ -179,14 +236,20 @@ class RobustnessEvaluatorTest {
     ThreatModel threat = ThreatModel.linf(epsilon);
     List<Integer> seenBySecond = new ArrayList<>();
     Apgd apgd = new Apgd(Apgd.Loss.DLR, threat, 20, 1, 0, 1, new ExampleRandom(0));
-    StubAttack recorder = new StubAttack("recorder", (batch, t) -> {
-      Arrays.stream(batch.exampleIds()).forEach(seenBySecond::add);
-      return batch.images().duplicate();
-    });
-    EvaluationOutcome outcome = new RobustnessEvaluator(problem.model(), problem.data(), 7, 0, ProgressListener.NONE)
-        .run(List.of(PlannedAttack.of(apgd), PlannedAttack.of(recorder.with(threat))), false);
-    List<Integer> broken = outcome.adversarialExamples().entries().stream().map(AdversarialExamples.Entry::index)
-        .toList();
+    StubAttack recorder =
+        new StubAttack(
+            "recorder",
+            (batch, t) -> {
+              Arrays.stream(batch.exampleIds()).forEach(seenBySecond::add);
+              return batch.images().duplicate();
+            });
+    EvaluationOutcome outcome =
+        new RobustnessEvaluator(problem.model(), problem.data(), 7, 0, ProgressListener.NONE)
+            .run(List.of(PlannedAttack.of(apgd), PlannedAttack.of(recorder.with(threat))), false);
+    List<Integer> broken =
+        outcome.adversarialExamples().entries().stream()
+            .map(AdversarialExamples.Entry::index)
+            .toList();
     assertFalse(broken.isEmpty());
     for (int e = 0; e < 30; e++) {
       assertEquals(!broken.contains(e), seenBySecond.contains(e), "example " + e);
@@ -206,11 +269,14 @@ class RobustnessEvaluatorTest {
     EvaluationAttackSpec square = attack(AttackType.SQUARE);
     square.steps = 300;
     List<EvaluationAttackSpec> attacks = List.of(apgdCe, apgdT, square);
-    EvaluationOutcome small = evaluate(problem.model(), problem.data(), 5, attacks, epsilon, Norm.LINF);
-    EvaluationOutcome large = evaluate(problem.model(), problem.data(), 16, attacks, epsilon, Norm.LINF);
+    EvaluationOutcome small =
+        evaluate(problem.model(), problem.data(), 5, attacks, epsilon, Norm.LINF);
+    EvaluationOutcome large =
+        evaluate(problem.model(), problem.data(), 16, attacks, epsilon, Norm.LINF);
     assertEquals(indices(small), indices(large));
     for (int a = 0; a < 3; a++) {
-      assertEquals(small.result().attacks().get(a).broken(), large.result().attacks().get(a).broken());
+      assertEquals(
+          small.result().attacks().get(a).broken(), large.result().attacks().get(a).broken());
     }
   }
 
@@ -219,12 +285,24 @@ class RobustnessEvaluatorTest {
     LinearProblem problem = LinearProblem.create(manager, 20, 5, 8);
     EvaluationAttackSpec square = attack(AttackType.SQUARE);
     square.steps = 300;
-    EvaluationResult result = evaluate(problem.model(), problem.data(), 20, List.of(attack(AttackType.APGD_CE),
-        square), 0.1, Norm.LINF).result();
+    EvaluationResult result =
+        evaluate(
+                problem.model(),
+                problem.data(),
+                20,
+                List.of(attack(AttackType.APGD_CE), square),
+                0.1,
+                Norm.LINF)
+            .result();
     // APGD cannot move (its random start alone may fool an example or two); Square can.
-    assertTrue(result.attacks().get(1).broken() > result.attacks().get(0).broken() + 3, result.attacks().toString());
-    assertTrue(result.warnings().stream().anyMatch(w -> w.startsWith("gradient masking suspected: black-box"
-        + " square-300 broke")), result.warnings().toString());
+    assertTrue(
+        result.attacks().get(1).broken() > result.attacks().get(0).broken() + 3,
+        result.attacks().toString());
+    assertTrue(
+        result.warnings().stream()
+            .anyMatch(
+                w -> w.startsWith("gradient masking suspected: black-box" + " square-300 broke")),
+        result.warnings().toString());
     assertTrue(result.warnings().stream().anyMatch(w -> w.contains("gradient of exactly zero")));
   }
 
@@ -232,13 +310,18 @@ class RobustnessEvaluatorTest {
     return run(problem, batchSize, attack, 0.05);
   }
 
-  private EvaluationOutcome run(LinearProblem problem, int batchSize, StubAttack attack, double epsilon) {
-    return new RobustnessEvaluator(problem.model(), problem.data(), batchSize, 0, ProgressListener.NONE)
+  private EvaluationOutcome run(
+      LinearProblem problem, int batchSize, StubAttack attack, double epsilon) {
+    return new RobustnessEvaluator(
+            problem.model(), problem.data(), batchSize, 0, ProgressListener.NONE)
         .run(List.of(PlannedAttack.of(attack.with(ThreatModel.linf(epsilon)))), false);
   }
 
   private static List<Integer> indices(EvaluationOutcome outcome) {
-    return outcome.adversarialExamples().entries().stream().map(AdversarialExamples.Entry::index).sorted().toList();
+    return outcome.adversarialExamples().entries().stream()
+        .map(AdversarialExamples.Entry::index)
+        .sorted()
+        .toList();
   }
 
   private static int argMax(double[] values) {
@@ -258,8 +341,11 @@ class RobustnessEvaluatorTest {
     }
   }
 
-  /** An attack whose candidates a function computes, for checking what the evaluator does with them. */
-  private record StubAttack(String name, BiFunction<AttackBatch, ThreatModel, NDArray> candidates, ThreatModel threat)
+  /**
+   * An attack whose candidates a function computes, for checking what the evaluator does with them.
+   */
+  private record StubAttack(
+      String name, BiFunction<AttackBatch, ThreatModel, NDArray> candidates, ThreatModel threat)
       implements EvaluationAttack {
     StubAttack(String name, BiFunction<AttackBatch, ThreatModel, NDArray> candidates) {
       this(name, candidates, null);

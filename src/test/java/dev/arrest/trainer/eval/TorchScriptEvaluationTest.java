@@ -20,8 +20,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The same linear classifier, once as TorchScript and once as a DJL model with its weights: the evaluation must report
- * the same, exactly known, robust accuracy for both.
+ * The same linear classifier, once as TorchScript and once as a DJL model with its weights: the
+ * evaluation must report the same, exactly known, robust accuracy for both.
  */
 class TorchScriptEvaluationTest {
 
@@ -29,11 +29,24 @@ class TorchScriptEvaluationTest {
   void aTorchScriptModelIsEvaluatedLikeTheSameModelInDjl() throws URISyntaxException {
     Path file = Path.of(getClass().getResource("/torchscript/linear.pt").toURI());
     try (NDManager manager = NDManager.newBaseManager();
-        TorchScriptClassifier scripted = TorchScriptClassifier.load(file, manager, new Shape(1, 28, 28))) {
-      float[] weight = scripted.parameters().stream().filter(p -> p.getKey().endsWith("weight")).findFirst()
-          .orElseThrow().getValue().getArray().toFloatArray();
-      float[] bias = scripted.parameters().stream().filter(p -> p.getKey().endsWith("bias")).findFirst()
-          .orElseThrow().getValue().getArray().toFloatArray();
+        TorchScriptClassifier scripted =
+            TorchScriptClassifier.load(file, manager, new Shape(1, 28, 28))) {
+      float[] weight =
+          scripted.parameters().stream()
+              .filter(p -> p.getKey().endsWith("weight"))
+              .findFirst()
+              .orElseThrow()
+              .getValue()
+              .getArray()
+              .toFloatArray();
+      float[] bias =
+          scripted.parameters().stream()
+              .filter(p -> p.getKey().endsWith("bias"))
+              .findFirst()
+              .orElseThrow()
+              .getValue()
+              .getArray()
+              .toFloatArray();
       double[][] weights = new double[10][784];
       double[] biases = new double[10];
       for (int k = 0; k < 10; k++) {
@@ -59,10 +72,14 @@ class TorchScriptEvaluationTest {
       fabT.type = AttackType.FAB_T;
       fabT.steps = 20;
       List<EvaluationAttackSpec> attacks = List.of(apgdT, fabT);
-      EvaluationResult viaTorchScript = new RobustnessEvaluator(scripted, problem.data(), 10, 0,
-          ProgressListener.NONE).evaluate(attacks, epsilon, Norm.L2).result();
-      EvaluationResult viaDjl = new RobustnessEvaluator(native_, problem.data(), 10, 0, ProgressListener.NONE)
-          .evaluate(attacks, epsilon, Norm.L2).result();
+      EvaluationResult viaTorchScript =
+          new RobustnessEvaluator(scripted, problem.data(), 10, 0, ProgressListener.NONE)
+              .evaluate(attacks, epsilon, Norm.L2)
+              .result();
+      EvaluationResult viaDjl =
+          new RobustnessEvaluator(native_, problem.data(), 10, 0, ProgressListener.NONE)
+              .evaluate(attacks, epsilon, Norm.L2)
+              .result();
       double expected = Arrays.stream(radii).filter(r -> r > epsilon).count() / 24.0;
       assertTrue(expected > 0 && expected < 1);
       assertEquals(1.0, viaTorchScript.standardAccuracy());

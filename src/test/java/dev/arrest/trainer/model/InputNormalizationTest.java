@@ -97,8 +97,7 @@ class InputNormalizationTest {
     InputNormalization fresh = new InputNormalization(MEAN, STD);
     float[] out =
         fresh
-            .forward(
-                new ParameterStore(manager, false), new NDList(perChannelImage(MEAN)), false)
+            .forward(new ParameterStore(manager, false), new NDList(perChannelImage(MEAN)), false)
             .head()
             .toFloatArray();
 
@@ -113,8 +112,7 @@ class InputNormalizationTest {
     }
     float[] out =
         block
-            .forward(
-                new ParameterStore(manager, false), new NDList(perChannelImage(MEAN)), false)
+            .forward(new ParameterStore(manager, false), new NDList(perChannelImage(MEAN)), false)
             .head()
             .toFloatArray();
 

@@ -143,8 +143,7 @@ class ModelCheckpointIOTest {
     ModelCheckpointIO.save(trainedLooking(Models.WIDE_RESNET, 1), file);
     RepresentationClassifier wider =
         Models.create(
-            Models.WIDE_RESNET, 10, 4, 3, 32, 32, 10, new float[] {0, 0, 0},
-            new float[] {1, 1, 1});
+            Models.WIDE_RESNET, 10, 4, 3, 32, 32, 10, new float[] {0, 0, 0}, new float[] {1, 1, 1});
 
     IncompatibleCheckpointException error =
         assertThrows(

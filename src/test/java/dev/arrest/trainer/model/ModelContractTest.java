@@ -186,12 +186,18 @@ class ModelContractTest {
     float[] mean = {0.49f, 0.48f, 0.45f};
     float[] std = {0.25f, 0.24f, 0.26f};
     RepresentationClassifier normalizing =
-        initialized(
-            Models.create(architecture, 10, 2, 3, 32, 32, CLASSES, mean, std), manager, 42);
+        initialized(Models.create(architecture, 10, 2, 3, 32, 32, CLASSES, mean, std), manager, 42);
     RepresentationClassifier identity =
         initialized(
             Models.create(
-                architecture, 10, 2, 3, 32, 32, CLASSES, new float[] {0, 0, 0},
+                architecture,
+                10,
+                2,
+                3,
+                32,
+                32,
+                CLASSES,
+                new float[] {0, 0, 0},
                 new float[] {1, 1, 1}),
             manager,
             42);

@@ -52,18 +52,24 @@ class PreActBasicBlockTest {
     NDArray preActivated = Activation.relu(batchNorm(x, p, "01inputNorm"));
     NDArray shortcut =
         projected
-            ? Conv2d.conv2d(preActivated, p.get("05projection_weight").getArray(), null,
+            ? Conv2d.conv2d(
+                    preActivated,
+                    p.get("05projection_weight").getArray(),
+                    null,
                     new Shape(stride, stride))
                 .head()
             : x;
     NDArray h =
-        Conv2d.conv2d(preActivated, p.get("02conv1_weight").getArray(), null,
-                new Shape(stride, stride), new Shape(1, 1))
+        Conv2d.conv2d(
+                preActivated,
+                p.get("02conv1_weight").getArray(),
+                null,
+                new Shape(stride, stride),
+                new Shape(1, 1))
             .head();
     h = Activation.relu(batchNorm(h, p, "03innerNorm"));
     NDArray expected =
-        Conv2d.conv2d(h, p.get("04conv2_weight").getArray(), null, new Shape(1, 1),
-                new Shape(1, 1))
+        Conv2d.conv2d(h, p.get("04conv2_weight").getArray(), null, new Shape(1, 1), new Shape(1, 1))
             .head()
             .add(shortcut);
 

@@ -17,16 +17,17 @@ class LearningRateScheduleTest {
 
   @Test
   void constant() {
-    LearningRateSchedule schedule = new LearningRateSchedule(
-        spec(dev.arrest.api.v1alpha1.LearningRateSchedule.CONSTANT), 4, 10);
+    LearningRateSchedule schedule =
+        new LearningRateSchedule(
+            spec(dev.arrest.api.v1alpha1.LearningRateSchedule.CONSTANT), 4, 10);
     assertEquals(0.2, schedule.at(0));
     assertEquals(0.2, schedule.at(39));
   }
 
   @Test
   void cosineStartsAtTheRateHalvesMidwayAndEndsNearZero() {
-    LearningRateSchedule schedule = new LearningRateSchedule(
-        spec(dev.arrest.api.v1alpha1.LearningRateSchedule.COSINE), 4, 10);
+    LearningRateSchedule schedule =
+        new LearningRateSchedule(spec(dev.arrest.api.v1alpha1.LearningRateSchedule.COSINE), 4, 10);
     assertEquals(0.2, schedule.at(0), 1e-12);
     assertEquals(0.1, schedule.at(20), 1e-12);
     assertEquals(0.2 * 0.5 * (1 + Math.cos(Math.PI * 39 / 40)), schedule.at(39), 1e-12);

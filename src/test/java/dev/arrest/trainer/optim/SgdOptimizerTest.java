@@ -40,7 +40,9 @@ class SgdOptimizerTest {
     manager.close();
   }
 
-  /** y = w.x + b with w = (0.5, -0.25), b = 0.1; the loss is y itself, so dL/dw = x and dL/db = 1. */
+  /**
+   * y = w.x + b with w = (0.5, -0.25), b = 0.1; the loss is y itself, so dL/dw = x and dL/db = 1.
+   */
   private Linear linear() {
     Linear linear = Linear.builder().setUnits(1).build();
     linear.initialize(manager, DataType.FLOAT32, new Shape(1, 2));
@@ -77,20 +79,25 @@ class SgdOptimizerTest {
         buffer[i] = step == 0 ? g : 0.9 * buffer[i] + g;
         w[i] -= lr * buffer[i];
       }
-      assertArrayEquals(new float[] {(float) w[0], (float) w[1]},
-          parameter(linear, "weight").getArray().toFloatArray(), 1e-5f, "step " + step);
+      assertArrayEquals(
+          new float[] {(float) w[0], (float) w[1]},
+          parameter(linear, "weight").getArray().toFloatArray(),
+          1e-5f,
+          "step " + step);
     }
   }
 
   @Test
   void nesterovLooksAhead() {
     Linear linear = linear();
-    SgdOptimizer sgd = new SgdOptimizer(linear.getParameters().stream().toList(), 0.9, 0, true, manager);
+    SgdOptimizer sgd =
+        new SgdOptimizer(linear.getParameters().stream().toList(), 0.9, 0, true, manager);
     backward(linear);
     sgd.step(0.1);
     backward(linear);
     sgd.step(0.1);
-    // b: g = 1 each step; buf1 = 1, b1 = 0.1 - 0.1 * (1 + 0.9 * 1); buf2 = 1.9, b2 = b1 - 0.1 * (1 + 0.9 * 1.9)
+    // b: g = 1 each step; buf1 = 1, b1 = 0.1 - 0.1 * (1 + 0.9 * 1); buf2 = 1.9, b2 = b1 - 0.1 * (1
+    // + 0.9 * 1.9)
     double b1 = 0.1 - 0.1 * 1.9;
     double b2 = b1 - 0.1 * (1 + 0.9 * 1.9);
     assertEquals(b2, parameter(linear, "bias").getArray().getFloat(), 1e-6);
@@ -99,7 +106,8 @@ class SgdOptimizerTest {
   @Test
   void zeroesGradientsAfterTheUpdate() {
     Linear linear = linear();
-    SgdOptimizer sgd = new SgdOptimizer(linear.getParameters().stream().toList(), 0.9, 0.1, false, manager);
+    SgdOptimizer sgd =
+        new SgdOptimizer(linear.getParameters().stream().toList(), 0.9, 0.1, false, manager);
     backward(linear);
     sgd.step(0.1);
     try (NDArray gradient = parameter(linear, "weight").getArray().getGradient()) {
@@ -110,8 +118,8 @@ class SgdOptimizerTest {
   @Test
   void restoredMomentumContinuesExactlyLikeAnUninterruptedRun() throws IOException {
     Linear uninterrupted = linear();
-    SgdOptimizer first = new SgdOptimizer(uninterrupted.getParameters().stream().toList(), 0.9, 0.1, false,
-        manager);
+    SgdOptimizer first =
+        new SgdOptimizer(uninterrupted.getParameters().stream().toList(), 0.9, 0.1, false, manager);
     backward(uninterrupted);
     first.step(0.2);
     ByteArrayOutputStream state = new ByteArrayOutputStream();
@@ -123,27 +131,34 @@ class SgdOptimizerTest {
     Linear resumed = linear();
     parameter(resumed, "weight").getArray().set(weightAfterOne);
     parameter(resumed, "bias").getArray().set(new float[] {(float) (0.1 - 0.2 * (1 + 0.1 * 0.1))});
-    SgdOptimizer second = new SgdOptimizer(resumed.getParameters().stream().toList(), 0.9, 0.1, false, manager);
+    SgdOptimizer second =
+        new SgdOptimizer(resumed.getParameters().stream().toList(), 0.9, 0.1, false, manager);
     second.load(new DataInputStream(new ByteArrayInputStream(state.toByteArray())));
     backward(resumed);
     second.step(0.2);
-    assertArrayEquals(parameter(uninterrupted, "weight").getArray().toFloatArray(),
-        parameter(resumed, "weight").getArray().toFloatArray(), 1e-6f);
+    assertArrayEquals(
+        parameter(uninterrupted, "weight").getArray().toFloatArray(),
+        parameter(resumed, "weight").getArray().toFloatArray(),
+        1e-6f);
   }
 
   @Test
   void refusesStateOfAnotherModel() throws IOException {
     Linear linear = linear();
-    SgdOptimizer sgd = new SgdOptimizer(linear.getParameters().stream().toList(), 0.9, 0, false, manager);
+    SgdOptimizer sgd =
+        new SgdOptimizer(linear.getParameters().stream().toList(), 0.9, 0, false, manager);
     backward(linear);
     sgd.step(0.1);
     ByteArrayOutputStream state = new ByteArrayOutputStream();
     sgd.save(new DataOutputStream(state));
     Linear wider = Linear.builder().setUnits(3).build();
     wider.initialize(manager, DataType.FLOAT32, new Shape(1, 2));
-    SgdOptimizer other = new SgdOptimizer(wider.getParameters().stream().toList(), 0.9, 0, false, manager);
-    IOException e = assertThrows(IOException.class,
-        () -> other.load(new DataInputStream(new ByteArrayInputStream(state.toByteArray()))));
+    SgdOptimizer other =
+        new SgdOptimizer(wider.getParameters().stream().toList(), 0.9, 0, false, manager);
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> other.load(new DataInputStream(new ByteArrayInputStream(state.toByteArray()))));
     assertEquals(true, e.getMessage().contains("shape"), e.getMessage());
   }
 }

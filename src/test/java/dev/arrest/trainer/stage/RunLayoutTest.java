@@ -11,16 +11,21 @@ import org.junit.jupiter.api.Test;
 
 class RunLayoutTest {
   private static final Path ROOT = Path.of("/runs/phi");
-  private static final SweepPoint POINT = SweepPoints.point(ArrestTrainingDocuments.parse("""
-      apiVersion: arrest.dev/v1alpha1
-      kind: ArrestTraining
-      metadata: {name: phi}
-      spec:
-        dataset: {name: fashion-mnist}
-        model: {architecture: small-cnn}
-        finetuning: {method: arrest}
-        sweep: {noisyReplayThresholdDegrees: [30, 37.5]}
-      """, "test"), 1);
+  private static final SweepPoint POINT =
+      SweepPoints.point(
+          ArrestTrainingDocuments.parse(
+              """
+              apiVersion: arrest.dev/v1alpha1
+              kind: ArrestTraining
+              metadata: {name: phi}
+              spec:
+                dataset: {name: fashion-mnist}
+                model: {architecture: small-cnn}
+                finetuning: {method: arrest}
+                sweep: {noisyReplayThresholdDegrees: [30, 37.5]}
+              """,
+              "test"),
+          1);
 
   @Test
   void aSingleRunKeepsEveryStageUnderTheRoot() {
@@ -41,7 +46,8 @@ class RunLayoutTest {
     assertEquals(pointDirectory.resolve("finetune/model.params"), point.model(Stage.FINETUNE));
     assertEquals(pointDirectory.resolve("finetune/epochs.csv"), point.epochLog(Stage.FINETUNE));
     assertEquals(pointDirectory.resolve("finetune/checkpoints"), point.checkpoints(Stage.FINETUNE));
-    assertEquals(pointDirectory.resolve("evaluate/stage-result.json"), point.stageResult(Stage.EVALUATE));
+    assertEquals(
+        pointDirectory.resolve("evaluate/stage-result.json"), point.stageResult(Stage.EVALUATE));
     assertEquals(sweep.specFile(), point.specFile());
     assertEquals(sweep.resultsFile(), point.resultsFile());
     assertEquals(sweep.plotsDirectory(), point.plotsDirectory());
@@ -50,7 +56,9 @@ class RunLayoutTest {
   @Test
   void aPointRecordsItsPathsRelativeToTheSweepRoot() {
     RunLayout point = new RunLayout(ROOT).forPoint(POINT);
-    assertEquals("points/01-arrest-phi-37p5/finetune/model.params", point.relative(point.model(Stage.FINETUNE)));
+    assertEquals(
+        "points/01-arrest-phi-37p5/finetune/model.params",
+        point.relative(point.model(Stage.FINETUNE)));
     assertEquals("pretrain/model.params", point.relative(point.model(Stage.PRETRAIN)));
     assertEquals("/elsewhere/model.params", point.relative(Path.of("/elsewhere/model.params")));
   }

@@ -16,39 +16,46 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The evaluate stage on a user's TorchScript model, end to end on the first Fashion-MNIST test images. */
+/**
+ * The evaluate stage on a user's TorchScript model, end to end on the first Fashion-MNIST test
+ * images.
+ */
 class TorchScriptEvaluationStageTest {
-  @TempDir
-  Path output;
+  @TempDir Path output;
 
   @Test
   void evaluatesATorchScriptModelAndKeepsItsAdversarialExamples() throws Exception {
     Path model = Path.of(getClass().getResource("/torchscript/bn_cnn.pt").toURI());
-    ArrestTraining training = ArrestTrainingDocuments.parse("""
-        apiVersion: arrest.dev/v1alpha1
-        kind: ArrestTraining
-        metadata:
-          name: scripted
-        spec:
-          dataset:
-            name: fashion-mnist
-          model:
-            architecture: small-cnn
-          finetuning:
-            method: arrest
-          evaluation:
-            samples: 20
-            batchSize: 8
-            epsilon: 0.1
-            torchScriptModel: %s
-            attacks:
-              - {type: apgd-ce, steps: 10}
-              - {type: square, steps: 50}
-        """.formatted(model), "test");
+    ArrestTraining training =
+        ArrestTrainingDocuments.parse(
+            """
+            apiVersion: arrest.dev/v1alpha1
+            kind: ArrestTraining
+            metadata:
+              name: scripted
+            spec:
+              dataset:
+                name: fashion-mnist
+              model:
+                architecture: small-cnn
+              finetuning:
+                method: arrest
+              evaluation:
+                samples: 20
+                batchSize: 8
+                epsilon: 0.1
+                torchScriptModel: %s
+                attacks:
+                  - {type: apgd-ce, steps: 10}
+                  - {type: square, steps: 50}
+            """
+                .formatted(model),
+            "test");
     try (NDManager manager = NDManager.newBaseManager()) {
       RunLayout layout = new RunLayout(output);
-      StageResult result = StageExecutor.run(Stage.EVALUATE,
-          new StageContext(training, layout, manager, ProgressListener.NONE));
+      StageResult result =
+          StageExecutor.run(
+              Stage.EVALUATE, new StageContext(training, layout, manager, ProgressListener.NONE));
       assertEquals(StageStatus.SUCCEEDED, result.status, result.message);
       assertEquals(20, result.evaluation.samples());
       assertEquals(2, result.evaluation.attacks().size());
@@ -57,7 +64,9 @@ class TorchScriptEvaluationStageTest {
       assertEquals(model.toString(), result.artifacts.get("model"));
       Path examples = output.resolve(result.artifacts.get("adversarialExamples"));
       assertTrue(Files.isRegularFile(examples), examples.toString());
-      StageResult written = ResultsJson.parse(Files.readString(layout.stageResult(Stage.EVALUATE)), StageResult.class);
+      StageResult written =
+          ResultsJson.parse(
+              Files.readString(layout.stageResult(Stage.EVALUATE)), StageResult.class);
       assertEquals(result.evaluation, written.evaluation);
     }
   }

@@ -6,8 +6,8 @@ import dev.arrest.trainer.engine.Classifier;
 import dev.arrest.trainer.engine.Outputs;
 
 /**
- * Ignores its input: every image gets the same logits. No attack can change a prediction, so robust accuracy must
- * equal clean accuracy exactly; its input gradient is exactly zero.
+ * Ignores its input: every image gets the same logits. No attack can change a prediction, so robust
+ * accuracy must equal clean accuracy exactly; its input gradient is exactly zero.
  */
 public final class ConstantClassifier implements Classifier {
   private final NDManager manager;
@@ -20,7 +20,8 @@ public final class ConstantClassifier implements Classifier {
 
   @Override
   public Outputs forward(NDArray images, boolean training) {
-    // Multiply by zero rather than ignore the input, so that the output still depends on it for autograd.
+    // Multiply by zero rather than ignore the input, so that the output still depends on it for
+    // autograd.
     NDArray zero = images.reshape(images.getShape().get(0), -1).sum(new int[] {1}, true).mul(0);
     return new Outputs(zero.add(logits), null);
   }

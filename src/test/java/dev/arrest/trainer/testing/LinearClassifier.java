@@ -8,10 +8,11 @@ import dev.arrest.trainer.engine.Classifier;
 import dev.arrest.trainer.engine.Outputs;
 
 /**
- * logits = W x + b on flattened images: a model whose robustness is known in closed form. Away from the [0, 1] box,
- * the smallest perturbation that makes class k beat the label y has norm (z_y - z_k) / ||w_y - w_k||_q, with q the dual
- * norm (L1 for L-inf budgets, L2 for L2 budgets). Optionally quantizes its input to {@code levels} steps first, which
- * zeroes every input gradient while leaving the decision unchanged: gradient masking by construction.
+ * logits = W x + b on flattened images: a model whose robustness is known in closed form. Away from
+ * the [0, 1] box, the smallest perturbation that makes class k beat the label y has norm (z_y -
+ * z_k) / ||w_y - w_k||_q, with q the dual norm (L1 for L-inf budgets, L2 for L2 budgets).
+ * Optionally quantizes its input to {@code levels} steps first, which zeroes every input gradient
+ * while leaving the decision unchanged: gradient masking by construction.
  */
 public final class LinearClassifier implements Classifier {
   private final NDManager manager;
@@ -21,8 +22,11 @@ public final class LinearClassifier implements Classifier {
   private final NDArray biasArray;
   private final int quantizationLevels;
 
-  /** @param quantizationLevels 0 for none, else inputs are rounded to multiples of 1 / levels */
-  public LinearClassifier(NDManager parent, double[][] weights, double[] biases, int quantizationLevels) {
+  /**
+   * @param quantizationLevels 0 for none, else inputs are rounded to multiples of 1 / levels
+   */
+  public LinearClassifier(
+      NDManager parent, double[][] weights, double[] biases, int quantizationLevels) {
     this.manager = parent.newSubManager();
     this.weights = weights;
     this.biases = biases;
@@ -55,7 +59,10 @@ public final class LinearClassifier implements Classifier {
     double[] z = biases.clone();
     for (int k = 0; k < weights.length; k++) {
       for (int i = 0; i < image.length; i++) {
-        double x = quantizationLevels > 0 ? Math.rint(image[i] * quantizationLevels) / quantizationLevels : image[i];
+        double x =
+            quantizationLevels > 0
+                ? Math.rint(image[i] * quantizationLevels) / quantizationLevels
+                : image[i];
         z[k] += weights[k][i] * x;
       }
     }
@@ -63,8 +70,8 @@ public final class LinearClassifier implements Classifier {
   }
 
   /**
-   * The exact distance from an image to the nearest decision boundary of the classifier when the box does not bind
-   * (no quantization): min over k != y of (z_y - z_k) / ||w_y - w_k||_dual.
+   * The exact distance from an image to the nearest decision boundary of the classifier when the
+   * box does not bind (no quantization): min over k != y of (z_y - z_k) / ||w_y - w_k||_dual.
    */
   public double boundaryDistance(float[] image, int label, Norm norm) {
     double[] z = logits(image);

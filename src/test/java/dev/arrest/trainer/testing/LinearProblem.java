@@ -7,9 +7,9 @@ import dev.arrest.trainer.data.ImageShape;
 import java.util.Random;
 
 /**
- * A random linear 10-class classifier on 1x28x28 images with pixels in [0.3, 0.7] and every label equal to the
- * prediction. Budgets below 0.3 (L-inf) never meet the [0, 1] box, so each example's exact robustness radius is
- * {@link LinearClassifier#boundaryDistance}.
+ * A random linear 10-class classifier on 1x28x28 images with pixels in [0.3, 0.7] and every label
+ * equal to the prediction. Budgets below 0.3 (L-inf) never meet the [0, 1] box, so each example's
+ * exact robustness radius is {@link LinearClassifier#boundaryDistance}.
  */
 public final class LinearProblem {
   public static final int CLASSES = 10;
@@ -23,8 +23,12 @@ public final class LinearProblem {
     this.data = data;
   }
 
-  /** @param quantizationLevels 0 for a plain linear model, else its inputs are quantized (zero gradients) */
-  public static LinearProblem create(NDManager manager, int examples, long seed, int quantizationLevels) {
+  /**
+   * @param quantizationLevels 0 for a plain linear model, else its inputs are quantized (zero
+   *     gradients)
+   */
+  public static LinearProblem create(
+      NDManager manager, int examples, long seed, int quantizationLevels) {
     Random random = new Random(seed);
     double[][] weights = new double[CLASSES][PIXELS];
     double[] biases = new double[CLASSES];
@@ -33,7 +37,8 @@ public final class LinearProblem {
         weights[k][i] = random.nextGaussian() / Math.sqrt(PIXELS);
       }
     }
-    return forModel(new LinearClassifier(manager, weights, biases, quantizationLevels), examples, random);
+    return forModel(
+        new LinearClassifier(manager, weights, biases, quantizationLevels), examples, random);
   }
 
   /** Random images for a given linear model, labelled with its predictions. */
@@ -58,7 +63,8 @@ public final class LinearProblem {
       }
       labels[e] = best;
     }
-    return new LinearProblem(model, new ImageDataset("linear", new ImageShape(1, 28, 28), CLASSES, pixels, labels));
+    return new LinearProblem(
+        model, new ImageDataset("linear", new ImageShape(1, 28, 28), CLASSES, pixels, labels));
   }
 
   public LinearClassifier model() {

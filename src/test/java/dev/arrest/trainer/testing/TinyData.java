@@ -1,12 +1,12 @@
 package dev.arrest.trainer.testing;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.arrest.trainer.data.DatasetKind;
 import dev.arrest.trainer.data.ImageDataset;
 import dev.arrest.trainer.data.ImageShape;
 import dev.arrest.trainer.engine.Network;
 import dev.arrest.trainer.model.Models;
-import ai.djl.ndarray.NDManager;
 import java.util.Random;
 
 /** Small Fashion-MNIST-shaped data and networks for trainer tests. */
@@ -14,8 +14,8 @@ public final class TinyData {
   private TinyData() {}
 
   /**
-   * A learnable 10-class set: class k is a bright horizontal band at rows 2k..2k+3 on a noisy background, so a few
-   * SGD steps separate the classes.
+   * A learnable 10-class set: class k is a bright horizontal band at rows 2k..2k+3 on a noisy
+   * background, so a few SGD steps separate the classes.
    */
   public static ImageDataset bands(int size, long seed) {
     ImageShape shape = new ImageShape(1, 28, 28);
@@ -46,7 +46,18 @@ public final class TinyData {
 
   private static Network network(String architecture, int depth, int widen, NDManager manager) {
     DatasetKind kind = DatasetKind.FASHION_MNIST;
-    return new Network(Models.create(architecture, depth, widen, kind.channels(), kind.height(), kind.width(),
-        kind.numClasses(), kind.mean(), kind.std()), manager, new Shape(1, 28, 28));
+    return new Network(
+        Models.create(
+            architecture,
+            depth,
+            widen,
+            kind.channels(),
+            kind.height(),
+            kind.width(),
+            kind.numClasses(),
+            kind.mean(),
+            kind.std()),
+        manager,
+        new Shape(1, 28, 28));
   }
 }

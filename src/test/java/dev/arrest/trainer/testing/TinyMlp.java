@@ -22,8 +22,9 @@ import dev.arrest.trainer.train.Backpropagation;
 import dev.arrest.trainer.train.LossTerms;
 
 /**
- * A 784-32-10 ReLU network trained for a second on {@link TinyData#bands}: a non-linear model cheap enough to run
- * hundreds of attack iterations in a unit test (SmallCNN costs about 100 times more per example).
+ * A 784-32-10 ReLU network trained for a second on {@link TinyData#bands}: a non-linear model cheap
+ * enough to run hundreds of attack iterations in a unit test (SmallCNN costs about 100 times more
+ * per example).
  */
 public final class TinyMlp implements Classifier {
   private final NDManager manager;
@@ -32,8 +33,12 @@ public final class TinyMlp implements Classifier {
 
   private TinyMlp(NDManager parent) {
     this.manager = parent.newSubManager();
-    this.block = new SequentialBlock().add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(32).build())
-        .add(Activation.reluBlock()).add(Linear.builder().setUnits(10).build());
+    this.block =
+        new SequentialBlock()
+            .add(Blocks.batchFlattenBlock())
+            .add(Linear.builder().setUnits(32).build())
+            .add(Activation.reluBlock())
+            .add(Linear.builder().setUnits(10).build());
     block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
     this.store = new ParameterStore(manager, false);
   }
@@ -44,15 +49,18 @@ public final class TinyMlp implements Classifier {
     TinyMlp mlp = new TinyMlp(parent);
     ImageDataset train = TinyData.bands(600, seed);
     DataLoader loader = DataLoader.builder(train, 50).shuffle(true).seed(seed).build();
-    SgdOptimizer optimizer = new SgdOptimizer(mlp.block.getParameters().stream().toList(), 0.9, 0, false,
-        mlp.manager);
+    SgdOptimizer optimizer =
+        new SgdOptimizer(mlp.block.getParameters().stream().toList(), 0.9, 0, false, mlp.manager);
     for (int epoch = 0; epoch < epochs; epoch++) {
       for (ImageBatch batch : loader.epoch(mlp.manager, epoch)) {
         try (batch) {
-          Backpropagation.run(() -> {
-            NDArray loss = Losses.crossEntropy(mlp.forward(batch.images(), true).logits(), batch.labels()).mean();
-            return new LossTerms(loss, loss, null, null, null);
-          });
+          Backpropagation.run(
+              () -> {
+                NDArray loss =
+                    Losses.crossEntropy(mlp.forward(batch.images(), true).logits(), batch.labels())
+                        .mean();
+                return new LossTerms(loss, loss, null, null, null);
+              });
           optimizer.step(0.05);
         }
       }

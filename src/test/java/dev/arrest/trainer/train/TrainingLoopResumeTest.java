@@ -48,26 +48,39 @@ class TrainingLoopResumeTest {
   /** Simulates the process dying right after a checkpoint was written. */
   private static final class Crash extends RuntimeException {}
 
-  private List<EpochMetrics> train(Path checkpoints, String fingerprint, int crashAfterEpoch, Network[] out) {
+  private List<EpochMetrics> train(
+      Path checkpoints, String fingerprint, int crashAfterEpoch, Network[] out) {
     Engine.getInstance().setRandomSeed(11);
     Network network = TinyData.smallCnn(manager);
     out[0] = network;
     OptimizerSpec spec = new OptimizerSpec();
     spec.learningRate = 0.05;
     DataLoader loader = DataLoader.builder(data, 32).shuffle(true).seed(5).build();
-    SgdOptimizer optimizer = new SgdOptimizer(network.parameters(), spec.momentum, spec.weightDecay, false,
-        network.manager());
-    ProgressListener crashing = new ProgressListener() {
-      @Override
-      public void epochFinished(Stage stage, int epochs, EpochMetrics metrics) {
-        if (metrics.epoch() == crashAfterEpoch) {
-          throw new Crash();
-        }
-      }
-    };
-    return new TrainingLoop(Stage.PRETRAIN, network, optimizer,
-        new LearningRateSchedule(spec, EPOCHS, loader.batchesPerEpoch()), new CleanObjective(), loader, EPOCHS, 42,
-        checkpoints, fingerprint, crashing).run();
+    SgdOptimizer optimizer =
+        new SgdOptimizer(
+            network.parameters(), spec.momentum, spec.weightDecay, false, network.manager());
+    ProgressListener crashing =
+        new ProgressListener() {
+          @Override
+          public void epochFinished(Stage stage, int epochs, EpochMetrics metrics) {
+            if (metrics.epoch() == crashAfterEpoch) {
+              throw new Crash();
+            }
+          }
+        };
+    return new TrainingLoop(
+            Stage.PRETRAIN,
+            network,
+            optimizer,
+            new LearningRateSchedule(spec, EPOCHS, loader.batchesPerEpoch()),
+            new CleanObjective(),
+            loader,
+            EPOCHS,
+            42,
+            checkpoints,
+            fingerprint,
+            crashing)
+        .run();
   }
 
   private static List<float[]> weights(Network network) {
@@ -89,9 +102,13 @@ class TrainingLoopResumeTest {
     List<EpochMetrics> history = train(dir.resolve("b"), "f", -1, resumed);
 
     assertEquals(EPOCHS, history.size());
-    assertEquals(expected.get(2).loss(), history.get(2).loss(), 1e-5, "epoch 3 trained on the same data");
+    assertEquals(
+        expected.get(2).loss(), history.get(2).loss(), 1e-5, "epoch 3 trained on the same data");
     for (int e = 0; e < 2; e++) {
-      assertEquals(expected.get(e).loss(), history.get(e).loss(), "epoch " + (e + 1) + " comes from the checkpoint");
+      assertEquals(
+          expected.get(e).loss(),
+          history.get(e).loss(),
+          "epoch " + (e + 1) + " comes from the checkpoint");
       assertEquals(expected.get(e).trainCleanAccuracy(), history.get(e).trainCleanAccuracy());
     }
     List<float[]> a = weights(straight[0]);
@@ -99,9 +116,12 @@ class TrainingLoopResumeTest {
     for (int i = 0; i < a.size(); i++) {
       assertArrayEquals(a.get(i), b.get(i), 1e-5f, "parameter " + i);
     }
-    assertTrue(expected.get(2).trainCleanAccuracy() > expected.get(0).trainCleanAccuracy(), "it learns");
+    assertTrue(
+        expected.get(2).trainCleanAccuracy() > expected.get(0).trainCleanAccuracy(), "it learns");
     try (Stream<Path> kept = Files.list(dir.resolve("b"))) {
-      assertEquals(List.of("epoch-0002", "epoch-0003"), kept.map(p -> p.getFileName().toString()).sorted().toList(),
+      assertEquals(
+          List.of("epoch-0002", "epoch-0003"),
+          kept.map(p -> p.getFileName().toString()).sorted().toList(),
           "keeps the two newest complete checkpoints");
     }
   }
@@ -109,8 +129,8 @@ class TrainingLoopResumeTest {
   @Test
   void refusesToResumeCheckpointsOfAnotherConfiguration(@TempDir Path dir) {
     assertThrows(Crash.class, () -> train(dir, "first", 1, new Network[1]));
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> train(dir, "second", -1, new Network[1]));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> train(dir, "second", -1, new Network[1]));
     assertTrue(e.getMessage().contains("different pretrain configuration"), e.getMessage());
   }
 
