@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,11 +42,7 @@ final class RunCommand implements Callable<Integer> {
       description = "Output directory (default: runs/<metadata.name>).")
   Path output;
 
-  @Option(
-      names = "--progress",
-      defaultValue = "auto",
-      description = "Progress display: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Progress progressMode;
+  @Mixin ProgressOption progressOption;
 
   @Override
   public Integer call() {
@@ -62,7 +59,7 @@ final class RunCommand implements Callable<Integer> {
     if (!claimOutput(layout, document)) {
       return 2;
     }
-    ProgressListener progress = progressMode.listener(name);
+    ProgressListener progress = progressOption.listener(name);
     RunResults results = newResults(training);
     progress.info("Running ArrestTraining " + name + " into " + layout.root().toAbsolutePath());
     int exitCode;

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -63,11 +64,7 @@ final class StageCommand implements Callable<Integer> {
       description = "Also write the compact result here (in a pod: /dev/termination-log).")
   Path terminationMessage;
 
-  @Option(
-      names = "--progress",
-      defaultValue = "auto",
-      description = "Progress display: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Progress progressMode;
+  @Mixin ProgressOption progressOption;
 
   @Override
   public Integer call() {
@@ -116,7 +113,7 @@ final class StageCommand implements Callable<Integer> {
     try (NDManager manager = NDManager.newBaseManager()) {
       StageContext context =
           new StageContext(
-              training, layout, manager, progressMode.listener(training.getMetadata().getName()));
+              training, layout, manager, progressOption.listener(training.getMetadata().getName()));
       result = StageExecutor.run(which, context);
     }
     writeTerminationMessage(result);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.arrest.results.EpochMetrics;
 import dev.arrest.results.ResultsJson;
@@ -34,13 +33,11 @@ class ArrestCliEndToEndTest {
 
   @BeforeAll
   static void needsFashionMnist() {
-    assumeTrue(
-        Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
-        "Fashion-MNIST missing: run .ci/setup.sh (apt-get install dataset-fashion-mnist)");
+    CliFixture.assumeFashionMnist();
   }
 
   private static int cli(String... args) {
-    return ArrestCli.commandLine().execute(args);
+    return CliFixture.cli(args);
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.arrest.api.spec.ArrestTrainingDocuments;
 import dev.arrest.api.v1alpha1.TradeoffSpec;
@@ -39,13 +38,11 @@ class ArrestCliSweepEndToEndTest {
 
   @BeforeAll
   static void needsFashionMnist() {
-    assumeTrue(
-        Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
-        "Fashion-MNIST missing: run .ci/setup.sh (apt-get install dataset-fashion-mnist)");
+    CliFixture.assumeFashionMnist();
   }
 
   private static int cli(String... args) {
-    return ArrestCli.commandLine().execute(args);
+    return CliFixture.cli(args);
   }
 
   @Test
