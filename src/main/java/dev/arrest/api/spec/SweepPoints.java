@@ -2,10 +2,15 @@ package dev.arrest.api.spec;
 
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
+import dev.arrest.api.v1alpha1.ArrestVariant;
 import dev.arrest.api.v1alpha1.AttackSpec;
 import dev.arrest.api.v1alpha1.EvaluationAttackSpec;
 import dev.arrest.api.v1alpha1.FinetuningMethod;
+import dev.arrest.api.v1alpha1.FinetuningSpec;
 import dev.arrest.api.v1alpha1.Initialization;
+import dev.arrest.api.v1alpha1.LearningRateSchedule;
+import dev.arrest.api.v1alpha1.OptimizerSpec;
+import dev.arrest.api.v1alpha1.ScratchTrainingSpec;
 import dev.arrest.api.v1alpha1.SweepSpec;
 import dev.arrest.api.v1alpha1.TradeoffSpec;
 import java.math.BigDecimal;
@@ -25,10 +30,10 @@ import java.util.stream.Collectors;
  * both run the same points under the same ids and names.
  *
  * <p>Points: for each method (the sweep's {@code methods}, else {@code spec.finetuning.method}), in
- * the order listed, the cartesian product of the lists that affect that method, in the order
- * epsilons, phi, lambda, beta, the last varying fastest. A list never multiplies the points of a
- * method it has no effect on: {@code methods: [at, trades]} with three {@code tradesBetas} gives
- * four points, not six.
+ * the order listed, and for arrest each of its {@code arrestVariants}, the cartesian product of the
+ * lists that affect it, in the order epsilons, phi, lambda, beta, the last varying fastest. A list
+ * never multiplies the points of a method it has no effect on: {@code methods: [at, trades]} with
+ * three {@code tradesBetas} gives four points, not six.
  */
 public final class SweepPoints {
   private static final int MAX_SLUG_LENGTH = 40;
@@ -47,6 +52,26 @@ public final class SweepPoints {
    */
   private record Axis(String name, List<Double> values, Override override) {}
 
+  /**
+   * What a group of points trains: a method and, for arrest points of a sweep that lists {@code
+   * arrestVariants}, the variant (else null: the spec's own rgkd and noisyReplay switches).
+   */
+  private record Kind(FinetuningMethod method, ArrestVariant variant) {
+    boolean usesNoisyReplay(ArrestTrainingSpec spec) {
+      return method == FinetuningMethod.ARREST
+          && (variant != null ? variant.noisyReplay() : spec.finetuning.noisyReplay.enabled);
+    }
+
+    boolean usesRgkd(ArrestTrainingSpec spec) {
+      return method == FinetuningMethod.ARREST
+          && (variant != null ? variant.rgkd() : spec.finetuning.rgkd.enabled);
+    }
+
+    String label() {
+      return variant != null ? variant.toString() : method.toString();
+    }
+  }
+
   /** The sweep's points, in id order. */
   public static List<SweepPoint> expand(ArrestTraining training) {
     ArrestTrainingSpec spec = training.getSpec();
@@ -58,10 +83,10 @@ public final class SweepPoints {
       throw new SpecException(training.getMetadata().getName(), problems);
     }
     List<SweepPoint> points = new ArrayList<>();
-    for (FinetuningMethod method : methods(spec)) {
-      List<Axis> axes = axes(spec, method);
+    for (Kind kind : kinds(spec)) {
+      List<Axis> axes = axes(spec, kind);
       for (List<Double> values : product(axes)) {
-        points.add(point(training, points.size(), method, axes, values));
+        points.add(point(training, points.size(), kind, axes, values));
       }
     }
     return points;
@@ -109,10 +134,12 @@ public final class SweepPoints {
         && sweep.noisyReplayThresholdDegrees == null
         && sweep.rgkdWeights == null
         && sweep.epsilons == null
-        && sweep.tradesBetas == null) {
+        && sweep.tradesBetas == null
+        && sweep.arrestVariants == null) {
       problems.add(
           "spec.sweep: list values for at least one of methods, noisyReplayThresholdDegrees,"
-              + " rgkdWeights, epsilons, tradesBetas (or remove spec.sweep for a single run)");
+              + " rgkdWeights, epsilons, tradesBetas, arrestVariants (or remove spec.sweep for a"
+              + " single run)");
       return problems;
     }
     checkDistinct("methods", sweep.methods, problems);
@@ -120,28 +147,53 @@ public final class SweepPoints {
     checkDistinct("rgkdWeights", sweep.rgkdWeights, problems);
     checkDistinct("epsilons", sweep.epsilons, problems);
     checkDistinct("tradesBetas", sweep.tradesBetas, problems);
+    checkDistinct("arrestVariants", sweep.arrestVariants, problems);
     List<FinetuningMethod> methods = methods(spec);
+    List<Kind> kinds = kinds(spec);
+    if (sweep.arrestVariants != null) {
+      checkApplies("arrestVariants", "them", FinetuningMethod.ARREST, methods, problems);
+    }
     if (sweep.noisyReplayThresholdDegrees != null) {
       checkApplies(
           "noisyReplayThresholdDegrees", "phi", FinetuningMethod.ARREST, methods, problems);
-      if (methods.contains(FinetuningMethod.ARREST) && !spec.finetuning.noisyReplay.enabled) {
+      if (methods.contains(FinetuningMethod.ARREST)
+          && kinds.stream().noneMatch(k -> k.usesNoisyReplay(spec))) {
         problems.add(
-            "spec.sweep.noisyReplayThresholdDegrees: spec.finetuning.noisyReplay.enabled is false,"
-                + " so phi has no effect");
+            "spec.sweep.noisyReplayThresholdDegrees: no arrest point uses noisy replay ("
+                + (sweep.arrestVariants != null
+                    ? "spec.sweep.arrestVariants has no variant with it"
+                    : "spec.finetuning.noisyReplay.enabled is false")
+                + "), so phi has no effect");
       }
     }
     if (sweep.rgkdWeights != null) {
       checkApplies("rgkdWeights", "lambda", FinetuningMethod.ARREST, methods, problems);
-      if (methods.contains(FinetuningMethod.ARREST) && !spec.finetuning.rgkd.enabled) {
+      if (methods.contains(FinetuningMethod.ARREST)
+          && kinds.stream().noneMatch(k -> k.usesRgkd(spec))) {
         problems.add(
-            "spec.sweep.rgkdWeights: spec.finetuning.rgkd.enabled is false, so lambda has no"
-                + " effect");
+            "spec.sweep.rgkdWeights: no arrest point uses RGKD ("
+                + (sweep.arrestVariants != null
+                    ? "spec.sweep.arrestVariants has no variant with it"
+                    : "spec.finetuning.rgkd.enabled is false")
+                + "), so lambda has no effect");
       }
     }
     if (sweep.tradesBetas != null) {
       checkApplies("tradesBetas", "beta", FinetuningMethod.TRADES, methods, problems);
     }
-    long count = methods.stream().mapToLong(m -> pointCount(spec, m)).sum();
+    if (sweep.fromScratch != null
+        && kinds.stream()
+            .noneMatch(k -> initialization(spec, k.method()) == Initialization.SCRATCH)) {
+      problems.add(
+          "spec.sweep.fromScratch: no point trains from scratch (at and trades do unless"
+              + " spec.finetuning.initialization is pretrained), so it has no effect");
+    }
+    if (sweep.fromScratch != null
+        && sweep.fromScratch.epochs == null
+        && sweep.fromScratch.optimizer == null) {
+      problems.add("spec.sweep.fromScratch: set epochs, optimizer or both");
+    }
+    long count = kinds.stream().mapToLong(k -> pointCount(spec, k)).sum();
     if (count > SweepSpec.MAX_POINTS) {
       problems.add(
           "spec.sweep: "
@@ -176,7 +228,11 @@ public final class SweepPoints {
                 + join(methods)
                 + ")");
       } else {
-        referencePoints += pointCount(spec, method);
+        referencePoints +=
+            kinds(spec).stream()
+                .filter(k -> k.method() == method)
+                .mapToLong(k -> pointCount(spec, k))
+                .sum();
       }
     }
     if (referencePoints > 0 && referencePoints < tradeoff.degree + 1) {
@@ -206,21 +262,43 @@ public final class SweepPoints {
     return spec.sweep.methods != null ? spec.sweep.methods : List.of(spec.finetuning.method);
   }
 
-  private static long pointCount(ArrestTrainingSpec spec, FinetuningMethod method) {
+  /** The methods, with arrest split into its variants when the sweep lists them. */
+  private static List<Kind> kinds(ArrestTrainingSpec spec) {
+    List<Kind> kinds = new ArrayList<>();
+    for (FinetuningMethod method : methods(spec)) {
+      if (method == FinetuningMethod.ARREST && spec.sweep.arrestVariants != null) {
+        spec.sweep.arrestVariants.forEach(variant -> kinds.add(new Kind(method, variant)));
+      } else {
+        kinds.add(new Kind(method, null));
+      }
+    }
+    return kinds;
+  }
+
+  /** A method's initialization in this spec: the spec's own, else the method's default. */
+  private static Initialization initialization(ArrestTrainingSpec spec, FinetuningMethod method) {
+    FinetuningSpec probe = new FinetuningSpec();
+    probe.method = method;
+    probe.initialization = spec.finetuning.initialization;
+    return probe.effectiveInitialization();
+  }
+
+  private static long pointCount(ArrestTrainingSpec spec, Kind kind) {
     long count = 1;
-    for (Axis axis : axes(spec, method)) {
+    for (Axis axis : axes(spec, kind)) {
       count = Math.min(count * axis.values().size(), Integer.MAX_VALUE);
     }
     return count;
   }
 
-  private static List<Axis> axes(ArrestTrainingSpec spec, FinetuningMethod method) {
+  private static List<Axis> axes(ArrestTrainingSpec spec, Kind kind) {
     SweepSpec sweep = spec.sweep;
+    FinetuningMethod method = kind.method();
     List<Axis> axes = new ArrayList<>();
     if (sweep.epsilons != null) {
       axes.add(new Axis("eps", sweep.epsilons, SweepPoints::applyEpsilon));
     }
-    if (method == FinetuningMethod.ARREST && sweep.noisyReplayThresholdDegrees != null) {
+    if (kind.usesNoisyReplay(spec) && sweep.noisyReplayThresholdDegrees != null) {
       axes.add(
           new Axis(
               "phi",
@@ -230,7 +308,7 @@ public final class SweepPoints {
                 overrides.put("finetuning.noisyReplay.thresholdDegrees", value);
               }));
     }
-    if (method == FinetuningMethod.ARREST && sweep.rgkdWeights != null) {
+    if (kind.usesRgkd(spec) && sweep.rgkdWeights != null) {
       axes.add(
           new Axis(
               "lambda",
@@ -302,15 +380,42 @@ public final class SweepPoints {
   }
 
   private static SweepPoint point(
-      ArrestTraining sweep, int id, FinetuningMethod method, List<Axis> axes, List<Double> values) {
+      ArrestTraining sweep, int id, Kind kind, List<Axis> axes, List<Double> values) {
     ArrestTraining training = ArrestTrainingDocuments.copy(sweep);
     ArrestTrainingSpec spec = training.getSpec();
     Map<String, Object> overrides = new LinkedHashMap<>();
     if (spec.sweep.methods != null) {
-      spec.finetuning.method = method;
-      overrides.put("finetuning.method", method.toString());
+      spec.finetuning.method = kind.method();
+      overrides.put("finetuning.method", kind.method().toString());
     }
-    StringBuilder label = new StringBuilder(method.toString());
+    if (kind.variant() != null) {
+      spec.finetuning.rgkd.enabled = kind.variant().rgkd();
+      spec.finetuning.noisyReplay.enabled = kind.variant().noisyReplay();
+      overrides.put("finetuning.rgkd.enabled", kind.variant().rgkd());
+      overrides.put("finetuning.noisyReplay.enabled", kind.variant().noisyReplay());
+    }
+    ScratchTrainingSpec scratch = spec.sweep.fromScratch;
+    if (scratch != null && spec.finetuning.effectiveInitialization() == Initialization.SCRATCH) {
+      if (scratch.epochs != null) {
+        spec.finetuning.epochs = scratch.epochs;
+        overrides.put("finetuning.epochs", scratch.epochs);
+      }
+      if (scratch.optimizer != null) {
+        OptimizerSpec optimizer = scratch.optimizer;
+        spec.finetuning.optimizer = optimizer;
+        // Scalars only, so that the operator's status can show them as strings.
+        overrides.put("finetuning.optimizer.learningRate", optimizer.learningRate);
+        overrides.put("finetuning.optimizer.momentum", optimizer.momentum);
+        overrides.put("finetuning.optimizer.weightDecay", optimizer.weightDecay);
+        overrides.put("finetuning.optimizer.nesterov", optimizer.nesterov);
+        overrides.put("finetuning.optimizer.schedule", optimizer.schedule.toString());
+        if (optimizer.schedule == LearningRateSchedule.PIECEWISE) {
+          overrides.put("finetuning.optimizer.milestones", optimizer.milestonesOrDefault());
+          overrides.put("finetuning.optimizer.gamma", optimizer.gamma);
+        }
+      }
+    }
+    StringBuilder label = new StringBuilder(kind.label());
     for (int i = 0; i < axes.size(); i++) {
       axes.get(i).override().apply(spec, values.get(i), overrides);
       label.append(' ').append(axes.get(i).name()).append('=').append(number(values.get(i)));

@@ -50,4 +50,18 @@ public class SweepSpec {
   @JsonPropertyDescription(
       "TRADES weights beta >= 0, replacing spec.finetuning.tradesBeta (trades points only).")
   public List<@Min(0) Double> tradesBetas;
+
+  @Size(min = 1)
+  @JsonPropertyDescription(
+      "ARREST ablations for the arrest points: aft+rgkd (RGKD only), aft+nr (noisy replay only),"
+          + " arrest (both), replacing spec.finetuning.rgkd.enabled and"
+          + " spec.finetuning.noisyReplay.enabled. noisyReplayThresholdDegrees applies to the"
+          + " variants with noisy replay, rgkdWeights to those with RGKD.")
+  public List<ArrestVariant> arrestVariants;
+
+  @JsonPropertyDescription(
+      "Epochs and optimizer of the points that train from scratch (at and trades unless"
+          + " spec.finetuning.initialization says otherwise), replacing those of spec.finetuning."
+          + " Use it to give every method the same budget.")
+  public ScratchTrainingSpec fromScratch;
 }

@@ -223,7 +223,8 @@ class SweepPointsTest {
     assertProblem(
         MINIMAL.replace("method: arrest", "method: arrest\n    noisyReplay: {enabled: false}")
             + "  sweep: {noisyReplayThresholdDegrees: [30, 45]}\n",
-        "spec.sweep.noisyReplayThresholdDegrees: spec.finetuning.noisyReplay.enabled is false");
+        "spec.sweep.noisyReplayThresholdDegrees: no arrest point uses noisy replay"
+            + " (spec.finetuning.noisyReplay.enabled is false)");
     assertProblem(
         MINIMAL
             + "  sweep: {epsilons: [0.1, 0.2, 0.3, 0.4, 0.5], rgkdWeights: [1, 2, 3],"
@@ -265,6 +266,96 @@ class SweepPointsTest {
             + "    tradeoff: {fromSweepMethods: [at], reference: cifar10-linf-8255}\n"
             + at3,
         "spec.evaluation.tradeoff: give exactly one of reference, points or fromSweepMethods");
+  }
+
+  @Test
+  void arrestVariantsAreThePapersAblationsAndTakeOnlyTheListsTheyUse() {
+    List<SweepPoint> points =
+        SweepPoints.expand(
+            sweep(
+                """
+                methods: [aft, arrest]
+                arrestVariants: [aft+rgkd, aft+nr, arrest]
+                noisyReplayThresholdDegrees: [30, 45]
+                rgkdWeights: [4]\
+                """));
+
+    assertEquals(
+        List.of(
+            "aft",
+            "aft+rgkd lambda=4",
+            "aft+nr phi=30",
+            "aft+nr phi=45",
+            "arrest phi=30 lambda=4",
+            "arrest phi=45 lambda=4"),
+        points.stream().map(SweepPoint::label).toList());
+    assertEquals("aft-rgkd-lambda-4", points.get(1).slug());
+    ArrestTrainingSpec rgkdOnly = points.get(1).training().getSpec();
+    assertTrue(rgkdOnly.finetuning.rgkd.enabled);
+    assertFalse(rgkdOnly.finetuning.noisyReplay.enabled);
+    assertEquals(FinetuningMethod.ARREST, rgkdOnly.finetuning.method);
+    ArrestTrainingSpec nrOnly = points.get(3).training().getSpec();
+    assertFalse(nrOnly.finetuning.rgkd.enabled);
+    assertTrue(nrOnly.finetuning.noisyReplay.enabled);
+    assertEquals(45.0, nrOnly.finetuning.noisyReplay.thresholdDegrees);
+    assertEquals(false, points.get(3).overrides().get("finetuning.rgkd.enabled"));
+    assertEquals(true, points.get(3).overrides().get("finetuning.noisyReplay.enabled"));
+    ArrestTrainingSpec full = points.get(4).training().getSpec();
+    assertTrue(full.finetuning.rgkd.enabled && full.finetuning.noisyReplay.enabled);
+    assertNull(
+        points.get(0).training().getSpec().sweep, "every point is a valid single run by itself");
+  }
+
+  @Test
+  void fromScratchGivesTheScratchPointsTheirOwnEpochsAndOptimizer() {
+    List<SweepPoint> points =
+        SweepPoints.expand(
+            sweep(
+                """
+                methods: [at, aft]
+                fromScratch:
+                  epochs: 6
+                  optimizer: {learningRate: 0.05, schedule: piecewise, milestones: [0.5]}\
+                """));
+
+    ArrestTrainingSpec at = points.get(0).training().getSpec();
+    assertEquals(6, at.finetuning.epochs);
+    assertEquals(0.05, at.finetuning.optimizer.learningRate);
+    assertEquals(6, points.get(0).overrides().get("finetuning.epochs"));
+    assertEquals("piecewise", points.get(0).overrides().get("finetuning.optimizer.schedule"));
+    assertEquals(List.of(0.5), points.get(0).overrides().get("finetuning.optimizer.milestones"));
+    ArrestTrainingSpec aft = points.get(1).training().getSpec();
+    assertEquals(10, aft.finetuning.epochs, "a pretrained start keeps spec.finetuning's budget");
+    assertEquals(0.1, aft.finetuning.optimizer.learningRate);
+    assertFalse(points.get(1).overrides().containsKey("finetuning.epochs"));
+    assertEquals("at", points.get(0).label(), "the budget is not part of the label");
+  }
+
+  @Test
+  void variantAndScratchProblemsNameTheirFields() {
+    assertProblem(
+        MINIMAL + "  sweep:\n    methods: [at, aft]\n    arrestVariants: [aft+nr]\n",
+        "spec.sweep.arrestVariants: only arrest uses them");
+    assertProblem(
+        MINIMAL
+            + "  sweep:\n    arrestVariants: [aft+rgkd]\n    noisyReplayThresholdDegrees: [30]\n",
+        "spec.sweep.noisyReplayThresholdDegrees: no arrest point uses noisy replay"
+            + " (spec.sweep.arrestVariants has no variant with it)");
+    assertProblem(
+        MINIMAL + "  sweep:\n    arrestVariants: [aft+nr]\n    rgkdWeights: [1]\n",
+        "spec.sweep.rgkdWeights: no arrest point uses RGKD");
+    assertProblem(
+        MINIMAL + "  sweep:\n    arrestVariants: [arrest, arrest]\n",
+        "spec.sweep.arrestVariants: arrest is listed twice");
+    assertProblem(
+        MINIMAL + "  sweep:\n    methods: [aft, arrest]\n    fromScratch: {epochs: 3}\n",
+        "spec.sweep.fromScratch: no point trains from scratch");
+    assertProblem(
+        MINIMAL + "  sweep:\n    methods: [at, arrest]\n    fromScratch: {}\n",
+        "spec.sweep.fromScratch: set epochs, optimizer or both");
+    assertProblem(
+        MINIMAL + "  sweep:\n    methods: [at, arrest]\n    fromScratch: {epochs: 0}\n",
+        "spec.sweep.fromScratch.epochs: must be >= 1");
   }
 
   private static void assertProblem(String document, String expectedPrefix) {
