@@ -36,6 +36,38 @@ class Linear(nn.Module):
         return self.fc(x.flatten(1))
 
 
+def train_step_reference(cnn):
+    """Two SGD steps (momentum 0.9, weight decay 5e-4, lr 0.1) on cross-entropy in train mode, as the
+    Java trainer takes them on the TorchScript module; records what the module computes afterwards."""
+    model = torch.jit.load("bn_cnn.pt")
+    model.train()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)
+    x = torch.linspace(0, 1, 4 * 784).reshape(4, 1, 28, 28)
+    y = torch.tensor([3, 1, 4, 1])
+    losses = []
+    for _ in range(2):
+        optimizer.zero_grad()
+        logits, _ = model(x)
+        loss = torch.nn.functional.cross_entropy(logits, y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    model.eval()
+    with torch.no_grad():
+        logits, _ = model(x)
+    reference = {
+        "input": "torch.linspace(0, 1, 4 * 784).reshape(4, 1, 28, 28)",
+        "labels": y.tolist(),
+        "learningRate": 0.1, "momentum": 0.9, "weightDecay": 5e-4,
+        "losses": losses,
+        "evalLogitsAfter": logits.flatten().tolist(),
+        "runningMeanAfter": model.bn.running_mean.tolist(),
+        "runningVarAfter": model.bn.running_var.tolist(),
+    }
+    with open("bn_cnn_train_step_reference.json", "w") as out:
+        json.dump(reference, out, indent=1)
+
+
 def main():
     torch.manual_seed(0)
     cnn = BatchNormCnn()
@@ -63,6 +95,8 @@ def main():
     }
     with open("bn_cnn_reference.json", "w") as out:
         json.dump(reference, out, indent=1)
+
+    train_step_reference(cnn)
 
     torch.manual_seed(1)
     linear = Linear()

@@ -169,6 +169,11 @@ public final class SpecValidator {
           "spec.model.depth: wide-resnet needs (depth - 4) divisible by 6 (e.g. 28, 34), found "
               + spec.model.depth);
     }
+    if (spec.pretraining.checkpoint != null && spec.pretraining.torchScriptModel != null) {
+      problems.add(
+          "spec.pretraining: give checkpoint (this trainer's model file) or torchScriptModel, not"
+              + " both");
+    }
     checkOptimizer(spec.pretraining.optimizer, "spec.pretraining.optimizer", problems);
     checkOptimizer(spec.finetuning.optimizer, "spec.finetuning.optimizer", problems);
     if (training.getSpec().sweep == null) {

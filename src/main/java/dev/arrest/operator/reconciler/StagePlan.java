@@ -35,18 +35,19 @@ public final class StagePlan {
       return Optional.of(
           spec.sweep != null
               ? "every point of the sweep trains from scratch (initialization: scratch, the default"
-                    + " of at and trades), so no pretrained model is needed"
+                  + " of at and trades), so no pretrained model is needed"
               : "method "
                   + spec.finetuning.method
                   + " trains from scratch"
                   + " (spec.finetuning.initialization: scratch), so no pretrained model is needed");
     }
     if (spec.pretraining != null
-        && spec.pretraining.checkpoint != null
-        && !spec.pretraining.checkpoint.isBlank()) {
+        && spec.pretraining.importedModel() != null
+        && !spec.pretraining.importedModel().isBlank()) {
       return Optional.of(
-          "spec.pretraining.checkpoint is set: finetuning starts from "
-              + spec.pretraining.checkpoint);
+          spec.pretraining.importedModelField()
+              + " is set: finetuning starts from "
+              + spec.pretraining.importedModel());
     }
     return Optional.empty();
   }

@@ -22,7 +22,7 @@ import java.util.Set;
  * forward passes read from. The block follows the model contract: {@code forward(x)} returns {@code
  * NDList(logits, features)}.
  */
-public final class Network implements Classifier {
+public final class Network implements TrainableClassifier {
   private final RepresentationClassifier block;
   private final NDManager manager;
   private final ParameterStore parameterStore;
@@ -67,17 +67,30 @@ public final class Network implements Classifier {
   }
 
   /** Writes the model file (all parameters, batch-norm running statistics included) atomically. */
+  @Override
   public void save(Path file) throws IOException {
     ModelCheckpointIO.save(block, file);
   }
 
   /** Loads a model file written by {@link #save} for the same architecture and data shape. */
+  @Override
   public void load(Path file) throws IOException {
     ModelCheckpointIO.load(block, manager, file);
   }
 
+  @Override
   public List<Pair<String, Parameter>> parameters() {
     return block.getParameters().stream().toList();
+  }
+
+  @Override
+  public String description() {
+    return block.description();
+  }
+
+  @Override
+  public String modelFileName() {
+    return "model.params";
   }
 
   @Override
@@ -89,6 +102,7 @@ public final class Network implements Classifier {
     return block;
   }
 
+  @Override
   public NDManager manager() {
     return manager;
   }

@@ -10,16 +10,20 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
  * A user's TorchScript image classifier, so that its robustness can be measured with the same
- * attacks as this trainer's models (and compared with other tools on the same file). Convention
- * (docs/torchscript.md): {@code forward} takes float32 [B, C, H, W] pixels in [0, 1] with any
- * normalization inside the module, and returns the logits [B, classes] or a tuple (logits, features
- * [B, D]).
+ * attacks as this trainer's models (and compared with other tools on the same file), and so that
+ * ARREST can finetune it. Convention (docs/torchscript.md): {@code forward} takes float32 [B, C, H,
+ * W] pixels in [0, 1] with any normalization inside the module, and returns the logits [B, classes]
+ * or a tuple (logits, features [B, D]).
  *
  * <p>Why not {@code PtSymbolBlock.forward}: with training=false DJL runs the module under inference
  * mode, where no gradient reaches the input, and with training=true it switches the module to train
@@ -28,23 +32,85 @@ import java.util.List;
  * module.eval()}) and always runs the module through {@code IValueUtils.forward(..., true)}, which
  * only means "do not disable autograd"; outside a gradient collector DJL keeps autograd off, so
  * plain evaluation builds no graph. The module is loaded with trainable parameters because
- * inference-mode tensors cannot take part in a backward pass at all; their gradients are then
- * switched off for good.
+ * inference-mode tensors cannot take part in a backward pass at all; for evaluation ({@link #load})
+ * their gradients are then switched off for good, for finetuning ({@link #loadTrainable}) they are
+ * switched by {@link #setFrozen} like those of this trainer's own models.
  */
-public final class TorchScriptClassifier implements Classifier {
+public final class TorchScriptClassifier implements TrainableClassifier {
   private final NDManager manager;
-  private final PtSymbolBlock module;
-  private final int numClasses;
-  private final boolean returnsFeatures;
+  private final Shape imageShape;
+  private final boolean trainable;
+  private NDManager moduleManager;
+  private PtSymbolBlock module;
+  private List<Pair<String, Parameter>> parameters;
+  private int numClasses;
+  private boolean returnsFeatures;
   private Boolean trainMode;
+  private boolean frozen;
 
-  private TorchScriptClassifier(NDManager manager, PtSymbolBlock module, Shape imageShape) {
+  private TorchScriptClassifier(NDManager manager, Shape imageShape, boolean trainable) {
     this.manager = manager;
-    this.module = module;
-    setTrainMode(false);
-    for (Pair<String, Parameter> parameter : module.getParameters()) {
-      parameter.getValue().getArray().setRequiresGradient(false);
+    this.imageShape = imageShape;
+    this.trainable = trainable;
+  }
+
+  /**
+   * Loads a module for evaluation: eval mode, parameters never take gradients.
+   *
+   * @param file a module saved with {@code torch.jit.save}
+   * @param imageShape [C, H, W] of the data it will see, to check the module's outputs once
+   */
+  public static TorchScriptClassifier load(Path file, NDManager parent, Shape imageShape) {
+    return open(file, parent, imageShape, false);
+  }
+
+  /**
+   * Loads a module to finetune: its parameters take gradients until {@link #setFrozen}, {@code
+   * forward(x, true)} runs it in train mode, and {@link #save} writes it back as TorchScript.
+   */
+  public static TorchScriptClassifier loadTrainable(Path file, NDManager parent, Shape imageShape) {
+    return open(file, parent, imageShape, true);
+  }
+
+  private static TorchScriptClassifier open(
+      Path file, NDManager parent, Shape imageShape, boolean trainable) {
+    NDManager manager = parent.newSubManager();
+    try {
+      TorchScriptClassifier classifier = new TorchScriptClassifier(manager, imageShape, trainable);
+      classifier.replaceModule(file);
+      return classifier;
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
     }
+  }
+
+  /** Loads the module in the file in place of the current one, and checks its outputs. */
+  private void replaceModule(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(
+          "TorchScript model " + file.toAbsolutePath() + " does not exist");
+    }
+    NDManager newManager = manager.newSubManager();
+    PtSymbolBlock newModule;
+    try {
+      newModule =
+          JniUtils.loadModule(
+              (PtNDManager) newManager, file, false, new String[0], new String[0], true);
+    } catch (RuntimeException e) {
+      newManager.close();
+      throw e;
+    }
+    if (module != null) {
+      module.close();
+      moduleManager.close();
+    }
+    module = newModule;
+    moduleManager = newManager;
+    parameters = module.getParameters().stream().toList();
+    trainMode = null;
+    setTrainMode(false);
+    applyRequiresGradient(false);
     try (NDManager probe = manager.newSubManager()) {
       NDList out = run(probe.zeros(new Shape(2).addAll(imageShape)));
       NDArray logits = out.get(0);
@@ -56,33 +122,13 @@ public final class TorchScriptClassifier implements Classifier {
                 + "] it returned "
                 + out.getShapes()[0]);
       }
-      this.numClasses = (int) logits.getShape().get(1);
-      this.returnsFeatures =
+      numClasses = (int) logits.getShape().get(1);
+      returnsFeatures =
           out.size() > 1
               && out.get(1).getShape().dimension() == 2
               && out.get(1).getShape().get(0) == 2;
     }
-  }
-
-  /**
-   * @param file a module saved with {@code torch.jit.save}
-   * @param imageShape [C, H, W] of the data it will see, to check the module's outputs once
-   */
-  public static TorchScriptClassifier load(Path file, NDManager parent, Shape imageShape) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(
-          "TorchScript model " + file.toAbsolutePath() + " does not exist");
-    }
-    NDManager manager = parent.newSubManager();
-    try {
-      PtSymbolBlock module =
-          JniUtils.loadModule(
-              (PtNDManager) manager, file, false, new String[0], new String[0], true);
-      return new TorchScriptClassifier(manager, module, imageShape);
-    } catch (RuntimeException e) {
-      manager.close();
-      throw e;
-    }
+    applyRequiresGradient(trainable && !frozen);
   }
 
   @Override
@@ -93,11 +139,14 @@ public final class TorchScriptClassifier implements Classifier {
   }
 
   /**
-   * A module loaded for evaluation stays frozen: attacks that unfreeze the model after them leave
-   * it so.
+   * Frozen parameters take no gradient. A module loaded for evaluation stays frozen whatever is
+   * asked: attacks that unfreeze the model after them leave it so.
    */
   @Override
-  public void setFrozen(boolean frozen) {}
+  public void setFrozen(boolean frozen) {
+    this.frozen = frozen;
+    applyRequiresGradient(trainable && !frozen);
+  }
 
   @Override
   public int numClasses() {
@@ -111,18 +160,84 @@ public final class TorchScriptClassifier implements Classifier {
     return returnsFeatures;
   }
 
+  @Override
   public List<Pair<String, Parameter>> parameters() {
-    return module.getParameters().stream().toList();
+    return parameters;
+  }
+
+  @Override
+  public NDManager manager() {
+    return manager;
+  }
+
+  @Override
+  public String description() {
+    return String.format(
+        "TorchScript module %s -> %d classes%s",
+        imageShape.toString().replace("(", "").replace(")", "").replace(", ", "x"),
+        numClasses,
+        returnsFeatures ? " (with features)" : "");
+  }
+
+  @Override
+  public String modelFileName() {
+    return "model.pt";
+  }
+
+  /**
+   * Writes the module with torch.jit.save's format (parameters and buffers such as batch-norm
+   * running statistics), so PyTorch can load the result; atomically, via a temporary file.
+   */
+  @Override
+  public void save(Path file) throws IOException {
+    Path directory = file.toAbsolutePath().getParent();
+    Files.createDirectories(directory);
+    Path staging = Files.createTempFile(directory, ".model-", ".pt.tmp");
+    try {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(staging))) {
+        JniUtils.writeModule(module, out, false);
+      }
+      Files.move(
+          staging, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(staging);
+    }
+  }
+
+  /**
+   * Reloads the whole module from a file written by {@link #save} (DJL exposes a module's
+   * parameters but not its buffers, so they cannot be restored in place). Parameter arrays are
+   * replaced: ask {@link #parameters} again afterwards.
+   */
+  @Override
+  public void load(Path file) throws IOException {
+    int classes = numClasses;
+    try {
+      replaceModule(file);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot load TorchScript module " + file + ": " + e.getMessage(), e);
+    }
+    if (numClasses != classes) {
+      throw new IOException(
+          file + " has " + numClasses + " classes, the module it replaces had " + classes);
+    }
   }
 
   @Override
   public void close() {
     module.close();
+    moduleManager.close();
     manager.close();
   }
 
   private NDList run(NDArray images) {
     return IValueUtils.forward(module, new NDList(images), true);
+  }
+
+  private void applyRequiresGradient(boolean requiresGradient) {
+    for (Pair<String, Parameter> parameter : parameters) {
+      parameter.getValue().getArray().setRequiresGradient(requiresGradient);
+    }
   }
 
   private void setTrainMode(boolean train) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * SGD with momentum, L2 weight decay and optional Nesterov momentum, with PyTorch's update rule (g
@@ -21,7 +22,7 @@ import java.util.Map;
  * leaks into it.
  */
 public final class SgdOptimizer {
-  private final List<Pair<String, Parameter>> parameters;
+  private final Supplier<List<Pair<String, Parameter>>> parameters;
   private final double momentum;
   private final double weightDecay;
   private final boolean nesterov;
@@ -30,6 +31,19 @@ public final class SgdOptimizer {
 
   public SgdOptimizer(
       List<Pair<String, Parameter>> parameters,
+      double momentum,
+      double weightDecay,
+      boolean nesterov,
+      NDManager stateManager) {
+    this(() -> parameters, momentum, weightDecay, nesterov, stateManager);
+  }
+
+  /**
+   * @param parameters asked at every step, for models whose parameter arrays are replaced when a
+   *     checkpoint is restored (TorchScript modules are reloaded whole)
+   */
+  public SgdOptimizer(
+      Supplier<List<Pair<String, Parameter>>> parameters,
       double momentum,
       double weightDecay,
       boolean nesterov,
@@ -43,7 +57,7 @@ public final class SgdOptimizer {
 
   /** Applies one update with the given learning rate, then zeroes the gradients. */
   public void step(double learningRate) {
-    for (Pair<String, Parameter> entry : parameters) {
+    for (Pair<String, Parameter> entry : parameters.get()) {
       NDArray weight = entry.getValue().getArray();
       if (!weight.hasGradient()) {
         continue;
@@ -108,7 +122,7 @@ public final class SgdOptimizer {
       byte[] encoded = new byte[in.readInt()];
       in.readFully(encoded);
       Parameter parameter =
-          parameters.stream()
+          parameters.get().stream()
               .filter(p -> p.getKey().equals(name))
               .map(Pair::getValue)
               .findFirst()

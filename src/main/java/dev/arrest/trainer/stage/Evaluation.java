@@ -18,6 +18,7 @@ import dev.arrest.trainer.eval.EvaluationOutcome;
 import dev.arrest.trainer.eval.RobustnessEvaluator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -76,6 +77,22 @@ final class Evaluation {
     if (torchScript != null) {
       DatasetKind kind = TrainingData.kind(spec);
       Path file = Path.of(torchScript);
+      TorchScriptClassifier model =
+          TorchScriptClassifier.load(
+              file, context.manager(), new Shape(kind.channels(), kind.height(), kind.width()));
+      result.artifacts.put("model", context.layout().relative(file));
+      return model;
+    }
+    if (Networks.finetunesTorchScript(spec)) {
+      // Finetuning wrote the user's module back as TorchScript.
+      DatasetKind kind = TrainingData.kind(spec);
+      Path file = context.layout().stageDirectory(Stage.FINETUNE).resolve("model.pt");
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalStateException(
+            "finetuned model (run the finetune stage first): TorchScript model "
+                + file.toAbsolutePath()
+                + " does not exist");
+      }
       TorchScriptClassifier model =
           TorchScriptClassifier.load(
               file, context.manager(), new Shape(kind.channels(), kind.height(), kind.width()));

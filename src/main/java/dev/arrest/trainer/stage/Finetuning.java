@@ -11,7 +11,8 @@ import dev.arrest.results.StageResult;
 import dev.arrest.results.StageStatus;
 import dev.arrest.trainer.attack.PgdAttack;
 import dev.arrest.trainer.data.DataLoader;
-import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.engine.Classifier;
+import dev.arrest.trainer.engine.TrainableClassifier;
 import dev.arrest.trainer.train.AdversarialObjective;
 import dev.arrest.trainer.train.TradesObjective;
 import dev.arrest.trainer.train.TrainingObjective;
@@ -34,14 +35,21 @@ final class Finetuning {
     Path pretrained = pretrainedModel(context);
     Engine.getInstance().setRandomSeed((int) ((spec.seed + 1) & 0x7fffffff));
     DataLoader data = TrainingData.trainLoader(spec, finetuning.batchSize);
-    try (Network student =
-            fromPretrained
-                ? Networks.load(spec, context.manager(), pretrained, pretrainedField(spec))
-                : Networks.create(spec, context.manager());
-        Network teacher =
-            needsTeacher
-                ? Networks.load(spec, context.manager(), pretrained, pretrainedField(spec))
-                : null) {
+    // RGKD compares the student's representation with the teacher's, noisy replay the angle
+    // between them: both models must expose it.
+    String needsFeatures = needsTeacher ? "arrest (RGKD and noisy replay)" : null;
+    try (TrainableClassifier student =
+            !fromPretrained
+                ? Networks.create(spec, context.manager())
+                : Networks.finetunesTorchScript(spec)
+                    ? Networks.loadTorchScript(spec, context.manager(), true, needsFeatures)
+                    : Networks.load(spec, context.manager(), pretrained, pretrainedField(spec));
+        Classifier teacher =
+            !needsTeacher
+                ? null
+                : Networks.finetunesTorchScript(spec)
+                    ? Networks.loadTorchScript(spec, context.manager(), false, needsFeatures)
+                    : Networks.load(spec, context.manager(), pretrained, pretrainedField(spec))) {
       if (teacher != null) {
         teacher.setFrozen(true);
       }
@@ -67,7 +75,7 @@ final class Finetuning {
     result.status = StageStatus.SUCCEEDED;
   }
 
-  static TrainingObjective objective(FinetuningSpec spec, Network teacher) {
+  static TrainingObjective objective(FinetuningSpec spec, Classifier teacher) {
     AttackSpec attack = spec.attack;
     return switch (spec.method) {
       case TRADES ->
@@ -98,15 +106,15 @@ final class Finetuning {
         attack.randomStart ? PgdAttack.Start.UNIFORM : PgdAttack.Start.CLEAN);
   }
 
-  /** The imported checkpoint when the spec names one, else the pretrain stage's model. */
+  /** The imported model when the spec names one, else the pretrain stage's model. */
   private static Path pretrainedModel(StageContext context) {
-    String imported = context.spec().pretraining.checkpoint;
+    String imported = context.spec().pretraining.importedModel();
     return imported != null ? Path.of(imported) : context.layout().model(Stage.PRETRAIN);
   }
 
   private static String pretrainedField(ArrestTrainingSpec spec) {
-    return spec.pretraining.checkpoint != null
-        ? "spec.pretraining.checkpoint"
+    return spec.pretraining.importedModel() != null
+        ? spec.pretraining.importedModelField()
         : "pretrained model (run the pretrain stage first)";
   }
 }

@@ -3,8 +3,11 @@ package dev.arrest.trainer.stage;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
+import dev.arrest.api.v1alpha1.Initialization;
 import dev.arrest.trainer.data.DatasetKind;
 import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.engine.TorchScriptClassifier;
+import dev.arrest.trainer.engine.TrainableClassifier;
 import dev.arrest.trainer.model.Models;
 import dev.arrest.trainer.model.RepresentationClassifier;
 import java.io.IOException;
@@ -62,7 +65,62 @@ final class Networks {
     return network;
   }
 
-  static void save(Network network, Path file) {
+  /**
+   * Whether finetuning trains the TorchScript module of {@code spec.pretraining.torchScriptModel}
+   * (and writes model.pt) rather than this trainer's model.
+   */
+  static boolean finetunesTorchScript(ArrestTrainingSpec spec) {
+    return spec.pretraining.torchScriptModel != null
+        && spec.finetuning.effectiveInitialization() == Initialization.PRETRAINED;
+  }
+
+  /**
+   * A user's TorchScript module as the pretrained model: the student (trainable) or the frozen
+   * teacher. Checks that it fits the dataset, and that it exposes its representation when {@code
+   * needsFeatures}.
+   *
+   * @param needsFeatures why the representation is needed, or null when it is not
+   */
+  static TorchScriptClassifier loadTorchScript(
+      ArrestTrainingSpec spec, NDManager manager, boolean trainable, String needsFeatures) {
+    String field = "spec.pretraining.torchScriptModel";
+    Path file = Path.of(spec.pretraining.torchScriptModel);
+    DatasetKind kind = TrainingData.kind(spec);
+    Shape shape = new Shape(kind.channels(), kind.height(), kind.width());
+    TorchScriptClassifier module;
+    try {
+      module =
+          trainable
+              ? TorchScriptClassifier.loadTrainable(file, manager, shape)
+              : TorchScriptClassifier.load(file, manager, shape);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(field + ": " + e.getMessage(), e);
+    }
+    String problem = null;
+    if (module.numClasses() != kind.numClasses()) {
+      problem =
+          "returns "
+              + module.numClasses()
+              + " logits, but "
+              + spec.dataset.name
+              + " has "
+              + kind.numClasses()
+              + " classes";
+    } else if (needsFeatures != null && !module.returnsFeatures()) {
+      problem =
+          "returns logits only, but "
+              + needsFeatures
+              + " needs the representation: return (logits, features) from forward"
+              + " (docs/torchscript.md), or finetune with method aft";
+    }
+    if (problem != null) {
+      module.close();
+      throw new IllegalStateException(field + ": " + file.toAbsolutePath() + " " + problem);
+    }
+    return module;
+  }
+
+  static void save(TrainableClassifier network, Path file) {
     try {
       network.save(file);
     } catch (IOException e) {

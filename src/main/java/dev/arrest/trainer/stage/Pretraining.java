@@ -19,12 +19,12 @@ final class Pretraining {
 
   static void run(StageContext context, StageResult result) {
     ArrestTrainingSpec spec = context.spec();
-    if (spec.pretraining.checkpoint != null) {
+    String imported = spec.pretraining.importedModel();
+    if (imported != null) {
       result.status = StageStatus.SKIPPED;
       result.message =
-          "spec.pretraining.checkpoint is set: finetuning starts from "
-              + spec.pretraining.checkpoint;
-      result.artifacts.put("model", spec.pretraining.checkpoint);
+          spec.pretraining.importedModelField() + " is set: finetuning starts from " + imported;
+      result.artifacts.put("model", imported);
       return;
     }
     if (!SweepPoints.needsPretrainedModel(context.training())) {
@@ -35,7 +35,7 @@ final class Pretraining {
                   + " trains from scratch (spec.finetuning.initialization), so no pretrained model"
                   + " is needed"
               : "every point of the sweep trains from scratch (spec.finetuning.initialization), so"
-                    + " no pretrained model is needed";
+                  + " no pretrained model is needed";
       return;
     }
     Engine.getInstance().setRandomSeed((int) (spec.seed & 0x7fffffff));

@@ -5,11 +5,12 @@ import dev.arrest.results.EpochMetrics;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
 import dev.arrest.trainer.data.DataLoader;
-import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.engine.TrainableClassifier;
 import dev.arrest.trainer.optim.LearningRateSchedule;
 import dev.arrest.trainer.optim.SgdOptimizer;
 import dev.arrest.trainer.train.TrainingLoop;
 import dev.arrest.trainer.train.TrainingObjective;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -22,7 +23,7 @@ final class TrainingStage {
   static void train(
       StageContext context,
       Stage stage,
-      Network network,
+      TrainableClassifier network,
       TrainingObjective objective,
       DataLoader data,
       int epochs,
@@ -31,7 +32,7 @@ final class TrainingStage {
       StageResult result) {
     SgdOptimizer optimizer =
         new SgdOptimizer(
-            network.parameters(),
+            network::parameters,
             optimizerSpec.momentum,
             optimizerSpec.weightDecay,
             optimizerSpec.nesterov,
@@ -48,7 +49,7 @@ final class TrainingStage {
                 epochs,
                 data.batchesPerEpoch(),
                 data.dataset().size(),
-                network.block().description()));
+                network.description()));
     List<EpochMetrics> history =
         new TrainingLoop(
                 stage,
@@ -64,9 +65,10 @@ final class TrainingStage {
                 context.progress())
             .run();
     result.epochs.addAll(history);
-    Networks.save(network, layout.model(stage));
+    Path model = layout.stageDirectory(stage).resolve(network.modelFileName());
+    Networks.save(network, model);
     EpochLog.write(layout.epochLog(stage), history);
-    result.artifacts.put("model", layout.relative(layout.model(stage)));
+    result.artifacts.put("model", layout.relative(model));
     result.artifacts.put("epochLog", layout.relative(layout.epochLog(stage)));
   }
 }

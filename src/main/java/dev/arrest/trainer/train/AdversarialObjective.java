@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 import dev.arrest.api.v1alpha1.RepresentationDistance;
 import dev.arrest.trainer.attack.PgdAttack;
-import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.engine.Classifier;
 import dev.arrest.trainer.engine.Outputs;
 import dev.arrest.trainer.loss.Losses;
 import dev.arrest.trainer.loss.RepresentationDistances;
@@ -26,7 +26,7 @@ import dev.arrest.trainer.loss.RepresentationDistances;
  */
 public final class AdversarialObjective implements TrainingObjective {
   private final PgdAttack attack;
-  private final Network teacher;
+  private final Classifier teacher;
   private final Rgkd rgkd;
   private final Double noisyReplayThresholdDegrees;
 
@@ -39,7 +39,7 @@ public final class AdversarialObjective implements TrainingObjective {
    * @param noisyReplayThresholdDegrees null to leave noisy replay out
    */
   public AdversarialObjective(
-      PgdAttack attack, Network teacher, Rgkd rgkd, Double noisyReplayThresholdDegrees) {
+      PgdAttack attack, Classifier teacher, Rgkd rgkd, Double noisyReplayThresholdDegrees) {
     if ((rgkd != null || noisyReplayThresholdDegrees != null) && teacher == null) {
       throw new IllegalArgumentException(
           "RGKD and noisy replay need the pretrained model as teacher");
@@ -52,7 +52,7 @@ public final class AdversarialObjective implements TrainingObjective {
 
   @Override
   public StepMetrics computeGradients(
-      Network student, NDArray images, NDArray labels, Backprop backprop) {
+      Classifier student, NDArray images, NDArray labels, Backprop backprop) {
     Outputs clean = student.forward(images, false);
     double cleanCorrect = Losses.correct(clean.logits(), labels).sum().getFloat();
     NDArray teacherFeatures = teacher == null ? null : teacher.forward(images, false).features();

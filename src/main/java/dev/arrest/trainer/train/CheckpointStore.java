@@ -2,7 +2,7 @@ package dev.arrest.trainer.train;
 
 import dev.arrest.results.EpochMetrics;
 import dev.arrest.results.ResultsJson;
-import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.engine.TrainableClassifier;
 import dev.arrest.trainer.optim.SgdOptimizer;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -43,12 +43,12 @@ public final class CheckpointStore {
       int epoch,
       String fingerprint,
       List<EpochMetrics> history,
-      Network network,
+      TrainableClassifier network,
       SgdOptimizer optimizer) {
     try {
       Files.createDirectories(directory);
       Path staging = Files.createTempDirectory(directory, ".incomplete-");
-      network.save(staging.resolve("model.params"));
+      network.save(staging.resolve(network.modelFileName()));
       try (DataOutputStream out = open(staging.resolve("optimizer.bin"))) {
         optimizer.save(out);
       }
@@ -79,13 +79,13 @@ public final class CheckpointStore {
    * Loads the model and optimizer of a checkpoint; fails with the path when they do not match this
    * stage.
    */
-  public void restore(Path checkpoint, Network network, SgdOptimizer optimizer) {
+  public void restore(Path checkpoint, TrainableClassifier network, SgdOptimizer optimizer) {
     try {
-      network.load(checkpoint.resolve("model.params"));
+      network.load(checkpoint.resolve(network.modelFileName()));
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException(
           "cannot restore model from "
-              + checkpoint.resolve("model.params")
+              + checkpoint.resolve(network.modelFileName())
               + ": "
               + e.getMessage()
               + ". Delete "

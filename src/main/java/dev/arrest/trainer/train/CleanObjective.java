@@ -1,7 +1,7 @@
 package dev.arrest.trainer.train;
 
 import ai.djl.ndarray.NDArray;
-import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.engine.Classifier;
 import dev.arrest.trainer.loss.Losses;
 
 /** Standard training: cross-entropy on clean examples (the pretraining stage). */
@@ -9,7 +9,7 @@ public final class CleanObjective implements TrainingObjective {
 
   @Override
   public StepMetrics computeGradients(
-      Network student, NDArray images, NDArray labels, Backprop backprop) {
+      Classifier student, NDArray images, NDArray labels, Backprop backprop) {
     LossTerms terms =
         backprop.run(
             () -> {

@@ -2,7 +2,7 @@ package dev.arrest.trainer.train;
 
 import ai.djl.ndarray.NDArray;
 import dev.arrest.trainer.attack.PgdAttack;
-import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.engine.Classifier;
 import dev.arrest.trainer.engine.Outputs;
 import dev.arrest.trainer.loss.Losses;
 
@@ -22,7 +22,7 @@ public final class TradesObjective implements TrainingObjective {
 
   @Override
   public StepMetrics computeGradients(
-      Network student, NDArray images, NDArray labels, Backprop backprop) {
+      Classifier student, NDArray images, NDArray labels, Backprop backprop) {
     NDArray cleanLogits = student.forward(images, false).logits();
     NDArray adversarial =
         attack.perturb(

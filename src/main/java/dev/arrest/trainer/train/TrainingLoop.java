@@ -5,7 +5,7 @@ import dev.arrest.results.EpochMetrics;
 import dev.arrest.results.Stage;
 import dev.arrest.trainer.data.DataLoader;
 import dev.arrest.trainer.data.ImageBatch;
-import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.engine.TrainableClassifier;
 import dev.arrest.trainer.optim.LearningRateSchedule;
 import dev.arrest.trainer.optim.SgdOptimizer;
 import dev.arrest.trainer.progress.ProgressListener;
@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public final class TrainingLoop {
   private final Stage stage;
-  private final Network network;
+  private final TrainableClassifier network;
   private final SgdOptimizer optimizer;
   private final LearningRateSchedule schedule;
   private final TrainingObjective objective;
@@ -38,7 +38,7 @@ public final class TrainingLoop {
    */
   public TrainingLoop(
       Stage stage,
-      Network network,
+      TrainableClassifier network,
       SgdOptimizer optimizer,
       LearningRateSchedule schedule,
       TrainingObjective objective,

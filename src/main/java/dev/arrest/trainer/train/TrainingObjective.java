@@ -1,7 +1,7 @@
 package dev.arrest.trainer.train;
 
 import ai.djl.ndarray.NDArray;
-import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.engine.Classifier;
 import java.util.function.Supplier;
 
 /**
@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 public interface TrainingObjective {
 
   /** Computes gradients of the student's parameters for the batch and returns what it measured. */
-  StepMetrics computeGradients(Network student, NDArray images, NDArray labels, Backprop backprop);
+  StepMetrics computeGradients(
+      Classifier student, NDArray images, NDArray labels, Backprop backprop);
 
   /**
    * Runs a loss computation under a gradient collector, back-propagates its total and returns it.

@@ -115,6 +115,11 @@ class CrdSchemaTest {
     assertEquals(
         Set.of("at", "trades", "aft", "arrest"),
         Set.copyOf(texts(field(spec, "evaluation.tradeoff.fromSweepMethods").at("/items/enum"))));
+    assertEquals(
+        Set.of("aft+rgkd", "aft+nr", "arrest"),
+        Set.copyOf(texts(field(spec, "sweep.arrestVariants").at("/items/enum"))));
+    assertEquals(1, field(spec, "sweep.fromScratch.epochs").at("/minimum").asInt());
+    assertEquals("string", field(spec, "pretraining.torchScriptModel").at("/type").asText());
   }
 
   @Test

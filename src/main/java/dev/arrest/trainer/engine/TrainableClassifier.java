@@ -1,0 +1,36 @@
+package dev.arrest.trainer.engine;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A classifier the training loop can train, checkpoint and resume: this trainer's {@link Network}
+ * or a user's TorchScript module ({@link TorchScriptClassifier#loadTrainable}).
+ */
+public interface TrainableClassifier extends Classifier {
+
+  /**
+   * The parameters that learn, by name. The list may be replaced by {@link #load}, so callers that
+   * keep it across a load must ask again.
+   */
+  List<Pair<String, Parameter>> parameters();
+
+  /** The manager the model's parameters live under; batches are created under it too. */
+  NDManager manager();
+
+  /** One line for logs, e.g. "small-cnn 1x28x28 -> 10 classes". */
+  String description();
+
+  /** The model file's name in a stage directory: model.params, or model.pt for TorchScript. */
+  String modelFileName();
+
+  /** Writes the whole model (batch-norm running statistics included) atomically. */
+  void save(Path file) throws IOException;
+
+  /** Replaces the model's state with a file written by {@link #save} for the same model. */
+  void load(Path file) throws IOException;
+}
