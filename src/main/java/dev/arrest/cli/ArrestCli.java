@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       StageCommand.class,
       ValidateCommand.class,
+      ReportCommand.class,
       BenchmarkCommand.class,
       AutoAttackBenchmarkCommand.class,
       EngineCommand.class,

@@ -1,0 +1,234 @@
+package dev.arrest.cli;
+
+import dev.arrest.results.AttackResult;
+import dev.arrest.results.EpochMetrics;
+import dev.arrest.results.EvaluationResult;
+import dev.arrest.results.PointResults;
+import dev.arrest.results.RunResults;
+import dev.arrest.results.Stage;
+import dev.arrest.results.StageResult;
+import dev.arrest.tradeoff.CurveSummary;
+import dev.arrest.tradeoff.SweepScore;
+import dev.arrest.tradeoff.TradeoffScore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A results.json as Markdown tables for a write-up: every run (the single run, or each sweep point)
+ * with its standard accuracy, its robust accuracy per attack (an ensemble such as AutoAttack as one
+ * column: the accuracy after its last member), the worst case, 95 % Wilson intervals for the sample
+ * size, and the tradeoff score; then the reference curve and the sweep score.
+ */
+final class ResultsReport {
+  /** z for a two-sided 95 % interval. */
+  private static final double Z = 1.959964;
+
+  private ResultsReport() {}
+
+  static String render(RunResults results) {
+    List<Row> rows = rows(results);
+    Set<String> attackColumns = new LinkedHashSet<>();
+    rows.forEach(row -> attackColumns.addAll(row.attacks().keySet()));
+    StringBuilder out = new StringBuilder();
+    List<String> header = new ArrayList<>(List.of("id", "run", "standard"));
+    attackColumns.forEach(header::add);
+    header.addAll(
+        List.of(
+            "robust (worst case)",
+            "score (pp)",
+            "robust gain (pp)",
+            "standard gain (pp)",
+            "NR rate (last epoch)",
+            "finetune time"));
+    List<List<String>> table = new ArrayList<>();
+    table.add(header);
+    Integer samples = null;
+    for (Row row : rows) {
+      List<String> cells = new ArrayList<>();
+      cells.add(row.id());
+      cells.add(row.label());
+      EvaluationResult evaluation = row.evaluation();
+      if (evaluation != null) {
+        samples = evaluation.samples();
+      }
+      cells.add(evaluation == null ? "-" : withInterval(evaluation.standardAccuracy(), samples));
+      for (String attack : attackColumns) {
+        Double accuracy = row.attacks().get(attack);
+        cells.add(accuracy == null ? "-" : percent(accuracy));
+      }
+      cells.add(evaluation == null ? "-" : withInterval(evaluation.robustAccuracy(), samples));
+      cells.addAll(scoreCells(row));
+      cells.add(row.noisyReplayRate() == null ? "-" : percent(row.noisyReplayRate()));
+      cells.add(row.finetuneSeconds() == null ? "-" : minutes(row.finetuneSeconds()));
+      table.add(cells);
+    }
+    appendTable(table, out);
+    out.append('\n');
+    if (samples != null) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "Accuracies on %d test images; standard and worst-case robust accuracy with their 95"
+                  + " %% Wilson interval. Score: signed distance to the reference curve (positive"
+                  + " above it); gains: robust accuracy gained at equal standard accuracy, standard"
+                  + " accuracy gained at equal robust accuracy (docs/tradeoff-score.md).%n",
+              samples));
+    }
+    CurveSummary curve = results.referenceCurve;
+    if (curve != null) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%nReference curve %s: degree %d fitted to %d points over standard accuracy %s,"
+                  + " RMS residual %.2f pp.%n",
+              curve.reference(),
+              curve.degree(),
+              curve.pointCount(),
+              curve.standardRange(),
+              curve.rmsResidual()));
+    }
+    SweepScore sweep = results.sweep;
+    if (sweep != null) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%nSweep score vs %s (%d runs): mean robust gain %+.2f pp over standard accuracy %s;"
+                  + " mean standard gain %s.%n",
+              sweep.reference(),
+              sweep.runCount(),
+              sweep.meanRobustGain(),
+              sweep.standardOverlap(),
+              sweep.meanStandardGain() == null
+                  ? "undefined"
+                  : String.format(
+                      Locale.ROOT,
+                      "%+.2f pp over robust accuracy %s",
+                      sweep.meanStandardGain(),
+                      sweep.robustOverlap())));
+    }
+    List<String> notes = new ArrayList<>();
+    if (results.warnings != null) {
+      notes.addAll(results.warnings);
+    }
+    for (Row row : rows) {
+      TradeoffScore score = row.evaluation() == null ? null : row.evaluation().tradeoff();
+      if (score == null && row.point() != null && row.point().summary != null) {
+        score = row.point().summary.tradeoffScore();
+      }
+      if (score != null && score.extrapolated() != null && !score.extrapolated().isEmpty()) {
+        notes.add(row.label() + ": extrapolated " + String.join("; ", score.extrapolated()));
+      }
+    }
+    if (!notes.isEmpty()) {
+      out.append('\n');
+      notes.forEach(note -> out.append("- ").append(note).append('\n'));
+    }
+    return out.toString();
+  }
+
+  /** The 95 % Wilson score interval of an accuracy measured on n examples, in [0, 1]. */
+  static double[] wilsonInterval(double accuracy, int n) {
+    double z2 = Z * Z;
+    double center = (accuracy + z2 / (2.0 * n)) / (1 + z2 / n);
+    double half = Z * Math.sqrt(accuracy * (1 - accuracy) / n + z2 / (4.0 * n * n)) / (1 + z2 / n);
+    return new double[] {Math.max(0, center - half), Math.min(1, center + half)};
+  }
+
+  private record Row(
+      String id,
+      String label,
+      PointResults point,
+      EvaluationResult evaluation,
+      Map<String, Double> attacks,
+      Double noisyReplayRate,
+      Double finetuneSeconds) {}
+
+  private static List<Row> rows(RunResults results) {
+    List<Row> rows = new ArrayList<>();
+    if (results.points == null) {
+      rows.add(row("-", results.name + " (" + results.method + ")", null, results.stages));
+    } else {
+      for (PointResults point : results.points) {
+        rows.add(row(Integer.toString(point.id), point.label, point, point.stages));
+      }
+    }
+    return rows;
+  }
+
+  private static Row row(
+      String id, String label, PointResults point, Map<Stage, StageResult> stages) {
+    StageResult evaluate = stages.get(Stage.EVALUATE);
+    EvaluationResult evaluation = evaluate == null ? null : evaluate.evaluation;
+    Map<String, Double> attacks = new LinkedHashMap<>();
+    if (evaluation != null) {
+      for (AttackResult attack : evaluation.attacks()) {
+        // Ensemble members are named "ensemble/member" and run on the examples still robust, so
+        // the ensemble's accuracy is its lowest member's.
+        String column = attack.name().contains("/") ? attack.name().split("/")[0] : attack.name();
+        attacks.merge(column, attack.robustAccuracy(), Math::min);
+      }
+    }
+    StageResult finetune = stages.get(Stage.FINETUNE);
+    Double noisyReplayRate = null;
+    Double seconds = null;
+    if (finetune != null) {
+      seconds = finetune.seconds;
+      if (finetune.epochs != null && !finetune.epochs.isEmpty()) {
+        EpochMetrics last = finetune.epochs.get(finetune.epochs.size() - 1);
+        noisyReplayRate = last.noisyReplayRate();
+      }
+    }
+    return new Row(id, label, point, evaluation, attacks, noisyReplayRate, seconds);
+  }
+
+  private static List<String> scoreCells(Row row) {
+    if (row.point() != null && Boolean.TRUE.equals(row.point().reference)) {
+      return List.of("reference", "", "");
+    }
+    TradeoffScore score = null;
+    if (row.point() != null && row.point().summary != null) {
+      score = row.point().summary.tradeoffScore();
+    } else if (row.evaluation() != null) {
+      score = row.evaluation().tradeoff();
+    }
+    if (score == null) {
+      return List.of("-", "-", "-");
+    }
+    return List.of(
+        signed(score.signedDistance()),
+        signed(score.robustGainAtEqualStandard()),
+        signed(score.standardGainAtEqualRobust()));
+  }
+
+  private static String withInterval(double accuracy, int n) {
+    double[] interval = wilsonInterval(accuracy, n);
+    return String.format(
+        Locale.ROOT, "%.1f %% (%.1f–%.1f)", 100 * accuracy, 100 * interval[0], 100 * interval[1]);
+  }
+
+  private static String percent(double fraction) {
+    return String.format(Locale.ROOT, "%.1f %%", 100 * fraction);
+  }
+
+  private static String signed(double value) {
+    return Double.isFinite(value) ? String.format(Locale.ROOT, "%+.2f", value) : "-";
+  }
+
+  private static String minutes(double seconds) {
+    return String.format(Locale.ROOT, "%d min %02d s", (long) seconds / 60, (long) seconds % 60);
+  }
+
+  private static void appendTable(List<List<String>> rows, StringBuilder out) {
+    for (int r = 0; r < rows.size(); r++) {
+      out.append("| ").append(String.join(" | ", rows.get(r))).append(" |\n");
+      if (r == 0) {
+        out.append("|").append(" --- |".repeat(rows.get(0).size())).append('\n');
+      }
+    }
+  }
+}

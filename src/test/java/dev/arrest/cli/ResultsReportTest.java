@@ -1,0 +1,108 @@
+package dev.arrest.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arrest.results.AttackResult;
+import dev.arrest.results.EpochMetrics;
+import dev.arrest.results.EvaluationResult;
+import dev.arrest.results.PointResults;
+import dev.arrest.results.RunResults;
+import dev.arrest.results.Stage;
+import dev.arrest.results.StageResult;
+import dev.arrest.tradeoff.TradeoffScore;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ResultsReportTest {
+
+  @Test
+  void wilsonIntervalMatchesHandComputedValues() {
+    // p = 0.5, n = 100: center 0.5, half-width 1.96 * sqrt(0.0025 + 0.000096) / 1.0384 = 0.0962.
+    assertArrayEquals(new double[] {0.4038, 0.5962}, ResultsReport.wilsonInterval(0.5, 100), 1e-4);
+    // p = 0 keeps a non-empty interval above 0 (the reason to prefer Wilson to the normal one).
+    double[] zero = ResultsReport.wilsonInterval(0, 200);
+    assertEquals(0, zero[0], 1e-12);
+    assertEquals(0.0188, zero[1], 1e-4);
+  }
+
+  private static PointResults point(
+      int id, String label, double standard, double pgd, double[] autoAttack, Double score) {
+    List<AttackResult> attacks =
+        List.of(
+            new AttackResult("pgd-20", "pgd", "linf", 0.1, 20, 0.0125, 1, pgd, 1.0),
+            new AttackResult(
+                "autoattack-standard/apgd-ce",
+                "apgd-ce",
+                "linf",
+                0.1,
+                100,
+                null,
+                1,
+                autoAttack[0],
+                4),
+            new AttackResult(
+                "autoattack-standard/square",
+                "square",
+                "linf",
+                0.1,
+                5000,
+                null,
+                1,
+                autoAttack[1],
+                80));
+    EvaluationResult evaluation =
+        new EvaluationResult(200, standard, Math.min(pgd, autoAttack[1]), attacks, List.of());
+    StageResult evaluate = new StageResult();
+    evaluate.stage = Stage.EVALUATE;
+    evaluate.evaluation = evaluation;
+    StageResult finetune = new StageResult();
+    finetune.stage = Stage.FINETUNE;
+    finetune.seconds = 125.0;
+    finetune.epochs.add(
+        new EpochMetrics(2, 0, 1.2, 0.8, 0.1, null, 0.036, 0.83, 0.67, 30000, 60, 500));
+    PointResults point = new PointResults();
+    point.id = id;
+    point.label = label;
+    point.stages.put(Stage.FINETUNE, finetune);
+    point.stages.put(Stage.EVALUATE, evaluate);
+    RunResults.Summary summary = RunResults.Summary.of(evaluation);
+    if (score != null) {
+      summary =
+          summary.withTradeoffScore(
+              new TradeoffScore(score, 2 * score, 3 * score, "sweep:at", 1, List.of(), List.of()));
+    } else {
+      point.reference = true;
+    }
+    point.summary = summary;
+    return point;
+  }
+
+  @Test
+  void aSweepBecomesOneRowPerPointWithTheEnsembleAsOneColumn() {
+    RunResults results = new RunResults();
+    results.name = "sweep";
+    results.points =
+        List.of(
+            point(0, "at", 0.83, 0.715, new double[] {0.70, 0.69}, null),
+            point(1, "arrest phi=30", 0.845, 0.61, new double[] {0.585, 0.565}, 1.5));
+
+    String report = ResultsReport.render(results);
+
+    String[] lines = report.split("\n");
+    assertEquals(
+        "| id | run | standard | pgd-20 | autoattack-standard | robust (worst case) | score (pp) |"
+            + " robust gain (pp) | standard gain (pp) | NR rate (last epoch) | finetune time |",
+        lines[0]);
+    assertTrue(lines[1].startsWith("| --- |"), lines[1]);
+    assertTrue(
+        lines[2].startsWith(
+            "| 0 | at | 83.0 % (77.2–87.6) | 71.5 % | 69.0 % | 69.0 % (62.3–75.0) |"
+                + " reference |  |  | 3.6 % | 2 min 05 s |"),
+        lines[2]);
+    assertTrue(
+        lines[3].contains("| 56.5 % | 56.5 % (49.6–63.2) | +1.50 | +3.00 | +4.50 |"), lines[3]);
+    assertTrue(report.contains("Accuracies on 200 test images"), report);
+  }
+}
