@@ -94,22 +94,7 @@ final class ResultsReport {
     }
     SweepScore sweep = results.sweep;
     if (sweep != null) {
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "%nSweep score vs %s (%d runs): mean robust gain %+.2f pp over standard accuracy %s;"
-                  + " mean standard gain %s.%n",
-              sweep.reference(),
-              sweep.runCount(),
-              sweep.meanRobustGain(),
-              sweep.standardOverlap(),
-              sweep.meanStandardGain() == null
-                  ? "undefined"
-                  : String.format(
-                      Locale.ROOT,
-                      "%+.2f pp over robust accuracy %s",
-                      sweep.meanStandardGain(),
-                      sweep.robustOverlap())));
+      out.append('\n').append(SummaryTable.describe(sweep)).append(".\n");
     }
     List<String> notes = new ArrayList<>();
     if (results.warnings != null) {

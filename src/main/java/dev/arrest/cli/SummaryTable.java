@@ -102,26 +102,30 @@ final class SummaryTable {
     SweepScore sweep = results.sweep;
     if (sweep != null) {
       out.println();
-      out.println(
-          String.format(
-              Locale.ROOT,
-              "Sweep score vs %s (%d points): mean robust gain %+.2f pp over"
-                  + " standard accuracy %s, mean standard gain %s",
-              sweep.reference(),
-              sweep.runCount(),
-              sweep.meanRobustGain(),
-              sweep.standardOverlap(),
-              sweep.meanStandardGain() == null
-                  ? "undefined"
-                  : String.format(
-                      Locale.ROOT,
-                      "%+.2f pp over robust accuracy %s",
-                      sweep.meanStandardGain(),
-                      sweep.robustOverlap())));
+      out.println(describe(sweep));
     }
     if (results.warnings != null) {
       results.warnings.forEach(w -> out.println("Warning: " + w));
     }
+  }
+
+  /** One sentence: the sweep score, its reference and the intervals it was averaged over. */
+  static String describe(SweepScore sweep) {
+    return String.format(
+        Locale.ROOT,
+        "Sweep score vs %s (%d points): mean robust gain %+.2f pp over"
+            + " standard accuracy %s, mean standard gain %s",
+        sweep.reference(),
+        sweep.runCount(),
+        sweep.meanRobustGain(),
+        sweep.standardOverlap(),
+        sweep.meanStandardGain() == null
+            ? "undefined"
+            : String.format(
+                Locale.ROOT,
+                "%+.2f pp over robust accuracy %s",
+                sweep.meanStandardGain(),
+                sweep.robustOverlap()));
   }
 
   private static String score(PointResults point) {

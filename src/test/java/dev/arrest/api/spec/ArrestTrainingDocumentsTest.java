@@ -38,7 +38,7 @@ class ArrestTrainingDocumentsTest {
       """;
 
   static Stream<Path> examples() throws IOException {
-    return Files.list(Path.of("examples")).filter(p -> p.toString().endsWith(".yaml"));
+    return Files.walk(Path.of("examples")).filter(p -> p.toString().endsWith(".yaml"));
   }
 
   @ParameterizedTest
