@@ -6,8 +6,11 @@ import java.awt.Font;
 import java.awt.geom.Ellipse2D;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -79,7 +82,14 @@ public final class PlanePlot {
       plot.setRenderer(
           index++,
           labelledPoints(
-              ChartFiles.RUN_COLOR, 11, runs.stream().map(RunPoint::label).toList(), Font.BOLD));
+              ChartFiles.RUN_COLOR,
+              11,
+              mergedLabels(
+                  runs.stream()
+                      .map(r -> List.of(r.standardAccuracy(), r.robustAccuracy()))
+                      .toList(),
+                  runs.stream().map(RunPoint::label).toList()),
+              Font.BOLD));
     }
     if (!referencePoints.isEmpty()) {
       XYSeries referenceSeries = new XYSeries("Reference points", false, true);
@@ -91,7 +101,11 @@ public final class PlanePlot {
           labelledPoints(
               ChartFiles.REFERENCE_COLOR,
               7,
-              referencePoints.stream().map(ReferencePoint::method).toList(),
+              mergedLabels(
+                  referencePoints.stream()
+                      .map(p -> List.of(p.standardAccuracy(), p.robustAccuracy()))
+                      .toList(),
+                  referencePoints.stream().map(ReferencePoint::method).toList()),
               Font.PLAIN));
     }
 
@@ -104,6 +118,23 @@ public final class PlanePlot {
             ? "Accuracy-robustness plane"
             : "Accuracy-robustness plane, reference " + curve.reference();
     return new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+  }
+
+  /**
+   * Points at the same coordinates would print their labels on top of each other: the first of them
+   * gets all their labels, joined with commas, the others none (null).
+   */
+  static List<String> mergedLabels(List<List<Double>> coordinates, List<String> labels) {
+    Map<List<Double>, Integer> first = new HashMap<>();
+    List<String> merged = new ArrayList<>(labels);
+    for (int i = 0; i < labels.size(); i++) {
+      Integer owner = first.putIfAbsent(coordinates.get(i), i);
+      if (owner != null) {
+        merged.set(owner, merged.get(owner) + ", " + labels.get(i));
+        merged.set(i, null);
+      }
+    }
+    return merged;
   }
 
   private static XYLineAndShapeRenderer labelledPoints(

@@ -26,6 +26,15 @@ class PlotsTest {
   @TempDir Path dir;
 
   @Test
+  void pointsAtTheSameCoordinatesShareOneLabel() {
+    assertEquals(
+        Arrays.asList("aft+rgkd, arrest phi=45", "aft", null),
+        PlanePlot.mergedLabels(
+            List.of(List.of(82.5, 56.5), List.of(82.5, 55.5), List.of(82.5, 56.5)),
+            List.of("aft+rgkd", "aft", "arrest phi=45")));
+  }
+
+  @Test
   void planePlotWritesPngAndSvgWithLabelsAndAxes() throws Exception {
     ReferenceSet wrn = ReferenceSets.load("cifar10-linf-8255-wrn34");
     List<RunPoint> runs =
