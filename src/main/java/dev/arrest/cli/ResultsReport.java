@@ -76,7 +76,8 @@ final class ResultsReport {
               "Accuracies on %d test images; standard and worst-case robust accuracy with their 95"
                   + " %% Wilson interval. Score: signed distance to the reference curve (positive"
                   + " above it); gains: robust accuracy gained at equal standard accuracy, standard"
-                  + " accuracy gained at equal robust accuracy (docs/tradeoff-score.md).%n",
+                  + " accuracy gained at equal robust accuracy (docs/tradeoff-score.md); * read"
+                  + " the reference curve's linear extension beyond the range of its points.%n",
               samples));
     }
     CurveSummary curve = results.referenceCurve;
@@ -99,15 +100,6 @@ final class ResultsReport {
     List<String> notes = new ArrayList<>();
     if (results.warnings != null) {
       notes.addAll(results.warnings);
-    }
-    for (Row row : rows) {
-      TradeoffScore score = row.evaluation() == null ? null : row.evaluation().tradeoff();
-      if (score == null && row.point() != null && row.point().summary != null) {
-        score = row.point().summary.tradeoffScore();
-      }
-      if (score != null && score.extrapolated() != null && !score.extrapolated().isEmpty()) {
-        notes.add(row.label() + ": extrapolated " + String.join("; ", score.extrapolated()));
-      }
     }
     if (!notes.isEmpty()) {
       out.append('\n');
@@ -185,9 +177,17 @@ final class ResultsReport {
       return List.of("-", "-", "-");
     }
     return List.of(
-        signed(score.signedDistance()),
-        signed(score.robustGainAtEqualStandard()),
-        signed(score.standardGainAtEqualRobust()));
+        scoreCell(score, TradeoffScore.SIGNED_DISTANCE, score.signedDistance()),
+        scoreCell(
+            score, TradeoffScore.ROBUST_GAIN_AT_EQUAL_STANDARD, score.robustGainAtEqualStandard()),
+        scoreCell(
+            score, TradeoffScore.STANDARD_GAIN_AT_EQUAL_ROBUST, score.standardGainAtEqualRobust()));
+  }
+
+  /** A score value, marked when it reads the reference curve beyond its fitted range. */
+  private static String scoreCell(TradeoffScore score, String field, double value) {
+    boolean extrapolated = score.extrapolated() != null && score.extrapolated().contains(field);
+    return signed(value) + (extrapolated ? " *" : "");
   }
 
   private static String withInterval(double accuracy, int n) {

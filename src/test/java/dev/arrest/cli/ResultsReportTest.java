@@ -71,7 +71,14 @@ class ResultsReportTest {
     if (score != null) {
       summary =
           summary.withTradeoffScore(
-              new TradeoffScore(score, 2 * score, 3 * score, "sweep:at", 1, List.of(), List.of()));
+              new TradeoffScore(
+                  score,
+                  2 * score,
+                  3 * score,
+                  "sweep:at",
+                  1,
+                  List.of(TradeoffScore.STANDARD_GAIN_AT_EQUAL_ROBUST),
+                  List.of()));
     } else {
       point.reference = true;
     }
@@ -102,7 +109,8 @@ class ResultsReportTest {
                 + " reference |  |  | 3.6 % | 2 min 05 s |"),
         lines[2]);
     assertTrue(
-        lines[3].contains("| 56.5 % | 56.5 % (49.6–63.2) | +1.50 | +3.00 | +4.50 |"), lines[3]);
+        lines[3].contains("| 56.5 % | 56.5 % (49.6–63.2) | +1.50 | +3.00 | +4.50 * |"),
+        "extrapolated values are marked: " + lines[3]);
     assertTrue(report.contains("Accuracies on 200 test images"), report);
   }
 }
