@@ -9,23 +9,13 @@ Needs PyTorch >= 1.13 (Debian: apt-get install python3-torch) and the Fashion-MN
 (apt-get install dataset-fashion-mnist).
 """
 import argparse
-import gzip
 import time
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-DATA = "/usr/share/datasets/fashion-mnist"
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+import fashion_mnist
 
 
 class StandardCnn(nn.Module):
@@ -57,12 +47,10 @@ def main():
     args = parser.parse_args()
 
     torch.manual_seed(args.seed)
-    images = torch.from_numpy(read_idx(f"{DATA}/train-images-idx3-ubyte.gz").copy()).float().div(255).unsqueeze(1)
-    labels = torch.from_numpy(read_idx(f"{DATA}/train-labels-idx1-ubyte.gz").astype(np.int64))
+    images, labels = fashion_mnist.load("train")
     subset = torch.randperm(len(images))[: args.train_subset]
     images, labels = images[subset], labels[subset]
-    test_images = torch.from_numpy(read_idx(f"{DATA}/t10k-images-idx3-ubyte.gz").copy()).float().div(255).unsqueeze(1)
-    test_labels = torch.from_numpy(read_idx(f"{DATA}/t10k-labels-idx1-ubyte.gz").astype(np.int64))
+    test_images, test_labels = fashion_mnist.load("t10k")
 
     model = StandardCnn()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)

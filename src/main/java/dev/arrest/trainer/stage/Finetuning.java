@@ -35,21 +35,12 @@ final class Finetuning {
     Path pretrained = pretrainedModel(context);
     Engine.getInstance().setRandomSeed((int) ((spec.seed + 1) & 0x7fffffff));
     DataLoader data = TrainingData.trainLoader(spec, finetuning.batchSize);
-    // RGKD compares the student's representation with the teacher's, noisy replay the angle
-    // between them: both models must expose it.
-    String needsFeatures = needsTeacher ? "arrest (RGKD and noisy replay)" : null;
     try (TrainableClassifier student =
-            !fromPretrained
-                ? Networks.create(spec, context.manager())
-                : Networks.finetunesTorchScript(spec)
-                    ? Networks.loadTorchScript(spec, context.manager(), true, needsFeatures)
-                    : Networks.load(spec, context.manager(), pretrained, pretrainedField(spec));
+            fromPretrained
+                ? pretrainedModel(context, pretrained, true, needsTeacher)
+                : Networks.create(spec, context.manager());
         Classifier teacher =
-            !needsTeacher
-                ? null
-                : Networks.finetunesTorchScript(spec)
-                    ? Networks.loadTorchScript(spec, context.manager(), false, needsFeatures)
-                    : Networks.load(spec, context.manager(), pretrained, pretrainedField(spec))) {
+            needsTeacher ? pretrainedModel(context, pretrained, false, true) : null) {
       if (teacher != null) {
         teacher.setFrozen(true);
       }
@@ -73,6 +64,26 @@ final class Finetuning {
           result);
     }
     result.status = StageStatus.SUCCEEDED;
+  }
+
+  /**
+   * The pretrained model as the student (trainable) or the teacher: this trainer's model file, or
+   * the user's TorchScript module.
+   *
+   * @param needsFeatures whether RGKD and noisy replay will compare its representation with the
+   *     other model's, so a TorchScript module must expose it
+   */
+  private static TrainableClassifier pretrainedModel(
+      StageContext context, Path file, boolean trainable, boolean needsFeatures) {
+    ArrestTrainingSpec spec = context.spec();
+    if (Networks.finetunesTorchScript(spec)) {
+      return Networks.loadTorchScript(
+          spec,
+          context.manager(),
+          trainable,
+          needsFeatures ? "arrest (RGKD and noisy replay)" : null);
+    }
+    return Networks.load(spec, context.manager(), file, pretrainedField(spec));
   }
 
   static TrainingObjective objective(FinetuningSpec spec, Classifier teacher) {
