@@ -1,0 +1,61 @@
+package dev.arrest.api.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.arrest.api.v1alpha1.ArrestTraining;
+import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The specs behind docs/reproduction.md must stay comparable: the full-test-set evaluation
+ * re-evaluates the reproduction's own models, and the equal-adversarial-epochs baselines differ
+ * from the reproduction's only in their budget.
+ */
+class ReproductionSpecsTest {
+  private static ArrestTraining read(String name) {
+    return ArrestTrainingDocuments.read(Path.of("examples", name));
+  }
+
+  private static String json(Object spec) {
+    return dev.arrest.results.ResultsJson.toJson(spec);
+  }
+
+  @Test
+  void theFullTestSetRunDiffersFromTheReproductionOnlyInItsEvaluation() {
+    ArrestTrainingSpec reproduction = read("fashion-mnist-reproduction.yaml").getSpec();
+    ArrestTrainingSpec fullTest = read("fashion-mnist-reproduction-full-test.yaml").getSpec();
+    assertNull(fullTest.evaluation.samples, "every test image");
+    assertEquals(
+        List.of("pgd-20"), fullTest.evaluation.attacks.stream().map(a -> a.displayName()).toList());
+    fullTest.evaluation = reproduction.evaluation;
+    assertEquals(json(reproduction), json(fullTest));
+    List<SweepPoint> points = SweepPoints.expand(read("fashion-mnist-reproduction.yaml"));
+    List<SweepPoint> fullTestPoints =
+        SweepPoints.expand(read("fashion-mnist-reproduction-full-test.yaml"));
+    assertEquals(
+        points.stream().map(SweepPoint::directoryName).toList(),
+        fullTestPoints.stream().map(SweepPoint::directoryName).toList(),
+        "the same point directories, so the trained stages can be reused");
+  }
+
+  @Test
+  void theEqualAdversarialEpochsBaselinesDifferOnlyInTheirBudget() {
+    ArrestTrainingSpec reproduction = read("fashion-mnist-reproduction.yaml").getSpec();
+    ArrestTrainingSpec baselines =
+        read("fashion-mnist-baselines-equal-adversarial-epochs.yaml").getSpec();
+    assertEquals(reproduction.finetuning.epochs, baselines.finetuning.epochs);
+    assertNull(baselines.sweep.fromScratch.epochs, "as many adversarial epochs as aft and arrest");
+    assertEquals(
+        json(reproduction.sweep.fromScratch.optimizer),
+        json(baselines.sweep.fromScratch.optimizer));
+    assertEquals(json(reproduction.finetuning.attack), json(baselines.finetuning.attack));
+    assertEquals(json(reproduction.dataset), json(baselines.dataset));
+    assertEquals(reproduction.seed, baselines.seed);
+    assertEquals(reproduction.evaluation.samples, baselines.evaluation.samples);
+    assertEquals(json(reproduction.evaluation.attacks), json(baselines.evaluation.attacks));
+    assertEquals(reproduction.sweep.tradesBetas, baselines.sweep.tradesBetas);
+  }
+}
