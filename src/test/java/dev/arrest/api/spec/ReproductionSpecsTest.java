@@ -8,6 +8,8 @@ import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The specs behind docs/reproduction.md must stay comparable: the full-test-set evaluation
@@ -23,18 +25,23 @@ class ReproductionSpecsTest {
     return dev.arrest.results.ResultsJson.toJson(spec);
   }
 
-  @Test
-  void theFullTestSetRunDiffersFromTheReproductionOnlyInItsEvaluation() {
-    ArrestTrainingSpec reproduction = read("fashion-mnist-reproduction.yaml").getSpec();
-    ArrestTrainingSpec fullTest = read("fashion-mnist-reproduction-full-test.yaml").getSpec();
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"fashion-mnist-reproduction", "fashion-mnist-baselines-equal-adversarial-epochs"})
+  void eachFullTestSetRunDiffersFromItsRunOnlyInItsEvaluation(String run) {
+    ArrestTrainingSpec original = read(run + ".yaml").getSpec();
+    ArrestTrainingSpec fullTest = read(run + "-full-test.yaml").getSpec();
     assertNull(fullTest.evaluation.samples, "every test image");
     assertEquals(
         List.of("pgd-20"), fullTest.evaluation.attacks.stream().map(a -> a.displayName()).toList());
-    fullTest.evaluation = reproduction.evaluation;
-    assertEquals(json(reproduction), json(fullTest));
-    List<SweepPoint> points = SweepPoints.expand(read("fashion-mnist-reproduction.yaml"));
-    List<SweepPoint> fullTestPoints =
-        SweepPoints.expand(read("fashion-mnist-reproduction-full-test.yaml"));
+    assertEquals(
+        json(original.evaluation.tradeoff),
+        json(fullTest.evaluation.tradeoff),
+        "scored against the same reference");
+    fullTest.evaluation = original.evaluation;
+    assertEquals(json(original), json(fullTest));
+    List<SweepPoint> points = SweepPoints.expand(read(run + ".yaml"));
+    List<SweepPoint> fullTestPoints = SweepPoints.expand(read(run + "-full-test.yaml"));
     assertEquals(
         points.stream().map(SweepPoint::directoryName).toList(),
         fullTestPoints.stream().map(SweepPoint::directoryName).toList(),
