@@ -73,37 +73,35 @@ final class Evaluation {
   /** The model to evaluate, recorded in the artifacts; closing it frees its native memory. */
   private static Classifier open(StageContext context, StageResult result) {
     ArrestTrainingSpec spec = context.spec();
-    String torchScript = spec.evaluation.torchScriptModel;
-    if (torchScript != null) {
-      DatasetKind kind = TrainingData.kind(spec);
-      Path file = Path.of(torchScript);
-      TorchScriptClassifier model =
-          TorchScriptClassifier.load(
-              file, context.manager(), new Shape(kind.channels(), kind.height(), kind.width()));
-      result.artifacts.put("model", context.layout().relative(file));
-      return model;
-    }
-    if (Networks.finetunesTorchScript(spec)) {
+    Path file;
+    Classifier model;
+    if (spec.evaluation.torchScriptModel != null) {
+      file = Path.of(spec.evaluation.torchScriptModel);
+      model = loadTorchScript(spec, context, file);
+    } else if (Networks.finetunesTorchScript(spec)) {
       // Finetuning wrote the user's module back as TorchScript.
-      DatasetKind kind = TrainingData.kind(spec);
-      Path file = context.layout().stageDirectory(Stage.FINETUNE).resolve("model.pt");
+      file = context.layout().stageDirectory(Stage.FINETUNE).resolve("model.pt");
       if (!Files.isRegularFile(file)) {
         throw new IllegalStateException(
             "finetuned model (run the finetune stage first): TorchScript model "
                 + file.toAbsolutePath()
                 + " does not exist");
       }
-      TorchScriptClassifier model =
-          TorchScriptClassifier.load(
-              file, context.manager(), new Shape(kind.channels(), kind.height(), kind.width()));
-      result.artifacts.put("model", context.layout().relative(file));
-      return model;
+      model = loadTorchScript(spec, context, file);
+    } else {
+      file = context.layout().model(Stage.FINETUNE);
+      model =
+          Networks.load(
+              spec, context.manager(), file, "finetuned model (run the finetune stage first)");
     }
-    Path file = context.layout().model(Stage.FINETUNE);
-    Classifier network =
-        Networks.load(
-            spec, context.manager(), file, "finetuned model (run the finetune stage first)");
     result.artifacts.put("model", context.layout().relative(file));
-    return network;
+    return model;
+  }
+
+  private static TorchScriptClassifier loadTorchScript(
+      ArrestTrainingSpec spec, StageContext context, Path file) {
+    DatasetKind kind = TrainingData.kind(spec);
+    return TorchScriptClassifier.load(
+        file, context.manager(), new Shape(kind.channels(), kind.height(), kind.width()));
   }
 }
