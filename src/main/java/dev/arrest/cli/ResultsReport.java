@@ -97,13 +97,9 @@ final class ResultsReport {
     if (sweep != null) {
       out.append('\n').append(SummaryTable.describe(sweep)).append(".\n");
     }
-    List<String> notes = new ArrayList<>();
-    if (results.warnings != null) {
-      notes.addAll(results.warnings);
-    }
-    if (!notes.isEmpty()) {
+    if (results.warnings != null && !results.warnings.isEmpty()) {
       out.append('\n');
-      notes.forEach(note -> out.append("- ").append(note).append('\n'));
+      results.warnings.forEach(warning -> out.append("- ").append(warning).append('\n'));
     }
     return out.toString();
   }
