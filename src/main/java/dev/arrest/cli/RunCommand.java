@@ -44,12 +44,21 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin ProgressOption progressOption;
 
+  @Mixin ThreadsOption threadsOption;
+
   @Override
   public Integer call() {
     ArrestTraining training;
     try {
       training = ArrestTrainingDocuments.read(spec);
     } catch (SpecException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    int threads;
+    try {
+      threads = threadsOption.configure();
+    } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       return 2;
     }
@@ -70,7 +79,9 @@ final class RunCommand implements Callable<Integer> {
               + ", engine: "
               + manager.getEngine().getEngineName()
               + " "
-              + manager.getEngine().getVersion());
+              + manager.getEngine().getVersion()
+              + ", intra-op threads: "
+              + threads);
       ResumableStages stages = new ResumableStages(manager, progress);
       exitCode =
           training.getSpec().sweep == null

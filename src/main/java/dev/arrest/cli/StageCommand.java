@@ -66,6 +66,8 @@ final class StageCommand implements Callable<Integer> {
 
   @Mixin ProgressOption progressOption;
 
+  @Mixin ThreadsOption threadsOption;
+
   @Override
   public Integer call() {
     Stage which;
@@ -108,6 +110,11 @@ final class StageCommand implements Callable<Integer> {
               + (training.getSpec().sweep == null
                   ? training.getMetadata().getName() + " is not a sweep (no spec.sweep)"
                   : "pretrain is shared by every point of a sweep; run it without" + " --point"));
+    }
+    try {
+      threadsOption.configure();
+    } catch (IllegalArgumentException e) {
+      return fail(which, e.getMessage());
     }
     StageResult result;
     try (NDManager manager = NDManager.newBaseManager()) {
