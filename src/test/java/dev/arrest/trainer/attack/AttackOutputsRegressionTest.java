@@ -59,15 +59,75 @@ class AttackOutputsRegressionTest {
       String norm = threat.norm().toString();
       ExampleRandom random = new ExampleRandom(7);
       attacks.put(
-          "apgd-ce/" + norm, () -> new Apgd(Apgd.Loss.CROSS_ENTROPY, threat, 10, 2, 0, 1, random));
-      attacks.put("apgd-dlr/" + norm, () -> new Apgd(Apgd.Loss.DLR, threat, 10, 1, 0, 2, random));
+          "apgd-ce/" + norm,
+          () ->
+              Apgd.builder()
+                  .setLoss(Apgd.Loss.CROSS_ENTROPY)
+                  .setThreatModel(threat)
+                  .setRandom(random)
+                  .optIterations(10)
+                  .optRestarts(2)
+                  .build());
       attacks.put(
-          "apgd-t/" + norm, () -> new Apgd(Apgd.Loss.TARGETED_DLR, threat, 10, 1, 3, 1, random));
-      attacks.put("fab/" + norm, () -> new Fab(false, threat, 10, 2, 0, random));
-      attacks.put("fab-t/" + norm, () -> new Fab(true, threat, 10, 2, 3, random));
-      attacks.put("square/" + norm, () -> new SquareAttack(threat, 100, 2, random));
+          "apgd-dlr/" + norm,
+          () ->
+              Apgd.builder()
+                  .setLoss(Apgd.Loss.DLR)
+                  .setThreatModel(threat)
+                  .setRandom(random)
+                  .optIterations(10)
+                  .optEotIterations(2)
+                  .build());
+      attacks.put(
+          "apgd-t/" + norm,
+          () ->
+              Apgd.builder()
+                  .setLoss(Apgd.Loss.TARGETED_DLR)
+                  .setThreatModel(threat)
+                  .setRandom(random)
+                  .optIterations(10)
+                  .optTargetClasses(3)
+                  .build());
+      attacks.put(
+          "fab/" + norm,
+          () ->
+              Fab.builder()
+                  .setThreatModel(threat)
+                  .setRandom(random)
+                  .optIterations(10)
+                  .optRestarts(2)
+                  .build());
+      attacks.put(
+          "fab-t/" + norm,
+          () ->
+              Fab.builder()
+                  .optTargeted(true)
+                  .setThreatModel(threat)
+                  .setRandom(random)
+                  .optIterations(10)
+                  .optRestarts(2)
+                  .optTargetClasses(3)
+                  .build());
+      attacks.put(
+          "square/" + norm,
+          () ->
+              SquareAttack.builder()
+                  .setThreatModel(threat)
+                  .setRandom(random)
+                  .optQueries(100)
+                  .optRestarts(2)
+                  .build());
     }
-    attacks.put("pgd/linf", () -> new PgdRestarts(ThreatModel.linf(0.02), 5, 0.005, 2, 11));
+    attacks.put(
+        "pgd/linf",
+        () ->
+            PgdRestarts.builder()
+                .setThreatModel(ThreatModel.linf(0.02))
+                .optSteps(5)
+                .optStepSize(0.005)
+                .optRestarts(2)
+                .optSeed(11)
+                .build());
     return attacks;
   }
 
