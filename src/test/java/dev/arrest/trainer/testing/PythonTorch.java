@@ -7,9 +7,17 @@ import java.util.concurrent.TimeUnit;
 public final class PythonTorch {
   public static final String PYTHON = "/usr/bin/python3";
 
+  private static final java.util.Map<String, Boolean> CHECKED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private PythonTorch() {}
 
+  /** Checked once per interpreter and test JVM: importing torch takes seconds. */
   public static boolean available(String python) {
+    return CHECKED.computeIfAbsent(python, PythonTorch::canImportTorch);
+  }
+
+  private static boolean canImportTorch(String python) {
     try {
       Process process =
           new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
