@@ -113,6 +113,10 @@ public abstract class RestartingAttack implements EvaluationAttack {
     long[] labels = batch.labels().toLongArray();
     int classes = model.numClasses();
     boolean targeted = targetClasses() > 0;
+    if (targeted && attacksWholeBatch()) {
+      // Targets come from the clean logits, which a whole-batch attack does not compute.
+      throw new IllegalStateException(name() + ": a targeted attack cannot attack the whole batch");
+    }
     int targetRuns = targeted ? targetClasses() : 1;
     long total = (long) targetRuns * restarts() * iterations();
     model.setFrozen(true);
@@ -133,7 +137,7 @@ public abstract class RestartingAttack implements EvaluationAttack {
           if (stillRobust.length == 0) {
             return owner.create(result, shape);
           }
-          int[] members = attacksWholeBatch() ? Subsets.indicesOf(all(size)) : stillRobust;
+          int[] members = attacksWholeBatch() ? everyPosition(size) : stillRobust;
           long[] memberTargets = null;
           if (targeted) {
             memberTargets = new long[members.length];
@@ -199,9 +203,9 @@ public abstract class RestartingAttack implements EvaluationAttack {
     }
   }
 
-  private static boolean[] all(int size) {
-    boolean[] flags = new boolean[size];
-    Arrays.fill(flags, true);
-    return flags;
+  private static int[] everyPosition(int size) {
+    int[] positions = new int[size];
+    Arrays.setAll(positions, i -> i);
+    return positions;
   }
 }
