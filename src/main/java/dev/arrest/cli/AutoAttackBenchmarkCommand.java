@@ -78,8 +78,19 @@ final class AutoAttackBenchmarkCommand implements Callable<Integer> {
       description = "Skip running each attack alone; time the ensemble only.")
   boolean ensembleOnly;
 
+  @Option(
+      names = "--python",
+      defaultValue = "/usr/bin/python3",
+      description =
+          "Python with PyTorch for the APGD-CE peer measurement (Debian: apt-get install"
+              + " python3-torch).")
+  String python;
+
+  @Option(names = "--no-pytorch", description = "Skip the PyTorch APGD-CE peer.")
+  boolean skipPytorch;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     int effectiveThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(effectiveThreads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
@@ -119,11 +130,13 @@ final class AutoAttackBenchmarkCommand implements Callable<Integer> {
           AutoAttack.attacks(autoAttackVersion, threat, kind.numClasses(), new ExampleRandom(seed));
       RobustnessEvaluator evaluator =
           new RobustnessEvaluator(model, data, batchSize, seed, ProgressListener.NONE);
+      AttackResult apgdCe = null;
       if (!ensembleOnly) {
         System.out.println("each attack alone on all samples:");
         for (EvaluationAttack attack : attacks) {
           EvaluationResult alone = evaluator.run(List.of(PlannedAttack.of(attack)), false).result();
           print(alone.attacks().get(0));
+          apgdCe = attack.name().equals(APGD_CE) ? alone.attacks().get(0) : apgdCe;
         }
       }
       List<PlannedAttack> plans = new ArrayList<>();
@@ -141,8 +154,40 @@ final class AutoAttackBenchmarkCommand implements Callable<Integer> {
           100 * ensemble.standardAccuracy(),
           100 * ensemble.robustAccuracy());
       ensemble.warnings().forEach(w -> System.out.println("  warning: " + w));
+      if (apgdCe == null) {
+        apgdCe =
+            ensemble.attacks().stream()
+                .filter(a -> a.name().equals(APGD_CE))
+                .findFirst()
+                .orElse(null);
+      }
+      if (!skipPytorch && apgdCe != null) {
+        comparePeer(apgdCe, threat, effectiveThreads);
+      }
     }
     return 0;
+  }
+
+  private static final String APGD_CE = "apgd-ce";
+
+  /** This trainer's APGD-CE next to the PyTorch eager peer's, on as many images. */
+  private void comparePeer(AttackResult ours, ThreatModel threat, int threadCount)
+      throws java.io.IOException, InterruptedException {
+    PytorchApgdPeer.Result peer =
+        PytorchApgdPeer.run(python, samples, batchSize, threat, ours.steps(), threadCount, seed);
+    double oursPerSecond = ours.attacked() / Math.max(ours.seconds(), 1e-9);
+    System.out.println("apgd-ce, this trainer vs PyTorch eager (" + peer.line().trim() + "):");
+    System.out.printf(
+        Locale.ROOT,
+        "  %-14s %8.2f images/s (%d attacked)%n  %-14s %8.2f images/s (%d samples)%n"
+            + "  ratio this trainer / PyTorch eager: %.2fx%n",
+        "this trainer",
+        oursPerSecond,
+        ours.attacked(),
+        "PyTorch eager",
+        peer.imagesPerSecond(),
+        samples,
+        oursPerSecond / Math.max(peer.imagesPerSecond(), 1e-9));
   }
 
   private static void print(AttackResult attack) {

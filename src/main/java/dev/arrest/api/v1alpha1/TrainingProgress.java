@@ -56,6 +56,32 @@ public class TrainingProgress {
   @JsonPropertyDescription("Estimated seconds to the end of the stage.")
   public Double etaSeconds;
 
+  @JsonPropertyDescription(
+      "Running phase: 'epoch' in training; when evaluating, the attack (e.g."
+          + " 'autoattack-standard/square') or 'clean'.")
+  public String phase;
+
+  @JsonPropertyDescription(
+      "What inBatchDone and inBatchTotal count within the current evaluation batch: 'iterations',"
+          + " or 'queries' for Square.")
+  public String inBatchUnit;
+
+  @JsonPropertyDescription(
+      "Iterations or queries the running attack has done on the current batch, over all its"
+          + " target classes and restarts.")
+  public Long inBatchDone;
+
+  @JsonPropertyDescription(
+      "Iterations or queries the running attack takes at most on the current batch (it stops"
+          + " early once every example is broken).")
+  public Long inBatchTotal;
+
+  @JsonPropertyDescription("Examples of the current batch the running attack has not broken yet.")
+  public Integer inBatchRobust;
+
+  @JsonPropertyDescription("Examples in the current evaluation batch.")
+  public Integer inBatchSize;
+
   @JsonPropertyDescription("When this progress was last read from the trainer (RFC 3339).")
   public String updatedAt;
 }

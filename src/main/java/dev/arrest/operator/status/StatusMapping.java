@@ -78,7 +78,15 @@ public final class StatusMapping {
     progress.accuracy = event.accuracy();
     progress.imagesPerSecond = event.imagesPerSecond();
     progress.etaSeconds = event.etaSeconds();
-    progress.summary = summary(progress.stage, event.epoch(), event.epochs(), event.fraction());
+    progress.phase = event.phase();
+    progress.inBatchUnit = event.inBatchUnit();
+    progress.inBatchDone = event.inBatchDone();
+    progress.inBatchTotal = event.inBatchTotal();
+    progress.inBatchRobust = event.inBatchRobust();
+    progress.inBatchSize = event.inBatchSize();
+    progress.summary =
+        summary(progress.stage, event.epoch(), event.epochs(), event.fraction())
+            + inBatchSummary(event);
     progress.updatedAt = now;
     return progress;
   }
@@ -90,6 +98,29 @@ public final class StatusMapping {
     return epochs > 0
         ? stage + " " + epoch + "/" + epochs + " (" + percent + ")"
         : stage + " (" + percent + ")";
+  }
+
+  /**
+   * e.g. {@code , square 1200/5000 queries, 87/125 robust} while an attack works on a batch; empty
+   * otherwise.
+   */
+  static String inBatchSummary(ProgressEvent event) {
+    if (event.inBatchDone() == null || event.inBatchTotal() == null) {
+      return "";
+    }
+    String attack = event.phase() == null ? "" : event.phase().replaceFirst(".*/", "") + " ";
+    String robust =
+        event.inBatchRobust() == null || event.inBatchSize() == null
+            ? ""
+            : ", " + event.inBatchRobust() + "/" + event.inBatchSize() + " robust";
+    return ", "
+        + attack
+        + event.inBatchDone()
+        + "/"
+        + event.inBatchTotal()
+        + " "
+        + (event.inBatchUnit() == null ? "" : event.inBatchUnit())
+        + robust;
   }
 
   private static EpochSummary epochSummary(EpochMetrics metrics) {

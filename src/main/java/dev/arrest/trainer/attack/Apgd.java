@@ -2,7 +2,6 @@ package dev.arrest.trainer.attack;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.arrest.api.v1alpha1.Norm;
 import dev.arrest.trainer.engine.Classifier;
 import dev.arrest.trainer.loss.Losses;
@@ -17,7 +16,7 @@ import java.util.SplittableRandom;
  * normal (L2), clipped to [0, 1]; t comes from each example's own random stream. APGD-T's targets
  * are the classes with the 2nd, 3rd, ... largest clean logits, attacked in that order.
  */
-public final class Apgd implements EvaluationAttack {
+public final class Apgd extends RestartingAttack {
   /**
    * The reference code's default rho, the fraction of increasing steps below which the step size is
    * halved.
@@ -45,33 +44,22 @@ public final class Apgd implements EvaluationAttack {
   private final int eotIterations;
   private final ExampleRandom random;
 
+  private Apgd(Builder builder) {
+    this.loss = builder.loss;
+    this.threat = builder.threat;
+    this.iterations = builder.iterations;
+    this.restarts = builder.restarts;
+    this.targetClasses = builder.targetClasses;
+    this.eotIterations = builder.eotIterations;
+    this.random = builder.random;
+  }
+
   /**
-   * @param targetClasses APGD-T only (ignored otherwise): how many target classes to try, the
-   *     reference uses 9
-   * @param eotIterations gradients averaged per iteration; 1 unless the model is randomized
+   * A builder with AutoAttack's standard settings: 100 iterations, one restart, 9 target classes
+   * (APGD-T), one gradient per iteration.
    */
-  public Apgd(
-      Loss loss,
-      ThreatModel threat,
-      int iterations,
-      int restarts,
-      int targetClasses,
-      int eotIterations,
-      ExampleRandom random) {
-    if (restarts < 1 || (loss == Loss.TARGETED_DLR && targetClasses < 1)) {
-      throw new IllegalArgumentException(
-          "APGD needs restarts >= 1 and, targeted, targetClasses >= 1; found "
-              + restarts
-              + ", "
-              + targetClasses);
-    }
-    this.loss = loss;
-    this.threat = threat;
-    this.iterations = iterations;
-    this.restarts = restarts;
-    this.targetClasses = targetClasses;
-    this.eotIterations = eotIterations;
-    this.random = random;
+  public static Builder builder() {
+    return new Builder();
   }
 
   @Override
@@ -89,6 +77,7 @@ public final class Apgd implements EvaluationAttack {
   }
 
   /** Target classes per example (APGD-T), 0 for the untargeted losses. */
+  @Override
   public int targetClasses() {
     return loss == Loss.TARGETED_DLR ? targetClasses : 0;
   }
@@ -108,87 +97,30 @@ public final class Apgd implements EvaluationAttack {
   }
 
   @Override
-  public NDArray perturb(Classifier model, AttackBatch batch) {
+  protected void checkModel(Classifier model) {
     checkClasses(model.numClasses());
-    NDArray images = batch.images();
-    NDManager owner = images.getManager();
-    Shape shape = images.getShape();
-    int size = batch.size();
-    int pixels = (int) (shape.size() / Math.max(size, 1));
-    float[] clean = images.toFloatArray();
-    float[] result = clean.clone();
-    long[] labels = batch.labels().toLongArray();
-    model.setFrozen(true);
-    try (NDManager scope = owner.newSubManager()) {
-      float[] cleanLogits = model.forward(images, false).logits().toFloatArray();
-      int classes = model.numClasses();
-      boolean[] robust = new boolean[size];
-      for (int e = 0; e < size; e++) {
-        robust[e] = ClassRanking.predicted(cleanLogits, e, classes) == labels[e];
-      }
-      int targetRuns = loss == Loss.TARGETED_DLR ? targetClasses : 1;
-      for (int target = 0; target < targetRuns; target++) {
-        for (int restart = 0; restart < restarts; restart++) {
-          int[] members = Subsets.indicesOf(robust);
-          if (members.length == 0) {
-            return owner.create(result, shape);
-          }
-          int run = target * restarts + restart;
-          long[] memberTargets = null;
-          if (loss == Loss.TARGETED_DLR) {
-            memberTargets = new long[members.length];
-            for (int j = 0; j < members.length; j++) {
-              memberTargets[j] =
-                  ClassRanking.classAtRank(cleanLogits, members[j], classes, target + 2);
-            }
-          }
-          ApgdRun.Result found =
-              runOn(
-                  model,
-                  scope,
-                  Subsets.rows(clean, members, pixels),
-                  Subsets.pick(labels, members),
-                  memberTargets,
-                  shape,
-                  members,
-                  batch,
-                  run);
-          for (int j = 0; j < members.length; j++) {
-            if (found.fooled()[j]) {
-              robust[members[j]] = false;
-              System.arraycopy(
-                  found.adversarial(), j * pixels, result, members[j] * pixels, pixels);
-            }
-          }
-        }
-      }
-      return owner.create(result, shape);
-    } finally {
-      model.setFrozen(false);
-    }
   }
 
-  /** One run on the examples {@code members} of the batch, whose clean pixels are {@code clean}. */
-  private ApgdRun.Result runOn(
-      Classifier model,
-      NDManager scope,
-      float[] clean,
-      long[] labels,
-      long[] targets,
-      Shape batchShape,
-      int[] members,
-      AttackBatch batch,
-      int run) {
-    try (NDManager runScope = scope.newSubManager()) {
-      Shape shape = new Shape(members.length).addAll(batchShape.slice(1));
-      int[] ids = Subsets.pick(batch.exampleIds(), members);
-      NDArray x = runScope.create(clean, shape);
-      NDArray y = runScope.create(labels);
-      NDArray start = runScope.create(randomStart(clean, ids, run), shape);
-      PerExampleLoss objective = objective(y, targets == null ? null : runScope.create(targets));
-      return new ApgdRun(model, threat, iterations, RHO, eotIterations)
-          .run(x, y, start, objective, position -> batch.diagnostics().zeroGradient(ids[position]));
-    }
+  @Override
+  protected RunResult runOnce(SingleRun run) {
+    NDManager scope = run.scope();
+    NDArray x = run.cleanImages();
+    NDArray y = scope.create(run.labels());
+    NDArray start =
+        scope.create(randomStart(run.clean(), run.exampleIds(), run.run()), x.getShape());
+    PerExampleLoss objective =
+        objective(y, run.targets() == null ? null : scope.create(run.targets()));
+    int[] ids = run.exampleIds();
+    ApgdRun.Result found =
+        new ApgdRun(run.model(), threat, iterations, RHO, eotIterations)
+            .run(
+                x,
+                y,
+                start,
+                objective,
+                position -> run.batch().diagnostics().zeroGradient(ids[position]),
+                run.progress());
+    return new RunResult(found.fooled(), found.adversarial());
   }
 
   private PerExampleLoss objective(NDArray labels, NDArray targets) {
@@ -239,6 +171,71 @@ public final class Apgd implements EvaluationAttack {
               + needed
               + " classes, the model has "
               + classes);
+    }
+  }
+
+  /** Names every setting of an APGD attack; loss, threat model and random streams are required. */
+  public static final class Builder {
+    private Loss loss;
+    private ThreatModel threat;
+    private ExampleRandom random;
+    private int iterations = AutoAttack.ITERATIONS;
+    private int restarts = 1;
+    private int targetClasses = AutoAttack.TARGET_CLASSES;
+    private int eotIterations = 1;
+
+    private Builder() {}
+
+    public Builder setLoss(Loss loss) {
+      this.loss = loss;
+      return this;
+    }
+
+    public Builder setThreatModel(ThreatModel threat) {
+      this.threat = threat;
+      return this;
+    }
+
+    /** The per-example random streams of the starting points. */
+    public Builder setRandom(ExampleRandom random) {
+      this.random = random;
+      return this;
+    }
+
+    public Builder optIterations(int iterations) {
+      this.iterations = iterations;
+      return this;
+    }
+
+    /** Runs per example (per example and target class for APGD-T). */
+    public Builder optRestarts(int restarts) {
+      this.restarts = restarts;
+      return this;
+    }
+
+    /** APGD-T only (ignored otherwise): how many target classes to try. */
+    public Builder optTargetClasses(int targetClasses) {
+      this.targetClasses = targetClasses;
+      return this;
+    }
+
+    /** Gradients averaged per iteration; more than 1 only for randomized models. */
+    public Builder optEotIterations(int eotIterations) {
+      this.eotIterations = eotIterations;
+      return this;
+    }
+
+    public Apgd build() {
+      AttackSettings.required("APGD", "loss", loss);
+      AttackSettings.required("APGD", "threat model", threat);
+      AttackSettings.required("APGD", "random", random);
+      AttackSettings.atLeastOne("APGD", "iterations", iterations);
+      AttackSettings.atLeastOne("APGD", "restarts", restarts);
+      AttackSettings.atLeastOne("APGD", "eotIterations", eotIterations);
+      if (loss == Loss.TARGETED_DLR) {
+        AttackSettings.atLeastOne("APGD-T", "targetClasses", targetClasses);
+      }
+      return new Apgd(this);
     }
   }
 }

@@ -69,6 +69,17 @@ final class ApgdRun {
       NDArray start,
       PerExampleLoss loss,
       java.util.function.IntConsumer zeroGradient) {
+    return run(clean, labels, start, loss, zeroGradient, (iterations, fooled) -> {});
+  }
+
+  /** As above, reporting the iterations done and the examples fooled after every iteration. */
+  Result run(
+      NDArray clean,
+      NDArray labels,
+      NDArray start,
+      PerExampleLoss loss,
+      java.util.function.IntConsumer zeroGradient,
+      RestartingAttack.RunProgress progress) {
     int batch = (int) clean.getShape().get(0);
     try (NDManager scope = clean.getManager().newSubManager();
         Generations generations = new Generations(scope, clean, labels)) {
@@ -107,8 +118,10 @@ final class ApgdRun {
         lastFooled =
             NDArrays.where(mask(generation, not(at.correct), clean.getShape()), next, lastFooled);
         boolean[] improved = new boolean[batch];
+        int fooledCount = 0;
         for (int e = 0; e < batch; e++) {
           fooled[e] |= !at.correct[e];
+          fooledCount += fooled[e] ? 1 : 0;
           improved[e] = at.loss[e] > bestLoss[e];
           if (improved[e]) {
             bestLoss[e] = at.loss[e];
@@ -128,6 +141,7 @@ final class ApgdRun {
           stepSize = column(generation, control.stepSizes(), clean.getShape());
         }
         generations.advance(xAdv, previous, gradient, best, bestGradient, lastFooled, stepSize);
+        progress.iterationsDone(i + 1, fooledCount);
       }
       return new Result(fooled, lastFooled.toFloatArray(), bestLoss, best.toFloatArray());
     }

@@ -9,9 +9,20 @@ import ai.djl.ndarray.NDArray;
  * @param labels int64 [B], the true classes
  * @param exampleIds each example's index in the evaluation set; keys the per-example random streams
  * @param diagnostics where attacks report symptoms of unreliable gradients
+ * @param progress receives the attack's progress within the batch
  */
 public record AttackBatch(
-    NDArray images, NDArray labels, int[] exampleIds, AttackDiagnostics diagnostics) {
+    NDArray images,
+    NDArray labels,
+    int[] exampleIds,
+    AttackDiagnostics diagnostics,
+    AttackProgress progress) {
+
+  /** A batch whose progress nobody watches. */
+  public AttackBatch(
+      NDArray images, NDArray labels, int[] exampleIds, AttackDiagnostics diagnostics) {
+    this(images, labels, exampleIds, diagnostics, AttackProgress.NONE);
+  }
 
   public AttackBatch {
     if (images.getShape().get(0) != exampleIds.length

@@ -44,23 +44,37 @@ public final class AutoAttack {
     return switch (version) {
       case STANDARD ->
           List.of(
-              new Apgd(Apgd.Loss.CROSS_ENTROPY, threat, ITERATIONS, 1, 0, 1, random),
-              new Apgd(Apgd.Loss.TARGETED_DLR, threat, ITERATIONS, 1, targets, 1, random),
-              new Fab(true, threat, ITERATIONS, 1, targets, random),
-              new SquareAttack(threat, SQUARE_QUERIES, 1, random));
+              apgd(Apgd.Loss.CROSS_ENTROPY, threat, random).build(),
+              apgd(Apgd.Loss.TARGETED_DLR, threat, random).optTargetClasses(targets).build(),
+              fab(true, threat, random).optTargetClasses(targets).build(),
+              square(threat, random));
       case PLUS ->
           List.of(
-              new Apgd(Apgd.Loss.CROSS_ENTROPY, threat, ITERATIONS, PLUS_RESTARTS, 0, 1, random),
-              new Apgd(Apgd.Loss.DLR, threat, ITERATIONS, PLUS_RESTARTS, 0, 1, random),
-              new Fab(false, threat, ITERATIONS, PLUS_RESTARTS, 0, random),
-              new SquareAttack(threat, SQUARE_QUERIES, 1, random),
-              new Apgd(Apgd.Loss.TARGETED_DLR, threat, ITERATIONS, 1, targets, 1, random),
-              new Fab(true, threat, ITERATIONS, 1, targets, random));
+              apgd(Apgd.Loss.CROSS_ENTROPY, threat, random).optRestarts(PLUS_RESTARTS).build(),
+              apgd(Apgd.Loss.DLR, threat, random).optRestarts(PLUS_RESTARTS).build(),
+              fab(false, threat, random).optRestarts(PLUS_RESTARTS).build(),
+              square(threat, random),
+              apgd(Apgd.Loss.TARGETED_DLR, threat, random).optTargetClasses(targets).build(),
+              fab(true, threat, random).optTargetClasses(targets).build());
       case RAND ->
           List.of(
-              new Apgd(
-                  Apgd.Loss.CROSS_ENTROPY, threat, ITERATIONS, 1, 0, RAND_EOT_ITERATIONS, random),
-              new Apgd(Apgd.Loss.DLR, threat, ITERATIONS, 1, 0, RAND_EOT_ITERATIONS, random));
+              apgd(Apgd.Loss.CROSS_ENTROPY, threat, random)
+                  .optEotIterations(RAND_EOT_ITERATIONS)
+                  .build(),
+              apgd(Apgd.Loss.DLR, threat, random).optEotIterations(RAND_EOT_ITERATIONS).build());
     };
+  }
+
+  /** The builders start from the standard settings: 100 iterations, 1 restart, 5000 queries. */
+  private static Apgd.Builder apgd(Apgd.Loss loss, ThreatModel threat, ExampleRandom random) {
+    return Apgd.builder().setLoss(loss).setThreatModel(threat).setRandom(random);
+  }
+
+  private static Fab.Builder fab(boolean targeted, ThreatModel threat, ExampleRandom random) {
+    return Fab.builder().optTargeted(targeted).setThreatModel(threat).setRandom(random);
+  }
+
+  private static SquareAttack square(ThreatModel threat, ExampleRandom random) {
+    return SquareAttack.builder().setThreatModel(threat).setRandom(random).build();
   }
 }

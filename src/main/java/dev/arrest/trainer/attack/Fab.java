@@ -1,8 +1,5 @@
 package dev.arrest.trainer.attack;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.arrest.api.v1alpha1.Norm;
 import dev.arrest.trainer.engine.Classifier;
 import java.util.SplittableRandom;
@@ -14,7 +11,7 @@ import java.util.SplittableRandom;
  * first run starts at the clean image; further restarts start at a random point at distance epsilon
  * / 2, as in the reference code.
  */
-public final class Fab implements EvaluationAttack {
+public final class Fab extends RestartingAttack {
   /** Published defaults: maximal bias towards the clean image, overshoot, backward step. */
   public static final double ALPHA_MAX = 0.1;
 
@@ -28,33 +25,21 @@ public final class Fab implements EvaluationAttack {
   private final int targetClasses;
   private final ExampleRandom random;
 
+  private Fab(Builder builder) {
+    this.targeted = builder.targeted;
+    this.threat = builder.threat;
+    this.iterations = builder.iterations;
+    this.restarts = builder.restarts;
+    this.targetClasses = builder.targetClasses;
+    this.random = builder.random;
+  }
+
   /**
-   * @param targetClasses FAB-T only (ignored otherwise): how many target classes to try, the
-   *     reference uses 9
+   * A builder with AutoAttack's standard settings: untargeted unless set, 100 iterations, one
+   * restart, 9 target classes (FAB-T).
    */
-  public Fab(
-      boolean targeted,
-      ThreatModel threat,
-      int iterations,
-      int restarts,
-      int targetClasses,
-      ExampleRandom random) {
-    if (iterations < 1 || restarts < 1 || (targeted && targetClasses < 1)) {
-      throw new IllegalArgumentException(
-          "FAB needs iterations >= 1, restarts >= 1 and, targeted, targetClasses >= 1;"
-              + " found "
-              + iterations
-              + ", "
-              + restarts
-              + ", "
-              + targetClasses);
-    }
-    this.targeted = targeted;
-    this.threat = threat;
-    this.iterations = iterations;
-    this.restarts = restarts;
-    this.targetClasses = targetClasses;
-    this.random = random;
+  public static Builder builder() {
+    return new Builder();
   }
 
   @Override
@@ -72,6 +57,7 @@ public final class Fab implements EvaluationAttack {
   }
 
   /** Target classes per example (FAB-T), 0 for the untargeted attack. */
+  @Override
   public int targetClasses() {
     return targeted ? targetClasses : 0;
   }
@@ -87,7 +73,7 @@ public final class Fab implements EvaluationAttack {
   }
 
   @Override
-  public NDArray perturb(Classifier model, AttackBatch batch) {
+  protected void checkModel(Classifier model) {
     int classes = model.numClasses();
     if (targeted && classes < targetClasses + 1) {
       throw new IllegalArgumentException(
@@ -98,59 +84,21 @@ public final class Fab implements EvaluationAttack {
               + " classes, the model has "
               + classes);
     }
-    NDArray images = batch.images();
-    NDManager owner = images.getManager();
-    Shape shape = images.getShape();
-    int size = batch.size();
-    int pixels = (int) (shape.size() / Math.max(size, 1));
-    float[] clean = images.toFloatArray();
-    float[] result = clean.clone();
-    long[] labels = batch.labels().toLongArray();
-    model.setFrozen(true);
-    try (NDManager scope = owner.newSubManager()) {
-      float[] cleanLogits = model.forward(images, false).logits().toFloatArray();
-      boolean[] robust = new boolean[size];
-      for (int e = 0; e < size; e++) {
-        robust[e] = ClassRanking.predicted(cleanLogits, e, classes) == labels[e];
-      }
-      FabRun fab = new FabRun(model, threat, iterations, shape.slice(1));
-      for (int target = 0; target < (targeted ? targetClasses : 1); target++) {
-        for (int restart = 0; restart < restarts; restart++) {
-          int[] members = Subsets.indicesOf(robust);
-          if (members.length == 0) {
-            return owner.create(result, shape);
-          }
-          long[] memberTargets = null;
-          if (targeted) {
-            memberTargets = new long[members.length];
-            for (int j = 0; j < members.length; j++) {
-              memberTargets[j] =
-                  ClassRanking.classAtRank(cleanLogits, members[j], classes, target + 2);
-            }
-          }
-          float[] memberClean = Subsets.rows(clean, members, pixels);
-          float[] start =
-              restart == 0
-                  ? memberClean
-                  : randomStart(
-                      memberClean,
-                      Subsets.pick(batch.exampleIds(), members),
-                      target * restarts + restart);
-          FabRun.Result found =
-              fab.run(scope, memberClean, start, Subsets.pick(labels, members), memberTargets);
-          for (int j = 0; j < members.length; j++) {
-            if (found.norms()[j] <= threat.epsilon()) {
-              robust[members[j]] = false;
-              System.arraycopy(
-                  found.adversarial(), j * pixels, result, members[j] * pixels, pixels);
-            }
-          }
-        }
-      }
-      return owner.create(result, shape);
-    } finally {
-      model.setFrozen(false);
+  }
+
+  /** A first run from the clean images, further restarts from random points (the reference's). */
+  @Override
+  protected RunResult runOnce(SingleRun run) {
+    float[] start =
+        run.restart() == 0 ? run.clean() : randomStart(run.clean(), run.exampleIds(), run.run());
+    FabRun.Result found =
+        new FabRun(run.model(), threat, iterations, run.imageShape())
+            .run(run.scope(), run.clean(), start, run.labels(), run.targets(), run.progress());
+    boolean[] fooled = new boolean[run.size()];
+    for (int j = 0; j < fooled.length; j++) {
+      fooled[j] = found.norms()[j] <= threat.epsilon();
     }
+    return new RunResult(fooled, found.adversarial());
   }
 
   /**
@@ -177,5 +125,62 @@ public final class Fab implements EvaluationAttack {
       }
     }
     return start;
+  }
+
+  /** Names every setting of a FAB attack; threat model and random streams are required. */
+  public static final class Builder {
+    private boolean targeted;
+    private ThreatModel threat;
+    private ExampleRandom random;
+    private int iterations = AutoAttack.ITERATIONS;
+    private int restarts = 1;
+    private int targetClasses = AutoAttack.TARGET_CLASSES;
+
+    private Builder() {}
+
+    /** FAB-T, towards the classes of the 2nd, 3rd, ... largest clean logits. */
+    public Builder optTargeted(boolean targeted) {
+      this.targeted = targeted;
+      return this;
+    }
+
+    public Builder setThreatModel(ThreatModel threat) {
+      this.threat = threat;
+      return this;
+    }
+
+    /** The per-example random streams of the restarts' starting points. */
+    public Builder setRandom(ExampleRandom random) {
+      this.random = random;
+      return this;
+    }
+
+    public Builder optIterations(int iterations) {
+      this.iterations = iterations;
+      return this;
+    }
+
+    /** Runs per example (per example and target class for FAB-T). */
+    public Builder optRestarts(int restarts) {
+      this.restarts = restarts;
+      return this;
+    }
+
+    /** FAB-T only (ignored otherwise): how many target classes to try. */
+    public Builder optTargetClasses(int targetClasses) {
+      this.targetClasses = targetClasses;
+      return this;
+    }
+
+    public Fab build() {
+      AttackSettings.required("FAB", "threat model", threat);
+      AttackSettings.required("FAB", "random", random);
+      AttackSettings.atLeastOne("FAB", "iterations", iterations);
+      AttackSettings.atLeastOne("FAB", "restarts", restarts);
+      if (targeted) {
+        AttackSettings.atLeastOne("FAB-T", "targetClasses", targetClasses);
+      }
+      return new Fab(this);
+    }
   }
 }

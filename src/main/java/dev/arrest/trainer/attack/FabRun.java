@@ -44,6 +44,17 @@ final class FabRun {
    * @param targets null for the untargeted attack
    */
   Result run(NDManager scope, float[] clean, float[] start, long[] labels, long[] targets) {
+    return run(scope, clean, start, labels, targets, (iterations, fooled) -> {});
+  }
+
+  /** As above, reporting the iterations done and the examples found within epsilon after each. */
+  Result run(
+      NDManager scope,
+      float[] clean,
+      float[] start,
+      long[] labels,
+      long[] targets,
+      RestartingAttack.RunProgress progress) {
     int size = labels.length;
     int pixels = clean.length / size;
     float[] x = start.clone();
@@ -72,6 +83,7 @@ final class FabRun {
           x[i] = (float) (clean[i] + Fab.BETA * (x[i] - clean[i]));
         }
       }
+      progress.iterationsDone(iteration + 1, withinEpsilon(bestNorm));
     }
     return new Result(best, bestNorm);
   }
@@ -211,5 +223,13 @@ final class FabRun {
       result += threat.norm() == Norm.LINF ? Math.abs(v) : v * v;
     }
     return threat.norm() == Norm.LINF ? result : Math.sqrt(result);
+  }
+
+  private int withinEpsilon(double[] norms) {
+    int count = 0;
+    for (double norm : norms) {
+      count += norm <= threat.epsilon() ? 1 : 0;
+    }
+    return count;
   }
 }

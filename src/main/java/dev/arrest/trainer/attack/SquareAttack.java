@@ -1,17 +1,12 @@
 package dev.arrest.trainer.attack;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import dev.arrest.trainer.engine.Classifier;
-
 /**
  * Square (Andriushchenko, Croce, Flammarion and Hein, ECCV 2020): a score-based black-box random
  * search that uses only the model's logits, never its gradients, which makes it the ensemble's
  * check against gradient masking. It minimizes the margin z_y - max_{k != y} z_k and stops on an
  * example as soon as it is misclassified.
  */
-public final class SquareAttack implements EvaluationAttack {
+public final class SquareAttack extends RestartingAttack {
   /**
    * Published initial fraction of pixels a square covers; AutoAttack runs Square with 5000 queries.
    */
@@ -22,15 +17,16 @@ public final class SquareAttack implements EvaluationAttack {
   private final int restarts;
   private final ExampleRandom random;
 
-  public SquareAttack(ThreatModel threat, int queries, int restarts, ExampleRandom random) {
-    if (queries < 1 || restarts < 1) {
-      throw new IllegalArgumentException(
-          "Square needs queries >= 1 and restarts >= 1, found " + queries + ", " + restarts);
-    }
-    this.threat = threat;
-    this.queries = queries;
-    this.restarts = restarts;
-    this.random = random;
+  private SquareAttack(Builder builder) {
+    this.threat = builder.threat;
+    this.queries = builder.queries;
+    this.restarts = builder.restarts;
+    this.random = builder.random;
+  }
+
+  /** A builder with AutoAttack's standard settings: 5000 queries, one restart. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   @Override
@@ -54,45 +50,60 @@ public final class SquareAttack implements EvaluationAttack {
   }
 
   @Override
-  public NDArray perturb(Classifier model, AttackBatch batch) {
-    NDArray images = batch.images();
-    NDManager owner = images.getManager();
-    Shape shape = images.getShape();
-    int size = batch.size();
-    int pixels = (int) (shape.size() / Math.max(size, 1));
-    float[] clean = images.toFloatArray();
-    float[] result = clean.clone();
-    long[] labels = batch.labels().toLongArray();
-    model.setFrozen(true);
-    try (NDManager scope = owner.newSubManager()) {
-      int classes = model.numClasses();
-      float[] cleanLogits = model.forward(images, false).logits().toFloatArray();
-      boolean[] robust = new boolean[size];
-      for (int e = 0; e < size; e++) {
-        robust[e] = ClassRanking.predicted(cleanLogits, e, classes) == labels[e];
-      }
-      for (int restart = 0; restart < restarts; restart++) {
-        int[] members = Subsets.indicesOf(robust);
-        if (members.length == 0) {
-          break;
-        }
-        SquareRun run = new SquareRun(model, threat, queries, shape.slice(1));
-        SquareRun.Result found =
-            run.run(
-                scope,
-                Subsets.rows(clean, members, pixels),
-                Subsets.pick(labels, members),
-                random.streams(name(), Subsets.pick(batch.exampleIds(), members), restart));
-        for (int j = 0; j < members.length; j++) {
-          if (found.fooled()[j]) {
-            robust[members[j]] = false;
-            System.arraycopy(found.adversarial(), j * pixels, result, members[j] * pixels, pixels);
-          }
-        }
-      }
-      return owner.create(result, shape);
-    } finally {
-      model.setFrozen(false);
+  protected String progressUnit() {
+    return "queries";
+  }
+
+  @Override
+  protected RunResult runOnce(SingleRun run) {
+    SquareRun.Result found =
+        new SquareRun(run.model(), threat, queries, run.imageShape())
+            .run(
+                run.scope(),
+                run.clean(),
+                run.labels(),
+                random.streams(name(), run.exampleIds(), run.restart()),
+                run.progress());
+    return new RunResult(found.fooled(), found.adversarial());
+  }
+
+  /** Names every setting of a Square attack; threat model and random streams are required. */
+  public static final class Builder {
+    private ThreatModel threat;
+    private ExampleRandom random;
+    private int queries = AutoAttack.SQUARE_QUERIES;
+    private int restarts = 1;
+
+    private Builder() {}
+
+    public Builder setThreatModel(ThreatModel threat) {
+      this.threat = threat;
+      return this;
+    }
+
+    /** The per-example random streams of the searches. */
+    public Builder setRandom(ExampleRandom random) {
+      this.random = random;
+      return this;
+    }
+
+    /** Queries (iterations) per run. */
+    public Builder optQueries(int queries) {
+      this.queries = queries;
+      return this;
+    }
+
+    public Builder optRestarts(int restarts) {
+      this.restarts = restarts;
+      return this;
+    }
+
+    public SquareAttack build() {
+      AttackSettings.required("Square", "threat model", threat);
+      AttackSettings.required("Square", "random", random);
+      AttackSettings.atLeastOne("Square", "queries", queries);
+      AttackSettings.atLeastOne("Square", "restarts", restarts);
+      return new SquareAttack(this);
     }
   }
 }

@@ -66,6 +66,16 @@ final class SquareRun {
   }
 
   Result run(NDManager scope, float[] clean, long[] labels, SplittableRandom[] streams) {
+    return run(scope, clean, labels, streams, (queries, fooled) -> {});
+  }
+
+  /** As above, reporting the queries done and the examples fooled after every query. */
+  Result run(
+      NDManager scope,
+      float[] clean,
+      long[] labels,
+      SplittableRandom[] streams,
+      RestartingAttack.RunProgress progress) {
     int size = labels.length;
     int pixels = clean.length / size;
     float[] best = new float[clean.length];
@@ -103,6 +113,7 @@ final class SquareRun {
           System.arraycopy(proposals, j * pixels, best, e * pixels, pixels);
         }
       }
+      progress.iterationsDone(iteration + 1, size - activeExamples(margin).length);
     }
     boolean[] fooled = new boolean[size];
     for (int e = 0; e < size; e++) {

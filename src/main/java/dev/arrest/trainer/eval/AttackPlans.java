@@ -60,42 +60,26 @@ public final class AttackPlans {
       EvaluationAttack attack =
           switch (spec.type) {
             case PGD ->
-                new PgdRestarts(
-                    threat,
-                    steps,
-                    spec.stepSize != null ? spec.stepSize : 2.5 * threat.epsilon() / steps,
-                    spec.restarts,
-                    seed);
-            case APGD_CE ->
-                new Apgd(
-                    Apgd.Loss.CROSS_ENTROPY,
-                    threat,
-                    steps,
-                    spec.restarts,
-                    0,
-                    spec.effectiveEotIterations(),
-                    streams);
-            case APGD_DLR ->
-                new Apgd(
-                    Apgd.Loss.DLR,
-                    threat,
-                    steps,
-                    spec.restarts,
-                    0,
-                    spec.effectiveEotIterations(),
-                    streams);
-            case APGD_T ->
-                new Apgd(
-                    Apgd.Loss.TARGETED_DLR,
-                    threat,
-                    steps,
-                    spec.restarts,
-                    targets,
-                    spec.effectiveEotIterations(),
-                    streams);
-            case FAB -> new Fab(false, threat, steps, spec.restarts, 0, streams);
-            case FAB_T -> new Fab(true, threat, steps, spec.restarts, targets, streams);
-            case SQUARE -> new SquareAttack(threat, steps, spec.restarts, streams);
+                PgdRestarts.builder()
+                    .setThreatModel(threat)
+                    .optSteps(steps)
+                    .optStepSize(
+                        spec.stepSize != null ? spec.stepSize : 2.5 * threat.epsilon() / steps)
+                    .optRestarts(spec.restarts)
+                    .optSeed(seed)
+                    .build();
+            case APGD_CE -> apgd(Apgd.Loss.CROSS_ENTROPY, threat, spec, steps, 0, streams);
+            case APGD_DLR -> apgd(Apgd.Loss.DLR, threat, spec, steps, 0, streams);
+            case APGD_T -> apgd(Apgd.Loss.TARGETED_DLR, threat, spec, steps, targets, streams);
+            case FAB -> fab(false, threat, spec, steps, 0, streams);
+            case FAB_T -> fab(true, threat, spec, steps, targets, streams);
+            case SQUARE ->
+                SquareAttack.builder()
+                    .setThreatModel(threat)
+                    .setRandom(streams)
+                    .optQueries(steps)
+                    .optRestarts(spec.restarts)
+                    .build();
             case AUTOATTACK -> throw new AssertionError("expanded above");
           };
       Double stepSize = attack instanceof PgdRestarts pgd ? pgd.stepSize() : null;
@@ -104,5 +88,42 @@ public final class AttackPlans {
               name, spec.type.toString(), attack, stepSize, spec.type != AttackType.SQUARE));
     }
     return plans;
+  }
+
+  private static Apgd apgd(
+      Apgd.Loss loss,
+      ThreatModel threat,
+      EvaluationAttackSpec spec,
+      int steps,
+      int targets,
+      ExampleRandom streams) {
+    Apgd.Builder builder =
+        Apgd.builder()
+            .setLoss(loss)
+            .setThreatModel(threat)
+            .setRandom(streams)
+            .optIterations(steps)
+            .optRestarts(spec.restarts)
+            .optEotIterations(spec.effectiveEotIterations());
+    return loss == Apgd.Loss.TARGETED_DLR
+        ? builder.optTargetClasses(targets).build()
+        : builder.build();
+  }
+
+  private static Fab fab(
+      boolean targeted,
+      ThreatModel threat,
+      EvaluationAttackSpec spec,
+      int steps,
+      int targets,
+      ExampleRandom streams) {
+    Fab.Builder builder =
+        Fab.builder()
+            .optTargeted(targeted)
+            .setThreatModel(threat)
+            .setRandom(streams)
+            .optIterations(steps)
+            .optRestarts(spec.restarts);
+    return targeted ? builder.optTargetClasses(targets).build() : builder.build();
   }
 }

@@ -144,7 +144,10 @@ public final class RobustnessEvaluator {
           NDArray images = batchManager.create(cleanPixels, batchShape(ids.length));
           NDArray labels = batchManager.create(labels(ids));
           NDArray candidates =
-              plan.attack().perturb(model, new AttackBatch(images, labels, ids, diagnostics));
+              plan.attack()
+                  .perturb(
+                      model,
+                      new AttackBatch(images, labels, ids, diagnostics, progress::withinStep));
           float[] candidatePixels = candidates.toFloatArray();
           ThreatModelCheck.requireInside(
               plan.name(), plan.attack().threatModel(), cleanPixels, candidatePixels, ids);

@@ -16,6 +16,9 @@ public final class ConsoleProgress implements ProgressListener {
   private final PrintStream out;
   private ProgressBar bar;
   private long phaseStartNanos;
+  private int steps;
+  private int stepsDone;
+  private String stepMessage = "";
 
   public ConsoleProgress(PrintStream out) {
     this.out = out;
@@ -24,6 +27,8 @@ public final class ConsoleProgress implements ProgressListener {
   @Override
   public void phaseStarted(Stage stage, String phase, int epoch, int epochs, int steps) {
     phaseStartNanos = System.nanoTime();
+    this.steps = steps;
+    stepsDone = 0;
     String name =
         epochs > 0
             ? String.format(Locale.ROOT, "%s %d/%d", stage, epoch, epochs)
@@ -60,8 +65,36 @@ public final class ConsoleProgress implements ProgressListener {
       extra.append(String.format(Locale.ROOT, "nr %.1f%% ", 100 * noisyReplayRate));
     }
     extra.append(String.format(Locale.ROOT, "%.0f img/s", examplesDone / Math.max(seconds, 1e-9)));
+    stepsDone = step;
+    stepMessage = extra.toString();
     bar.stepTo(step);
-    bar.setExtraMessage(extra.toString());
+    bar.setExtraMessage(stepMessage);
+  }
+
+  /** Adds e.g. {@code 1200/5000 queries, robust 87/125, ETA 95 s} to the bar during a long step. */
+  @Override
+  public void withinStep(WithinStep progress) {
+    if (bar == null) {
+      return;
+    }
+    double seconds = (System.nanoTime() - phaseStartNanos) / 1e9;
+    double phaseFraction = Math.min(1, (stepsDone + progress.fraction()) / Math.max(steps, 1));
+    String eta =
+        phaseFraction > 0
+            ? String.format(
+                Locale.ROOT, ", ETA %.0f s", seconds * (1 - phaseFraction) / phaseFraction)
+            : "";
+    bar.setExtraMessage(
+        String.format(
+            Locale.ROOT,
+            "%s%d/%d %s, robust %d/%d%s",
+            stepMessage.isEmpty() ? "" : stepMessage + " | ",
+            progress.done(),
+            progress.total(),
+            progress.unit(),
+            progress.stillRobust(),
+            progress.examples(),
+            eta));
   }
 
   @Override

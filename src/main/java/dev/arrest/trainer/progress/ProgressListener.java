@@ -29,6 +29,12 @@ public interface ProgressListener {
       Double rgkdLoss,
       Double noisyReplayRate) {}
 
+  /**
+   * Progress inside the current step, for steps that take long (an attack's iterations or queries
+   * on one batch); called often, so listeners throttle what they show.
+   */
+  default void withinStep(WithinStep progress) {}
+
   default void phaseFinished() {}
 
   /** A training epoch's final metrics. */

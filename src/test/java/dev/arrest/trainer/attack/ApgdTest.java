@@ -85,8 +85,12 @@ class ApgdTest {
       double[] radii = problem.radii(norm);
       double epsilon = median(radii);
       Apgd apgd =
-          new Apgd(
-              Apgd.Loss.DLR, new ThreatModel(norm, epsilon), 100, 1, 0, 1, new ExampleRandom(2));
+          Apgd.builder()
+              .setLoss(Apgd.Loss.DLR)
+              .setThreatModel(new ThreatModel(norm, epsilon))
+              .setRandom(new ExampleRandom(2))
+              .optIterations(100)
+              .build();
       AttackBatch batch = AttackTesting.batch(manager, problem.data(), AttackTesting.range(40));
       long[] predicted =
           AttackTesting.predictions(problem.model(), apgd.perturb(problem.model(), batch));
@@ -110,7 +114,14 @@ class ApgdTest {
     CountingClassifier model = new CountingClassifier(problem.model());
     int iterations = 10;
     int eot = 2;
-    new Apgd(Apgd.Loss.DLR, ThreatModel.linf(epsilon), iterations, 3, 0, eot, new ExampleRandom(2))
+    Apgd.builder()
+        .setLoss(Apgd.Loss.DLR)
+        .setThreatModel(ThreatModel.linf(epsilon))
+        .setRandom(new ExampleRandom(2))
+        .optIterations(iterations)
+        .optRestarts(3)
+        .optEotIterations(eot)
+        .build()
         .perturb(model, AttackTesting.batch(manager, problem.data(), AttackTesting.range(30)));
     List<Integer> sizes = model.batchSizes();
     // One clean pass, then per run (iterations + 1) gradient evaluations of eot forward passes
@@ -137,7 +148,12 @@ class ApgdTest {
           new AttackBatch(
               batch.images(), manager.create(new long[] {1, 1, 1, 1}), ids, batch.diagnostics());
       NDArray result =
-          new Apgd(Apgd.Loss.CROSS_ENTROPY, ThreatModel.linf(0.3), 5, 1, 0, 1, new ExampleRandom(0))
+          Apgd.builder()
+              .setLoss(Apgd.Loss.CROSS_ENTROPY)
+              .setThreatModel(ThreatModel.linf(0.3))
+              .setRandom(new ExampleRandom(0))
+              .optIterations(5)
+              .build()
               .perturb(model, batch);
       assertArrayEquals(batch.images().toFloatArray(), result.toFloatArray());
       assertEquals(4, batch.diagnostics().zeroGradientExamples());

@@ -34,12 +34,45 @@ class AttackThreatModelTest {
         ExampleRandom random = new ExampleRandom(1);
         List<EvaluationAttack> attacks =
             List.of(
-                new Apgd(Apgd.Loss.CROSS_ENTROPY, threat, 10, 2, 0, 1, random),
-                new Apgd(Apgd.Loss.DLR, threat, 10, 1, 0, 2, random),
-                new Apgd(Apgd.Loss.TARGETED_DLR, threat, 10, 1, 3, 1, random),
-                new Fab(false, threat, 10, 2, 0, random),
-                new Fab(true, threat, 10, 1, 3, random),
-                new SquareAttack(threat, 300, 1, random));
+                Apgd.builder()
+                    .setLoss(Apgd.Loss.CROSS_ENTROPY)
+                    .setThreatModel(threat)
+                    .setRandom(random)
+                    .optIterations(10)
+                    .optRestarts(2)
+                    .build(),
+                Apgd.builder()
+                    .setLoss(Apgd.Loss.DLR)
+                    .setThreatModel(threat)
+                    .setRandom(random)
+                    .optIterations(10)
+                    .optEotIterations(2)
+                    .build(),
+                Apgd.builder()
+                    .setLoss(Apgd.Loss.TARGETED_DLR)
+                    .setThreatModel(threat)
+                    .setRandom(random)
+                    .optIterations(10)
+                    .optTargetClasses(3)
+                    .build(),
+                Fab.builder()
+                    .setThreatModel(threat)
+                    .setRandom(random)
+                    .optIterations(10)
+                    .optRestarts(2)
+                    .build(),
+                Fab.builder()
+                    .optTargeted(true)
+                    .setThreatModel(threat)
+                    .setRandom(random)
+                    .optIterations(10)
+                    .optTargetClasses(3)
+                    .build(),
+                SquareAttack.builder()
+                    .setThreatModel(threat)
+                    .setRandom(random)
+                    .optQueries(300)
+                    .build());
         for (EvaluationAttack attack : attacks) {
           NDArray adversarial =
               attack.perturb(model, new AttackBatch(images, labels, ids, new AttackDiagnostics()));

@@ -59,7 +59,14 @@ class FabTest {
       double[] radii = problem.radii(norm);
       double epsilon = ApgdTest.median(radii);
       for (boolean targeted : new boolean[] {false, true}) {
-        Fab fab = new Fab(targeted, new ThreatModel(norm, epsilon), 20, 1, 9, new ExampleRandom(0));
+        Fab fab =
+            Fab.builder()
+                .optTargeted(targeted)
+                .setThreatModel(new ThreatModel(norm, epsilon))
+                .setRandom(new ExampleRandom(0))
+                .optIterations(20)
+                .optTargetClasses(9)
+                .build();
         AttackBatch batch = AttackTesting.batch(manager, problem.data(), AttackTesting.range(size));
         long[] predicted =
             AttackTesting.predictions(problem.model(), fab.perturb(problem.model(), batch));

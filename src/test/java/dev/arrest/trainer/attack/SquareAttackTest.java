@@ -36,7 +36,12 @@ class SquareAttackTest {
     long[] afterApgd =
         AttackTesting.predictions(
             problem.model(),
-            new Apgd(Apgd.Loss.CROSS_ENTROPY, threat, 20, 1, 0, 1, new ExampleRandom(0))
+            Apgd.builder()
+                .setLoss(Apgd.Loss.CROSS_ENTROPY)
+                .setThreatModel(threat)
+                .setRandom(new ExampleRandom(0))
+                .optIterations(20)
+                .build()
                 .perturb(problem.model(), forApgd));
     int brokenByApgd = 0;
     for (int e = 0; e < 20; e++) {
@@ -47,7 +52,11 @@ class SquareAttackTest {
     long[] afterSquare =
         AttackTesting.predictions(
             problem.model(),
-            new SquareAttack(threat, 300, 1, new ExampleRandom(0))
+            SquareAttack.builder()
+                .setThreatModel(threat)
+                .setRandom(new ExampleRandom(0))
+                .optQueries(300)
+                .build()
                 .perturb(problem.model(), forSquare));
     int brokenBySquare = 0;
     for (int e = 0; e < 20; e++) {
@@ -63,7 +72,12 @@ class SquareAttackTest {
     LinearProblem problem = LinearProblem.create(manager, 6, 9, 0);
     for (Norm norm : Norm.values()) {
       ThreatModel threat = new ThreatModel(norm, norm == Norm.LINF ? 0.002 : 0.05);
-      SquareAttack square = new SquareAttack(threat, 200, 1, new ExampleRandom(1));
+      SquareAttack square =
+          SquareAttack.builder()
+              .setThreatModel(threat)
+              .setRandom(new ExampleRandom(1))
+              .optQueries(200)
+              .build();
       float[] together =
           square
               .perturb(
@@ -85,7 +99,11 @@ class SquareAttackTest {
     LinearProblem problem = LinearProblem.create(manager, 8, 3, 0);
     CountingClassifier model = new CountingClassifier(problem.model());
     NDArray result =
-        new SquareAttack(ThreatModel.linf(0.29), 5000, 1, new ExampleRandom(1))
+        SquareAttack.builder()
+            .setThreatModel(ThreatModel.linf(0.29))
+            .setRandom(new ExampleRandom(1))
+            .optQueries(5000)
+            .build()
             .perturb(model, AttackTesting.batch(manager, problem.data(), AttackTesting.range(8)));
     long[] predicted = AttackTesting.predictions(problem.model(), result);
     for (int e = 0; e < 8; e++) {

@@ -67,20 +67,26 @@ class TargetedAttacksTest {
   void apgdTargetedBreaksAnExampleOnlyWhenItsReachableClassIsAmongTheTargets() {
     checkTargets(
         targets ->
-            new Apgd(
-                Apgd.Loss.TARGETED_DLR,
-                ThreatModel.linf(EPSILON),
-                20,
-                1,
-                targets,
-                1,
-                new ExampleRandom(4)));
+            Apgd.builder()
+                .setLoss(Apgd.Loss.TARGETED_DLR)
+                .setThreatModel(ThreatModel.linf(EPSILON))
+                .setRandom(new ExampleRandom(4))
+                .optIterations(20)
+                .optTargetClasses(targets)
+                .build());
   }
 
   @Test
   void fabTargetedBreaksAnExampleOnlyWhenItsReachableClassIsAmongTheTargets() {
     checkTargets(
-        targets -> new Fab(true, ThreatModel.linf(EPSILON), 20, 1, targets, new ExampleRandom(4)));
+        targets ->
+            Fab.builder()
+                .optTargeted(true)
+                .setThreatModel(ThreatModel.linf(EPSILON))
+                .setRandom(new ExampleRandom(4))
+                .optIterations(20)
+                .optTargetClasses(targets)
+                .build());
   }
 
   private void checkTargets(IntFunction<EvaluationAttack> attackWithTargets) {

@@ -123,7 +123,12 @@ class TorchScriptClassifierTest {
       long[] labels = model.forward(x, false).logits().argMax(1).toLongArray();
       AttackBatch batch =
           new AttackBatch(x, manager.create(labels), new int[] {0, 1}, new AttackDiagnostics());
-      new Apgd(Apgd.Loss.CROSS_ENTROPY, ThreatModel.linf(0.1), 5, 1, 0, 1, new ExampleRandom(0))
+      Apgd.builder()
+          .setLoss(Apgd.Loss.CROSS_ENTROPY)
+          .setThreatModel(ThreatModel.linf(0.1))
+          .setRandom(new ExampleRandom(0))
+          .optIterations(5)
+          .build()
           .perturb(model, batch);
       // Running statistics unchanged (no train-mode pass), and no weight gradient was computed.
       assertArrayEquals(before, model.forward(x, false).logits().toFloatArray());

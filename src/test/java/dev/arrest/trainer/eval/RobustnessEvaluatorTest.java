@@ -235,7 +235,13 @@ class RobustnessEvaluatorTest {
     double epsilon = ApgdMedian.of(problem.radii(Norm.LINF));
     ThreatModel threat = ThreatModel.linf(epsilon);
     List<Integer> seenBySecond = new ArrayList<>();
-    Apgd apgd = new Apgd(Apgd.Loss.DLR, threat, 20, 1, 0, 1, new ExampleRandom(0));
+    Apgd apgd =
+        Apgd.builder()
+            .setLoss(Apgd.Loss.DLR)
+            .setThreatModel(threat)
+            .setRandom(new ExampleRandom(0))
+            .optIterations(20)
+            .build();
     StubAttack recorder =
         new StubAttack(
             "recorder",
