@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the system packages the build, the tests and the quickstart need (incl. the allocator bin/arrest preloads), and the helm binary the chart tests use.
+# Installs the system packages the build, the tests and the quickstart need (with the allocator bin/arrest preloads),
+# and the helm binary the chart tests use.
 # Idempotent; run as root (or via sudo).
 set -euo pipefail
 SUDO=""
