@@ -80,8 +80,8 @@ final class BenchmarkCommand implements Callable<Integer> {
   @Option(
       names = "--pytorch-inherits-preload",
       description =
-          "Run the PyTorch peer with this process's LD_PRELOAD and MALLOC_CONF (default: as"
-              + " python3 runs it, without them).")
+          "Run the PyTorch peer with this process's LD_PRELOAD, MALLOC_CONF and GLIBC_TUNABLES"
+              + " (default: as python3 runs it, without them).")
   boolean peerInheritsPreload;
 
   @Override
@@ -209,6 +209,7 @@ final class BenchmarkCommand implements Callable<Integer> {
       // PyTorch eager as python3 runs it: bin/arrest's allocator settings are for this JVM.
       builder.environment().remove("LD_PRELOAD");
       builder.environment().remove("MALLOC_CONF");
+      builder.environment().remove("GLIBC_TUNABLES");
     }
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -15,6 +15,7 @@ public final class LaunchedProcessReport {
   public static void main(String[] args) throws Exception {
     System.out.println("LD_PRELOAD=" + System.getenv("LD_PRELOAD"));
     System.out.println("MALLOC_CONF=" + System.getenv("MALLOC_CONF"));
+    System.out.println("GLIBC_TUNABLES=" + System.getenv("GLIBC_TUNABLES"));
     System.out.println("ai.djl.offline=" + System.getProperty("ai.djl.offline"));
     System.out.println("args=" + String.join(" ", args));
     StringBuilder mapped = new StringBuilder();

@@ -31,6 +31,9 @@ class LauncherScriptTest {
   private static final Path LAUNCHER = Path.of("bin", "arrest").toAbsolutePath();
   private static final String JEMALLOC = "/libjemalloc.so.2";
   private static final String DEFAULT_CONF = "dirty_decay_ms:-1,muzzy_decay_ms:-1,narenas:2";
+  private static final String GLIBC_SETTINGS =
+      "glibc.malloc.top_pad=268435456:glibc.malloc.trim_threshold=1073741824"
+          + ":glibc.malloc.mmap_threshold=33554432";
 
   @TempDir static Path directory;
   private static Path jar;
@@ -90,6 +93,7 @@ class LauncherScriptTest {
     assertEquals("true", run.value("ai.djl.offline"));
     assertEquals("run examples/fashion-mnist-quick.yaml", run.value("args"));
     assertEquals(List.of(), run.stderr(), "no warning when the allocator is there");
+    assertEquals("null", run.value("GLIBC_TUNABLES"), "glibc's malloc is not used");
   }
 
   @Test
@@ -119,6 +123,23 @@ class LauncherScriptTest {
     assertEquals("null", glibc.value("LD_PRELOAD"));
     assertEquals("", glibc.value("mapped"));
     assertEquals(List.of(), glibc.stderr(), "glibc chosen on purpose: no warning");
+    assertEquals(GLIBC_SETTINGS, glibc.value("GLIBC_TUNABLES"), "glibc keeps freed memory");
+    assertEquals(
+        "glibc.cpu.x86_ibt=on:" + GLIBC_SETTINGS,
+        launch(Map.of("ARREST_ALLOCATOR", "glibc", "GLIBC_TUNABLES", "glibc.cpu.x86_ibt=on"), "x")
+            .value("GLIBC_TUNABLES"),
+        "other tunables are kept");
+    assertEquals(
+        "glibc.malloc.arena_max=1",
+        launch(
+                Map.of("ARREST_ALLOCATOR", "glibc", "GLIBC_TUNABLES", "glibc.malloc.arena_max=1"),
+                "x")
+            .value("GLIBC_TUNABLES"),
+        "the user's own malloc tunables win");
+    assertEquals(
+        "null",
+        launch(Map.of("ARREST_ALLOCATOR", "glibc", "ARREST_GLIBC_MALLOC_TUNING", "off"), "x")
+            .value("GLIBC_TUNABLES"));
 
     Run tcmalloc = launch(Map.of("ARREST_ALLOCATOR", "tcmalloc"), "engine");
     if (Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4"))) {
@@ -141,10 +162,11 @@ class LauncherScriptTest {
     assertEquals(0, run.exitCode(), run.stderr().toString());
     assertEquals("null", run.value("LD_PRELOAD"));
     assertEquals("", run.value("mapped"));
+    assertEquals(GLIBC_SETTINGS, run.value("GLIBC_TUNABLES"));
     assertEquals(1, run.stderr().size(), run.stderr().toString());
     String warning = run.stderr().get(0);
     assertTrue(warning.startsWith("arrest: warning: libjemalloc.so.2 not found"), warning);
-    assertTrue(warning.contains("50x more page faults"), warning);
+    assertTrue(warning.contains("~50x the page faults"), warning);
     assertTrue(warning.contains("apt-get install libjemalloc2"), warning);
     assertTrue(warning.contains("ARREST_ALLOCATOR=glibc"), warning);
   }

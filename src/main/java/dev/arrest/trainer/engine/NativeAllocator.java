@@ -73,6 +73,15 @@ public enum NativeAllocator {
       return displayName + " (MALLOC_CONF=" + conf + ")";
     }
     if (this == GLIBC) {
+      String tunables = System.getenv("GLIBC_TUNABLES");
+      if (tunables != null && tunables.contains("glibc.malloc.")) {
+        return displayName + " (GLIBC_TUNABLES=" + tunables + ")";
+      }
+      if (GlibcMallocTuning.outcome() == GlibcMallocTuning.Outcome.APPLIED) {
+        return displayName
+            + " (tuned to keep freed memory; jemalloc through bin/arrest is faster, see"
+            + " docs/benchmarks.md)";
+      }
       return displayName
           + " (no retaining allocator preloaded: expect many page faults; run through bin/arrest,"
           + " see docs/benchmarks.md)";
