@@ -87,7 +87,10 @@ class LauncherScriptTest {
   void preloadsJemallocWithTheDocumentedSettingsAndRunsTheJarOffline() throws Exception {
     Run run = launch(Map.of(), "run", "examples/fashion-mnist-quick.yaml");
     assertEquals(0, run.exitCode(), run.stderr().toString());
-    assertTrue(run.value("LD_PRELOAD").endsWith(JEMALLOC), run.value("LD_PRELOAD"));
+    assertTrue(
+        run.value("LD_PRELOAD").endsWith(JEMALLOC),
+        () ->
+            "jemalloc not preloaded (apt-get install libjemalloc2, as .ci/setup.sh does): " + run);
     assertEquals(DEFAULT_CONF, run.value("MALLOC_CONF"));
     assertEquals("libjemalloc", run.value("mapped"), "jemalloc is really loaded");
     assertEquals("true", run.value("ai.djl.offline"));
