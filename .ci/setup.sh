@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the system packages the build, the tests and the quickstart need, and the helm binary the chart tests use.
+# Installs the system packages the build, the tests and the quickstart need (with the allocator bin/arrest preloads),
+# and the helm binary the chart tests use.
 # Idempotent; run as root (or via sudo).
 set -euo pipefail
 SUDO=""
@@ -11,6 +12,8 @@ command -v mvn >/dev/null 2>&1 || packages+=(maven)
 command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 command -v unzip >/dev/null 2>&1 || packages+=(unzip)
+# jemalloc, which bin/arrest preloads (glibc's malloc costs the trainer ~50x the page faults; docs/benchmarks.md).
+dpkg -s libjemalloc2 >/dev/null 2>&1 || packages+=(libjemalloc2)
 if [ ${#packages[@]} -gt 0 ]; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${packages[@]}"

@@ -3,7 +3,7 @@
 #   bash .ci/setup.sh && mvn -B -q package -DskipTests && bash examples/reproduce-fashion-mnist.sh
 # About 2 h on 2 CPU cores. Every step resumes: rerun after an interruption and finished work is kept.
 set -euo pipefail
-ARREST=(java -Dai.djl.offline=true -jar target/arrest.jar)
+ARREST=(bin/arrest)
 RUNS=${RUNS:-runs}
 
 # 1. The methods, the ablations and the phi sweep; PGD-20 and AutoAttack on the first 200 test images.

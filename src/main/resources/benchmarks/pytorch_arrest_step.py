@@ -2,9 +2,12 @@
 
 Step = student clean forward (eval) + teacher forward (eval) + PGD-k on the student (eval, weights frozen)
        + train-mode forward on the adversarial batch + CE + lambda * cosine RGKD + backward + SGD update.
-Prints one line: images_per_second=<float> (plus settings), so the Java side can parse it.
+Prints one line of key=value pairs, so the Java side can parse it: images_per_second, the process's user and system
+CPU seconds and minor page faults per timed step (resource.getrusage, all threads), the malloc in use (from
+/proc/self/maps) and the settings.
 """
 import argparse
+import resource
 import time
 
 import torch
@@ -27,6 +30,19 @@ class SmallCNN(nn.Module):
     def forward(self, x):
         z = self.features((x - self.mean) / self.std)
         return self.head(z), z
+
+
+def allocator():
+    """jemalloc or tcmalloc when its library is mapped into this process (preloaded), else glibc."""
+    try:
+        with open("/proc/self/maps") as maps:
+            libraries = {line.split()[-1].rsplit("/", 1)[-1] for line in maps if len(line.split()) >= 6}
+    except OSError:
+        return "unknown"
+    for name in ("jemalloc", "tcmalloc"):
+        if any(("lib" + name) in library for library in libraries):
+            return name
+    return "glibc"
 
 
 def pgd(model, x, y, eps, step, steps):
@@ -83,13 +99,18 @@ def main():
 
     for _ in range(args.warmup):
         train_step()
+    before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     for _ in range(args.iterations):
         train_step()
     seconds = time.perf_counter() - start
-    print("images_per_second=%.2f torch=%s threads=%d batch=%d pgd_steps=%d iterations=%d" % (
-        args.iterations * args.batch_size / seconds, torch.__version__, torch.get_num_threads(), args.batch_size,
-        args.steps, args.iterations))
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    n = args.iterations
+    print("images_per_second=%.2f user_seconds_per_step=%.4f system_seconds_per_step=%.4f "
+          "minor_faults_per_step=%.1f allocator=%s torch=%s threads=%d batch=%d pgd_steps=%d iterations=%d" % (
+              n * args.batch_size / seconds, (after.ru_utime - before.ru_utime) / n,
+              (after.ru_stime - before.ru_stime) / n, (after.ru_minflt - before.ru_minflt) / n, allocator(),
+              torch.__version__, torch.get_num_threads(), args.batch_size, args.steps, n))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 package dev.arrest.cli;
 
+import dev.arrest.trainer.engine.GlibcMallocTuning;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,6 +28,9 @@ import picocli.CommandLine.Command;
 public final class ArrestCli {
 
   public static void main(String[] args) {
+    // Before PyTorch allocates anything: without jemalloc preloaded, keep glibc from returning
+    // every freed tensor to the kernel.
+    GlibcMallocTuning.applyIfGlibc();
     System.exit(commandLine().execute(args));
   }
 

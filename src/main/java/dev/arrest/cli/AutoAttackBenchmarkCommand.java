@@ -14,6 +14,7 @@ import dev.arrest.trainer.attack.ThreatModel;
 import dev.arrest.trainer.data.DatasetKind;
 import dev.arrest.trainer.data.ImageDataset;
 import dev.arrest.trainer.data.ImageShape;
+import dev.arrest.trainer.engine.NativeAllocator;
 import dev.arrest.trainer.engine.Network;
 import dev.arrest.trainer.eval.PlannedAttack;
 import dev.arrest.trainer.eval.RobustnessEvaluator;
@@ -126,6 +127,7 @@ final class AutoAttackBenchmarkCommand implements Callable<Integer> {
           batchSize,
           threat,
           seed);
+      System.out.printf(Locale.ROOT, "allocator: %s%n", NativeAllocator.current().describe());
       List<EvaluationAttack> attacks =
           AutoAttack.attacks(autoAttackVersion, threat, kind.numClasses(), new ExampleRandom(seed));
       RobustnessEvaluator evaluator =

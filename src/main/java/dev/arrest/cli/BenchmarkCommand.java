@@ -9,7 +9,9 @@ import dev.arrest.api.v1alpha1.OptimizerSpec;
 import dev.arrest.api.v1alpha1.RepresentationDistance;
 import dev.arrest.trainer.attack.PgdAttack;
 import dev.arrest.trainer.data.DatasetKind;
+import dev.arrest.trainer.engine.NativeAllocator;
 import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.engine.ProcessUsage;
 import dev.arrest.trainer.model.Models;
 import dev.arrest.trainer.optim.SgdOptimizer;
 import dev.arrest.trainer.train.AdversarialObjective;
@@ -28,8 +30,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Measures ARREST finetuning throughput (images/s) of this trainer and of the same step in PyTorch
- * eager on this machine. The step: student clean forward, teacher forward, PGD-k, train-mode
- * forward with CE + cosine RGKD, backward, SGD update — on SmallCNN with a fixed random
+ * eager on this machine, with the CPU time (user and kernel) and minor page faults per step of each
+ * and the malloc each runs with. The step: student clean forward, teacher forward, PGD-k,
+ * train-mode forward with CE + cosine RGKD, backward, SGD update — on SmallCNN with a fixed random
  * Fashion-MNIST-shaped batch.
  */
 @Command(
@@ -74,32 +77,48 @@ final class BenchmarkCommand implements Callable<Integer> {
   @Option(names = "--no-pytorch", description = "Measure this trainer only.")
   boolean skipPytorch;
 
+  @Option(
+      names = "--pytorch-inherits-preload",
+      description =
+          "Run the PyTorch peer with this process's LD_PRELOAD, MALLOC_CONF and GLIBC_TUNABLES"
+              + " (default: as python3 runs it, without them).")
+  boolean peerInheritsPreload;
+
   @Override
   public Integer call() throws Exception {
     int effectiveThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     // Read by DJL's PyTorch engine when it starts, which is below.
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(effectiveThreads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    double djl = measureDjl();
+    NativeAllocator allocator = NativeAllocator.current();
+    System.out.printf(Locale.ROOT, "allocator: %s%n", allocator.describe());
+    StepFigures djl = measureDjl(allocator);
     System.out.printf(
         Locale.ROOT,
-        "DJL %s (PyTorch %s), SmallCNN, batch %d, PGD-%d + RGKD: %.1f images/s%n",
+        "DJL %s (PyTorch %s), SmallCNN, batch %d, PGD-%d + RGKD, %d threads, %d timed steps:%n",
         Engine.getDjlVersion(),
         Engine.getInstance().getVersion(),
         batchSize,
         pgdSteps,
-        djl);
+        effectiveThreads,
+        iterations);
     if (skipPytorch) {
+      System.out.print(StepFigures.table(List.of(djl)));
       return 0;
     }
     String peer = measurePytorch(effectiveThreads);
-    double eager = Double.parseDouble(peer.replaceAll(".*images_per_second=([0-9.]+).*", "$1"));
-    System.out.printf(Locale.ROOT, "PyTorch eager (%s): %.1f images/s%n", peer.trim(), eager);
-    System.out.printf(Locale.ROOT, "ratio DJL / PyTorch eager: %.2fx%n", djl / eager);
+    StepFigures eager = StepFigures.fromPeerLine("PyTorch eager (python3)", peer);
+    System.out.print(StepFigures.table(List.of(djl, eager)));
+    System.out.printf(Locale.ROOT, "PyTorch eager: %s%n", peer.trim());
+    System.out.printf(
+        Locale.ROOT,
+        "ratio DJL / PyTorch eager: %.2fx images/s, %.2fx minor page faults per step%n",
+        djl.imagesPerSecond() / eager.imagesPerSecond(),
+        djl.minorFaultsPerStep() / eager.minorFaultsPerStep());
     return 0;
   }
 
-  private double measureDjl() {
+  private StepFigures measureDjl(NativeAllocator allocator) {
     DatasetKind kind = DatasetKind.FASHION_MNIST;
     Shape imageShape = new Shape(kind.channels(), kind.height(), kind.width());
     Engine.getInstance().setRandomSeed(0);
@@ -121,8 +140,10 @@ final class BenchmarkCommand implements Callable<Integer> {
       NDArray labels =
           manager.randomInteger(0, kind.numClasses(), new Shape(batchSize), DataType.INT64);
       long start = 0;
+      ProcessUsage before = null;
       for (int i = 0; i < warmup + iterations; i++) {
         if (i == warmup) {
+          before = ProcessUsage.now();
           start = System.nanoTime();
         }
         try (NDManager step = manager.newSubManager()) {
@@ -134,7 +155,16 @@ final class BenchmarkCommand implements Callable<Integer> {
           sgd.step(0.01);
         }
       }
-      return iterations * batchSize / ((System.nanoTime() - start) / 1e9);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      ProcessUsage after = ProcessUsage.now();
+      ProcessUsage usage =
+          before == null || after == null ? new ProcessUsage(0, 0, 0) : after.since(before);
+      return StepFigures.of(
+          "DJL (this trainer)",
+          iterations * batchSize / seconds,
+          usage,
+          iterations,
+          allocator.displayName());
     }
   }
 
@@ -174,7 +204,14 @@ final class BenchmarkCommand implements Callable<Integer> {
                 Integer.toString(warmup),
                 "--threads",
                 Integer.toString(threadCount)));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (!peerInheritsPreload) {
+      // PyTorch eager as python3 runs it: bin/arrest's allocator settings are for this JVM.
+      builder.environment().remove("LD_PRELOAD");
+      builder.environment().remove("MALLOC_CONF");
+      builder.environment().remove("GLIBC_TUNABLES");
+    }
+    Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int exit = process.waitFor();
     Files.deleteIfExists(script);

@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.arrest.trainer.engine.IntraOpThreads;
+import dev.arrest.trainer.engine.NativeAllocator;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,6 +42,7 @@ final class EngineCommand implements Callable<Integer> {
     out.printf("gpus: %d%n", gpus);
     out.printf("device: %s%n", device);
     out.printf("intra-op threads: %d%n", IntraOpThreads.configure(0));
+    out.printf("allocator: %s%n", NativeAllocator.current().describe());
     try (NDManager manager = NDManager.newBaseManager(device)) {
       NDArray sum = manager.arange(4f).sum();
       out.printf("check: sum(0..3) = %s on %s%n", sum.getFloat(), sum.getDevice());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
+import dev.arrest.trainer.engine.NativeAllocator;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ class EngineCommandTest {
     assertTrue(output.contains("gpus: " + gpus), output);
     assertTrue(output.contains("device: " + (gpus > 0 ? "gpu(0)" : "cpu()")), output);
     assertTrue(output.contains("check: sum(0..3) = 6.0"), output);
+    assertTrue(output.contains("allocator: " + NativeAllocator.current().displayName()), output);
   }
 
   @Test

@@ -49,6 +49,10 @@ class DockerfilesTest {
   private static final Path OPERATOR = Path.of("operator", "Dockerfile");
   private static final Path TRAINER = Path.of("trainer-image", "Dockerfile");
   private static final Path CUDA_JAR = Path.of("target", "arrest-cuda.jar");
+
+  /** The trainer launcher in the repository; the trainer image installs it. */
+  private static final String LAUNCHER = "bin/arrest";
+
   private static final Path OPERATOR_JAR = Path.of("target", "arrest-operator.jar");
 
   /** One instruction, continuation lines joined, with the stage (0-based) it belongs to. */
@@ -191,16 +195,21 @@ class DockerfilesTest {
         Set.of("target/arrest.jar", "target/arrest-cuda.jar", "target/arrest-operator.jar"),
         produced.keySet(),
         "shade outputs");
-    Map<Path, String> expected =
-        Map.of(OPERATOR, "target/arrest-operator.jar", TRAINER, "target/arrest-cuda.jar");
-    for (Map.Entry<Path, String> image : expected.entrySet()) {
+    // Besides its jar, the trainer image copies the launcher, a file of the repository.
+    Map<Path, List<String>> expected =
+        Map.of(
+            OPERATOR,
+            List.of("target/arrest-operator.jar"),
+            TRAINER,
+            List.of("target/arrest-cuda.jar", LAUNCHER));
+    for (Map.Entry<Path, List<String>> image : expected.entrySet()) {
       List<String[]> copies = contextCopies(parse(image.getKey()));
       assertFalse(copies.isEmpty());
       Set<String> sources = new TreeSet<>();
       for (String[] copy : copies) {
         assertEquals(2, copy.length, "COPY <source> <destination>: " + String.join(" ", copy));
         assertTrue(
-            produced.containsKey(copy[0]),
+            produced.containsKey(copy[0]) || copy[0].equals(LAUNCHER),
             image.getKey()
                 + " copies "
                 + copy[0]
@@ -209,13 +218,15 @@ class DockerfilesTest {
                 + ")");
         sources.add(copy[0]);
       }
-      assertEquals(Set.of(image.getValue()), sources, image.getKey().toString());
+      assertEquals(new TreeSet<>(image.getValue()), sources, image.getKey().toString());
       List<String> ignore =
           Files.readAllLines(Path.of(image.getKey() + ".dockerignore")).stream()
               .map(String::strip)
               .filter(l -> !l.isEmpty() && !l.startsWith("#"))
               .toList();
-      assertEquals(List.of("*", "!" + image.getValue()), ignore, image.getKey() + ".dockerignore");
+      List<String> allowed = new ArrayList<>(List.of("*"));
+      image.getValue().forEach(source -> allowed.add("!" + source));
+      assertEquals(allowed, ignore, image.getKey() + ".dockerignore");
     }
   }
 
@@ -233,6 +244,22 @@ class DockerfilesTest {
     assertTrue(
         contextCopies(last).stream().anyMatch(c -> c[1].equals(StageJobFactory.TRAINER_JAR)),
         "the trainer jar lands at " + StageJobFactory.TRAINER_JAR);
+    // bin/arrest finds the jar at ../arrest.jar.
+    assertEquals(
+        Path.of(StageJobFactory.TRAINER_JAR),
+        Path.of(StageJobFactory.TRAINER_LAUNCHER).getParent().resolveSibling("arrest.jar"));
+    assertTrue(
+        contextCopies(last).stream()
+            .anyMatch(c -> c[0].equals(LAUNCHER) && c[1].equals(StageJobFactory.TRAINER_LAUNCHER)),
+        "the launcher lands at " + StageJobFactory.TRAINER_LAUNCHER);
+    assertTrue(
+        last.stream()
+            .anyMatch(
+                i ->
+                    i.keyword().equals("RUN")
+                        && i.arguments().contains("apt-get install")
+                        && i.arguments().contains("libjemalloc2")),
+        "the image installs the allocator the launcher preloads");
     List<String> command =
         json(
             last.stream()
@@ -344,8 +371,11 @@ class DockerfilesTest {
     assertTrue(
         finalStage(instructions).stream()
             .anyMatch(
-                i -> i.keyword().equals("RUN") && i.arguments().contains("arrest.jar engine")),
-        "the image build checks that the natives load");
+                i ->
+                    i.keyword().equals("RUN")
+                        && i.arguments().contains(StageJobFactory.TRAINER_LAUNCHER + " engine")
+                        && i.arguments().contains("allocator: jemalloc")),
+        "the image build checks that the natives load, through the launcher, with jemalloc");
   }
 
   @Test
@@ -417,17 +447,17 @@ class DockerfilesTest {
     Set<Path> before = tree(root);
 
     Path tmp = Files.createDirectories(root.resolve("tmp"));
+    // The image's entry point: the launcher, which finds /app/arrest.jar next to it (here:
+    // ARREST_JAR).
     ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + tmp,
-                "-Duser.home=" + tmp,
-                "-Dai.djl.offline=true",
-                "-jar",
-                CUDA_JAR.toAbsolutePath().toString(),
-                "engine")
+        new ProcessBuilder(Path.of(LAUNCHER).toAbsolutePath().toString(), "engine")
             .redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("PYTORCH_") || k.startsWith("DJL_"));
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.environment().put("ARREST_JAR", CUDA_JAR.toAbsolutePath().toString());
+    builder
+        .environment()
+        .put("ARREST_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp + " -Duser.home=" + tmp);
     builder.environment().put("DJL_CACHE_DIR", cache.toString());
     builder.environment().put("PYTORCH_LIBRARY_PATH", libraries.toString());
     builder.environment().put("PYTORCH_VERSION", args.get("PYTORCH_VERSION"));
@@ -440,6 +470,7 @@ class DockerfilesTest {
     assertTrue(output.contains("natives: " + libraries), output);
     assertTrue(output.contains("device: cpu()"), output);
     assertTrue(output.contains("check: sum(0..3) = 6.0"), output);
+    assertTrue(output.contains("allocator: jemalloc"), output);
     Set<Path> after = tree(root);
     after.removeIf(p -> p.startsWith(tmp));
     assertEquals(before, after, "nothing written outside /tmp");

@@ -42,11 +42,16 @@ public final class StageJobFactory {
   public static final String TRAINER_JAR = "/app/arrest.jar";
 
   /**
+   * The trainer image's launcher (bin/arrest of the repository): runs {@link #TRAINER_JAR} offline
+   * with jemalloc preloaded, which the trainer needs to avoid a page-fault storm in glibc's malloc.
+   */
+  public static final String TRAINER_LAUNCHER = "/app/bin/arrest";
+
+  /**
    * The trainer container's command; the trainer image's ENTRYPOINT is the same
    * (trainer-image/Dockerfile).
    */
-  public static final List<String> TRAINER_COMMAND =
-      List.of("java", "-Dai.djl.offline=true", "-jar", TRAINER_JAR);
+  public static final List<String> TRAINER_COMMAND = List.of(TRAINER_LAUNCHER);
 
   public static final String TERMINATION_MESSAGE_PATH = "/dev/termination-log";
   public static final String GPU_RESOURCE = "nvidia.com/gpu";

@@ -93,7 +93,9 @@ public final class PgdAttack {
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         collector.backward(objective.loss(network.forward(current, false)));
       }
-      NDArray moved = current.add(current.getGradient().sign().mul((float) stepSize));
+      // The gradient is this step's own buffer: sign and scale it in place (same values, two
+      // image-sized tensors fewer per step).
+      NDArray moved = current.add(current.getGradient().signi().muli((float) stepSize));
       return project(moved, lower, upper, keep);
     }
   }

@@ -11,6 +11,7 @@ import dev.arrest.api.v1alpha1.StagePhase;
 import dev.arrest.api.v1alpha1.TradeoffPointSpec;
 import dev.arrest.api.v1alpha1.TradeoffSpec;
 import dev.arrest.api.v1alpha1.TrainingPhase;
+import dev.arrest.operator.jobs.StageJobFactory;
 import dev.arrest.operator.rbac.OperatorPermissions;
 import dev.arrest.operator.status.Conditions;
 import dev.arrest.operator.testing.ApiRequests;
@@ -56,20 +57,15 @@ class OperatorLoopTest {
     loop.close();
   }
 
-  /** Runs the stand-in instead of /app/arrest.jar, with this JVM and the test classpath. */
+  /** Runs the stand-in instead of the trainer launcher, with this JVM and the test classpath. */
   static List<String> standIn(List<String> commandLine) {
+    assertEquals(StageJobFactory.TRAINER_LAUNCHER, commandLine.get(0), "the trainer's command");
     List<String> mapped = new ArrayList<>();
     mapped.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (int i = 1; i < commandLine.size(); i++) {
-      if (commandLine.get(i).equals("-jar")) {
-        mapped.add("-cp");
-        mapped.add(System.getProperty("java.class.path"));
-        mapped.add(StandInTrainer.class.getName());
-        i++;
-      } else {
-        mapped.add(commandLine.get(i));
-      }
-    }
+    mapped.add("-cp");
+    mapped.add(System.getProperty("java.class.path"));
+    mapped.add(StandInTrainer.class.getName());
+    mapped.addAll(commandLine.subList(1, commandLine.size()));
     return mapped;
   }
 
@@ -363,7 +359,7 @@ class OperatorLoopTest {
             mapped.add(
                 1,
                 "-Dstandin.epochMillis=2500"); // long enough for the operator to read progress from
-                                               // the log
+            // the log
           }
           return mapped;
         });

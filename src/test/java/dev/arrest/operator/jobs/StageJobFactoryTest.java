@@ -43,9 +43,7 @@ class StageJobFactoryTest {
     Container container = container(job);
     assertEquals("quick-finetune", job.getMetadata().getName());
     assertEquals("ml", job.getMetadata().getNamespace());
-    assertEquals(
-        List.of("java", "-Dai.djl.offline=true", "-jar", "/app/arrest.jar"),
-        container.getCommand());
+    assertEquals(List.of("/app/bin/arrest"), container.getCommand());
     assertEquals(
         List.of(
             "stage",
@@ -134,9 +132,7 @@ class StageJobFactoryTest {
                     m.getName().equals("tmp")
                         && m.getMountPath().equals("/tmp")
                         && !Boolean.TRUE.equals(m.getReadOnly())));
-    assertEquals(
-        List.of("java", "-Dai.djl.offline=true", "-jar", "/app/arrest.jar"),
-        container(job).getCommand());
+    assertEquals(List.of("/app/bin/arrest"), container(job).getCommand());
 
     Job writable =
         new StageJobFactory(OperatorSettings.defaults().withTrainerReadOnlyRootFilesystem(false))

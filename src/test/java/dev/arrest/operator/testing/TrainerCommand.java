@@ -1,18 +1,20 @@
 package dev.arrest.operator.testing;
 
+import dev.arrest.operator.jobs.StageJobFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The trainer image's command run on this machine: {@code java} is this JVM's and the image's
- * {@code /app/arrest.jar} is {@code target/arrest.jar} (built by {@code mvn package}). Every other
- * argument is passed unchanged.
+ * The trainer image's command run on this machine: the image's launcher {@code /app/bin/arrest} is
+ * the repository's {@code bin/arrest}, which runs {@code target/arrest.jar} (built by {@code mvn
+ * package}) with this JVM ({@code JAVA_HOME}) and the allocator the image would preload. Every
+ * other argument is passed unchanged.
  */
 public final class TrainerCommand {
   public static final Path TRAINER_JAR = Path.of("target", "arrest.jar");
-  public static final String IMAGE_TRAINER_JAR = "/app/arrest.jar";
+  public static final Path LAUNCHER = Path.of("bin", "arrest");
 
   /**
    * Where the trainer image (and dataset-fashion-mnist on this machine) has the Fashion-MNIST IDX
@@ -23,15 +25,16 @@ public final class TrainerCommand {
   private TrainerCommand() {}
 
   public static List<String> map(List<String> commandLine) {
-    if (commandLine.isEmpty() || !commandLine.get(0).equals("java")) {
-      throw new IllegalArgumentException("not a java command line: " + commandLine);
+    if (commandLine.isEmpty() || !commandLine.get(0).equals(StageJobFactory.TRAINER_LAUNCHER)) {
+      throw new IllegalArgumentException(
+          "not the trainer launcher " + StageJobFactory.TRAINER_LAUNCHER + ": " + commandLine);
     }
     List<String> mapped = new ArrayList<>();
-    mapped.add(java());
-    for (int i = 1; i < commandLine.size(); i++) {
-      String part = commandLine.get(i);
-      mapped.add(part.equals(IMAGE_TRAINER_JAR) ? TRAINER_JAR.toAbsolutePath().toString() : part);
-    }
+    mapped.add("env");
+    mapped.add("JAVA_HOME=" + System.getProperty("java.home"));
+    mapped.add("ARREST_JAR=" + TRAINER_JAR.toAbsolutePath());
+    mapped.add(LAUNCHER.toAbsolutePath().toString());
+    mapped.addAll(commandLine.subList(1, commandLine.size()));
     return mapped;
   }
 
