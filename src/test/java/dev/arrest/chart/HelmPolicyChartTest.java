@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.operator.policy.TrainingPolicy;
 import dev.arrest.operator.testing.Trainings;
@@ -85,6 +86,22 @@ class HelmPolicyChartTest {
     spec.scheduling.priorityClassName = "system-node-critical";
     spec.scheduling.tolerations = List.of(new TolerationBuilder().withOperator("Exists").build());
     assertEquals(4, violations(policy, env, spec).size());
+  }
+
+  @Test
+  void theChartsExampleTrainingPassesTheChartsPolicy() {
+    // With claims restricted, the example's claim must be one of them.
+    for (String[] values :
+        List.of(
+            new String[] {"--set", "example.enabled=true"},
+            new String[] {
+              "-f", POLICY, "--set", "example.enabled=true,example.persistence.claimName=ml-scratch"
+            })) {
+      Map<String, String> env = operatorEnv(values);
+      ArrestTrainingSpec example =
+          JSON.convertValue(one(render(values), "ArrestTraining"), ArrestTraining.class).getSpec();
+      assertEquals(List.of(), violations(policy(env), env, example), String.join(" ", values));
+    }
   }
 
   @Test
