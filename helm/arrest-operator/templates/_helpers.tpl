@@ -87,4 +87,9 @@ Checks across values that the JSON schema cannot express; each failure says what
 {{- fail (printf "example.namespace %q is not watched: add it to watchNamespaces %v or choose one of them" (include "arrest-operator.exampleNamespace" .) .Values.watchNamespaces) }}
 {{- end }}
 {{- end }}
+{{- range .Values.policy.allowedImages }}
+{{- if and (hasPrefix "sha256:" .) (not (regexMatch "^sha256:[a-f0-9]{64}$" .)) }}
+{{- fail (printf "policy.allowedImages: %q is not a digest: sha256: followed by 64 lower-case hex digits" .) }}
+{{- end }}
+{{- end }}
 {{- end }}

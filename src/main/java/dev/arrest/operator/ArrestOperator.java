@@ -2,6 +2,7 @@ package dev.arrest.operator;
 
 import dev.arrest.operator.health.HealthServer;
 import dev.arrest.operator.metrics.MetricsServer;
+import dev.arrest.operator.policy.TrainingPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -118,6 +119,39 @@ public final class ArrestOperator implements Callable<Integer> {
               + " (env ARREST_TRAINER_READ_ONLY_ROOT_FILESYSTEM).")
   boolean trainerReadOnlyRootFilesystem;
 
+  @Option(
+      names = TrainingPolicy.IMAGES_FLAG,
+      defaultValue = "${env:ARREST_ALLOWED_IMAGES:-}",
+      description =
+          "Comma-separated images spec.image may name besides --trainer-image: exact references,"
+              + " prefixes ending in /*, :* or @*, digests sha256:<hex>, or * for any; empty"
+              + " allows only --trainer-image (env ARREST_ALLOWED_IMAGES).")
+  String allowedImages;
+
+  @Option(
+      names = TrainingPolicy.CLAIM_NAMES_FLAG,
+      defaultValue = "${env:ARREST_ALLOWED_CLAIM_NAMES:-*}",
+      description =
+          "Comma-separated PersistentVolumeClaims spec.storage.claimName may name besides"
+              + " --default-claim-name, or * for any (env ARREST_ALLOWED_CLAIM_NAMES).")
+  String allowedClaimNames;
+
+  @Option(
+      names = TrainingPolicy.PRIORITY_CLASSES_FLAG,
+      defaultValue = "${env:ARREST_ALLOWED_PRIORITY_CLASSES:-*}",
+      description =
+          "Comma-separated PriorityClasses spec.scheduling.priorityClassName may name, or * for"
+              + " any (env ARREST_ALLOWED_PRIORITY_CLASSES).")
+  String allowedPriorityClasses;
+
+  @Option(
+      names = TrainingPolicy.TOLERATIONS_FLAG,
+      defaultValue = "${env:ARREST_ALLOWED_TOLERATIONS:-*}",
+      description =
+          "Comma-separated taints spec.scheduling.tolerations may tolerate, as KEY or"
+              + " KEY:EFFECT, or * for any (env ARREST_ALLOWED_TOLERATIONS).")
+  String allowedTolerations;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ArrestOperator()).execute(args));
   }
@@ -140,7 +174,8 @@ public final class ArrestOperator implements Callable<Integer> {
             defaultClaimName,
             Duration.ofSeconds(progressIntervalSeconds),
             trainerUserId,
-            trainerReadOnlyRootFilesystem);
+            trainerReadOnlyRootFilesystem,
+            policy());
     CollectorRegistry registry = new CollectorRegistry(true);
     DefaultExports.register(registry);
     // Both of Fabric8's HTTP clients are on the classpath (JOSDK brings the JDK one); choose
@@ -183,6 +218,15 @@ public final class ArrestOperator implements Callable<Integer> {
       stopped.countDown();
     }
     return 0;
+  }
+
+  TrainingPolicy policy() {
+    try {
+      return TrainingPolicy.parse(
+          allowedImages, allowedClaimNames, allowedPriorityClasses, allowedTolerations);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
   }
 
   Set<String> watchedNamespaces() {

@@ -1,5 +1,6 @@
 package dev.arrest.operator;
 
+import dev.arrest.operator.policy.TrainingPolicy;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -17,13 +18,15 @@ import java.util.Objects;
  *     (they always get a writable emptyDir at /tmp); the trainer image has its native libraries in
  *     place, so only custom images that unpack files at run time outside /tmp and /workspace need
  *     false
+ * @param policy what a training may ask for in spec.image, storage and scheduling
  */
 public record OperatorSettings(
     String trainerImage,
     String defaultClaimName,
     Duration progressInterval,
     long trainerUserId,
-    boolean trainerReadOnlyRootFilesystem) {
+    boolean trainerReadOnlyRootFilesystem,
+    TrainingPolicy policy) {
 
   public static final String DEFAULT_TRAINER_IMAGE = "arrest-trainer:0.1.0";
   public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(15);
@@ -32,6 +35,7 @@ public record OperatorSettings(
   public OperatorSettings {
     Objects.requireNonNull(trainerImage, "trainerImage");
     Objects.requireNonNull(progressInterval, "progressInterval");
+    Objects.requireNonNull(policy, "policy");
     if (defaultClaimName != null && defaultClaimName.isBlank()) {
       defaultClaimName = null;
     }
@@ -39,6 +43,22 @@ public record OperatorSettings(
       throw new IllegalArgumentException(
           "trainerUserId: must be a non-root id (>= 1), found " + trainerUserId);
     }
+  }
+
+  /** Settings with the default policy ({@link TrainingPolicy#DEFAULT}). */
+  public OperatorSettings(
+      String trainerImage,
+      String defaultClaimName,
+      Duration progressInterval,
+      long trainerUserId,
+      boolean trainerReadOnlyRootFilesystem) {
+    this(
+        trainerImage,
+        defaultClaimName,
+        progressInterval,
+        trainerUserId,
+        trainerReadOnlyRootFilesystem,
+        TrainingPolicy.DEFAULT);
   }
 
   /** Settings with a read-only root filesystem for the trainers. */
@@ -54,16 +74,36 @@ public record OperatorSettings(
 
   public OperatorSettings withDefaultClaimName(String claimName) {
     return new OperatorSettings(
-        trainerImage, claimName, progressInterval, trainerUserId, trainerReadOnlyRootFilesystem);
+        trainerImage,
+        claimName,
+        progressInterval,
+        trainerUserId,
+        trainerReadOnlyRootFilesystem,
+        policy);
   }
 
   public OperatorSettings withProgressInterval(Duration interval) {
     return new OperatorSettings(
-        trainerImage, defaultClaimName, interval, trainerUserId, trainerReadOnlyRootFilesystem);
+        trainerImage,
+        defaultClaimName,
+        interval,
+        trainerUserId,
+        trainerReadOnlyRootFilesystem,
+        policy);
   }
 
   public OperatorSettings withTrainerReadOnlyRootFilesystem(boolean readOnly) {
     return new OperatorSettings(
-        trainerImage, defaultClaimName, progressInterval, trainerUserId, readOnly);
+        trainerImage, defaultClaimName, progressInterval, trainerUserId, readOnly, policy);
+  }
+
+  public OperatorSettings withPolicy(TrainingPolicy newPolicy) {
+    return new OperatorSettings(
+        trainerImage,
+        defaultClaimName,
+        progressInterval,
+        trainerUserId,
+        trainerReadOnlyRootFilesystem,
+        newPolicy);
   }
 }

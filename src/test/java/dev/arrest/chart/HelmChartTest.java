@@ -89,6 +89,7 @@ class HelmChartTest {
     assertEquals(
         Set.of(
             "CustomResourceDefinition",
+            "NetworkPolicy",
             "ServiceAccount",
             "ClusterRole",
             "ClusterRoleBinding",

@@ -34,9 +34,15 @@ public final class ControlPlaneSuite implements BeforeAllCallback, ParameterReso
 
   /**
    * Chart values of this suite: progress is read every second, so that the short stages here show
-   * some.
+   * some; the policy allows the suite's claim, one PriorityClass and GPU tolerations (trainer
+   * images: the chart's default, only the chart's own), which {@link PolicyOnApiServerTest} tests.
    */
-  static final List<String> VALUES = List.of("trainer.progressIntervalSeconds=1");
+  static final List<String> VALUES =
+      List.of(
+          "trainer.progressIntervalSeconds=1",
+          "policy.allowedClaimNames={arrest-data}",
+          "policy.allowedPriorityClasses={arrest-batch}",
+          "policy.allowedTolerations={nvidia.com/gpu}");
 
   private static final ExtensionContext.Namespace STORE =
       ExtensionContext.Namespace.create(ControlPlaneSuite.class);

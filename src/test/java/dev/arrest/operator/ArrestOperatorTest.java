@@ -71,6 +71,34 @@ class ArrestOperatorTest {
   }
 
   @Test
+  void policyFlagsDefaultToTheOperatorsImageOnlyAndAreCheckedAtStart() {
+    assertEquals(
+        dev.arrest.operator.policy.TrainingPolicy.DEFAULT, parse().policy(), "the default policy");
+    var policy =
+        parse(
+                "--allowed-images",
+                "registry.example.com/ml/*,",
+                "--allowed-claim-names",
+                "",
+                "--allowed-priority-classes",
+                "batch-low, batch-high",
+                "--allowed-tolerations",
+                "nvidia.com/gpu:NoSchedule")
+            .policy();
+    assertEquals(List.of("registry.example.com/ml/*"), policy.images().entries());
+    assertEquals(List.of(), policy.claimNames().entries());
+    assertEquals(List.of("batch-low", "batch-high"), policy.priorityClasses().entries());
+    assertEquals(List.of("nvidia.com/gpu:NoSchedule"), policy.tolerations().entries());
+    CommandLine.ParameterException bad =
+        assertThrows(
+            CommandLine.ParameterException.class,
+            () -> parse("--allowed-images", "registry.example.com/ml*").call());
+    assertTrue(
+        bad.getMessage().startsWith("--allowed-images: 'registry.example.com/ml*'"),
+        bad.getMessage());
+  }
+
+  @Test
   void healthEndpointsAnswerFromTheirChecks() throws Exception {
     AtomicBoolean ready = new AtomicBoolean(false);
     try (HealthServer health = new HealthServer(0, () -> true, ready::get)) {

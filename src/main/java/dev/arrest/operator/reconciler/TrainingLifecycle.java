@@ -51,6 +51,8 @@ public class TrainingLifecycle {
   /** Reasons used in conditions and Events. */
   static final String INVALID_SPEC = "InvalidSpec";
 
+  static final String POLICY_VIOLATION = "PolicyViolation";
+
   static final String STAGE_STARTED = "StageStarted";
   static final String STAGE_SUCCEEDED = "StageSucceeded";
   static final String STAGE_SKIPPED = "StageSkipped";
@@ -95,7 +97,20 @@ public class TrainingLifecycle {
       // training.
       List<String> problems = validate(training);
       if (!problems.isEmpty()) {
-        failInvalid(training, status, problems, now);
+        failBeforeStart(training, status, INVALID_SPEC, "invalid spec: ", problems, now);
+        return Optional.empty();
+      }
+      // The platform team's policy: checked before anything is created, on a valid spec.
+      List<String> refusals =
+          settings
+              .policy()
+              .violations(
+                  training.getSpec(),
+                  settings.trainerImage(),
+                  PlatformValidator.claimName(training.getSpec(), settings),
+                  settings.defaultClaimName());
+      if (!refusals.isEmpty()) {
+        failBeforeStart(training, status, POLICY_VIOLATION, "refused by policy: ", refusals, now);
         return Optional.empty();
       }
       start(training, status, now);
@@ -131,9 +146,14 @@ public class TrainingLifecycle {
     return problems;
   }
 
-  private void failInvalid(
-      ArrestTraining training, ArrestTrainingStatus status, List<String> problems, String now) {
-    String message = "invalid spec: " + String.join("; ", problems);
+  private void failBeforeStart(
+      ArrestTraining training,
+      ArrestTrainingStatus status,
+      String reason,
+      String prefix,
+      List<String> problems,
+      String now) {
+    String message = prefix + String.join("; ", problems);
     boolean alreadyReported =
         status.phase == TrainingPhase.FAILED
             && Conditions.find(status.conditions, Conditions.FAILED)
@@ -146,9 +166,9 @@ public class TrainingLifecycle {
     status.progress = null;
     status.results = null;
     status.output = null;
-    setFinished(status, false, INVALID_SPEC, message, training, now);
+    setFinished(status, false, reason, message, training, now);
     if (!alreadyReported) {
-      events.warning(training, INVALID_SPEC, message);
+      events.warning(training, reason, message);
     }
   }
 

@@ -13,6 +13,7 @@ import dev.arrest.operator.OperatorSettings;
 import dev.arrest.operator.events.TrainingEvents;
 import dev.arrest.operator.jobs.StageJobs;
 import dev.arrest.operator.jobs.TrainerDocument;
+import dev.arrest.operator.policy.TrainingPolicy;
 import dev.arrest.operator.progress.PodLogProgressReader;
 import dev.arrest.operator.status.Conditions;
 import dev.arrest.operator.testing.FakeCluster;
@@ -369,6 +370,48 @@ class TrainingLifecycleTest {
     assertEquals(TrainingPhase.PRETRAINING, training.getStatus().phase);
     assertEquals("False", condition(training, Conditions.FAILED).getStatus());
     assertNotNull(job("cifar-pretrain"));
+  }
+
+  @Test
+  void aSpecOutsideThePolicyFailsNamingTheRuleAndCreatesNoJob() {
+    settings =
+        settings.withPolicy(TrainingPolicy.parse("registry.example.com/ml/*", "*", "*", "*"));
+    ArrestTraining training = Trainings.fashionMnist("miner");
+    training.getSpec().image = "docker.io/attacker/miner:latest";
+    apply(training);
+
+    training = reconcile("miner");
+
+    assertEquals(TrainingPhase.FAILED, training.getStatus().phase);
+    Condition failed = condition(training, Conditions.FAILED);
+    assertEquals("True", failed.getStatus());
+    assertEquals("PolicyViolation", failed.getReason());
+    assertTrue(
+        failed
+            .getMessage()
+            .startsWith(
+                "refused by policy: spec.image: 'docker.io/attacker/miner:latest' is refused by"
+                    + " the operator's allow-list policy.allowedImages (flag --allowed-images)"),
+        failed.getMessage());
+    assertNull(training.getStatus().appliedSpec, "a refused spec is never applied");
+    assertTrue(jobs().isEmpty());
+    assertEquals(
+        1,
+        events().stream()
+            .filter(e -> "PolicyViolation".equals(e.getReason()) && "Warning".equals(e.getType()))
+            .count());
+
+    // Reconciling again reports nothing new; an allowed image starts the training.
+    reconcile("miner");
+    assertEquals(1, events().stream().filter(e -> "PolicyViolation".equals(e.getReason())).count());
+    ArrestTraining fixed = get("miner");
+    fixed.getSpec().image = "registry.example.com/ml/arrest-trainer:0.2.0";
+    client.resource(fixed).update();
+    training = reconcile("miner");
+    assertEquals(TrainingPhase.PRETRAINING, training.getStatus().phase);
+    assertEquals(
+        "registry.example.com/ml/arrest-trainer:0.2.0",
+        job("miner-pretrain").getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
   }
 
   @Test
