@@ -6,19 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.arrest.api.v1alpha1.ArrestTraining;
-import dev.arrest.api.v1alpha1.ArrestTrainingStatus;
-import dev.arrest.api.v1alpha1.AttackAccuracy;
-import dev.arrest.api.v1alpha1.TrainingPhase;
-import dev.arrest.api.v1alpha1.TrainingProgress;
-import dev.arrest.api.v1alpha1.TrainingResults;
-import dev.arrest.operator.metrics.ReconcileMetrics;
-import dev.arrest.operator.metrics.ReferenceCurveMetrics;
-import dev.arrest.operator.metrics.TrainingMetrics;
-import dev.arrest.operator.testing.Trainings;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.hotspot.DefaultExports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,13 +49,7 @@ class DashboardMetricsTest {
 
   @BeforeAll
   static void registerEverything() {
-    CollectorRegistry registry = new CollectorRegistry(true);
-    DefaultExports.register(registry);
-    TrainingMetrics training = new TrainingMetrics(registry);
-    new ReconcileMetrics(registry).start().close();
-    ReferenceCurveMetrics.register(registry);
-    training.update(running());
-    training.update(evaluated());
+    CollectorRegistry registry = ExportedMetrics.registry();
     for (MetricFamilySamples family : Collections.list(registry.metricFamilySamples())) {
       for (MetricFamilySamples.Sample sample : family.samples) {
         EXPORTED.computeIfAbsent(sample.name, k -> new TreeSet<>()).addAll(sample.labelNames);
@@ -228,41 +211,6 @@ class DashboardMetricsTest {
     } else if (node.isArray()) {
       node.forEach(child -> collect(child, field, into));
     }
-  }
-
-  private static ArrestTraining running() {
-    ArrestTraining training = Trainings.fashionMnist("live");
-    training.getMetadata().setNamespace("ml");
-    training.setStatus(new ArrestTrainingStatus());
-    training.getStatus().phase = TrainingPhase.FINETUNING;
-    TrainingProgress progress = new TrainingProgress();
-    progress.stage = "finetune";
-    progress.fraction = 0.5;
-    progress.loss = 1.2;
-    progress.rgkdLoss = 0.1;
-    progress.noisyReplayRate = 0.2;
-    progress.accuracy = 0.6;
-    progress.imagesPerSecond = 900.0;
-    progress.etaSeconds = 60.0;
-    training.getStatus().progress = progress;
-    return training;
-  }
-
-  private static ArrestTraining evaluated() {
-    ArrestTraining training = Trainings.fashionMnist("done");
-    training.getMetadata().setNamespace("ml");
-    training.setStatus(new ArrestTrainingStatus());
-    training.getStatus().phase = TrainingPhase.SUCCEEDED;
-    TrainingResults results = new TrainingResults();
-    results.standardAccuracy = 0.85;
-    results.robustAccuracy = 0.7;
-    results.tradeoffScore = 1.5;
-    AttackAccuracy attack = new AttackAccuracy();
-    attack.name = "pgd-20";
-    attack.robustAccuracy = 0.7;
-    results.attacks = List.of(attack);
-    training.getStatus().results = results;
-    return training;
   }
 
   @Test
