@@ -122,7 +122,7 @@ class DashboardMetricsTest {
     objects.stream()
         .filter(o -> o.at("/kind").asText().equals("PrometheusRule"))
         .forEach(rule -> collect(rule.at("/spec/groups"), "expr", queries));
-    assertEquals(5, queries.size());
+    assertEquals(6, queries.size());
     Set<String> used = check(queries);
     assertTrue(
         used.containsAll(
@@ -130,6 +130,7 @@ class DashboardMetricsTest {
                 "arrest_training_phase",
                 "arrest_training_stage_progress_ratio",
                 "arrest_operator_reconcile_errors_total",
+                "arrest_operator_reconcile_queue_depth",
                 "up")),
         used.toString());
   }

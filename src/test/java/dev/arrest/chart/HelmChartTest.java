@@ -336,6 +336,7 @@ class HelmChartTest {
             "ArrestTrainingStuck",
             "ArrestTrainingPendingTooLong",
             "ArrestOperatorReconcileErrors",
+            "ArrestOperatorReconcileBacklog",
             "ArrestOperatorDown"),
         alerts);
     String stuck = alertExpr(rule, "ArrestTrainingStuck");
