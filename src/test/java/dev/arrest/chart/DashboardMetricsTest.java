@@ -88,7 +88,11 @@ class DashboardMetricsTest {
             "arrest_training_images_per_second",
             "arrest_operator_reconciliations_total",
             "arrest_operator_reconcile_errors_total",
-            "arrest_operator_reconcile_duration_seconds_bucket")) {
+            "arrest_operator_reconcile_duration_seconds_bucket",
+            "arrest_operator_reconcile_queue_depth",
+            "arrest_trainings_started_total",
+            "arrest_trainings_finished_total",
+            "arrest_training_stage_duration_seconds_bucket")) {
       assertTrue(used.contains(metric), "the dashboard has no panel on " + metric);
     }
     for (JsonNode variable : dashboard.at("/templating/list")) {

@@ -166,6 +166,7 @@ public class TrainingMetrics {
       return;
     }
     String method = methodOf(training);
+    outcomes.known(namespace, method);
     points.update(key, namespace, name, method, status);
     Emitted previous = emitted.get(key);
     if (previous != null && !previous.method().equals(method)) {

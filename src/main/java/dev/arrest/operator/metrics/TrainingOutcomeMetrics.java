@@ -4,6 +4,7 @@ import dev.arrest.api.v1alpha1.ArrestTrainingStatus;
 import dev.arrest.api.v1alpha1.PointStatus;
 import dev.arrest.api.v1alpha1.StagePhase;
 import dev.arrest.api.v1alpha1.StageStatuses;
+import dev.arrest.api.v1alpha1.TrainingPhase;
 import dev.arrest.api.v1alpha1.TrainingStageStatus;
 import dev.arrest.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -23,6 +24,11 @@ import java.util.Objects;
  * that these series outlive the trainings without growing with them.
  */
 final class TrainingOutcomeMetrics {
+  private static final List<String> STAGES = List.of("pretrain", "finetune", "evaluate");
+
+  /** The reason of a succeeded training's Ready condition (TrainingLifecycle.SUCCEEDED). */
+  private static final String SUCCEEDED_REASON = "Succeeded";
+
   private final Counter started;
   private final Counter finished;
   private final Histogram stageDuration;
@@ -51,6 +57,20 @@ final class TrainingOutcomeMetrics {
             // From a tiny test budget to a two-day GPU finetuning.
             .buckets(1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400, 28800, 86400, 172800)
             .register(registry);
+    for (String stage : STAGES) {
+      stageDuration.labels(stage, StagePhase.SUCCEEDED.toString());
+      stageDuration.labels(stage, StagePhase.FAILED.toString());
+    }
+  }
+
+  /**
+   * Creates the series a training of this namespace and method will count into, at 0, and those of
+   * every stage: a counter that first appears at 1 shows no increase in Prometheus, so the first
+   * finished training or stage would be missing from rates and increases.
+   */
+  void known(String namespace, String method) {
+    started.labels(namespace, method);
+    finished.labels(namespace, method, TrainingPhase.SUCCEEDED.toString(), SUCCEEDED_REASON);
   }
 
   /** Counts the transitions from {@code before} to {@code after} (either may be null). */
