@@ -104,6 +104,16 @@ final class PrometheusServer implements AutoCloseable {
     }
   }
 
+  /** Whether a prometheus binary is there to start. */
+  static boolean installed() {
+    try {
+      binary();
+      return true;
+    } catch (AssertionError missing) {
+      return false;
+    }
+  }
+
   /** The prometheus binary: $PROMETHEUS, else the PATH; refuses to run the suite without one. */
   private static String binary() {
     String configured = System.getenv("PROMETHEUS");
