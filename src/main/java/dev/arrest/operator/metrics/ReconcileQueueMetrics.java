@@ -83,7 +83,8 @@ public final class ReconcileQueueMetrics implements Metrics {
     publish();
   }
 
-  private void publish() {
+  /** Synchronized so that a stale size never overwrites a newer one. */
+  private synchronized void publish() {
     queueDepth.set(queued.size());
     inProgress.set(running.size());
   }
