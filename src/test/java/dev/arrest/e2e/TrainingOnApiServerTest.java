@@ -192,21 +192,15 @@ class TrainingOnApiServerTest {
             .putObject("tradeoff")
             .put("degree", 2)
             .putArray("points");
-    reference
-        .addObject()
-        .put("method", "a")
-        .put("standardAccuracy", 70.0)
-        .put("robustAccuracy", 52.0);
-    reference
-        .addObject()
-        .put("method", "b")
-        .put("standardAccuracy", 80.0)
-        .put("robustAccuracy", 44.0);
-    reference
-        .addObject()
-        .put("method", "c")
-        .put("standardAccuracy", 90.0)
-        .put("robustAccuracy", 30.0);
+    double[][] published = {{70, 52}, {80, 44}, {90, 30}};
+    for (int i = 0; i < published.length; i++) {
+      reference
+          .addObject()
+          .put("method", "reference-" + i)
+          .put("standardAccuracy", published[i][0])
+          .put("robustAccuracy", published[i][1])
+          .put("source", "control-plane suite");
+    }
     apply(example);
 
     // Kill the operator (SIGKILL: no shutdown hook) while the pretrain pod runs, and let the stage
