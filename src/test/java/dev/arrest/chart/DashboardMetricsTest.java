@@ -6,19 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.arrest.api.v1alpha1.ArrestTraining;
-import dev.arrest.api.v1alpha1.ArrestTrainingStatus;
-import dev.arrest.api.v1alpha1.AttackAccuracy;
-import dev.arrest.api.v1alpha1.TrainingPhase;
-import dev.arrest.api.v1alpha1.TrainingProgress;
-import dev.arrest.api.v1alpha1.TrainingResults;
-import dev.arrest.operator.metrics.ReconcileMetrics;
-import dev.arrest.operator.metrics.ReferenceCurveMetrics;
-import dev.arrest.operator.metrics.TrainingMetrics;
-import dev.arrest.operator.testing.Trainings;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.hotspot.DefaultExports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,13 +49,7 @@ class DashboardMetricsTest {
 
   @BeforeAll
   static void registerEverything() {
-    CollectorRegistry registry = new CollectorRegistry(true);
-    DefaultExports.register(registry);
-    TrainingMetrics training = new TrainingMetrics(registry);
-    new ReconcileMetrics(registry).start().close();
-    ReferenceCurveMetrics.register(registry);
-    training.update(running());
-    training.update(evaluated());
+    CollectorRegistry registry = ExportedMetrics.registry();
     for (MetricFamilySamples family : Collections.list(registry.metricFamilySamples())) {
       for (MetricFamilySamples.Sample sample : family.samples) {
         EXPORTED.computeIfAbsent(sample.name, k -> new TreeSet<>()).addAll(sample.labelNames);
@@ -105,7 +88,11 @@ class DashboardMetricsTest {
             "arrest_training_images_per_second",
             "arrest_operator_reconciliations_total",
             "arrest_operator_reconcile_errors_total",
-            "arrest_operator_reconcile_duration_seconds_bucket")) {
+            "arrest_operator_reconcile_duration_seconds_bucket",
+            "arrest_operator_reconcile_queue_depth",
+            "arrest_trainings_started_total",
+            "arrest_trainings_finished_total",
+            "arrest_training_stage_duration_seconds_bucket")) {
       assertTrue(used.contains(metric), "the dashboard has no panel on " + metric);
     }
     for (JsonNode variable : dashboard.at("/templating/list")) {
@@ -139,7 +126,7 @@ class DashboardMetricsTest {
     objects.stream()
         .filter(o -> o.at("/kind").asText().equals("PrometheusRule"))
         .forEach(rule -> collect(rule.at("/spec/groups"), "expr", queries));
-    assertEquals(5, queries.size());
+    assertEquals(6, queries.size());
     Set<String> used = check(queries);
     assertTrue(
         used.containsAll(
@@ -147,6 +134,7 @@ class DashboardMetricsTest {
                 "arrest_training_phase",
                 "arrest_training_stage_progress_ratio",
                 "arrest_operator_reconcile_errors_total",
+                "arrest_operator_reconcile_queue_depth",
                 "up")),
         used.toString());
   }
@@ -228,41 +216,6 @@ class DashboardMetricsTest {
     } else if (node.isArray()) {
       node.forEach(child -> collect(child, field, into));
     }
-  }
-
-  private static ArrestTraining running() {
-    ArrestTraining training = Trainings.fashionMnist("live");
-    training.getMetadata().setNamespace("ml");
-    training.setStatus(new ArrestTrainingStatus());
-    training.getStatus().phase = TrainingPhase.FINETUNING;
-    TrainingProgress progress = new TrainingProgress();
-    progress.stage = "finetune";
-    progress.fraction = 0.5;
-    progress.loss = 1.2;
-    progress.rgkdLoss = 0.1;
-    progress.noisyReplayRate = 0.2;
-    progress.accuracy = 0.6;
-    progress.imagesPerSecond = 900.0;
-    progress.etaSeconds = 60.0;
-    training.getStatus().progress = progress;
-    return training;
-  }
-
-  private static ArrestTraining evaluated() {
-    ArrestTraining training = Trainings.fashionMnist("done");
-    training.getMetadata().setNamespace("ml");
-    training.setStatus(new ArrestTrainingStatus());
-    training.getStatus().phase = TrainingPhase.SUCCEEDED;
-    TrainingResults results = new TrainingResults();
-    results.standardAccuracy = 0.85;
-    results.robustAccuracy = 0.7;
-    results.tradeoffScore = 1.5;
-    AttackAccuracy attack = new AttackAccuracy();
-    attack.name = "pgd-20";
-    attack.robustAccuracy = 0.7;
-    results.attacks = List.of(attack);
-    training.getStatus().results = results;
-    return training;
   }
 
   @Test

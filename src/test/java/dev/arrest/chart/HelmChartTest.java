@@ -337,6 +337,7 @@ class HelmChartTest {
             "ArrestTrainingStuck",
             "ArrestTrainingPendingTooLong",
             "ArrestOperatorReconcileErrors",
+            "ArrestOperatorReconcileBacklog",
             "ArrestOperatorDown"),
         alerts);
     String stuck = alertExpr(rule, "ArrestTrainingStuck");

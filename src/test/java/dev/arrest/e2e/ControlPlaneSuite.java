@@ -1,10 +1,13 @@
 package dev.arrest.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +81,16 @@ public final class ControlPlaneSuite implements BeforeAllCallback, ParameterReso
     String serviceAccount;
     Path operatorKubeconfig;
 
+    /**
+     * Scrapes what the tests register (the operator's /metrics) and evaluates the chart's alerts.
+     */
+    PrometheusServer prometheus;
+
+    /**
+     * The job label a ServiceMonitor of the chart gives the operator's series: the Service name.
+     */
+    String metricsJob;
+
     private Cluster(ControlPlane controlPlane, Path chart) {
       this.controlPlane = controlPlane;
       this.admin = controlPlane.admin();
@@ -95,6 +108,7 @@ public final class ControlPlaneSuite implements BeforeAllCallback, ParameterReso
       Cluster cluster = new Cluster(controlPlane, chart);
       try {
         cluster.install();
+        cluster.startPrometheus();
         return cluster;
       } catch (RuntimeException | Error e) {
         cluster.close();
@@ -155,6 +169,75 @@ public final class ControlPlaneSuite implements BeforeAllCallback, ParameterReso
           RELEASE_NAMESPACE,
           Duration.between(begin, Instant.now()).toSeconds(),
           serviceAccount);
+    }
+
+    /**
+     * Starts Prometheus with the chart's alert rules, rendered for this release with a
+     * ServiceMonitor, and a scrape job named as the ServiceMonitor's would be.
+     */
+    private void startPrometheus() {
+      Instant begin = Instant.now();
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Tools.helm(),
+                  "template",
+                  RELEASE,
+                  chart.toString(),
+                  "--namespace",
+                  RELEASE_NAMESPACE,
+                  "--set",
+                  "metrics.prometheusRule.enabled=true",
+                  "--set",
+                  "metrics.serviceMonitor.enabled=true"));
+      for (String value : VALUES) {
+        command.add("--set");
+        command.add(value);
+      }
+      String rendered = Cli.run(command, Duration.ofMinutes(2)).check("helm template").stdout();
+      metricsJob =
+          admin
+              .services()
+              .inNamespace(RELEASE_NAMESPACE)
+              .withLabel("app.kubernetes.io/instance", RELEASE)
+              .list()
+              .getItems()
+              .stream()
+              .filter(
+                  service ->
+                      service.getSpec().getPorts().stream()
+                          .anyMatch(port -> "metrics".equals(port.getName())))
+              .map(service -> service.getMetadata().getName())
+              .findFirst()
+              .orElseThrow(
+                  () -> new AssertionError("the release has no Service with a metrics port"));
+      try {
+        prometheus =
+            PrometheusServer.start(
+                metricsJob, ruleFile(rendered), controlPlane.home().resolve("prometheus"));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot start prometheus", e);
+      }
+      System.out.printf(
+          "prometheus started in %d s (job %s, log %s)%n",
+          Duration.between(begin, Instant.now()).toSeconds(), metricsJob, prometheus.log());
+    }
+
+    /** The rule groups of the one PrometheusRule in {@code rendered}, as a Prometheus rule file. */
+    private static String ruleFile(String rendered) {
+      YAMLMapper yaml = new YAMLMapper();
+      try (var parser = yaml.getFactory().createParser(rendered)) {
+        var documents = yaml.readValues(parser, JsonNode.class);
+        while (documents.hasNext()) {
+          JsonNode document = documents.next();
+          if (document != null && "PrometheusRule".equals(document.at("/kind").asText())) {
+            return yaml.writeValueAsString(document.at("/spec"));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      throw new AssertionError("helm template rendered no PrometheusRule:\n" + rendered);
     }
 
     /** The operator's Deployment of the release. */
@@ -271,7 +354,13 @@ public final class ControlPlaneSuite implements BeforeAllCallback, ParameterReso
 
     @Override
     public void close() {
-      controlPlane.close();
+      try {
+        if (prometheus != null) {
+          prometheus.close();
+        }
+      } finally {
+        controlPlane.close();
+      }
     }
   }
 

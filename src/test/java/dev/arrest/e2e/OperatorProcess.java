@@ -226,6 +226,21 @@ final class OperatorProcess implements AutoCloseable {
     return response.body();
   }
 
+  /** The local port of /metrics (fixed across restarts, as a pod's port). */
+  int metricsPort() {
+    return metricsPort;
+  }
+
+  /** The pod name the process plays (its HOSTNAME). */
+  String podName() {
+    return podName;
+  }
+
+  /** The name of the chart's operator container. */
+  String containerName() {
+    return container.getName();
+  }
+
   int healthStatus() {
     return get(healthPort, "/healthz").statusCode();
   }

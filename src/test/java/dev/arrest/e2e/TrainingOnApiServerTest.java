@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -115,10 +116,26 @@ class TrainingOnApiServerTest {
             TrainerCommand::map);
     operator =
         new OperatorProcess(
-                cluster.operatorDeployment(),
-                cluster.operatorKubeconfig,
-                cluster.controlPlane.home().resolve("operator"))
-            .start();
+            cluster.operatorDeployment(),
+            cluster.operatorKubeconfig,
+            cluster.controlPlane.home().resolve("operator"));
+    // The real Prometheus scrapes the operator as the chart's ServiceMonitor would have it scrape
+    // the pod: the target's labels are the operator's namespace, pod, Service and container.
+    cluster.prometheus.scrape(
+        operator.metricsPort(),
+        Map.of(
+            "namespace",
+            ControlPlaneSuite.RELEASE_NAMESPACE,
+            "pod",
+            operator.podName(),
+            "service",
+            cluster.metricsJob,
+            "container",
+            operator.containerName(),
+            "endpoint",
+            "metrics"));
+    operator.start();
+    cluster.prometheus.awaitHealthyTarget(Duration.ofSeconds(30));
     progressWatch =
         cluster
             .admin
@@ -167,7 +184,24 @@ class TrainingOnApiServerTest {
   @Order(1)
   void theClusterExampleSucceedsThroughAnOperatorKill() throws Exception {
     String name = "fashion-mnist-quick";
-    apply(tinyClusterExample(name, 1));
+    Instant begin = Instant.now();
+    ObjectNode example = tinyClusterExample(name, 1);
+    // A reference curve of its own, so that the training has a tradeoff score for the dashboard.
+    ArrayNode reference =
+        ((ObjectNode) example.with("spec").with("evaluation"))
+            .putObject("tradeoff")
+            .put("degree", 2)
+            .putArray("points");
+    double[][] published = {{70, 52}, {80, 44}, {90, 30}};
+    for (int i = 0; i < published.length; i++) {
+      reference
+          .addObject()
+          .put("method", "reference-" + i)
+          .put("standardAccuracy", published[i][0])
+          .put("robustAccuracy", published[i][1])
+          .put("source", "control-plane suite");
+    }
+    apply(example);
 
     // Kill the operator (SIGKILL: no shutdown hook) while the pretrain pod runs, and let the stage
     // finish while it is
@@ -301,6 +335,40 @@ class TrainingOnApiServerTest {
                 + name
                 + "\",method=\"arrest\",phase=\"Succeeded\",} 1.0"),
         metrics);
+
+    // Monitoring through a real Prometheus that scraped the operator (also while it was killed and
+    // restarted): /metrics follows Prometheus' naming conventions, the chart's alert rules loaded,
+    // and every query of the Grafana dashboard returns what its panel shows.
+    assertEquals("", promtoolCheckMetrics(metrics));
+    awaitValue(
+        "prometheus to scrape the training's results",
+        Duration.ofSeconds(30),
+        () ->
+            cluster
+                    .prometheus
+                    .query("arrest_training_tradeoff_score{name=\"" + name + "\"}", Instant.now())
+                    .at("/result")
+                    .isEmpty()
+                ? null
+                : true);
+    for (JsonNode group : cluster.prometheus.rules()) {
+      for (JsonNode rule : group.at("/rules")) {
+        assertEquals("ok", rule.at("/health").asText(), rule.toString());
+      }
+    }
+    List<String> problems =
+        new DashboardQueries(
+                cluster.chart.resolve("dashboards").resolve("arrest-operator.json"),
+                cluster.prometheus)
+            .problems(
+                begin,
+                Instant.now(),
+                Map.of(
+                    "Time to stage end",
+                    "the trainer's ETA is cleared from the status once the training has succeeded,"
+                        + " and this panel shows the latest value only"));
+    assertEquals(
+        List.of(), problems, "dashboard queries; prometheus log: " + cluster.prometheus.log());
 
     // Events, deduplicated across the restart.
     List<Event> events = events(name);
@@ -455,6 +523,22 @@ class TrainingOnApiServerTest {
             .anyMatch(c -> c.getType().equals("Failed") && c.getStatus().equals("True")),
         "the Job controller failed the Job");
     assertNull(job(name + "-finetune"));
+    // The chart's ArrestTrainingFailed alert, evaluated by the real Prometheus, is pending (it
+    // fires
+    // after 1m).
+    awaitValue(
+        "ArrestTrainingFailed pending for " + name,
+        Duration.ofSeconds(30),
+        () ->
+            cluster
+                    .prometheus
+                    .query(
+                        "ALERTS{alertname=\"ArrestTrainingFailed\", name=\"" + name + "\"}",
+                        Instant.now())
+                    .at("/result")
+                    .isEmpty()
+                ? null
+                : true);
     assertTrue(
         operator
             .metrics()
@@ -565,6 +649,21 @@ class TrainingOnApiServerTest {
   }
 
   // ---- helpers ----
+
+  /** promtool check metrics on a /metrics text: its complaints, empty when there are none. */
+  private static String promtoolCheckMetrics(String metrics) throws IOException {
+    Path file = Files.createTempFile(cluster.controlPlane.home(), "metrics-", ".txt");
+    Files.writeString(file, metrics);
+    String promtool = System.getenv().getOrDefault("PROMTOOL", "promtool");
+    Cli.Result result =
+        Cli.run(
+            List.of("sh", "-c", "\"$0\" check metrics < \"$1\"", promtool, file.toString()),
+            Duration.ofMinutes(1));
+    assertTrue(
+        result.exitCode() == 0 || result.exitCode() == 3,
+        "promtool check metrics failed to run: " + result.stderr());
+    return (result.stdout() + result.stderr()).strip();
+  }
 
   /** examples/fashion-mnist-cluster.yaml with its platform fields, on a budget of seconds. */
   private static ObjectNode tinyClusterExample(String name, int backoffLimit) throws IOException {

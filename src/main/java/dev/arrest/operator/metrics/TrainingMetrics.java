@@ -37,6 +37,9 @@ public class TrainingMetrics {
   /** A sweep's per-point series and its score. */
   private final PointMetrics points;
 
+  /** Trainings started and finished, stage durations: counted from status transitions. */
+  private final TrainingOutcomeMetrics outcomes;
+
   private final Gauge standardAccuracy;
   private final Gauge robustAccuracy;
   private final Gauge tradeoffScore;
@@ -67,6 +70,7 @@ public class TrainingMetrics {
 
   public TrainingMetrics(CollectorRegistry registry) {
     points = new PointMetrics(registry);
+    outcomes = new TrainingOutcomeMetrics(registry);
     standardAccuracy =
         Gauge.build(
                 "arrest_training_standard_accuracy",
@@ -162,6 +166,7 @@ public class TrainingMetrics {
       return;
     }
     String method = methodOf(training);
+    outcomes.known(namespace, method);
     points.update(key, namespace, name, method, status);
     Emitted previous = emitted.get(key);
     if (previous != null && !previous.method().equals(method)) {
@@ -226,6 +231,15 @@ public class TrainingMetrics {
         key,
         new Emitted(namespace, name, method, status.phase, attacks, stages, standard, tradeoff));
     recount();
+  }
+
+  /**
+   * Counts what changed from {@code before} (the status before a reconciliation) to the training's
+   * status, once the operator has stored the latter: a training started or finished, stages ended.
+   */
+  public synchronized void recordTransition(ArrestTraining training, ArrestTrainingStatus before) {
+    outcomes.record(
+        training.getMetadata().getNamespace(), methodOf(training), before, training.getStatus());
   }
 
   /** Removes every series of a deleted training. */

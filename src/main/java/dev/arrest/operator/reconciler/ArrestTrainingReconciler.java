@@ -57,6 +57,9 @@ public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
       // Write only real changes: with triggerReconcilerOnAllEvents our own update is an event too.
       if (!before.equals(Serialization.asJson(training.getStatus()))) {
         writeStatus(training, context);
+        // Counted only once stored: a failed write is retried and must not count twice.
+        trainingMetrics.recordTransition(
+            training, Serialization.unmarshal(before, ArrestTrainingStatus.class));
       }
       UpdateControl<ArrestTraining> control = UpdateControl.noUpdate();
       next.ifPresent(control::rescheduleAfter);

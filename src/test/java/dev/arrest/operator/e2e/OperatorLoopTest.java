@@ -121,6 +121,27 @@ class OperatorLoopTest {
         "no tradeoff score without one in the results");
     assertTrue(metrics.contains("arrest_operator_reconciliations_total "));
     assertTrue(metrics.contains("arrest_operator_reconcile_duration_seconds_count "));
+    // Counted from the status transitions the operator wrote: one start, one success, one
+    // observation per stage; JOSDK reports its queue through the operator's Metrics.
+    assertTrue(
+        metrics.contains("arrest_trainings_started_total{namespace=\"ml\",method=\"arrest\",} 1.0"),
+        metrics);
+    assertTrue(
+        metrics.contains(
+            "arrest_trainings_finished_total{namespace=\"ml\",method=\"arrest\","
+                + "phase=\"Succeeded\",reason=\"Succeeded\",} 1.0"),
+        metrics);
+    for (String stage : List.of("pretrain", "finetune", "evaluate")) {
+      assertTrue(
+          metrics.contains(
+              "arrest_training_stage_duration_seconds_count{stage=\""
+                  + stage
+                  + "\",phase=\"Succeeded\",} 1.0"),
+          metrics);
+    }
+    assertTrue(metrics.contains("arrest_operator_reconcile_queue_depth "), metrics);
+    assertTrue(metrics.contains("arrest_operator_reconciles_in_progress "), metrics);
+    assertFalse(metrics.contains("arrest_operator_reconcile_events_total 0.0"), metrics);
 
     loop.client.resource(training).delete();
     awaitMetricsWithout("name=\"quick\"");
