@@ -24,16 +24,12 @@ final class Networks {
   static Network create(ArrestTrainingSpec spec, NDManager manager) {
     DatasetKind kind = TrainingData.kind(spec);
     RepresentationClassifier model =
-        Models.create(
-            spec.model.architecture.toString(),
-            spec.model.depth,
-            spec.model.widenFactor,
-            kind.channels(),
-            kind.height(),
-            kind.width(),
-            kind.numClasses(),
-            kind.mean(),
-            kind.std());
+        Models.builder()
+            .setArchitecture(spec.model.architecture.toString())
+            .fitDataset(kind)
+            .optDepth(spec.model.depth)
+            .optWidenFactor(spec.model.widenFactor)
+            .build();
     return new Network(model, manager, new Shape(kind.channels(), kind.height(), kind.width()));
   }
 
