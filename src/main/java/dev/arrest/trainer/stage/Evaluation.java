@@ -91,8 +91,9 @@ final class Evaluation {
     } else {
       file = context.layout().model(Stage.FINETUNE);
       model =
-          Networks.load(
-              spec, context.manager(), file, "finetuned model (run the finetune stage first)");
+          Networks.onAllDevices(
+              Networks.load(
+                  spec, context.manager(), file, "finetuned model (run the finetune stage first)"));
     }
     result.artifacts.put("model", context.layout().relative(file));
     return model;
