@@ -1,5 +1,6 @@
 package dev.arrest.cli;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.arrest.api.spec.SpecException;
 import dev.arrest.api.spec.SweepPoint;
@@ -108,6 +109,14 @@ final class StageCommand implements Callable<Integer> {
               + (training.getSpec().sweep == null
                   ? training.getMetadata().getName() + " is not a sweep (no spec.sweep)"
                   : "pretrain is shared by every point of a sweep; run it without" + " --point"));
+    }
+    String gpuProblem =
+        ExpectedGpus.problem(
+            System.getenv(ExpectedGpus.ENVIRONMENT_VARIABLE),
+            Engine.getInstance().getGpuCount(),
+            which);
+    if (gpuProblem != null) {
+      return fail(which, gpuProblem);
     }
     StageResult result;
     try (NDManager manager = NDManager.newBaseManager()) {
