@@ -2,8 +2,6 @@ package dev.arrest.trainer.engine;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
@@ -24,8 +22,8 @@ import java.util.stream.Collectors;
  * device in batch order. Splitting, the moves and the gathering are differentiable, so the losses,
  * attacks and evaluation written for one device run unchanged: under the one gradient collector DJL
  * allows, a single backward pass of the full-batch loss reaches every replica (input gradients for
- * the attacks, parameter gradients for the training step). Kernels are launched asynchronously, so
- * the devices compute their shards at the same time.
+ * the attacks, parameter gradients for the training step). One thread launches every shard's
+ * kernels; CUDA runs them asynchronously, so the devices can work on their shards at the same time.
  *
  * <p>{@link #applyUpdate} sums the replicas' parameter gradients onto the primary, applies the
  * update there and copies the updated parameters back to every replica, so replicas stay equal. The
@@ -42,6 +40,7 @@ import java.util.stream.Collectors;
  */
 public final class DataParallelNetwork implements TrainableClassifier {
   private final List<Network> replicas;
+  private final List<Device> devices;
   private final Device primaryDevice;
 
   /** Shard sizes of the training-mode forward passes since the last update, for the BN average. */
@@ -61,6 +60,7 @@ public final class DataParallelNetwork implements TrainableClassifier {
               + devices);
     }
     this.primaryDevice = primary.device();
+    this.devices = List.copyOf(devices);
     this.replicas = new ArrayList<>();
     replicas.add(primary);
     for (Device device : devices.subList(1, devices.size())) {
@@ -76,43 +76,10 @@ public final class DataParallelNetwork implements TrainableClassifier {
 
   @Override
   public Outputs forward(NDArray images, boolean training) {
-    long[] sizes = shardSizes(images.getShape().get(0), replicas.size());
-    if (sizes.length == 1) {
-      recordTrainingShards(sizes, training);
-      return replicas.get(0).forward(images, training);
-    }
-    NDList logits = new NDList(sizes.length);
-    NDList features = new NDList(sizes.length);
-    long start = 0;
-    for (int k = 0; k < sizes.length; k++) {
-      Network replica = replicas.get(k);
-      NDArray shard =
-          images
-              .get(new NDIndex("{}:{}", start, start + sizes[k]))
-              .toDevice(replica.device(), false);
-      Outputs out = replica.forward(shard, training);
-      logits.add(out.logits().toDevice(primaryDevice, false));
-      features.add(out.features() == null ? null : out.features().toDevice(primaryDevice, false));
-      start += sizes[k];
-    }
+    long[] sizes = ShardedForward.shardSizes(images.getShape().get(0), replicas.size());
+    Outputs out = ShardedForward.forward(replicas, devices, images, training, sizes);
     recordTrainingShards(sizes, training);
-    boolean hasFeatures = features.stream().allMatch(f -> f != null);
-    return new Outputs(
-        NDArrays.concat(logits, 0), hasFeatures ? NDArrays.concat(features, 0) : null);
-  }
-
-  /**
-   * Contiguous shard sizes for {@code batch} examples on {@code devices} devices: as equal as
-   * possible, the first shards one larger; no empty shards (a batch smaller than the device count
-   * uses fewer devices).
-   */
-  static long[] shardSizes(long batch, int devices) {
-    int shards = (int) Math.max(1, Math.min(batch, devices));
-    long[] sizes = new long[shards];
-    for (int k = 0; k < shards; k++) {
-      sizes[k] = batch / shards + (k < batch % shards ? 1 : 0);
-    }
-    return sizes;
+    return out;
   }
 
   private void recordTrainingShards(long[] sizes, boolean training) {

@@ -69,10 +69,10 @@ class DataParallelNetworkTest {
 
   @Test
   void shardsAreContiguousAndAsEqualAsPossible() {
-    assertArrayEquals(new long[] {5, 4}, DataParallelNetwork.shardSizes(9, 2));
-    assertArrayEquals(new long[] {3, 3, 2, 2}, DataParallelNetwork.shardSizes(10, 4));
-    assertArrayEquals(new long[] {1, 1}, DataParallelNetwork.shardSizes(2, 8));
-    assertArrayEquals(new long[] {1}, DataParallelNetwork.shardSizes(1, 2));
+    assertArrayEquals(new long[] {5, 4}, ShardedForward.shardSizes(9, 2));
+    assertArrayEquals(new long[] {3, 3, 2, 2}, ShardedForward.shardSizes(10, 4));
+    assertArrayEquals(new long[] {1, 1}, ShardedForward.shardSizes(2, 8));
+    assertArrayEquals(new long[] {1}, ShardedForward.shardSizes(1, 2));
   }
 
   @Test
