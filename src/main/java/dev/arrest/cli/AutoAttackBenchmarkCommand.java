@@ -104,16 +104,7 @@ final class AutoAttackBenchmarkCommand implements Callable<Integer> {
     try (NDManager manager = NDManager.newBaseManager();
         Network model =
             new Network(
-                Models.create(
-                    Models.SMALL_CNN,
-                    0,
-                    0,
-                    kind.channels(),
-                    kind.height(),
-                    kind.width(),
-                    kind.numClasses(),
-                    kind.mean(),
-                    kind.std()),
+                Models.builder().setArchitecture(Models.SMALL_CNN).fitDataset(kind).build(),
                 manager,
                 new Shape(kind.channels(), kind.height(), kind.width()))) {
       ImageDataset data = labelledByModel(model, manager, kind);

@@ -169,16 +169,7 @@ final class BenchmarkCommand implements Callable<Integer> {
   }
 
   private static dev.arrest.trainer.model.RepresentationClassifier model(DatasetKind kind) {
-    return Models.create(
-        "small-cnn",
-        0,
-        0,
-        kind.channels(),
-        kind.height(),
-        kind.width(),
-        kind.numClasses(),
-        kind.mean(),
-        kind.std());
+    return Models.builder().setArchitecture(Models.SMALL_CNN).fitDataset(kind).build();
   }
 
   private String measurePytorch(int threadCount) throws IOException, InterruptedException {

@@ -4,10 +4,13 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.arrest.trainer.engine.Devices;
 import dev.arrest.trainer.engine.IntraOpThreads;
 import dev.arrest.trainer.engine.NativeAllocator;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,9 +18,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * Loads the PyTorch engine, prints what it found (versions, native library directory, GPUs, the
- * device training will use) and runs one small computation on that device. The trainer image runs
- * it at build time to check that the baked-in natives load offline; on a node it shows whether the
- * pod sees a GPU.
+ * devices training and evaluation will use: every visible GPU, else the CPU) and runs one small
+ * computation on each of those devices. The trainer image runs it at build time to check that the
+ * baked-in natives load offline; on a node it shows whether the pod sees a GPU.
  */
 @Command(
     name = "engine",
@@ -43,9 +46,16 @@ final class EngineCommand implements Callable<Integer> {
     out.printf("device: %s%n", device);
     out.printf("intra-op threads: %d%n", IntraOpThreads.configure(0));
     out.printf("allocator: %s%n", NativeAllocator.current().describe());
-    try (NDManager manager = NDManager.newBaseManager(device)) {
-      NDArray sum = manager.arange(4f).sum();
-      out.printf("check: sum(0..3) = %s on %s%n", sum.getFloat(), sum.getDevice());
+    List<Device> devices = Devices.visible(engine);
+    out.printf(
+        "training devices: %s%s%n",
+        devices.stream().map(Device::toString).collect(Collectors.joining(", ")),
+        devices.size() > 1 ? " (data parallel)" : "");
+    for (Device each : devices) {
+      try (NDManager manager = NDManager.newBaseManager(each)) {
+        NDArray sum = manager.arange(4f).sum();
+        out.printf("check: sum(0..3) = %s on %s%n", sum.getFloat(), sum.getDevice());
+      }
     }
     out.flush();
     if (requireGpu && gpus == 0) {

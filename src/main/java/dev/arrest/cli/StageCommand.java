@@ -1,5 +1,6 @@
 package dev.arrest.cli;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.arrest.api.spec.SpecException;
 import dev.arrest.api.spec.SweepPoint;
@@ -115,6 +116,14 @@ final class StageCommand implements Callable<Integer> {
       threadsOption.configure();
     } catch (IllegalArgumentException e) {
       return fail(which, e.getMessage());
+    }
+    String gpuProblem =
+        ExpectedGpus.problem(
+            System.getenv(ExpectedGpus.ENVIRONMENT_VARIABLE),
+            Engine.getInstance().getGpuCount(),
+            which);
+    if (gpuProblem != null) {
+      return fail(which, gpuProblem);
     }
     StageResult result;
     try (NDManager manager = NDManager.newBaseManager()) {

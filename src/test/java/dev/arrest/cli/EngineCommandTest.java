@@ -36,6 +36,14 @@ class EngineCommandTest {
     assertTrue(output.contains("device: " + (gpus > 0 ? "gpu(0)" : "cpu()")), output);
     assertTrue(output.contains("check: sum(0..3) = 6.0"), output);
     assertTrue(output.contains("allocator: " + NativeAllocator.current().displayName()), output);
+    if (gpus == 0) {
+      assertTrue(output.contains("training devices: cpu()\n"), output);
+    } else {
+      // Every visible GPU is listed and computes.
+      for (int i = 0; i < gpus; i++) {
+        assertTrue(output.contains("check: sum(0..3) = 6.0 on gpu(" + i + ")"), output);
+      }
+    }
   }
 
   @Test

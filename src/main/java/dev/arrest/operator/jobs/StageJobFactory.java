@@ -9,6 +9,7 @@ import dev.arrest.operator.OperatorSettings;
 import dev.arrest.results.Stage;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,10 @@ public final class StageJobFactory {
 
   public static final String TERMINATION_MESSAGE_PATH = "/dev/termination-log";
   public static final String GPU_RESOURCE = "nvidia.com/gpu";
+
+  /** The stage's GPU request, which the trainer checks against the GPUs it sees. */
+  public static final String EXPECTED_GPUS_ENV = "ARREST_EXPECTED_GPUS";
+
   public static final Quantity DEFAULT_CPU = new Quantity("1");
   public static final Quantity DEFAULT_MEMORY = new Quantity("4Gi");
 
@@ -210,6 +216,7 @@ public final class StageJobFactory {
         .withName(TrainerDocument.ENV_VAR)
         .withValue(TrainerDocument.json(training, spec))
         .endEnv()
+        .addAllToEnv(gpuEnvironment(resourcesOf(spec, stage).gpus))
         .withResources(resources(resourcesOf(spec, stage)))
         .withTerminationMessagePath(TERMINATION_MESSAGE_PATH)
         // A trainer that dies before writing its result (e.g. OOM-killed JVM) still leaves its last
@@ -245,6 +252,22 @@ public final class StageJobFactory {
           case EVALUATE -> spec.resources.evaluate;
         };
     return resources != null ? resources : new ContainerResourcesSpec();
+  }
+
+  /**
+   * The trainer uses every GPU it sees, so the pod must see exactly the requested ones: the
+   * requested count, which the trainer checks; and without a GPU request no GPU at all, even where
+   * the container runtime would expose every GPU of the node to a pod without a limit (the NVIDIA
+   * runtime then mounts none, and CUDA in the trainer enumerates none).
+   */
+  static List<EnvVar> gpuEnvironment(int gpus) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(new EnvVar(EXPECTED_GPUS_ENV, Integer.toString(gpus), null));
+    if (gpus == 0) {
+      env.add(new EnvVar("NVIDIA_VISIBLE_DEVICES", "void", null));
+      env.add(new EnvVar("CUDA_VISIBLE_DEVICES", "", null));
+    }
+    return env;
   }
 
   /**

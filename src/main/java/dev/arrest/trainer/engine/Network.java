@@ -1,5 +1,6 @@
 package dev.arrest.trainer.engine;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -37,8 +38,15 @@ public final class Network implements TrainableClassifier {
    * @param inputShape one example's shape, (channels, height, width)
    */
   public Network(RepresentationClassifier block, NDManager parent, Shape inputShape) {
+    this(block, inputShape, parent.newSubManager());
+  }
+
+  /**
+   * @param owned the manager the network's parameters live under, closed with the network
+   */
+  private Network(RepresentationClassifier block, Shape inputShape, NDManager owned) {
     this.block = block;
-    this.manager = parent.newSubManager();
+    this.manager = owned;
     this.parameterStore = new ParameterStore(manager, false);
     block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(inputShape));
     this.trainable = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -96,6 +104,19 @@ public final class Network implements TrainableClassifier {
   @Override
   public int numClasses() {
     return block.numClasses();
+  }
+
+  /** The device the parameters live on, where forward passes must get their input. */
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  /**
+   * A network of the same architecture on {@code device}, under this network's manager (closed with
+   * it). Its parameters are freshly initialized: copy the state over before use.
+   */
+  public Network replicaOn(Device device) {
+    return new Network(block.freshCopy(), block.imageShape(), manager.newSubManager(device));
   }
 
   public RepresentationClassifier block() {

@@ -31,6 +31,15 @@ public interface TrainableClassifier extends Classifier {
   /** Writes the whole model (batch-norm running statistics included) atomically. */
   void save(Path file) throws IOException;
 
+  /**
+   * Applies a parameter update: runs {@code update}, which changes the arrays of {@link
+   * #parameters} in place using their gradients. A data-parallel model first sums its replicas'
+   * gradients into those and afterwards copies the updated state back to the replicas.
+   */
+  default void applyUpdate(Runnable update) {
+    update.run();
+  }
+
   /** Replaces the model's state with a file written by {@link #save} for the same model. */
   void load(Path file) throws IOException;
 }

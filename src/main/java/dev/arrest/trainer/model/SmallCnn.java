@@ -23,16 +23,31 @@ public final class SmallCnn extends RepresentationClassifier {
   public static final int FEATURE_DIMENSION = 200;
 
   private static final int CONV_CHANNELS = 64;
-  private static final float DROPOUT_RATE = 0.5f;
 
+  /** TRADES' dropout rate. */
+  public static final float DEFAULT_DROPOUT_RATE = 0.5f;
+
+  private final float dropoutRate;
+
+  /**
+   * @param dropoutRate in [0, 1); 0 makes training-mode forward passes deterministic (used to
+   *     compare data-parallel with one-device steps, whose dropout masks are drawn differently)
+   */
   public SmallCnn(
-      int inChannels, int height, int width, int numClasses, float[] mean, float[] std) {
+      int inChannels,
+      int height,
+      int width,
+      int numClasses,
+      float[] mean,
+      float[] std,
+      float dropoutRate) {
     super(
         new InputNormalization(mean, std),
-        backbone(height, width),
+        backbone(height, width, checkedDropoutRate(dropoutRate)),
         new Shape(inChannels, height, width),
         FEATURE_DIMENSION,
         numClasses);
+    this.dropoutRate = dropoutRate;
   }
 
   @Override
@@ -43,7 +58,13 @@ public final class SmallCnn extends RepresentationClassifier {
   @Override
   public SmallCnn freshCopy() {
     return new SmallCnn(
-        channels(), height(), width(), numClasses(), normalization().mean(), normalization().std());
+        channels(),
+        height(),
+        width(),
+        numClasses(),
+        normalization().mean(),
+        normalization().std(),
+        dropoutRate);
   }
 
   /**
@@ -68,7 +89,14 @@ public final class SmallCnn extends RepresentationClassifier {
     return size;
   }
 
-  private static Block backbone(int height, int width) {
+  private static float checkedDropoutRate(float rate) {
+    if (!(rate >= 0 && rate < 1)) {
+      throw new IllegalArgumentException("small-cnn dropout rate must be in [0, 1), got " + rate);
+    }
+    return rate;
+  }
+
+  private static Block backbone(int height, int width, float dropoutRate) {
     flattenedConvFeatures(height, width); // fail fast on images too small for the conv stack
     return new SequentialBlock()
         .add(conv(32))
@@ -84,7 +112,7 @@ public final class SmallCnn extends RepresentationClassifier {
         .add(Blocks.batchFlattenBlock())
         .add(Layers.linear(FEATURE_DIMENSION))
         .add(Activation.reluBlock())
-        .add(Dropout.builder().optRate(DROPOUT_RATE).build())
+        .add(Dropout.builder().optRate(dropoutRate).build())
         .add(Layers.linear(FEATURE_DIMENSION))
         .add(Activation.reluBlock());
   }

@@ -1,5 +1,6 @@
 package dev.arrest.trainer.stage;
 
+import ai.djl.Device;
 import ai.djl.ndarray.types.Shape;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.EvaluationSpec;
@@ -12,6 +13,8 @@ import dev.arrest.tradeoff.TradeoffReferences;
 import dev.arrest.trainer.data.DatasetKind;
 import dev.arrest.trainer.data.ImageDataset;
 import dev.arrest.trainer.engine.Classifier;
+import dev.arrest.trainer.engine.DataParallelClassifier;
+import dev.arrest.trainer.engine.Devices;
 import dev.arrest.trainer.engine.TorchScriptClassifier;
 import dev.arrest.trainer.eval.AdversarialExamplesFile;
 import dev.arrest.trainer.eval.EvaluationOutcome;
@@ -20,6 +23,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Clean and robust accuracy of the finetuned model, or of a TorchScript classifier the spec names;
@@ -91,17 +96,33 @@ final class Evaluation {
     } else {
       file = context.layout().model(Stage.FINETUNE);
       model =
-          Networks.load(
-              spec, context.manager(), file, "finetuned model (run the finetune stage first)");
+          Networks.onAllDevices(
+              Networks.load(
+                  spec, context.manager(), file, "finetuned model (run the finetune stage first)"));
     }
     result.artifacts.put("model", context.layout().relative(file));
     return model;
   }
 
-  private static TorchScriptClassifier loadTorchScript(
+  /** The module once per device ({@link Devices#visible}), evaluated data parallel. */
+  private static Classifier loadTorchScript(
       ArrestTrainingSpec spec, StageContext context, Path file) {
     DatasetKind kind = TrainingData.kind(spec);
-    return TorchScriptClassifier.load(
-        file, context.manager(), new Shape(kind.channels(), kind.height(), kind.width()));
+    Shape shape = new Shape(kind.channels(), kind.height(), kind.width());
+    List<Device> devices = Devices.visible();
+    if (devices.size() == 1) {
+      return TorchScriptClassifier.load(file, context.manager(), shape);
+    }
+    List<Classifier> replicas = new ArrayList<>();
+    try {
+      for (Device device : devices) {
+        replicas.add(
+            TorchScriptClassifier.load(file, context.manager().newSubManager(device), shape));
+      }
+    } catch (RuntimeException e) {
+      replicas.forEach(Classifier::close);
+      throw e;
+    }
+    return new DataParallelClassifier(replicas, devices);
   }
 }

@@ -38,7 +38,7 @@ final class Finetuning {
     try (TrainableClassifier student =
             fromPretrained
                 ? pretrainedModel(context, pretrained, true, needsTeacher)
-                : Networks.create(spec, context.manager());
+                : Networks.onAllDevices(Networks.create(spec, context.manager()));
         Classifier teacher =
             needsTeacher ? pretrainedModel(context, pretrained, false, true) : null) {
       if (teacher != null) {
@@ -83,7 +83,8 @@ final class Finetuning {
           trainable,
           needsFeatures ? "arrest (RGKD and noisy replay)" : null);
     }
-    return Networks.load(spec, context.manager(), file, pretrainedField(spec));
+    return Networks.onAllDevices(
+        Networks.load(spec, context.manager(), file, pretrainedField(spec)));
   }
 
   static TrainingObjective objective(FinetuningSpec spec, Classifier teacher) {

@@ -1,10 +1,13 @@
 package dev.arrest.trainer.stage;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.Initialization;
 import dev.arrest.trainer.data.DatasetKind;
+import dev.arrest.trainer.engine.DataParallelNetwork;
+import dev.arrest.trainer.engine.Devices;
 import dev.arrest.trainer.engine.Network;
 import dev.arrest.trainer.engine.TorchScriptClassifier;
 import dev.arrest.trainer.engine.TrainableClassifier;
@@ -14,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Builds the spec's model for the spec's dataset, freshly initialized or loaded from a model file.
@@ -24,17 +28,22 @@ final class Networks {
   static Network create(ArrestTrainingSpec spec, NDManager manager) {
     DatasetKind kind = TrainingData.kind(spec);
     RepresentationClassifier model =
-        Models.create(
-            spec.model.architecture.toString(),
-            spec.model.depth,
-            spec.model.widenFactor,
-            kind.channels(),
-            kind.height(),
-            kind.width(),
-            kind.numClasses(),
-            kind.mean(),
-            kind.std());
+        Models.builder()
+            .setArchitecture(spec.model.architecture.toString())
+            .fitDataset(kind)
+            .optDepth(spec.model.depth)
+            .optWidenFactor(spec.model.widenFactor)
+            .build();
     return new Network(model, manager, new Shape(kind.channels(), kind.height(), kind.width()));
+  }
+
+  /**
+   * The network on every device of this process ({@link Devices#visible}): itself on one device,
+   * else data parallel with one replica per device. Closing the result closes the network.
+   */
+  static TrainableClassifier onAllDevices(Network network) {
+    List<Device> devices = Devices.visible();
+    return devices.size() == 1 ? network : new DataParallelNetwork(network, devices);
   }
 
   /**

@@ -7,7 +7,7 @@ import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
 import dev.arrest.results.StageStatus;
 import dev.arrest.trainer.data.DataLoader;
-import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.engine.TrainableClassifier;
 import dev.arrest.trainer.train.CleanObjective;
 
 /**
@@ -40,7 +40,8 @@ final class Pretraining {
     }
     Engine.getInstance().setRandomSeed((int) (spec.seed & 0x7fffffff));
     DataLoader data = TrainingData.trainLoader(spec, spec.pretraining.batchSize);
-    try (Network network = Networks.create(spec, context.manager())) {
+    try (TrainableClassifier network =
+        Networks.onAllDevices(Networks.create(spec, context.manager()))) {
       TrainingStage.train(
           context,
           Stage.PRETRAIN,

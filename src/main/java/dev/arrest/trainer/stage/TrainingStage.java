@@ -51,18 +51,18 @@ final class TrainingStage {
                 data.dataset().size(),
                 network.description()));
     List<EpochMetrics> history =
-        new TrainingLoop(
-                stage,
-                network,
-                optimizer,
-                schedule,
-                objective,
-                data,
-                epochs,
-                context.spec().seed,
-                layout.checkpoints(stage),
-                fingerprint,
-                context.progress())
+        TrainingLoop.builder()
+            .setStage(stage)
+            .setNetwork(network)
+            .setOptimizer(optimizer)
+            .setSchedule(schedule)
+            .setObjective(objective)
+            .setData(data)
+            .setEpochs(epochs)
+            .optSeed(context.spec().seed)
+            .optCheckpoints(layout.checkpoints(stage), fingerprint, context.progress())
+            .optProgress(context.progress())
+            .build()
             .run();
     result.epochs.addAll(history);
     Path model = layout.stageDirectory(stage).resolve(network.modelFileName());

@@ -47,6 +47,12 @@ final class EpochAccumulator {
     return mean(switched);
   }
 
+  /** The epoch so far, as the progress display shows it. */
+  TrainingListener.RunningMetrics running() {
+    return new TrainingListener.RunningMetrics(
+        examples, meanLoss(), runningAccuracy(), meanRgkd(), noisyReplayRate());
+  }
+
   EpochMetrics finish(int epoch, double learningRate, double seconds) {
     return new EpochMetrics(
         epoch,

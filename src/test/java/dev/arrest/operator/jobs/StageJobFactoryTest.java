@@ -86,6 +86,30 @@ class StageJobFactoryTest {
   }
 
   @Test
+  void thePodSeesExactlyTheRequestedGpusAndTheTrainerChecksTheCount() {
+    ArrestTraining training = training("gpu");
+    training.getSpec().resources.finetune.gpus = 2;
+
+    Map<String, String> finetune =
+        environment(factory.build(training, training.getSpec(), Stage.FINETUNE, "arrest-data"));
+    Map<String, String> evaluate =
+        environment(factory.build(training, training.getSpec(), Stage.EVALUATE, "arrest-data"));
+
+    assertEquals("2", finetune.get("ARREST_EXPECTED_GPUS"));
+    assertFalse(finetune.containsKey("NVIDIA_VISIBLE_DEVICES"), "left to the device plugin");
+    assertFalse(finetune.containsKey("CUDA_VISIBLE_DEVICES"), "left to the device plugin");
+    assertEquals("0", evaluate.get("ARREST_EXPECTED_GPUS"));
+    assertEquals("void", evaluate.get("NVIDIA_VISIBLE_DEVICES"));
+    assertEquals("", evaluate.get("CUDA_VISIBLE_DEVICES"));
+  }
+
+  private static Map<String, String> environment(Job job) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    container(job).getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+    return env;
+  }
+
+  @Test
   void isOwnedLabelledAndRestricted() {
     ArrestTraining training = training("quick");
     Job job = factory.build(training, training.getSpec(), Stage.EVALUATE, "arrest-data");

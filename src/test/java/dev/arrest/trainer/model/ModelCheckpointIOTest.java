@@ -142,8 +142,13 @@ class ModelCheckpointIOTest {
     Path file = directory.resolve("wrn-10-2.params");
     ModelCheckpointIO.save(trainedLooking(Models.WIDE_RESNET, 1), file);
     RepresentationClassifier wider =
-        Models.create(
-            Models.WIDE_RESNET, 10, 4, 3, 32, 32, 10, new float[] {0, 0, 0}, new float[] {1, 1, 1});
+        Models.builder()
+            .setArchitecture(Models.WIDE_RESNET)
+            .setImageShape(3, 32, 32)
+            .setNumClasses(10)
+            .optDepth(10)
+            .optWidenFactor(4)
+            .build();
 
     IncompatibleCheckpointException error =
         assertThrows(

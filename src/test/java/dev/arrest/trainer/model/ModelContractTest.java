@@ -186,21 +186,9 @@ class ModelContractTest {
     float[] mean = {0.49f, 0.48f, 0.45f};
     float[] std = {0.25f, 0.24f, 0.26f};
     RepresentationClassifier normalizing =
-        initialized(Models.create(architecture, 10, 2, 3, 32, 32, CLASSES, mean, std), manager, 42);
+        initialized(wideResNet10x2(architecture).optNormalization(mean, std).build(), manager, 42);
     RepresentationClassifier identity =
-        initialized(
-            Models.create(
-                architecture,
-                10,
-                2,
-                3,
-                32,
-                32,
-                CLASSES,
-                new float[] {0, 0, 0},
-                new float[] {1, 1, 1}),
-            manager,
-            42);
+        initialized(wideResNet10x2(architecture).build(), manager, 42);
     NDArray x = images(normalizing, manager, BATCH, 9);
     Shape channelShape = new Shape(1, 3, 1, 1);
     NDArray normalized =
@@ -222,5 +210,15 @@ class ModelContractTest {
       Map<String, float[]> expected, Map<String, float[]> actual) {
     assertEquals(expected.keySet(), actual.keySet());
     expected.forEach((name, values) -> assertArrayEquals(values, actual.get(name), name));
+  }
+
+  /** 3x32x32 images, depth 10 and widen factor 2 where the architecture takes them. */
+  private static Models.Builder wideResNet10x2(String architecture) {
+    return Models.builder()
+        .setArchitecture(architecture)
+        .setImageShape(3, 32, 32)
+        .setNumClasses(CLASSES)
+        .optDepth(10)
+        .optWidenFactor(2);
   }
 }

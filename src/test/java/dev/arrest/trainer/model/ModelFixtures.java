@@ -30,7 +30,14 @@ final class ModelFixtures {
     }
     // depth 10, widen 2: one block per group, with projections of both kinds (channel-only and
     // strided), and a feature width (128) that differs from the other models.
-    return Models.create(architecture, 10, 2, channels, side, side, CLASSES, mean, std);
+    return Models.builder()
+        .setArchitecture(architecture)
+        .setImageShape(channels, side, side)
+        .setNumClasses(CLASSES)
+        .optNormalization(mean, std)
+        .optDepth(10)
+        .optWidenFactor(2)
+        .build();
   }
 
   static RepresentationClassifier initialized(

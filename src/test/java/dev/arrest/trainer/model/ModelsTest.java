@@ -36,7 +36,14 @@ class ModelsTest {
   @ValueSource(strings = {Models.SMALL_CNN, Models.PREACT_RESNET18, Models.WIDE_RESNET})
   void freshCopyIsAnUninitializedTwin(String architecture) {
     RepresentationClassifier original =
-        Models.create(architecture, 16, 2, 3, 32, 28, 7, MEAN, new float[] {0.2f, 0.3f, 0.4f});
+        Models.builder()
+            .setArchitecture(architecture)
+            .setImageShape(3, 32, 28)
+            .setNumClasses(7)
+            .optNormalization(MEAN, new float[] {0.2f, 0.3f, 0.4f})
+            .optDepth(16)
+            .optWidenFactor(2)
+            .build();
 
     RepresentationClassifier copy = original.freshCopy();
 
@@ -90,18 +97,37 @@ class ModelsTest {
   void rejectsImagesTooSmallForSmallCnn() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> Models.create(Models.SMALL_CNN, 0, 0, 3, 15, 32, 10, MEAN, STD));
+        () ->
+            Models.builder()
+                .setArchitecture(Models.SMALL_CNN)
+                .setImageShape(3, 15, 32)
+                .setNumClasses(10)
+                .optNormalization(MEAN, STD)
+                .build());
   }
 
   @Test
   void rejectsNonPositiveClassCount() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> Models.create(Models.PREACT_RESNET18, 0, 0, 3, 32, 32, 0, MEAN, STD));
+        () ->
+            Models.builder()
+                .setArchitecture(Models.PREACT_RESNET18)
+                .setImageShape(3, 32, 32)
+                .setNumClasses(0)
+                .optNormalization(MEAN, STD)
+                .build());
   }
 
   private static RepresentationClassifier create(
       String architecture, int depth, int widen, int channels) {
-    return Models.create(architecture, depth, widen, channels, 32, 32, 10, MEAN, STD);
+    return Models.builder()
+        .setArchitecture(architecture)
+        .setImageShape(channels, 32, 32)
+        .setNumClasses(10)
+        .optNormalization(MEAN, STD)
+        .optDepth(depth)
+        .optWidenFactor(widen)
+        .build();
   }
 }

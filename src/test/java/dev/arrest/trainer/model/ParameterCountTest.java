@@ -74,7 +74,14 @@ class ParameterCountTest {
     Arrays.fill(mean, 0.5f);
     Arrays.fill(std, 0.5f);
     RepresentationClassifier model =
-        Models.create(architecture, depth, widen, channels, side, side, 10, mean, std);
+        Models.builder()
+            .setArchitecture(architecture)
+            .setImageShape(channels, side, side)
+            .setNumClasses(10)
+            .optNormalization(mean, std)
+            .optDepth(depth)
+            .optWidenFactor(widen)
+            .build();
     model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
     return model.trainableParameterCount();
   }

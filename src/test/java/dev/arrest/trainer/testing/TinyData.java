@@ -47,16 +47,12 @@ public final class TinyData {
   private static Network network(String architecture, int depth, int widen, NDManager manager) {
     DatasetKind kind = DatasetKind.FASHION_MNIST;
     return new Network(
-        Models.create(
-            architecture,
-            depth,
-            widen,
-            kind.channels(),
-            kind.height(),
-            kind.width(),
-            kind.numClasses(),
-            kind.mean(),
-            kind.std()),
+        Models.builder()
+            .setArchitecture(architecture)
+            .fitDataset(kind)
+            .optDepth(depth)
+            .optWidenFactor(widen)
+            .build(),
         manager,
         new Shape(1, 28, 28));
   }

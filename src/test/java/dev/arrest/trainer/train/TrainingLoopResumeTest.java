@@ -68,18 +68,18 @@ class TrainingLoopResumeTest {
             }
           }
         };
-    return new TrainingLoop(
-            Stage.PRETRAIN,
-            network,
-            optimizer,
-            new LearningRateSchedule(spec, EPOCHS, loader.batchesPerEpoch()),
-            new CleanObjective(),
-            loader,
-            EPOCHS,
-            42,
-            checkpoints,
-            fingerprint,
-            crashing)
+    return TrainingLoop.builder()
+        .setStage(Stage.PRETRAIN)
+        .setNetwork(network)
+        .setOptimizer(optimizer)
+        .setSchedule(new LearningRateSchedule(spec, EPOCHS, loader.batchesPerEpoch()))
+        .setObjective(new CleanObjective())
+        .setData(loader)
+        .setEpochs(EPOCHS)
+        .optSeed(42)
+        .optCheckpoints(checkpoints, fingerprint, crashing)
+        .optProgress(crashing)
+        .build()
         .run();
   }
 
