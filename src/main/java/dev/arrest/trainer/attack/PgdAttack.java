@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.arrest.trainer.engine.Classifier;
+import java.util.function.IntConsumer;
 
 /**
  * L-infinity projected gradient descent (Madry et al. 2018): signed-gradient ascent steps on an
@@ -52,6 +53,16 @@ public final class PgdAttack {
 
   /** Adversarial images for {@code clean}, attached to the clean images' manager. */
   public NDArray perturb(Classifier network, NDArray clean, AttackObjective objective) {
+    return perturb(network, clean, objective, stepsDone -> {});
+  }
+
+  /**
+   * As {@link #perturb(Classifier, NDArray, AttackObjective)}, reporting progress.
+   *
+   * @param stepsDone called after every step with the number of steps done
+   */
+  public NDArray perturb(
+      Classifier network, NDArray clean, AttackObjective objective, IntConsumer stepsDone) {
     NDManager owner = clean.getManager();
     network.setFrozen(true);
     try (NDManager scope = owner.newSubManager()) {
@@ -70,6 +81,7 @@ public final class PgdAttack {
       adversarial = project(adversarial, lower, upper, scope);
       for (int step = 0; step < steps; step++) {
         adversarial = ascend(network, adversarial, objective, lower, upper, scope);
+        stepsDone.accept(step + 1);
       }
       adversarial.attach(owner);
       return adversarial;

@@ -77,7 +77,12 @@ public final class PgdRestarts extends RestartingAttack {
     NDArray images = run.cleanImages();
     NDArray labels = run.scope().create(run.labels());
     NDArray adversarial =
-        pgd.perturb(run.model(), images, out -> Losses.crossEntropy(out.logits(), labels).sum());
+        pgd.perturb(
+            run.model(),
+            images,
+            out -> Losses.crossEntropy(out.logits(), labels).sum(),
+            // Which examples PGD has fooled is known only at the end of the run (one more forward).
+            stepsDone -> run.progress().iterationsDone(stepsDone, 0));
     adversarial.attach(run.scope());
     // PgdAttack unfreezes the parameters when it ends; the template keeps them frozen.
     run.model().setFrozen(true);
