@@ -1,0 +1,45 @@
+package dev.arrest.api.spec;
+
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/** Field paths as the messages print them: {@code spec.evaluation.attacks[0].epsilon}. */
+final class FieldPaths {
+  /** The path of a problem with the document as a whole (not valid YAML, too large, empty). */
+  static final String DOCUMENT = "(document)";
+
+  private FieldPaths() {}
+
+  /** Where a parser stood when it failed. */
+  static String of(JsonStreamContext context) {
+    Deque<String> segments = new ArrayDeque<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inArray()) {
+        segments.push("[" + Math.max(0, c.getCurrentIndex()) + "]");
+      } else if (c.getCurrentName() != null) {
+        segments.push("." + c.getCurrentName());
+      }
+    }
+    return join(String.join("", segments));
+  }
+
+  /** The field a data-binding error is about. */
+  static String of(List<JsonMappingException.Reference> references) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference reference : references) {
+      path.append(
+          reference.getFieldName() != null
+              ? "." + reference.getFieldName()
+              : "[" + reference.getIndex() + "]");
+    }
+    return join(path.toString());
+  }
+
+  private static String join(String path) {
+    String trimmed = path.startsWith(".") ? path.substring(1) : path;
+    return trimmed.isEmpty() ? DOCUMENT : trimmed;
+  }
+}
