@@ -217,7 +217,7 @@ public final class ArrestTrainingDocuments {
     Map<String, Object> extra = training.getMetadata().getAdditionalProperties();
     return extra.keySet().stream()
         .sorted()
-        .map(key -> "metadata." + key + ": unknown field")
+        .map(key -> "metadata" + FieldPaths.field(key) + ": unknown field")
         .toList();
   }
 
@@ -234,6 +234,13 @@ public final class ArrestTrainingDocuments {
           + ": must be a finite number, found "
           + nonFinite.group(1)
           + " (the API server cannot store NaN or infinity)";
+    }
+    if (message.contains("nesting depth")) {
+      return path
+          + ": nested more than "
+          + StrictMapper.MAX_NESTING_DEPTH
+          + " levels deep; an ArrestTraining needs far fewer"
+          + lineOf(e);
     }
     return path + ": not a valid YAML/JSON document: " + firstLine(message) + lineOf(e);
   }

@@ -2,14 +2,18 @@ package dev.arrest.api.spec;
 
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Field paths as the messages print them: {@code spec.evaluation.attacks[0].epsilon}. */
 final class FieldPaths {
   /** The path of a problem with the document as a whole (not valid YAML, too large, empty). */
   static final String DOCUMENT = "(document)";
+
+  private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_/-]+");
 
   private FieldPaths() {}
 
@@ -20,7 +24,7 @@ final class FieldPaths {
       if (c.inArray()) {
         segments.push("[" + Math.max(0, c.getCurrentIndex()) + "]");
       } else if (c.getCurrentName() != null) {
-        segments.push("." + c.getCurrentName());
+        segments.push(field(c.getCurrentName()));
       }
     }
     return join(String.join("", segments));
@@ -32,10 +36,20 @@ final class FieldPaths {
     for (JsonMappingException.Reference reference : references) {
       path.append(
           reference.getFieldName() != null
-              ? "." + reference.getFieldName()
+              ? field(reference.getFieldName())
               : "[" + reference.getIndex() + "]");
     }
     return join(path.toString());
+  }
+
+  /**
+   * {@code .name}, or {@code ["odd key"]} (JSON-quoted) for a key that is not a plain name, so the
+   * path stays readable and unambiguous whatever the document's keys hold.
+   */
+  static String field(String name) {
+    return PLAIN_NAME.matcher(name).matches()
+        ? "." + name
+        : "[" + JsonNodeFactory.instance.textNode(name) + "]";
   }
 
   private static String join(String path) {

@@ -2,6 +2,7 @@ package dev.arrest.api.spec;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.io.IOException;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * The Jackson configuration that reads a document the way the API server's schema validation does:
@@ -23,11 +25,25 @@ import java.io.IOException;
  * string is not a boolean, 2.5 is not an integer), duplicate keys refused, unknown fields refused.
  */
 final class StrictMapper {
+  /**
+   * The deepest field of an ArrestTraining (inside a pod affinity) is about 10 levels down; a limit
+   * well above it stops a pathological document early (the YAML scanner's cost grows with depth).
+   */
+  static final int MAX_NESTING_DEPTH = 40;
+
   private StrictMapper() {}
 
   static ObjectMapper yaml() {
+    LoaderOptions loader = new LoaderOptions();
+    loader.setNestingDepthLimit(MAX_NESTING_DEPTH);
+    loader.setCodePointLimit(ArrestTrainingDocuments.MAX_DOCUMENT_BYTES);
     YAMLFactory factory =
-        YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        YAMLFactory.builder()
+            .loaderOptions(loader)
+            .streamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     return configure(new YAMLMapper(factory));
   }
 
