@@ -54,6 +54,7 @@ final class FieldPaths {
 
   private static String join(String path) {
     String trimmed = path.startsWith(".") ? path.substring(1) : path;
-    return trimmed.isEmpty() ? DOCUMENT : trimmed;
+    // A document that is a list, or a top-level key that needs quoting: anchor it to the document.
+    return trimmed.isEmpty() || trimmed.startsWith("[") ? DOCUMENT + trimmed : trimmed;
   }
 }

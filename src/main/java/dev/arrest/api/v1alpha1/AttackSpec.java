@@ -21,8 +21,8 @@ public class AttackSpec {
   @Max(1)
   @Default("0.03137254901960784")
   @JsonPropertyDescription(
-      "L-inf perturbation budget in pixel units (pixels are in [0, 1], so 0 < epsilon <= 1), e.g."
-          + " 0.1 for Fashion-MNIST, 8/255 = 0.0314 for CIFAR.")
+      "Perturbation budget (L-inf) in pixel units: pixels are in [0, 1], so 0 < epsilon <= 1;"
+          + " e.g. 0.1 for Fashion-MNIST, 8/255 = 0.0314 for CIFAR.")
   public double epsilon = 8.0 / 255;
 
   @Min(value = 0, inclusive = false)

@@ -80,7 +80,7 @@ class SpecFuzzTest {
    */
   private static final Pattern FIELD_PATH =
       Pattern.compile(
-          "^(\\(document\\)|(%1$s|%2$s)(\\.%1$s|\\[\\d+\\]|%2$s)*"
+          "^((\\(document\\)|%1$s)(\\.%1$s|\\[\\d+\\]|%2$s)*"
                   .formatted("[A-Za-z0-9_/-]+", "\\[\"([^\"\\\\]|\\\\.)*\"\\]")
               + "|spec\\.sweep point \\d+ \\([^)]*\\): spec(\\.[A-Za-z0-9]+|\\[\\d+\\])*): .+",
           Pattern.DOTALL);
