@@ -2,9 +2,12 @@ package dev.arrest.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arrest.api.spec.ArrestTrainingDocuments;
+import dev.arrest.api.spec.SpecException;
 import dev.arrest.operator.testing.FakeCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -277,6 +280,76 @@ class ChartOnApiServerTest {
             .check("get defaults");
     assertEquals("10 10 34", defaults.stdout().strip());
     cluster.kubectl("delete", "arrest", "minimal", "-n", NS).check("delete");
+  }
+
+  /**
+   * A sample of what the local validator refuses (SpecFuzzTest, StrictParsingTest) is refused by
+   * the API server too, naming the same field: bounds, types without coercion, formats.
+   */
+  @Test
+  void theServerRefusesWhatTheLocalValidatorRefuses() throws Exception {
+    String base =
+        """
+        apiVersion: arrest.dev/v1alpha1
+        kind: ArrestTraining
+        metadata: {name: strict}
+        spec:
+          dataset: {name: fashion-mnist}
+          model: {architecture: small-cnn}
+          finetuning: {method: arrest, attack: {epsilon: 0.1, steps: 3, randomStart: true}}
+        """;
+    String[][] cases = {
+      {
+        "epsilon: 0.1",
+        "epsilon: 1.0e9",
+        "spec.finetuning.attack.epsilon",
+        "less than or equal to 1"
+      },
+      {
+        "epsilon: 0.1",
+        "epsilon: \"0.1\"",
+        "spec.finetuning.attack.epsilon",
+        "must be of type number"
+      },
+      {"steps: 3", "steps: 2.5", "spec.finetuning.attack.steps", "must be of type integer"},
+      {"steps: 3", "steps: \"3\"", "spec.finetuning.attack.steps", "must be of type integer"},
+      {
+        "randomStart: true",
+        "randomStart: \"true\"",
+        "spec.finetuning.attack.randomStart",
+        "must be of type boolean"
+      },
+      {"method: arrest", "method: 3", "spec.finetuning.method", "must be of type string"},
+      {"name: strict}", "name: Bad-Name}", "metadata.name", "RFC 1123 subdomain"},
+      {
+        "model:",
+        "storage: {claimName: Bad_Claim}\n  model:",
+        "spec.storage.claimName",
+        "should match"
+      },
+      {
+        "model:",
+        "scheduling: {queueName: team a}\n  model:",
+        "spec.scheduling.queueName",
+        "should match"
+      },
+      {
+        "model:",
+        "sweep: {epsilons: [0.1, 2]}\n  model:",
+        "spec.sweep.epsilons",
+        "less than or equal to 1"
+      },
+    };
+    for (String[] c : cases) {
+      String document = base.replace(c[0], c[1].replace("\\n", "\n"));
+      assertTrue(!document.equals(base), c[0]);
+      SpecException local =
+          assertThrows(SpecException.class, () -> ArrestTrainingDocuments.parse(document, "local"));
+      assertTrue(
+          local.problems().stream().anyMatch(p -> p.startsWith(c[2])),
+          "locally refused naming " + c[2] + ": " + local.problems());
+      assertRefused(document, c[2], c[3]);
+    }
   }
 
   private void assertRefused(String document, String field, String reason) throws Exception {

@@ -1,10 +1,12 @@
 package dev.arrest.api.spec;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.arrest.api.v1alpha1.Architecture;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.AttackType;
 import dev.arrest.api.v1alpha1.AutoAttackVersion;
+import dev.arrest.api.v1alpha1.ContainerResourcesSpec;
 import dev.arrest.api.v1alpha1.DatasetName;
 import dev.arrest.api.v1alpha1.EvaluationAttackSpec;
 import dev.arrest.api.v1alpha1.EvaluationSpec;
@@ -14,12 +16,15 @@ import dev.arrest.api.v1alpha1.Initialization;
 import dev.arrest.api.v1alpha1.LearningRateSchedule;
 import dev.arrest.api.v1alpha1.Norm;
 import dev.arrest.api.v1alpha1.OptimizerSpec;
+import dev.arrest.api.v1alpha1.StageResourcesSpec;
 import dev.arrest.api.v1alpha1.TradeoffSpec;
 import dev.arrest.tradeoff.TradeoffReferences;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.lang.reflect.AnnotatedParameterizedType;
 import java.lang.reflect.AnnotatedType;
 import java.lang.reflect.Field;
@@ -41,11 +46,7 @@ public final class SpecValidator {
   /** Every problem found, each starting with the field path; empty when the document can run. */
   public static List<String> validate(ArrestTraining training) {
     List<String> problems = new ArrayList<>();
-    if (training.getMetadata() == null
-        || training.getMetadata().getName() == null
-        || training.getMetadata().getName().isBlank()) {
-      problems.add("metadata.name: required (it names the run and its output directory)");
-    }
+    checkName(training, problems);
     if (training.getSpec() == null) {
       problems.add("spec: required");
       return problems;
@@ -75,7 +76,9 @@ public final class SpecValidator {
         }
         continue;
       }
-      if (value instanceof Number number) {
+      if (value instanceof String text) {
+        checkString(field, text, fieldPath, problems);
+      } else if (value instanceof Number number) {
         checkBounds(
             field.getAnnotation(Min.class),
             field.getAnnotation(Max.class),
@@ -133,8 +136,66 @@ public final class SpecValidator {
     }
   }
 
+  /** The name the API server requires, which also names Jobs, labels and the output directory. */
+  private static void checkName(ArrestTraining training, List<String> problems) {
+    String name = training.getMetadata() == null ? null : training.getMetadata().getName();
+    if (name == null || name.isEmpty()) {
+      problems.add("metadata.name: required (it names the run and its output directory)");
+    } else if (!KubernetesFormats.isDnsSubdomain(name)) {
+      problems.add(
+          "metadata.name: must be a Kubernetes object name (RFC 1123 subdomain): at most "
+              + KubernetesFormats.DNS_SUBDOMAIN_MAX_LENGTH
+              + " lowercase letters, digits, '-' and '.', starting and ending with a letter or"
+              + " digit; found '"
+              + abbreviate(name)
+              + "' ("
+              + name.length()
+              + " characters). Names up to "
+              + KubernetesFormats.LONGEST_NAME_IN_JOB_NAMES
+              + " characters appear whole in the stage Jobs' names; longer ones are cut there and"
+              + " given a hash");
+    }
+  }
+
+  /** {@link Pattern} and {@link Size} on a string field (the schema's pattern and maxLength). */
+  private static void checkString(Field field, String value, String path, List<String> problems) {
+    Size size = field.getAnnotation(Size.class);
+    if (size != null && (value.length() < size.min() || value.length() > size.max())) {
+      problems.add(
+          path
+              + ": must have "
+              + (value.length() < size.min() ? "at least " + size.min() : "at most " + size.max())
+              + " characters, found "
+              + value.length());
+    }
+    Pattern pattern = field.getAnnotation(Pattern.class);
+    if (pattern != null
+        && !java.util.regex.Pattern.compile(pattern.value()).matcher(value).find()) {
+      problems.add(
+          path
+              + ": '"
+              + abbreviate(value)
+              + "' does not match "
+              + pattern.value()
+              + patternHint(field));
+    }
+  }
+
+  private static String patternHint(Field field) {
+    JsonPropertyDescription description = field.getAnnotation(JsonPropertyDescription.class);
+    return description == null ? "" : " (" + description.value() + ")";
+  }
+
+  private static String abbreviate(String value) {
+    return value.length() > 60 ? value.substring(0, 60) + "..." : value;
+  }
+
   private static void checkBounds(
       Min min, Max max, double value, String path, List<String> problems) {
+    if (!Double.isFinite(value)) {
+      problems.add(path + ": must be a finite number, found " + value);
+      return;
+    }
     if (min != null && (min.inclusive() ? value < min.value() : value <= min.value())) {
       problems.add(
           path
@@ -176,6 +237,14 @@ public final class SpecValidator {
     }
     checkOptimizer(spec.pretraining.optimizer, "spec.pretraining.optimizer", problems);
     checkOptimizer(spec.finetuning.optimizer, "spec.finetuning.optimizer", problems);
+    if (spec.sweep != null
+        && spec.sweep.fromScratch != null
+        && spec.sweep.fromScratch.optimizer != null) {
+      checkOptimizer(
+          spec.sweep.fromScratch.optimizer, "spec.sweep.fromScratch.optimizer", problems);
+    }
+    checkBudgets(spec, problems);
+    checkResources(spec.resources, problems);
     if (training.getSpec().sweep == null) {
       checkMethod(spec.finetuning, "", problems);
     } else {
@@ -352,6 +421,89 @@ public final class SpecValidator {
         return;
       }
       previous = milestone;
+    }
+  }
+
+  /**
+   * Perturbation budgets in pixel units: pixels lie in [0, 1], so an L-inf budget above 1, or an L2
+   * budget above the input's diameter sqrt(values per image), allows every image and means nothing.
+   */
+  private static void checkBudgets(ArrestTrainingSpec spec, List<String> problems) {
+    if (spec.evaluation.epsilon != null) {
+      checkBudget(
+          spec.evaluation.epsilon, spec.evaluation.norm, spec, "spec.evaluation.epsilon", problems);
+    }
+    List<EvaluationAttackSpec> attacks = spec.evaluation.attacks;
+    for (int i = 0; attacks != null && i < attacks.size(); i++) {
+      EvaluationAttackSpec attack = attacks.get(i);
+      if (attack != null && attack.epsilon != null) {
+        Norm norm = attack.norm != null ? attack.norm : spec.evaluation.norm;
+        checkBudget(
+            attack.epsilon, norm, spec, "spec.evaluation.attacks[" + i + "].epsilon", problems);
+      }
+    }
+  }
+
+  private static void checkBudget(
+      double epsilon, Norm norm, ArrestTrainingSpec spec, String path, List<String> problems) {
+    if (norm == Norm.LINF && epsilon > 1) {
+      problems.add(
+          path
+              + ": an L-inf budget is at most 1 (pixels are in [0, 1]), found "
+              + format(epsilon)
+              + "; e.g. 8/255 = 0.0314 for CIFAR, 0.1 for Fashion-MNIST");
+    }
+    double diameter = Math.sqrt(spec.dataset.name.valuesPerImage());
+    if (norm == Norm.L2 && epsilon > diameter) {
+      problems.add(
+          path
+              + ": an L2 budget is at most the diameter of "
+              + spec.dataset.name
+              + "'s input space, sqrt("
+              + spec.dataset.name.valuesPerImage()
+              + ") = "
+              + String.format(java.util.Locale.ROOT, "%.2f", diameter)
+              + ", found "
+              + format(epsilon)
+              + "; e.g. 0.5 for CIFAR");
+    }
+  }
+
+  /** CPU and memory requests must be quantities the Job's API validation takes. */
+  private static void checkResources(StageResourcesSpec resources, List<String> problems) {
+    if (resources == null) {
+      return;
+    }
+    checkContainerResources(resources.pretrain, "spec.resources.pretrain", problems);
+    checkContainerResources(resources.finetune, "spec.resources.finetune", problems);
+    checkContainerResources(resources.evaluate, "spec.resources.evaluate", problems);
+  }
+
+  private static void checkContainerResources(
+      ContainerResourcesSpec resources, String path, List<String> problems) {
+    if (resources == null) {
+      return;
+    }
+    checkQuantity(resources.cpu, path + ".cpu", "2 or 500m", problems);
+    checkQuantity(resources.memory, path + ".memory", "8Gi or 512Mi", problems);
+  }
+
+  private static void checkQuantity(
+      Quantity quantity, String path, String example, List<String> problems) {
+    if (quantity == null) {
+      return;
+    }
+    String text = quantity.toString();
+    if (!KubernetesFormats.isQuantity(text)) {
+      problems.add(
+          path
+              + ": not a Kubernetes quantity (e.g. "
+              + example
+              + "), found '"
+              + abbreviate(text)
+              + "'");
+    } else if (Quantity.getAmountInBytes(quantity).signum() <= 0) {
+      problems.add(path + ": must be positive, found " + text);
     }
   }
 

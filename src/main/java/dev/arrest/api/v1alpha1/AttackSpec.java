@@ -3,6 +3,7 @@ package dev.arrest.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
 /**
@@ -17,10 +18,11 @@ public class AttackSpec {
   public Norm norm = Norm.LINF;
 
   @Min(value = 0, inclusive = false)
+  @Max(1)
   @Default("0.03137254901960784")
   @JsonPropertyDescription(
-      "Perturbation budget in pixel units (pixels are in [0, 1]), e.g. 0.1 for Fashion-MNIST,"
-          + " 8/255 = 0.0314 for CIFAR.")
+      "Perturbation budget (L-inf) in pixel units: pixels are in [0, 1], so 0 < epsilon <= 1;"
+          + " e.g. 0.1 for Fashion-MNIST, 8/255 = 0.0314 for CIFAR.")
   public double epsilon = 8.0 / 255;
 
   @Min(value = 0, inclusive = false)

@@ -2,6 +2,9 @@ package dev.arrest.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.arrest.api.spec.KubernetesFormats;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
@@ -22,11 +25,16 @@ public class SchedulingSpec {
   @JsonPropertyDescription("Affinity of the trainer pods, as in a Pod's spec.affinity.")
   public Affinity affinity;
 
-  @JsonPropertyDescription("PriorityClass of the trainer pods.")
+  @Pattern(KubernetesFormats.DNS_SUBDOMAIN)
+  @Size(max = KubernetesFormats.DNS_SUBDOMAIN_MAX_LENGTH)
+  @JsonPropertyDescription("PriorityClass of the trainer pods (an object name).")
   public String priorityClassName;
 
   @JsonPropertyDescription(
       "Kueue LocalQueue to submit the stage Jobs to: sets the kueue.x-k8s.io/queue-name label and"
-          + " creates the Jobs suspended so that Kueue admits them. Requires Kueue in the cluster.")
+          + " creates the Jobs suspended so that Kueue admits them. Requires Kueue in the cluster."
+          + " A label value: at most 63 letters, digits, '-', '_' or '.'.")
+  @Pattern(KubernetesFormats.LABEL_VALUE)
+  @Size(max = KubernetesFormats.LABEL_VALUE_MAX_LENGTH)
   public String queueName;
 }

@@ -2,6 +2,9 @@ package dev.arrest.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.arrest.api.spec.KubernetesFormats;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /** The shared volume through which the stages hand over models. Ignored by local runs. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -13,6 +16,8 @@ public class StorageSpec {
           + " /workspace/<namespace>/<name>. It must be ReadWriteMany, or ReadWriteOnce with all"
           + " stages on one node. Default: the operator's --default-claim-name; one of the two is"
           + " required.")
+  @Pattern(KubernetesFormats.DNS_SUBDOMAIN)
+  @Size(max = KubernetesFormats.DNS_SUBDOMAIN_MAX_LENGTH)
   public String claimName;
 
   @JsonPropertyDescription(

@@ -40,11 +40,11 @@ public class SweepSpec {
 
   @Size(min = 1)
   @JsonPropertyDescription(
-      "Training perturbation budgets in pixel units, replacing spec.finetuning.attack.epsilon (all"
-          + " points). An explicit attack.stepSize is scaled with epsilon. Evaluation uses the same"
-          + " budget unless spec.evaluation.epsilon is set (set it to compare the points under one"
-          + " threat model).")
-  public List<@Min(value = 0, inclusive = false) Double> epsilons;
+      "Training L-inf perturbation budgets in pixel units, 0 < epsilon <= 1, replacing"
+          + " spec.finetuning.attack.epsilon (all points). An explicit attack.stepSize is scaled"
+          + " with epsilon. Evaluation uses the same budget unless spec.evaluation.epsilon is set"
+          + " (set it to compare the points under one threat model).")
+  public List<@Min(value = 0, inclusive = false) @Max(1) Double> epsilons;
 
   @Size(min = 1)
   @JsonPropertyDescription(
