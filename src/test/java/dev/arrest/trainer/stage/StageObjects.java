@@ -30,16 +30,12 @@ public final class StageObjects {
     DatasetKind kind = TrainingData.kind(spec);
     if (spec.model.architecture != Architecture.WIDE_RESNET
         || (long) spec.model.depth * spec.model.widenFactor <= MAX_WIDE_RESNET_SIZE) {
-      Models.create(
-          spec.model.architecture.toString(),
-          spec.model.depth,
-          spec.model.widenFactor,
-          kind.channels(),
-          kind.height(),
-          kind.width(),
-          kind.numClasses(),
-          kind.mean(),
-          kind.std());
+      Models.builder()
+          .setArchitecture(spec.model.architecture.toString())
+          .fitDataset(kind)
+          .optDepth(spec.model.depth)
+          .optWidenFactor(spec.model.widenFactor)
+          .build();
     }
   }
 
