@@ -9,7 +9,9 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,9 +33,15 @@ public final class CheckpointStore {
   private static final int KEEP = 2;
 
   private final Path directory;
+  private final CheckpointFileSink files;
 
   public CheckpointStore(Path directory) {
+    this(directory, CheckpointFileSink.SYNCED);
+  }
+
+  CheckpointStore(Path directory, CheckpointFileSink files) {
     this.directory = directory;
+    this.files = files;
   }
 
   /** What a checkpoint says besides its tensors. */
@@ -45,24 +53,66 @@ public final class CheckpointStore {
       List<EpochMetrics> history,
       TrainableClassifier network,
       SgdOptimizer optimizer) {
+    Path target = directory.resolve(String.format("%s%04d", PREFIX, epoch));
+    Path staging = null;
+    Path file = directory;
     try {
       Files.createDirectories(directory);
-      Path staging = Files.createTempDirectory(directory, ".incomplete-");
-      network.save(staging.resolve(network.modelFileName()));
-      try (DataOutputStream out = open(staging.resolve("optimizer.bin"))) {
+      staging = Files.createTempDirectory(directory, ".incomplete-");
+      file = staging.resolve(network.modelFileName());
+      network.save(file);
+      file = staging.resolve("optimizer.bin");
+      try (DataOutputStream out =
+          new DataOutputStream(new BufferedOutputStream(files.create(file)))) {
         optimizer.save(out);
       }
-      ResultsJson.write(
-          staging.resolve("state.json"), new State(epoch, fingerprint, List.copyOf(history)));
-      Path target = directory.resolve(String.format("%s%04d", PREFIX, epoch));
+      file = staging.resolve("state.json");
+      try (OutputStream out = files.create(file)) {
+        State state = new State(epoch, fingerprint, List.copyOf(history));
+        out.write((ResultsJson.toJson(state) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      file = target;
       if (Files.exists(target)) {
         deleteRecursively(target);
       }
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      staging = null;
       prune();
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot write checkpoint of epoch " + epoch + " under " + directory, e);
+      throw new UncheckedIOException(writeFailure(epoch, file, e), e);
+    } finally {
+      discard(staging);
+    }
+  }
+
+  /** Names the file, what is still there to resume from, and what the user can do. */
+  private String writeFailure(int epoch, Path file, IOException e) {
+    String previous =
+        latest()
+            .map(p -> "The previous checkpoint " + p + " is intact and a rerun resumes from it.")
+            .orElse("No earlier checkpoint exists.");
+    return "cannot write checkpoint of epoch "
+        + epoch
+        + ": "
+        + file
+        + ": "
+        + e.getMessage()
+        + ". "
+        + previous
+        + " Free space on the volume holding "
+        + directory
+        + " or choose another output directory.";
+  }
+
+  /** Removes a staging directory left by a failed write, keeping the original error. */
+  private static void discard(Path staging) {
+    if (staging == null) {
+      return;
+    }
+    try {
+      deleteRecursively(staging);
+    } catch (IOException | UncheckedIOException ignored) {
+      // prune() removes leftover staging directories after the next successful save
     }
   }
 
@@ -143,10 +193,6 @@ public final class CheckpointStore {
         Files.deleteIfExists(p);
       }
     }
-  }
-
-  private static DataOutputStream open(Path file) throws IOException {
-    return new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)));
   }
 
   private static DataInputStream openRead(Path file) throws IOException {
