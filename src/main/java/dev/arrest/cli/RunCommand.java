@@ -64,6 +64,11 @@ final class RunCommand implements Callable<Integer> {
     }
     String name = training.getMetadata().getName();
     RunLayout layout = new RunLayout(output != null ? output : Path.of("runs", name));
+    String outputProblem = OutputDirectory.problem(layout.root());
+    if (outputProblem != null) {
+      System.err.println(outputProblem);
+      return 2;
+    }
     String document = ArrestTrainingDocuments.toYaml(training);
     if (!claimOutput(layout, document)) {
       return 2;

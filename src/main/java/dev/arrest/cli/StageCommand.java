@@ -112,6 +112,10 @@ final class StageCommand implements Callable<Integer> {
                   ? training.getMetadata().getName() + " is not a sweep (no spec.sweep)"
                   : "pretrain is shared by every point of a sweep; run it without" + " --point"));
     }
+    String outputProblem = OutputDirectory.problem(layout.stagesRoot());
+    if (outputProblem != null) {
+      return fail(which, outputProblem);
+    }
     try {
       threadsOption.configure();
     } catch (IllegalArgumentException e) {
