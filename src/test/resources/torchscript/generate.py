@@ -36,6 +36,26 @@ class Linear(nn.Module):
         return self.fc(x.flatten(1))
 
 
+class ThreeClasses(nn.Module):
+    """No parameters; returns logits [B, 3], the wrong number of classes for a 10-class dataset."""
+
+    def forward(self, x):
+        return x.flatten(1)[:, :3]
+
+
+class ImagesBack(nn.Module):
+    """No parameters; returns its input [B, C, H, W], which is not logits [B, classes]."""
+
+    def forward(self, x):
+        return x * 2
+
+
+def wrong_shape_modules():
+    """Tiny modules whose outputs break the convention, for the error messages' tests."""
+    torch.jit.script(ThreeClasses()).save("three_classes.pt")
+    torch.jit.script(ImagesBack()).save("images_back.pt")
+
+
 def train_step_reference(cnn):
     """Two SGD steps (momentum 0.9, weight decay 5e-4, lr 0.1) on cross-entropy in train mode, as the
     Java trainer takes them on the TorchScript module; records what the module computes afterwards."""
@@ -102,6 +122,8 @@ def main():
     linear = Linear()
     linear.eval()
     torch.jit.script(linear).save("linear.pt")
+
+    wrong_shape_modules()
 
 
 if __name__ == "__main__":

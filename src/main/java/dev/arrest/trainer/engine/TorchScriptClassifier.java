@@ -99,7 +99,14 @@ public final class TorchScriptClassifier implements TrainableClassifier {
               (PtNDManager) newManager, file, false, new String[0], new String[0], true);
     } catch (RuntimeException e) {
       newManager.close();
-      throw e;
+      throw new IllegalArgumentException(
+          "TorchScript model "
+              + file.toAbsolutePath()
+              + " is not a TorchScript module libtorch can load ("
+              + firstLine(e.getMessage())
+              + "). Save the model from PyTorch with torch.jit.save(torch.jit.script(model), path)"
+              + " (docs/torchscript.md).",
+          e);
     }
     if (module != null) {
       module.close();
@@ -111,16 +118,33 @@ public final class TorchScriptClassifier implements TrainableClassifier {
     trainMode = null;
     setTrainMode(false);
     applyRequiresGradient(false);
+    Shape probeShape = new Shape(2).addAll(imageShape);
     try (NDManager probe = manager.newSubManager()) {
-      NDList out = run(probe.zeros(new Shape(2).addAll(imageShape)));
+      NDList out;
+      try {
+        out = run(probe.zeros(probeShape));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "TorchScript model "
+                + file.toAbsolutePath()
+                + " fails on float32 images "
+                + probeShape
+                + " ("
+                + firstLine(e.getMessage())
+                + "). Its forward must take [B, C, H, W] pixels in [0, 1] of this dataset"
+                + " (docs/torchscript.md).",
+            e);
+      }
       NDArray logits = out.get(0);
       if (logits.getShape().dimension() != 2 || logits.getShape().get(0) != 2) {
         throw new IllegalArgumentException(
-            "a TorchScript classifier must return logits [B, classes] (or a tuple"
-                + " (logits, features)); for input [2, "
-                + imageShape
-                + "] it returned "
-                + out.getShapes()[0]);
+            "TorchScript model "
+                + file.toAbsolutePath()
+                + " must return logits [B, classes] (or a tuple (logits, features)); for input "
+                + probeShape
+                + " it returned "
+                + out.getShapes()[0]
+                + ". Change its forward to return the logits (docs/torchscript.md).");
       }
       numClasses = (int) logits.getShape().get(1);
       returnsFeatures =
@@ -221,6 +245,14 @@ public final class TorchScriptClassifier implements TrainableClassifier {
       throw new IOException(
           file + " has " + numClasses + " classes, the module it replaces had " + classes);
     }
+  }
+
+  /** libtorch's messages continue with a C++ backtrace, which does not help the user. */
+  private static String firstLine(String message) {
+    if (message == null || message.isBlank()) {
+      return "no reason given";
+    }
+    return message.strip().lines().findFirst().orElse(message);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.arrest.trainer.stage;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.EvaluationSpec;
@@ -82,7 +83,7 @@ final class Evaluation {
     Classifier model;
     if (spec.evaluation.torchScriptModel != null) {
       file = Path.of(spec.evaluation.torchScriptModel);
-      model = loadTorchScript(spec, context, file);
+      model = loadTorchScript(spec, context, file, "spec.evaluation.torchScriptModel");
     } else if (Networks.finetunesTorchScript(spec)) {
       // Finetuning wrote the user's module back as TorchScript.
       file = context.layout().stageDirectory(Stage.FINETUNE).resolve("model.pt");
@@ -92,7 +93,7 @@ final class Evaluation {
                 + file.toAbsolutePath()
                 + " does not exist");
       }
-      model = loadTorchScript(spec, context, file);
+      model = loadTorchScript(spec, context, file, "finetuned model");
     } else {
       file = context.layout().model(Stage.FINETUNE);
       model =
@@ -104,25 +105,45 @@ final class Evaluation {
     return model;
   }
 
-  /** The module once per device ({@link Devices#visible}), evaluated data parallel. */
+  /**
+   * The module once per device ({@link Devices#visible}), evaluated data parallel; refused, naming
+   * {@code field}, when it cannot be loaded or does not classify into the dataset's classes.
+   */
   private static Classifier loadTorchScript(
-      ArrestTrainingSpec spec, StageContext context, Path file) {
+      ArrestTrainingSpec spec, StageContext context, Path file, String field) {
     DatasetKind kind = TrainingData.kind(spec);
     Shape shape = new Shape(kind.channels(), kind.height(), kind.width());
     List<Device> devices = Devices.visible();
-    if (devices.size() == 1) {
-      return TorchScriptClassifier.load(file, context.manager(), shape);
-    }
-    List<Classifier> replicas = new ArrayList<>();
+    List<TorchScriptClassifier> replicas = new ArrayList<>();
     try {
       for (Device device : devices) {
-        replicas.add(
-            TorchScriptClassifier.load(file, context.manager().newSubManager(device), shape));
+        NDManager manager =
+            devices.size() == 1 ? context.manager() : context.manager().newSubManager(device);
+        replicas.add(TorchScriptClassifier.load(file, manager, shape));
       }
     } catch (RuntimeException e) {
       replicas.forEach(Classifier::close);
-      throw e;
+      throw new IllegalStateException(field + ": " + e.getMessage(), e);
     }
-    return new DataParallelClassifier(replicas, devices);
+    int classes = replicas.get(0).numClasses();
+    if (classes != kind.numClasses()) {
+      replicas.forEach(Classifier::close);
+      throw new IllegalStateException(
+          field
+              + ": "
+              + file.toAbsolutePath()
+              + " returns "
+              + classes
+              + " logits, but "
+              + spec.dataset.name
+              + " has "
+              + kind.numClasses()
+              + " classes. Give the module's last layer "
+              + kind.numClasses()
+              + " outputs.");
+    }
+    return replicas.size() == 1
+        ? replicas.get(0)
+        : new DataParallelClassifier(List.<Classifier>copyOf(replicas), devices);
   }
 }

@@ -22,10 +22,14 @@ import dev.arrest.trainer.attack.ExampleRandom;
 import dev.arrest.trainer.attack.ThreatModel;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The TorchScript route against PyTorch's own numbers (src/test/resources/torchscript/generate.py):
@@ -161,5 +165,50 @@ class TorchScriptClassifierTest {
     assertThrows(
         RuntimeException.class,
         () -> TorchScriptClassifier.load(resource("bn_cnn.pt"), manager, new Shape(3, 32, 32)));
+  }
+
+  @Test
+  void aFileThatIsNotTorchScriptIsExplainedWithoutLibtorchsBacktrace(@TempDir Path dir)
+      throws IOException {
+    byte[] random = new byte[4096];
+    new Random(7).nextBytes(random);
+    for (Path notAModule :
+        List.of(
+            Files.writeString(dir.resolve("notes.pt"), "this is a text file\n"),
+            Files.write(dir.resolve("random.pt"), random))) {
+      IllegalArgumentException error =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> TorchScriptClassifier.load(notAModule, manager, IMAGE));
+      String message = error.getMessage();
+      assertTrue(message.contains(notAModule.toAbsolutePath().toString()), message);
+      assertTrue(message.contains("is not a TorchScript module libtorch can load"), message);
+      assertTrue(message.contains("torch.jit.save(torch.jit.script(model), path)"), message);
+      assertEquals(1, message.lines().count(), "one line, no C++ backtrace: " + message);
+    }
+  }
+
+  @Test
+  void aModuleThatDoesNotReturnLogitsOrRejectsTheImagesIsExplained() {
+    Path imagesBack = resource("images_back.pt");
+    IllegalArgumentException notLogits =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TorchScriptClassifier.load(imagesBack, manager, IMAGE));
+    assertTrue(notLogits.getMessage().contains(imagesBack.toString()), notLogits.getMessage());
+    assertTrue(
+        notLogits.getMessage().contains("must return logits [B, classes]")
+            && notLogits.getMessage().contains("it returned (2, 1, 28, 28)"),
+        notLogits.getMessage());
+
+    Path cnn = resource("bn_cnn.pt");
+    IllegalArgumentException wrongImages =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TorchScriptClassifier.load(cnn, manager, new Shape(3, 32, 32)));
+    assertTrue(
+        wrongImages.getMessage().contains(cnn + " fails on float32 images (2, 3, 32, 32)"),
+        wrongImages.getMessage());
+    assertEquals(1, wrongImages.getMessage().lines().count(), wrongImages.getMessage());
   }
 }
