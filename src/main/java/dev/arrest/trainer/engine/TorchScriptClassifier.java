@@ -13,9 +13,12 @@ import ai.djl.util.Pair;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -218,8 +221,12 @@ public final class TorchScriptClassifier implements TrainableClassifier {
     Files.createDirectories(directory);
     Path staging = Files.createTempFile(directory, ".model-", ".pt.tmp");
     try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(staging))) {
+      try (FileChannel channel = FileChannel.open(staging, StandardOpenOption.WRITE)) {
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel));
         JniUtils.writeModule(module, out, false);
+        out.flush();
+        // On disk before the rename, like the other checkpoint files.
+        channel.force(true);
       }
       Files.move(
           staging, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
