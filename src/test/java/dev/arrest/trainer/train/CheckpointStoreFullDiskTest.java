@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.engine.Outputs;
+import dev.arrest.trainer.engine.TrainableClassifier;
 import dev.arrest.trainer.optim.SgdOptimizer;
 import dev.arrest.trainer.testing.TinyData;
 import java.io.FilterOutputStream;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -137,5 +141,81 @@ class CheckpointStoreFullDiskTest {
     assertTrue(error.getMessage().contains("No earlier checkpoint exists."), error.getMessage());
     assertTrue(full.latest().isEmpty());
     assertEquals(0, checkpoints.toFile().list().length, "staging directory removed");
+  }
+
+  /** The network's own model writer hitting a full disk after part of the file. */
+  private static TrainableClassifier modelWriterOnAFullDisk(Network network) {
+    return new TrainableClassifier() {
+      @Override
+      public void save(Path file) throws IOException {
+        Files.write(file, new byte[100]);
+        throw new IOException("No space left on device");
+      }
+
+      @Override
+      public void load(Path file) throws IOException {
+        network.load(file);
+      }
+
+      @Override
+      public String modelFileName() {
+        return network.modelFileName();
+      }
+
+      @Override
+      public List<Pair<String, Parameter>> parameters() {
+        return network.parameters();
+      }
+
+      @Override
+      public NDManager manager() {
+        return network.manager();
+      }
+
+      @Override
+      public String description() {
+        return network.description();
+      }
+
+      @Override
+      public Outputs forward(NDArray images, boolean training) {
+        return network.forward(images, training);
+      }
+
+      @Override
+      public void setFrozen(boolean frozen) {
+        network.setFrozen(frozen);
+      }
+
+      @Override
+      public int numClasses() {
+        return network.numClasses();
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Test
+  void aFullDiskWhileWritingTheModelFileKeepsThePreviousCheckpoint(@TempDir Path dir)
+      throws IOException {
+    Path checkpoints = dir.resolve("checkpoints");
+    CheckpointStore store = new CheckpointStore(checkpoints);
+    store.save(1, "f", List.of(), network, optimizer);
+    Path previous = checkpoints.resolve("epoch-0001");
+    byte[] previousModel = Files.readAllBytes(previous.resolve(network.modelFileName()));
+
+    UncheckedIOException error =
+        assertThrows(
+            UncheckedIOException.class,
+            () -> store.save(2, "f", List.of(), modelWriterOnAFullDisk(network), optimizer));
+
+    String message = error.getMessage();
+    assertTrue(message.contains(network.modelFileName() + ": No space left on device"), message);
+    assertTrue(message.contains("previous checkpoint " + previous + " is intact"), message);
+    assertEquals(List.of("epoch-0001"), entries(checkpoints), "no partial or staging directory");
+    assertArrayEquals(previousModel, Files.readAllBytes(previous.resolve(network.modelFileName())));
+    store.restore(store.latest().orElseThrow(), network, optimizer);
   }
 }
