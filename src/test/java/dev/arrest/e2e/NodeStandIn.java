@@ -6,7 +6,9 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.arrest.operator.testing.LocalContainer;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -292,10 +294,25 @@ final class NodeStandIn implements AutoCloseable {
     return null;
   }
 
+  /**
+   * The stand-in advertises one nvidia.com/gpu so that GPU pods bind, but runs them on this
+   * machine's CPU. The trainer rightly fails a pod that sees fewer GPUs than its limit
+   * (ARREST_EXPECTED_GPUS), so the stand-in leaves that variable out, as if the device were there.
+   */
+  private static Container cpuOnly(Container container) {
+    List<EnvVar> env =
+        container.getEnv() == null
+            ? List.of()
+            : container.getEnv().stream()
+                .filter(var -> !"ARREST_EXPECTED_GPUS".equals(var.getName()))
+                .toList();
+    return new ContainerBuilder(container).withEnv(env).build();
+  }
+
   private void run(Pod pod, String key) {
     String namespace = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
-    Container container = pod.getSpec().getContainers().get(0);
+    Container container = cpuOnly(pod.getSpec().getContainers().get(0));
     String startedAt = now();
     LocalContainer.Termination termination;
     try {

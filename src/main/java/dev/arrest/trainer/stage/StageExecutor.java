@@ -38,7 +38,10 @@ public final class StageExecutor {
     } catch (RuntimeException e) {
       result.status = StageStatus.FAILED;
       result.message = describe(e);
-      e.printStackTrace();
+      if (!userFacing(e)) {
+        // A bug or an unexpected failure of the engine: the trace is for whoever debugs it.
+        e.printStackTrace();
+      }
     }
     Instant finished = Instant.now();
     result.finishedAt = finished.toString();
@@ -50,10 +53,17 @@ public final class StageExecutor {
   /** Our own exceptions carry user-facing messages; anything else also names its type. */
   private static String describe(RuntimeException e) {
     String message = e.getMessage() == null ? "" : e.getMessage();
-    boolean ours =
-        e instanceof IllegalStateException
-            || e instanceof IllegalArgumentException
-            || e.getClass().getPackageName().startsWith("dev.arrest");
-    return ours ? message : e.getClass().getSimpleName() + ": " + message;
+    return userFacing(e) ? message : e.getClass().getSimpleName() + ": " + message;
+  }
+
+  /**
+   * Exceptions whose message says what went wrong and how to fix it: ours, and I/O errors, which
+   * name the file (e.g. a checkpoint write on a full disk).
+   */
+  private static boolean userFacing(RuntimeException e) {
+    return e instanceof IllegalStateException
+        || e instanceof IllegalArgumentException
+        || e instanceof java.io.UncheckedIOException
+        || e.getClass().getPackageName().startsWith("dev.arrest");
   }
 }
