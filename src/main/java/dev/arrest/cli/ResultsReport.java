@@ -124,13 +124,30 @@ final class ResultsReport {
   private static List<Row> rows(RunResults results) {
     List<Row> rows = new ArrayList<>();
     if (results.points == null) {
-      rows.add(row("-", results.name + " (" + results.method + ")", null, results.stages));
+      rows.add(
+          row(
+              "-",
+              results.name + " (" + results.method + awpSuffix(results.stages) + ")",
+              null,
+              results.stages));
     } else {
       for (PointResults point : results.points) {
         rows.add(row(Integer.toString(point.id), point.label, point, point.stages));
       }
     }
     return rows;
+  }
+
+  /**
+   * "+awp" when the finetuning trained with adversarial weight perturbation, as sweep labels say.
+   */
+  private static String awpSuffix(Map<Stage, StageResult> stages) {
+    StageResult finetune = stages.get(Stage.FINETUNE);
+    boolean perturbed =
+        finetune != null
+            && finetune.epochs != null
+            && finetune.epochs.stream().anyMatch(e -> e.awpGamma() != null);
+    return perturbed ? "+awp" : "";
   }
 
   private static Row row(
