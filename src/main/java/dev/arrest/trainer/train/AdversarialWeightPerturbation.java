@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * norms per tensor, ||w_l|| at the unperturbed weights). One step gives v_l = gamma * ||w_l|| * g_l
  * / ||g_l||, g the loss gradient at w. With more steps, step k starts at w + v and ends on the same
  * sphere: v_l = gamma * ||w_l|| * u_l / ||u_l|| with u_l = v_l + gamma * ||w_l|| * g_l / ||g_l||, g
- * the gradient at w + v (the paper's Algorithm 1 with step size gamma).
+ * the gradient at w + v (this trainer's extension; the reference takes one step).
  *
  * <p>The reference takes the ascent on a proxy copy of the model, so that it leaves the model's
  * batch-norm statistics and gradients alone. This class takes it on the model itself and then puts
@@ -31,9 +31,9 @@ import java.util.function.Supplier;
  * running-statistics updates are undone and its gradients zeroed before the training pass. After
  * the training pass the perturbed weights are restored from the copy, so they are bit for bit what
  * they were, and only the optimizer changes them; the training pass's own batch-norm statistics
- * stay, as they do in the reference. Unlike the reference, which restores after {@code
- * optimizer.step()}, the weights are restored before the update, so weight decay acts on w, not on
- * w + v.
+ * stay, as they do in the reference. Unlike the reference, which subtracts v after {@code
+ * optimizer.step()}, the weights are copied back before the update, so the optimizer updates
+ * exactly w (and its weight decay acts on w, not on w + v).
  */
 public final class AdversarialWeightPerturbation {
   /** Guards the division by a zero gradient norm, as the reference's EPS. */
