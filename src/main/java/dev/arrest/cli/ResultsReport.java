@@ -7,6 +7,7 @@ import dev.arrest.results.PointResults;
 import dev.arrest.results.RunResults;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
+import dev.arrest.results.TestSubset;
 import dev.arrest.tradeoff.CurveSummary;
 import dev.arrest.tradeoff.SweepScore;
 import dev.arrest.tradeoff.TradeoffScore;
@@ -22,7 +23,8 @@ import java.util.Set;
  * A results.json as Markdown tables for a write-up: every run (the single run, or each sweep point)
  * with its standard accuracy, its robust accuracy per attack (an ensemble such as AutoAttack as one
  * column: the accuracy after its last member), the worst case, 95 % Wilson intervals for the sample
- * size, and the tradeoff score; then the reference curve and the sweep score.
+ * size, and the tradeoff score; which test images were evaluated; then the reference curve and the
+ * sweep score.
  */
 final class ResultsReport {
   /** z for a two-sided 95 % interval. */
@@ -48,6 +50,7 @@ final class ResultsReport {
     List<List<String>> table = new ArrayList<>();
     table.add(header);
     Integer samples = null;
+    TestSubset subset = null;
     for (Row row : rows) {
       List<String> cells = new ArrayList<>();
       cells.add(row.id());
@@ -55,6 +58,7 @@ final class ResultsReport {
       EvaluationResult evaluation = row.evaluation();
       if (evaluation != null) {
         samples = evaluation.samples();
+        subset = evaluation.subset();
       }
       cells.add(evaluation == null ? "-" : withInterval(evaluation.standardAccuracy(), samples));
       for (String attack : attackColumns) {
@@ -73,12 +77,14 @@ final class ResultsReport {
       out.append(
           String.format(
               Locale.ROOT,
-              "Accuracies on %d test images; standard and worst-case robust accuracy with their 95"
-                  + " %% Wilson interval. Score: signed distance to the reference curve (positive"
-                  + " above it); gains: robust accuracy gained at equal standard accuracy, standard"
-                  + " accuracy gained at equal robust accuracy (docs/tradeoff-score.md); * read"
-                  + " the reference curve's linear extension beyond the range of its points.%n",
-              samples));
+              "Accuracies on %d test images%s; standard and worst-case robust accuracy with their"
+                  + " 95 %% Wilson interval. Score: signed distance to the reference curve"
+                  + " (positive above it); gains: robust accuracy gained at equal standard"
+                  + " accuracy, standard accuracy gained at equal robust accuracy"
+                  + " (docs/tradeoff-score.md); * read the reference curve's linear extension"
+                  + " beyond the range of its points.%n",
+              samples,
+              subset == null ? "" : " (" + subset.describe(samples) + ")"));
     }
     CurveSummary curve = results.referenceCurve;
     if (curve != null) {

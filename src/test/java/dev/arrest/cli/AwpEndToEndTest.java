@@ -10,6 +10,7 @@ import dev.arrest.results.ResultsJson;
 import dev.arrest.results.RunResults;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageStatus;
+import dev.arrest.results.TestSubset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A sweep of AT and ARREST with and without adversarial weight perturbation through the command
- * line, on a slice of the real Fashion-MNIST.
+ * line, on a slice of the real Fashion-MNIST, evaluated on a class-stratified sample of the test
+ * set.
  */
 class AwpEndToEndTest {
   private static final Path SPEC = Path.of("src/test/resources/specs/tiny-arrest.yaml");
@@ -37,7 +39,7 @@ class AwpEndToEndTest {
         spec,
         Files.readString(SPEC)
                 .replace("trainSubset: 256", "trainSubset: 128")
-                .replace("samples: 100", "samples: 50")
+                .replace("samples: 100", "samples: 50\n    subset: stratified")
                 .replace("epochs: 1", "epochs: 2\n    awp: {gamma: 0.01, warmupEpochs: 1}")
             + "  sweep:\n    methods: [at, arrest]\n    awpGammas: [0, 0.01]\n");
 
@@ -70,6 +72,10 @@ class AwpEndToEndTest {
         }
       }
       assertEquals(0.01, with.overrides.get("finetuning.awp.gamma"));
+      assertEquals(
+          new TestSubset(TestSubset.STRATIFIED, 10000, 0L),
+          with.stages.get(Stage.EVALUATE).evaluation.subset(),
+          "results.json records the stratified test images");
       List<EpochMetrics> plain = without.stages.get(Stage.FINETUNE).epochs;
       List<EpochMetrics> perturbed = with.stages.get(Stage.FINETUNE).epochs;
       assertNull(plain.get(1).awpGamma(), without.label + " has no AWP");

@@ -11,6 +11,7 @@ import dev.arrest.api.v1alpha1.ContainerResourcesSpec;
 import dev.arrest.api.v1alpha1.DatasetName;
 import dev.arrest.api.v1alpha1.EvaluationAttackSpec;
 import dev.arrest.api.v1alpha1.EvaluationSpec;
+import dev.arrest.api.v1alpha1.EvaluationSubset;
 import dev.arrest.api.v1alpha1.FinetuningMethod;
 import dev.arrest.api.v1alpha1.FinetuningSpec;
 import dev.arrest.api.v1alpha1.Initialization;
@@ -254,6 +255,12 @@ public final class SpecValidator {
       checkSweep(training, problems);
     }
     checkTradeoff(spec, problems);
+    if (spec.evaluation.subsetSeed != null
+        && spec.evaluation.subset != EvaluationSubset.STRATIFIED) {
+      problems.add(
+          "spec.evaluation.subsetSeed: applies to subset stratified only (the first images need"
+              + " no seed); set spec.evaluation.subset: stratified, or remove subsetSeed");
+    }
     List<EvaluationAttackSpec> attacks = spec.evaluation.attacks;
     if (attacks == null || attacks.isEmpty()) {
       problems.add(
