@@ -8,7 +8,9 @@ import dev.arrest.results.RunResults;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
 import dev.arrest.results.TestSubset;
+import dev.arrest.tradeoff.ConfidenceIntervals;
 import dev.arrest.tradeoff.CurveSummary;
+import dev.arrest.tradeoff.Interval;
 import dev.arrest.tradeoff.SweepScore;
 import dev.arrest.tradeoff.TradeoffScore;
 import java.util.ArrayList;
@@ -27,9 +29,6 @@ import java.util.Set;
  * sweep score.
  */
 final class ResultsReport {
-  /** z for a two-sided 95 % interval. */
-  private static final double Z = 1.959964;
-
   private ResultsReport() {}
 
   static String render(RunResults results) {
@@ -108,14 +107,6 @@ final class ResultsReport {
       results.warnings.forEach(warning -> out.append("- ").append(warning).append('\n'));
     }
     return out.toString();
-  }
-
-  /** The 95 % Wilson score interval of an accuracy measured on n examples, in [0, 1]. */
-  static double[] wilsonInterval(double accuracy, int n) {
-    double z2 = Z * Z;
-    double center = (accuracy + z2 / (2.0 * n)) / (1 + z2 / n);
-    double half = Z * Math.sqrt(accuracy * (1 - accuracy) / n + z2 / (4.0 * n * n)) / (1 + z2 / n);
-    return new double[] {Math.max(0, center - half), Math.min(1, center + half)};
   }
 
   private record Row(
@@ -210,9 +201,9 @@ final class ResultsReport {
   }
 
   private static String withInterval(double accuracy, int n) {
-    double[] interval = wilsonInterval(accuracy, n);
+    Interval interval = ConfidenceIntervals.wilson(100 * accuracy, n);
     return String.format(
-        Locale.ROOT, "%.1f %% (%.1f–%.1f)", 100 * accuracy, 100 * interval[0], 100 * interval[1]);
+        Locale.ROOT, "%.1f %% (%.1f–%.1f)", 100 * accuracy, interval.from(), interval.to());
   }
 
   private static String percent(double fraction) {

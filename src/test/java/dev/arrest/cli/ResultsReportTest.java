@@ -1,6 +1,5 @@
 package dev.arrest.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,16 +16,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ResultsReportTest {
-
-  @Test
-  void wilsonIntervalMatchesHandComputedValues() {
-    // p = 0.5, n = 100: center 0.5, half-width 1.96 * sqrt(0.0025 + 0.000096) / 1.0384 = 0.0962.
-    assertArrayEquals(new double[] {0.4038, 0.5962}, ResultsReport.wilsonInterval(0.5, 100), 1e-4);
-    // p = 0 keeps a non-empty interval above 0 (the reason to prefer Wilson to the normal one).
-    double[] zero = ResultsReport.wilsonInterval(0, 200);
-    assertEquals(0, zero[0], 1e-12);
-    assertEquals(0.0188, zero[1], 1e-4);
-  }
 
   private static PointResults point(
       int id, String label, double standard, double pgd, double[] autoAttack, Double score) {
