@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -305,6 +306,21 @@ class AdversarialWeightPerturbationTest {
         .optWeightPerturbation(awp)
         .build()
         .run();
+  }
+
+  @Test
+  void leavesNoArraysBehindOnTheModelsManager() {
+    Network network = wideResNet();
+    AdversarialWeightPerturbation awp = new AdversarialWeightPerturbation(GAMMA, 0, 2);
+    awp.around(network).run(crossEntropy(network, images, labels, new ArrayList<>()));
+    int before = ((BaseNDManager) network.manager()).getManagedArrays().size();
+
+    for (int step = 0; step < 3; step++) {
+      awp.around(network).run(crossEntropy(network, images, labels, new ArrayList<>()));
+    }
+
+    // Training runs for hours: anything a step left on the model's manager would accumulate.
+    assertEquals(before, ((BaseNDManager) network.manager()).getManagedArrays().size());
   }
 
   @Test
