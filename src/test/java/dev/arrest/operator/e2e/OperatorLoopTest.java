@@ -2,6 +2,7 @@ package dev.arrest.operator.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrest.api.v1alpha1.ArrestTraining;
@@ -94,7 +95,7 @@ class OperatorLoopTest {
     assertEquals(3, loop.client.batch().v1().jobs().inNamespace(NS).list().getItems().size());
 
     // The stages handed the model over through the volume, under the training's output directory.
-    Path output = volume.resolve("ml/quick");
+    Path output = volume.resolve(training.getStatus().output.path);
     assertTrue(Files.isRegularFile(output.resolve("finetune/model.params")));
     assertEquals(
         0.8125,
@@ -189,7 +190,7 @@ class OperatorLoopTest {
           1e-9);
     }
     // Each point finetuned from the shared pretraining into its own directory.
-    Path output = volume.resolve("ml/duo");
+    Path output = volume.resolve(training.getStatus().output.path);
     assertTrue(Files.isRegularFile(output.resolve("pretrain/model.params")));
     assertTrue(
         Files.isRegularFile(output.resolve("points/01-arrest-phi-45/finetune/model.params")));
@@ -384,9 +385,22 @@ class OperatorLoopTest {
           }
           return mapped;
         });
-    loop.client.resource(Trainings.fashionMnist("rbac")).inNamespace(NS).create();
-    loop.awaitTraining(NS, "rbac", OperatorLoop.finished(), TIMEOUT);
-    loop.client.resources(ArrestTraining.class).inNamespace(NS).withName("rbac").delete();
+    ArrestTraining rbac = Trainings.fashionMnist("rbac");
+    // The clean-up paths: the operator deletes each stage Job once its outcome is stored, and the
+    // training itself a second after it finished.
+    rbac.getSpec().runPolicy.jobTtlSecondsAfterFinished = 0;
+    rbac.getSpec().runPolicy.ttlSecondsAfterFinished = 1;
+    loop.client.resource(rbac).inNamespace(NS).create();
+    for (int i = 0;
+        i < 600
+            && loop.client.resources(ArrestTraining.class).inNamespace(NS).withName("rbac").get()
+                != null;
+        i++) {
+      Thread.sleep(100);
+    }
+    assertNull(
+        loop.client.resources(ArrestTraining.class).inNamespace(NS).withName("rbac").get(),
+        "deleted by the operator after spec.runPolicy.ttlSecondsAfterFinished");
     Thread.sleep(500);
 
     Set<ApiRequests.Access> used = loop.operatorAccesses();
@@ -397,6 +411,7 @@ class OperatorLoopTest {
     Set<String> rarePaths =
         Set.of(
             "core events patch", // a repeated Event's count
+            "core events list", // a Job without pods, for the Job controller's FailedCreate
             "arrest.dev arresttrainings/finalizers update"); // an admission check, not a request
     Set<String> unused = new TreeSet<>();
     for (OperatorPermissions.Rule rule : OperatorPermissions.TRAININGS) {
