@@ -618,6 +618,7 @@ public class TrainingLifecycle {
         return Step.requeue(settings.progressInterval());
       }
       case RESTARTING -> {
+        status.phase = phaseOf(stage);
         setRunning(status, step.reason().toString(), step.message(), training, now);
         return Step.requeue(restartPoll());
       }
