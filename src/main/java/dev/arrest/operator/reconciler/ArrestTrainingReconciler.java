@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -32,6 +33,8 @@ import java.util.Optional;
 @ControllerConfiguration(name = ArrestTrainingReconciler.NAME, triggerReconcilerOnAllEvents = true)
 public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
   public static final String NAME = "arresttraining";
+
+  static final Duration RETRY_AFTER_EXHAUSTED = Duration.ofMinutes(1);
 
   private final TrainingLifecycle lifecycle;
   private final TrainingMetrics trainingMetrics;
@@ -107,8 +110,7 @@ public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
             .map(
                 retry ->
                     retry.isLastAttempt()
-                        ? " (retries exhausted; the next change of the training or its Jobs"
-                            + " retries)"
+                        ? " (retries exhausted; tried again every minute)"
                         : " (attempt " + retry.getAttemptCount() + ", retried with backoff)")
             .orElse("");
     String message =
@@ -136,7 +138,11 @@ public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
     } catch (RuntimeException writeFailure) {
       // The API server may be what failed; the retry will try again.
     }
-    return ErrorStatusUpdateControl.noStatusUpdate();
+    ErrorStatusUpdateControl<ArrestTraining> control = ErrorStatusUpdateControl.noStatusUpdate();
+    boolean exhausted = context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(false);
+    // Past JOSDK's retries a training would wait for its next event; a platform outage can outlast
+    // them, so it is looked at again every minute instead.
+    return exhausted ? control.rescheduleAfter(RETRY_AFTER_EXHAUSTED) : control;
   }
 
   @Override

@@ -695,47 +695,25 @@ public class TrainingLifecycle {
     events.normal(training, Reason.SUCCEEDED, "training succeeded: " + message);
   }
 
-  static void setRunning(
+  private static void setRunning(
       ArrestTrainingStatus status,
       String reason,
       String message,
       ArrestTraining training,
       String now) {
-    Long generation = training.getMetadata().getGeneration();
-    Conditions.set(
-        status.conditions,
-        Conditions.READY,
-        false,
-        reason,
-        "the training has not finished: " + message,
-        generation,
-        now);
-    Conditions.set(
-        status.conditions, Conditions.PROGRESSING, true, reason, message, generation, now);
-    Conditions.set(
-        status.conditions, Conditions.FAILED, false, reason, "no failure", generation, now);
+    Conditions.running(
+        status.conditions, reason, message, training.getMetadata().getGeneration(), now);
   }
 
-  static void setFinished(
+  private static void setFinished(
       ArrestTrainingStatus status,
       boolean succeeded,
       String reason,
       String message,
       ArrestTraining training,
       String now) {
-    Long generation = training.getMetadata().getGeneration();
-    Conditions.set(
-        status.conditions, Conditions.READY, succeeded, reason, message, generation, now);
-    Conditions.set(
-        status.conditions, Conditions.PROGRESSING, false, reason, message, generation, now);
-    Conditions.set(
-        status.conditions,
-        Conditions.FAILED,
-        !succeeded,
-        reason,
-        succeeded ? "no failure" : message,
-        generation,
-        now);
+    Conditions.finished(
+        status.conditions, succeeded, reason, message, training.getMetadata().getGeneration(), now);
   }
 
   private static String describeResults(TrainingResults results) {

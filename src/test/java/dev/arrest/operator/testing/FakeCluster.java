@@ -73,6 +73,15 @@ public final class FakeCluster implements AutoCloseable {
   }
 
   private volatile MockResponse dryRunRefusal;
+  private volatile java.util.function.Predicate<String> failing = request -> false;
+
+  /**
+   * From now on, requests ("METHOD path") that {@code requests} matches get 500 Internal Server
+   * Error, as from an API server or etcd in trouble; {@code request -> false} heals it.
+   */
+  public void failRequests(java.util.function.Predicate<String> requests) {
+    failing = requests;
+  }
 
   /** From now on, every dry-run create is refused with {@code status}, as an API server would. */
   public void refuseDryRuns(io.fabric8.kubernetes.api.model.Status status) {
@@ -134,6 +143,14 @@ public final class FakeCluster implements AutoCloseable {
       Queue<String> recorded = agent == null ? null : requestsByAgent.get(agent);
       if (recorded != null) {
         recorded.add(request.getMethod() + " " + request.getPath());
+      }
+      if (failing.test(request.getMethod() + " " + request.getPath())) {
+        return new MockResponse()
+            .setResponseCode(500)
+            .setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                    + "\"code\":500,\"reason\":\"InternalError\",\"message\":\"etcdserver:"
+                    + " request timed out\"}");
       }
       if ("POST".equals(request.getMethod()) && request.getPath().contains("dryRun=All")) {
         // A dry run is admitted and answered, never stored (the CRUD mode would store it).
