@@ -61,7 +61,8 @@ public record ServerCapabilities(
               + version
               + " has no Job podReplacementPolicy (1.29+): the operator starts a restarted stage's"
               + " Job only once every pod of the previous one has terminated; a pod deleted by"
-              + " hand is still replaced by the Job controller at once");
+              + " hand is still replaced by the Job controller at once, and its successor waits"
+              + " for the old trainer's lock on the stage directory");
     }
     return lines;
   }
