@@ -6,6 +6,7 @@ import dev.arrest.api.spec.SpecException;
 import dev.arrest.api.spec.SweepPoint;
 import dev.arrest.api.spec.SweepPoints;
 import dev.arrest.api.v1alpha1.ArrestTraining;
+import dev.arrest.results.ExitCodes;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
 import dev.arrest.results.StageStatus;
@@ -76,7 +77,7 @@ final class StageCommand implements Callable<Integer> {
       which = Stage.parse(stage);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
-      return 2;
+      return ExitCodes.INVALID_SPEC;
     }
     ArrestTraining training;
     try {
@@ -139,7 +140,7 @@ final class StageCommand implements Callable<Integer> {
     writeTerminationMessage(result);
     if (result.status == StageStatus.FAILED) {
       System.err.println(which + " failed: " + result.message);
-      return 1;
+      return ExitCodes.FAILED;
     }
     System.out.println(
         which
@@ -161,7 +162,7 @@ final class StageCommand implements Callable<Integer> {
     result.startedAt = Instant.now().toString();
     result.finishedAt = result.startedAt;
     writeTerminationMessage(result);
-    return 2;
+    return ExitCodes.INVALID_SPEC;
   }
 
   private void writeTerminationMessage(StageResult result) {

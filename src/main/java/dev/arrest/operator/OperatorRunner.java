@@ -1,6 +1,7 @@
 package dev.arrest.operator;
 
 import dev.arrest.operator.events.TrainingEvents;
+import dev.arrest.operator.jobs.ServerCapabilities;
 import dev.arrest.operator.jobs.StageJobs;
 import dev.arrest.operator.metrics.ReconcileMetrics;
 import dev.arrest.operator.metrics.ReconcileQueueMetrics;
@@ -10,11 +11,14 @@ import dev.arrest.operator.progress.PodLogProgressReader;
 import dev.arrest.operator.reconciler.ArrestTrainingReconciler;
 import dev.arrest.operator.reconciler.TrainingLifecycle;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.VersionInfo;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.prometheus.client.CollectorRegistry;
 import java.time.Clock;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Assembles the operator: the JOSDK Operator with the ArrestTraining controller and everything it
@@ -22,6 +26,8 @@ import java.util.Set;
  * deployed.
  */
 public final class OperatorRunner implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorRunner.class);
+
   private final Operator operator;
 
   /**
@@ -35,16 +41,20 @@ public final class OperatorRunner implements AutoCloseable {
       LeaderElectionConfiguration leaderElection,
       CollectorRegistry registry,
       Clock clock) {
+    ServerCapabilities server = ServerCapabilities.of(serverVersion(client));
+    server.fallbacks().forEach(LOG::warn);
+    TrainingEvents events = new TrainingEvents(client, clock);
     TrainingLifecycle lifecycle =
         new TrainingLifecycle(
             settings,
+            server,
             new StageJobs(client),
             new PodLogProgressReader(client),
-            new TrainingEvents(client, clock),
+            events,
             clock);
     ArrestTrainingReconciler reconciler =
         new ArrestTrainingReconciler(
-            lifecycle, new TrainingMetrics(registry), new ReconcileMetrics(registry));
+            lifecycle, new TrainingMetrics(registry), new ReconcileMetrics(registry), events);
     ReferenceCurveMetrics.register(registry);
     ReconcileQueueMetrics queue = new ReconcileQueueMetrics(registry);
     operator =
@@ -71,6 +81,17 @@ public final class OperatorRunner implements AutoCloseable {
             configuration.settingNamespaces(namespaces);
           }
         });
+  }
+
+  /** The API server's version; null (the oldest supported server is assumed) if unreadable. */
+  private static VersionInfo serverVersion(KubernetesClient client) {
+    try {
+      return client.getKubernetesVersion();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Cannot read the API server's version ({}); assuming Kubernetes 1.20", e.getMessage());
+      return null;
+    }
   }
 
   public OperatorRunner start() {

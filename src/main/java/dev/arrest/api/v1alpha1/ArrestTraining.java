@@ -28,6 +28,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.phase",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Reason",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription =
+        "Why the training is where it is: its stage, what it waits for, or why it failed")
+@AdditionalPrinterColumn(
+    name = "Restarts",
+    jsonPath = ".status.restarts",
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    getDescription = "Stage restarts after disruptions")
+@AdditionalPrinterColumn(
     name = "Progress",
     jsonPath = ".status.progress.summary",
     type = AdditionalPrinterColumn.Type.STRING)

@@ -49,6 +49,18 @@ public class ArrestTrainingSpec {
   // Platform fields: how the operator runs the stages in a cluster. Local runs ignore them.
 
   @JsonPropertyDescription(
+      "Run controls, not part of the training: true stops the running stage Job (its pods are"
+          + " deleted) and starts none; false again resumes the stage from its last epoch"
+          + " checkpoint. Kueue suspends and resumes workloads through this field. Default: false.")
+  public Boolean suspend;
+
+  @JsonPropertyDescription(
+      "Run controls: change this number on a Failed training to run its failed stages (or"
+          + " points) again from their last checkpoints, with the spec it started with, without"
+          + " deleting it (as the Flink Kubernetes operator's restartNonce).")
+  public Long restartNonce;
+
+  @JsonPropertyDescription(
       "Trainer container image; it must hold the trainer at /app/arrest.jar. Default: the"
           + " operator's --trainer-image.")
   public String image;

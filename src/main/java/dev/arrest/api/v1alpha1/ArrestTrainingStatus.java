@@ -51,6 +51,26 @@ public class ArrestTrainingStatus {
   public OutputLocation output;
 
   @JsonPropertyDescription(
+      "The trainer image every stage Job runs, resolved when the first Job was created (spec.image"
+          + " or the operator's default then), so that an operator upgrade does not change it"
+          + " mid-run.")
+  public String trainerImage;
+
+  @JsonPropertyDescription(
+      "When the first Job was created (RFC 3339); spec.runPolicy.activeDeadlineSeconds counts"
+          + " from here.")
+  public String startTime;
+
+  @JsonPropertyDescription("When the training succeeded or failed (RFC 3339).")
+  public String completionTime;
+
+  @JsonPropertyDescription("Restarts after disruptions, over all stages and points.")
+  public Integer restarts;
+
+  @JsonPropertyDescription("The spec.restartNonce of the last re-run (see spec.restartNonce).")
+  public Long restartNonce;
+
+  @JsonPropertyDescription(
       "metadata.generation of the spec the stage Jobs run. The spec is frozen when the first"
           + " Job is created; later changes are not applied (see the SpecApplied condition).")
   public Long appliedGeneration;

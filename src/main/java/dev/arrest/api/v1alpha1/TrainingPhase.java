@@ -12,6 +12,8 @@ public enum TrainingPhase {
   FINETUNING("Finetuning"),
   @JsonProperty("Evaluating")
   EVALUATING("Evaluating"),
+  @JsonProperty("Suspended")
+  SUSPENDED("Suspended"),
   @JsonProperty("Succeeded")
   SUCCEEDED("Succeeded"),
   @JsonProperty("Failed")

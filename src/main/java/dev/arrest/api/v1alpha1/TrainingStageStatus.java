@@ -25,6 +25,21 @@ public class TrainingStageStatus {
   @JsonPropertyDescription("When the operator created the stage's Job (RFC 3339).")
   public String startTime;
 
+  @JsonPropertyDescription(
+      "Which Job of the stage runs: 0 (omitted) the first, one more per restart or resume; a later"
+          + " Job's name ends in -r<attempt>.")
+  public Integer attempt;
+
+  @JsonPropertyDescription(
+      "Restarts after disruptions (Job or pod deleted, pod evicted or preempted, node lost), at"
+          + " most spec.runPolicy.maxRestarts.")
+  public Integer restarts;
+
+  @JsonPropertyDescription(
+      "Since when the current Job waits for its trainer to start (RFC 3339); cleared once it runs."
+          + " spec.runPolicy.startTimeoutSeconds counts from here.")
+  public String waitingSince;
+
   @JsonPropertyDescription("When the stage finished (RFC 3339).")
   public String completionTime;
 

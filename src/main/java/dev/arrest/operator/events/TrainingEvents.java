@@ -2,6 +2,7 @@ package dev.arrest.operator.events;
 
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.operator.jobs.KubernetesNames;
+import dev.arrest.operator.status.Reason;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -36,6 +37,14 @@ public class TrainingEvents {
   public TrainingEvents(KubernetesClient client, Clock clock) {
     this.client = client;
     this.clock = clock;
+  }
+
+  public void normal(ArrestTraining training, Reason reason, String message) {
+    record(training, NORMAL, reason.toString(), message);
+  }
+
+  public void warning(ArrestTraining training, Reason reason, String message) {
+    record(training, WARNING, reason.toString(), message);
   }
 
   public void normal(ArrestTraining training, String reason, String message) {

@@ -65,9 +65,20 @@ public final class StageJobFactory {
   public static final Quantity DEFAULT_MEMORY = new Quantity("4Gi");
 
   private final OperatorSettings settings;
+  private final ServerCapabilities server;
 
   public StageJobFactory(OperatorSettings settings) {
+    this(settings, ServerCapabilities.OLDEST);
+  }
+
+  public StageJobFactory(OperatorSettings settings, ServerCapabilities server) {
     this.settings = settings;
+    this.server = server;
+  }
+
+  /** The trainer image a training runs: its spec.image, else the operator's default. */
+  public String trainerImage(ArrestTrainingSpec spec) {
+    return spec.image != null && !spec.image.isBlank() ? spec.image : settings.trainerImage();
   }
 
   /**
@@ -87,10 +98,24 @@ public final class StageJobFactory {
    */
   public Job build(
       ArrestTraining training, ArrestTrainingSpec spec, StageTarget target, String claimName) {
+    return build(training, spec, target, claimName, JobRun.first(trainerImage(spec)));
+  }
+
+  /**
+   * The Job of one attempt of a stage: {@code run} says which attempt, which trainer image (the one
+   * recorded at the training's first Job) and how much of the run's deadline is left.
+   */
+  public Job build(
+      ArrestTraining training,
+      ArrestTrainingSpec spec,
+      StageTarget target,
+      String claimName,
+      JobRun run) {
     Stage stage = target.stage();
     Integer point = target.point() == null ? null : target.point().id();
     String name = training.getMetadata().getName();
     Map<String, String> labels = TrainerLabels.of(name, stage, point);
+    labels.put(TrainerLabels.ATTEMPT, Integer.toString(run.attempt()));
     Map<String, String> jobLabels = new LinkedHashMap<>(labels);
     SchedulingSpec scheduling = spec.scheduling != null ? spec.scheduling : new SchedulingSpec();
     boolean queued = scheduling.queueName != null && !scheduling.queueName.isBlank();
@@ -100,7 +125,7 @@ public final class StageJobFactory {
     RunPolicySpec runPolicy = spec.runPolicy != null ? spec.runPolicy : new RunPolicySpec();
     return new JobBuilder()
         .withNewMetadata()
-        .withName(target.jobName(name))
+        .withName(target.jobName(name, run.attempt()))
         .withNamespace(training.getMetadata().getNamespace())
         .withLabels(jobLabels)
         .withAnnotations(
@@ -111,8 +136,12 @@ public final class StageJobFactory {
         .endMetadata()
         .withNewSpec()
         .withBackoffLimit(runPolicy.backoffLimit)
-        .withActiveDeadlineSeconds(runPolicy.activeDeadlineSeconds)
-        .withTtlSecondsAfterFinished(runPolicy.ttlSecondsAfterFinished)
+        // The run's deadline, enforced by the Job controller too so that it holds while the
+        // operator is down; the operator deletes finished Jobs itself (no ttlSecondsAfterFinished),
+        // after it has recorded their outcome.
+        .withActiveDeadlineSeconds(run.activeDeadlineSeconds())
+        .withPodFailurePolicy(server.podFailurePolicy() ? PodFailurePolicies.stage() : null)
+        .withPodReplacementPolicy(server.podReplacementPolicy() ? "Failed" : null)
         // Kueue admits a Job by unsuspending it; created unsuspended it could start before
         // admission.
         .withSuspend(queued ? Boolean.TRUE : null)
@@ -120,7 +149,7 @@ public final class StageJobFactory {
         .withNewMetadata()
         .withLabels(labels)
         .endMetadata()
-        .withSpec(podSpec(training, spec, target, claimName, scheduling))
+        .withSpec(podSpec(training, spec, target, claimName, scheduling, run.image()))
         .endTemplate()
         .endSpec()
         .build();
@@ -131,17 +160,22 @@ public final class StageJobFactory {
    * /workspace/<namespace>/<name>}.
    */
   public static String outputDirectory(ArrestTraining training) {
-    return WORKSPACE
-        + "/"
-        + training.getMetadata().getNamespace()
-        + "/"
-        + training.getMetadata().getName();
+    return WORKSPACE + "/" + outputKey(training);
+  }
+
+  /**
+   * {@code <namespace>/<name>/<uid>}: keyed on the uid, so that a training deleted and created
+   * again under the same name starts afresh instead of finding the old run's checkpoints.
+   */
+  private static String outputKey(ArrestTraining training) {
+    String key = training.getMetadata().getNamespace() + "/" + training.getMetadata().getName();
+    String uid = training.getMetadata().getUid();
+    return uid == null || uid.isBlank() ? key : key + "/" + uid;
   }
 
   /** The same directory relative to the claim's root, as shown in status.output.path. */
   public static String outputPathInClaim(ArrestTraining training, ArrestTrainingSpec spec) {
-    String relative =
-        training.getMetadata().getNamespace() + "/" + training.getMetadata().getName();
+    String relative = outputKey(training);
     String subPath = spec.storage == null ? null : spec.storage.subPath;
     return subPath == null || subPath.isBlank()
         ? relative
@@ -153,7 +187,8 @@ public final class StageJobFactory {
       ArrestTrainingSpec spec,
       StageTarget target,
       String claimName,
-      SchedulingSpec scheduling) {
+      SchedulingSpec scheduling,
+      String image) {
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
@@ -172,7 +207,7 @@ public final class StageJobFactory {
         .withTolerations(scheduling.tolerations)
         .withAffinity(scheduling.affinity)
         .withPriorityClassName(scheduling.priorityClassName)
-        .withContainers(container(training, spec, target))
+        .withContainers(container(training, spec, target, image))
         .addNewVolume()
         .withName(VOLUME_NAME)
         .withNewPersistentVolumeClaim()
@@ -189,7 +224,7 @@ public final class StageJobFactory {
   }
 
   private Container container(
-      ArrestTraining training, ArrestTrainingSpec spec, StageTarget target) {
+      ArrestTraining training, ArrestTrainingSpec spec, StageTarget target, String image) {
     Stage stage = target.stage();
     String subPath =
         spec.storage == null || spec.storage.subPath == null || spec.storage.subPath.isBlank()
@@ -197,8 +232,7 @@ public final class StageJobFactory {
             : spec.storage.subPath;
     return new ContainerBuilder()
         .withName(CONTAINER_NAME)
-        .withImage(
-            spec.image != null && !spec.image.isBlank() ? spec.image : settings.trainerImage())
+        .withImage(image)
         .withImagePullPolicy(spec.imagePullPolicy != null ? spec.imagePullPolicy.toString() : null)
         .withCommand(TRAINER_COMMAND)
         .withArgs(

@@ -22,8 +22,19 @@ public final class StageJobNames {
    * {@link #of(String, Stage)}; {@code point} null gives the training's own stage.
    */
   public static String of(String trainingName, Stage stage, Integer point) {
+    return of(trainingName, stage, point, 0);
+  }
+
+  /**
+   * Attempt {@code attempt} of the stage: attempt 0 is named as above, a later one (a restart after
+   * a disruption, or a resume after a suspension) ends in {@code -r<attempt>}.
+   */
+  public static String of(String trainingName, Stage stage, Integer point, int attempt) {
     String suffix =
-        (point == null ? "" : String.format(Locale.ROOT, "-p%02d", point)) + "-" + stage;
+        (point == null ? "" : String.format(Locale.ROOT, "-p%02d", point))
+            + "-"
+            + stage
+            + (attempt > 0 ? "-r" + attempt : "");
     String full = trainingName + suffix;
     if (full.length() <= KubernetesNames.MAX_JOB_NAME) {
       return full;

@@ -4,6 +4,8 @@ import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.results.Stage;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -32,14 +34,80 @@ public class StageJobs {
   }
 
   public Optional<Job> find(ArrestTraining training, StageTarget target) {
+    return find(
+        training.getMetadata().getNamespace(), target.jobName(training.getMetadata().getName()));
+  }
+
+  public Optional<Job> find(String namespace, String jobName) {
     return Optional.ofNullable(
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(training.getMetadata().getNamespace())
-            .withName(target.jobName(training.getMetadata().getName()))
-            .get());
+        client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get());
+  }
+
+  /**
+   * Creates the Job with {@code dryRun=All}: the API server validates and admits it (schema,
+   * admission webhooks, quota on Job objects) without storing anything.
+   */
+  public void createDryRun(Job job) {
+    client.batch().v1().jobs().resource(job).dryRun().create();
+  }
+
+  /**
+   * Deletes the Job and, in the foreground, its pods: the Job is gone only once its pods are, so
+   * its absence says no trainer of it still writes.
+   */
+  public void delete(Job job) {
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName())
+        .withPropagationPolicy(DeletionPropagation.FOREGROUND)
+        .delete();
+  }
+
+  /**
+   * Deletes the training itself, once its spec.runPolicy.ttlSecondsAfterFinished has passed; its
+   * Jobs go with it through their owner references.
+   */
+  public void deleteTraining(ArrestTraining training) {
+    client.resource(training).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+  }
+
+  /** The Events recorded about the Job (by the Job controller, above all FailedCreate). */
+  public List<Event> events(Job job) {
+    return client
+        .v1()
+        .events()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withField("involvedObject.name", job.getMetadata().getName())
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            e ->
+                e.getInvolvedObject() != null
+                    && "Job".equals(e.getInvolvedObject().getKind())
+                    && job.getMetadata().getName().equals(e.getInvolvedObject().getName())
+                    && (job.getMetadata().getUid() == null
+                        || e.getInvolvedObject().getUid() == null
+                        || job.getMetadata().getUid().equals(e.getInvolvedObject().getUid())))
+        .toList();
+  }
+
+  /** The trainer terminations of every pod of the Job, newest first. */
+  public List<PodTermination> terminations(Job job) {
+    return pods(job).stream()
+        .flatMap(
+            pod ->
+                trainerTermination(pod).stream()
+                    .map(
+                        t ->
+                            PodTermination.of(
+                                pod.getMetadata().getName(),
+                                t.getExitCode() == null ? -1 : t.getExitCode(),
+                                t.getMessage())))
+        .toList();
   }
 
   /**
@@ -84,10 +152,15 @@ public class StageJobs {
 
   /** The Job's pods, newest first. */
   public List<Pod> pods(Job job) {
+    return pods(job.getMetadata().getNamespace(), job.getMetadata().getName());
+  }
+
+  /** The pods of the Job of that name, newest first; they may outlive a Job deleted by hand. */
+  public List<Pod> pods(String namespace, String jobName) {
     return client
         .pods()
-        .inNamespace(job.getMetadata().getNamespace())
-        .withLabel(TrainerLabels.JOB_NAME, job.getMetadata().getName())
+        .inNamespace(namespace)
+        .withLabel(TrainerLabels.JOB_NAME, jobName)
         .list()
         .getItems()
         .stream()

@@ -25,7 +25,12 @@ public record StageTarget(Stage stage, SweepPoint point) {
   }
 
   public String jobName(String trainingName) {
-    return StageJobNames.of(trainingName, stage, point == null ? null : point.id());
+    return jobName(trainingName, 0);
+  }
+
+  /** The Job of the stage's {@code attempt}-th run (0 the first; each restart is a new Job). */
+  public String jobName(String trainingName, int attempt) {
+    return StageJobNames.of(trainingName, stage, point == null ? null : point.id(), attempt);
   }
 
   /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
+import java.util.List;
 
 /**
  * The ArrestTraining document a trainer pod receives in its {@code ARREST_TRAINING} variable:
@@ -37,7 +38,14 @@ public final class TrainerDocument {
 
   /** The spec as compact JSON, as recorded in status.appliedSpec. */
   public static String specJson(ArrestTrainingSpec spec) {
-    return MAPPER.valueToTree(spec).toString();
+    return training(spec).toString();
+  }
+
+  /** The spec without its run controls (suspend, restartNonce), which are never frozen. */
+  private static JsonNode training(ArrestTrainingSpec spec) {
+    ObjectNode tree = MAPPER.valueToTree(spec);
+    tree.remove(List.of("suspend", "restartNonce"));
+    return tree;
   }
 
   public static ArrestTrainingSpec parseSpec(String json) {
@@ -54,7 +62,6 @@ public final class TrainerDocument {
    * comparison sees values, not spellings (key order, 0 vs 0.0).
    */
   public static boolean sameSpec(ArrestTrainingSpec spec, String appliedSpecJson) {
-    JsonNode applied = MAPPER.valueToTree(parseSpec(appliedSpecJson));
-    return applied.equals(MAPPER.valueToTree(spec));
+    return training(parseSpec(appliedSpecJson)).equals(training(spec));
   }
 }

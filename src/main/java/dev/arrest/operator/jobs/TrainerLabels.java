@@ -12,6 +12,9 @@ public final class TrainerLabels {
   /** A sweep point's id, on its finetune and evaluate Jobs and their pods. */
   public static final String POINT = "arrest.dev/point";
 
+  /** Which run of the stage a Job is: 0 the first, one more for each restart or resume. */
+  public static final String ATTEMPT = "arrest.dev/attempt";
+
   /**
    * Annotation with the point's readable label (e.g. {@code arrest phi=30}), which is no valid
    * label value.

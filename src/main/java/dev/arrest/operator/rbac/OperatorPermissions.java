@@ -49,6 +49,13 @@ public final class OperatorPermissions {
                   + " from that cache, so nothing gets a training by name"),
           new Rule(
               "arrest.dev",
+              List.of("arresttrainings"),
+              List.of(),
+              List.of("delete"),
+              "TrainingLifecycle deletes a finished training once its"
+                  + " spec.runPolicy.ttlSecondsAfterFinished has passed"),
+          new Rule(
+              "arrest.dev",
               List.of("arresttrainings/status"),
               List.of(),
               List.of("update"),
@@ -65,9 +72,12 @@ public final class OperatorPermissions {
               "batch",
               List.of("jobs"),
               List.of(),
-              List.of("get", "list", "watch", "create"),
-              "StageJobs creates and looks up stage Jobs; the Job informer lists and watches them;"
-                  + " the garbage collector deletes them with their training"),
+              List.of("get", "list", "watch", "create", "delete"),
+              "StageJobs creates and looks up stage Jobs (a dry-run create checks the first one);"
+                  + " the Job informer lists and watches them; the operator deletes a disrupted"
+                  + " stage's Job before it restarts it, a Job whose trainer refused the spec or"
+                  + " never started, and a finished one after spec.runPolicy"
+                  + ".jobTtlSecondsAfterFinished"),
           new Rule(
               "",
               List.of("pods"),
@@ -84,9 +94,10 @@ public final class OperatorPermissions {
               "",
               List.of("events"),
               List.of(),
-              List.of("get", "create", "patch"),
+              List.of("get", "list", "create", "patch"),
               "TrainingEvents creates Events and raises the count of a repeated one (get, then"
-                  + " patch)"));
+                  + " patch); StageObserver lists a podless Job's Events for the Job controller's"
+                  + " FailedCreate"));
 
   /**
    * In the operator's own namespace, with leader election only; the Lease name is a chart value.

@@ -2,18 +2,23 @@ package dev.arrest.operator.reconciler;
 
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingStatus;
+import dev.arrest.operator.events.TrainingEvents;
 import dev.arrest.operator.jobs.TrainerLabels;
 import dev.arrest.operator.metrics.ReconcileMetrics;
 import dev.arrest.operator.metrics.TrainingMetrics;
+import dev.arrest.operator.status.Conditions;
+import dev.arrest.operator.status.Reason;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
@@ -29,17 +34,24 @@ import java.util.Optional;
 public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
   public static final String NAME = "arresttraining";
 
+  static final Duration RETRY_AFTER_EXHAUSTED = Duration.ofMinutes(1);
+
   private final TrainingLifecycle lifecycle;
   private final TrainingMetrics trainingMetrics;
   private final ReconcileMetrics reconcileMetrics;
+  private final TrainingEvents events;
+  private final StatusRecorder recorder;
 
   public ArrestTrainingReconciler(
       TrainingLifecycle lifecycle,
       TrainingMetrics trainingMetrics,
-      ReconcileMetrics reconcileMetrics) {
+      ReconcileMetrics reconcileMetrics,
+      TrainingEvents events) {
     this.lifecycle = lifecycle;
     this.trainingMetrics = trainingMetrics;
     this.reconcileMetrics = reconcileMetrics;
+    this.events = events;
+    this.recorder = new StatusRecorder(events);
   }
 
   @Override
@@ -51,12 +63,12 @@ public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
       return UpdateControl.noUpdate();
     }
     try (ReconcileMetrics.Timing ignored = reconcileMetrics.start()) {
-      String before = Serialization.asJson(training.getStatus());
+      String before = StatusRecorder.snapshot(training);
+      // Observe and reconcile: the lifecycle reads the cluster and moves the status on.
       Optional<Duration> next = lifecycle.reconcile(training);
       trainingMetrics.update(training);
-      // Write only real changes: with triggerReconcilerOnAllEvents our own update is an event too.
-      if (!before.equals(Serialization.asJson(training.getStatus()))) {
-        writeStatus(training, context);
+      // Record: only real changes (with triggerReconcilerOnAllEvents our own update is an event).
+      if (recorder.record(training, before, context)) {
         // Counted only once stored: a failed write is retried and must not count twice.
         trainingMetrics.recordTransition(
             training, Serialization.unmarshal(before, ArrestTrainingStatus.class));
@@ -71,20 +83,66 @@ public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
   }
 
   /**
-   * Replaces the status with optimistic locking and puts the result in JOSDK's cache, so the next
-   * reconciliation sees this status even before the informer delivers it (a stale status could
-   * otherwise repeat a transition). A whole-status update rather than a JSON patch also keeps list
-   * changes (conditions, attacks) exact.
+   * A reconciliation threw (the API server unavailable, a conflict that kept recurring): the
+   * training's Ready condition says so, with the error and the retry, and a Warning event is
+   * recorded; JOSDK retries with backoff. Built on the status as last stored, not on the half-moved
+   * one of the failed pass.
    */
-  private static void writeStatus(ArrestTraining training, Context<ArrestTraining> context) {
-    ArrestTrainingStatus status = training.getStatus();
-    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-        training,
-        context,
-        fresh -> {
-          fresh.setStatus(status);
-          return fresh;
-        });
+  @Override
+  public ErrorStatusUpdateControl<ArrestTraining> updateErrorStatus(
+      ArrestTraining training, Context<ArrestTraining> context, Exception e) {
+    ArrestTraining stored =
+        context
+            .getPrimaryCache()
+            .get(ResourceID.fromResource(training))
+            .map(t -> Serialization.clone(t))
+            .orElse(Serialization.clone(training));
+    if (stored.getStatus() == null) {
+      stored.setStatus(new ArrestTrainingStatus());
+    }
+    ArrestTrainingStatus status = stored.getStatus();
+    if (status.phase != null && status.phase.isFinal()) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    String attempt =
+        context
+            .getRetryInfo()
+            .map(
+                retry ->
+                    retry.isLastAttempt()
+                        ? " (retries exhausted; tried again every minute)"
+                        : " (attempt " + retry.getAttemptCount() + ", retried with backoff)")
+            .orElse("");
+    String message =
+        "the operator cannot reconcile this training: "
+            + e.getClass().getSimpleName()
+            + ": "
+            + e.getMessage()
+            + attempt;
+    if (status.conditions == null) {
+      status.conditions = new java.util.ArrayList<>();
+    }
+    String now =
+        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    Conditions.set(
+        status.conditions,
+        Conditions.READY,
+        false,
+        Reason.RECONCILE_ERROR.toString(),
+        message,
+        stored.getMetadata().getGeneration(),
+        now);
+    events.warning(stored, Reason.RECONCILE_ERROR, message);
+    try {
+      StatusRecorder.write(stored, context);
+    } catch (RuntimeException writeFailure) {
+      // The API server may be what failed; the retry will try again.
+    }
+    ErrorStatusUpdateControl<ArrestTraining> control = ErrorStatusUpdateControl.noStatusUpdate();
+    boolean exhausted = context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(false);
+    // Past JOSDK's retries a training would wait for its next event; a platform outage can outlast
+    // them, so it is looked at again every minute instead.
+    return exhausted ? control.rescheduleAfter(RETRY_AFTER_EXHAUSTED) : control;
   }
 
   @Override

@@ -2,16 +2,24 @@ package dev.arrest.operator.reconciler;
 
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
+import dev.arrest.api.v1alpha1.RunPolicySpec;
 import dev.arrest.api.v1alpha1.StagePhase;
 import dev.arrest.api.v1alpha1.TrainingProgress;
 import dev.arrest.api.v1alpha1.TrainingStageStatus;
 import dev.arrest.operator.events.TrainingEvents;
 import dev.arrest.operator.jobs.JobOutcome;
+import dev.arrest.operator.jobs.JobRun;
 import dev.arrest.operator.jobs.PodTermination;
 import dev.arrest.operator.jobs.StageJobFactory;
 import dev.arrest.operator.jobs.StageJobs;
 import dev.arrest.operator.jobs.StageTarget;
+import dev.arrest.operator.observer.Disruption;
+import dev.arrest.operator.observer.PodDiagnosis;
+import dev.arrest.operator.observer.StageBlocker;
+import dev.arrest.operator.observer.StageObservation;
+import dev.arrest.operator.observer.StageObserver;
 import dev.arrest.operator.progress.PodLogProgressReader;
+import dev.arrest.operator.status.Reason;
 import dev.arrest.operator.status.StatusMapping;
 import dev.arrest.results.ProgressEvent;
 import dev.arrest.results.Stage;
@@ -19,19 +27,24 @@ import dev.arrest.results.StageStatus;
 import dev.arrest.results.TerminationMessage;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Moves one stage Job forward: creates or adopts it, reads its outcome, and records it in the
+ * Moves one stage forward from what the {@link StageObserver} saw: creates its Job, adopts one an
+ * earlier pass created, restarts it as a new Job after a disruption, and records its outcome in the
  * stage's status entry, with the stage's Events. What that means for the training (its phase,
  * conditions, results) is up to the caller: a failed stage fails a single run, but only its point
- * in a sweep. Decided from the entry and the Job alone, so repeating a call repeats nothing (see
- * {@link TrainingLifecycle}).
+ * in a sweep. Decided from the entry and the cluster alone, so repeating a call repeats nothing
+ * (see {@link TrainingLifecycle}).
  */
 class StageJobRunner {
   private final StageJobs jobs;
+  private final StageObserver observer;
   private final StageJobFactory jobFactory;
   private final PodLogProgressReader progressReader;
   private final TrainingEvents events;
@@ -42,6 +55,7 @@ class StageJobRunner {
       PodLogProgressReader progressReader,
       TrainingEvents events) {
     this.jobs = jobs;
+    this.observer = new StageObserver(jobs);
     this.jobFactory = jobFactory;
     this.progressReader = progressReader;
     this.events = events;
@@ -56,6 +70,13 @@ class StageJobRunner {
     /** Suspended until Kueue admits it. */
     QUEUED,
     RUNNING,
+    /** The Job exists but its trainer cannot start or go on; {@code reason} says why. */
+    BLOCKED,
+    /**
+     * The stage restarts after a disruption: the previous Job is being deleted and the next one is
+     * created once its pods are gone.
+     */
+    RESTARTING,
     /**
      * The entry is Succeeded; {@code result} holds the trainer's result (null when it left none).
      */
@@ -71,7 +92,7 @@ class StageJobRunner {
    */
   record Step(
       Kind kind,
-      String reason,
+      Reason reason,
       String message,
       TerminationMessage result,
       Job job,
@@ -79,23 +100,34 @@ class StageJobRunner {
     boolean started() {
       return kind == Kind.CREATED || adopted;
     }
+
+    static Step of(Kind kind, Job job) {
+      return new Step(kind, null, null, null, job, false);
+    }
   }
 
-  Step advance(
+  /** Where the stage's Jobs run and under which policy. */
+  record Context(
       ArrestTraining training,
       ArrestTrainingSpec spec,
       String claimName,
       String outputPath,
-      StageTarget target,
-      TrainingStageStatus entry,
+      String trainerImage,
+      Long deadlineSecondsLeft,
       String now) {
-    Stage stage = target.stage();
-    String jobName = target.jobName(training.getMetadata().getName());
-    Optional<Job> found = jobs.find(training, target);
-    if (found.isPresent() && !StageJobs.isOwnedBy(found.get(), training)) {
+    RunPolicySpec runPolicy() {
+      return spec.runPolicy != null ? spec.runPolicy : new RunPolicySpec();
+    }
+  }
+
+  Step advance(Context context, StageTarget target, TrainingStageStatus entry) {
+    ArrestTraining training = context.training();
+    String jobName = target.jobName(training.getMetadata().getName(), attempt(entry));
+    StageObservation observed = observer.observe(training, jobName);
+    if (observed.ownedByOther()) {
       return new Step(
           Kind.CONFLICT,
-          TrainingLifecycle.JOB_NAME_CONFLICT,
+          Reason.JOB_NAME_CONFLICT,
           "Job "
               + jobName
               + " exists but belongs to another object (a deleted ArrestTraining of the same"
@@ -104,45 +136,52 @@ class StageJobRunner {
           null,
           false);
     }
-    if (found.isEmpty()) {
+    if (!observed.exists()) {
       if (entry.phase == StagePhase.RUNNING) {
-        return fail(
-            training,
+        return restart(
+            context,
             target,
             entry,
-            null,
-            TrainingLifecycle.JOB_MISSING,
-            "Job "
-                + jobName
-                + " of stage "
-                + stage
-                + " was deleted before its outcome was recorded; create a new ArrestTraining (or"
-                + " delete and re-create this one) to run again",
-            now);
+            observed,
+            new Disruption("Job " + jobName + " was deleted before its outcome was recorded"));
       }
-      Job created = jobs.create(jobFactory.build(training, spec, target, claimName));
-      markStarted(training, target, entry, created, now);
-      return new Step(Kind.CREATED, null, null, null, created, false);
+      return create(context, target, entry);
     }
-    Job job = found.get();
+    Job job = observed.job();
     boolean adopted = entry.phase == StagePhase.PENDING;
     if (adopted) {
       // Created by an earlier reconciliation whose status update did not land: adopt it.
-      markStarted(training, target, entry, job, now);
+      markStarted(context, target, entry, job);
     }
-    JobOutcome outcome = JobOutcome.of(job);
+    if (observed.invalidSpec().isPresent()) {
+      // The trainer refused the spec: the Job's further retries would refuse it again.
+      jobs.delete(job);
+      return fail(
+          context,
+          target,
+          entry,
+          job,
+          Reason.INVALID_SPEC,
+          target.stage() + " refused its spec: " + observed.invalidSpec().get().failureMessage());
+    }
+    JobOutcome outcome = observed.outcome();
     return switch (outcome.state()) {
-      case QUEUED ->
-          new Step(
-              Kind.QUEUED,
-              "Queued",
-              "Job " + jobName + " " + outcome.message(),
-              null,
-              job,
-              adopted);
-      case RUNNING -> new Step(Kind.RUNNING, null, null, null, job, adopted);
-      case SUCCEEDED -> complete(training, claimName, outputPath, target, entry, job, adopted, now);
+      case QUEUED -> {
+        entry.waitingSince = null;
+        yield new Step(
+            Kind.QUEUED,
+            Reason.QUEUED,
+            "Job " + jobName + " " + outcome.message(),
+            null,
+            job,
+            adopted);
+      }
+      case RUNNING -> running(context, target, entry, observed, adopted);
+      case SUCCEEDED -> complete(context, target, entry, job, adopted);
       case FAILED -> {
+        if (observed.disruption().isPresent()) {
+          yield restart(context, target, entry, observed, observed.disruption().get());
+        }
         Optional<PodTermination> termination = jobs.termination(job, false);
         String trainerMessage = termination.map(PodTermination::failureMessage).orElse(null);
         String jobReason = outcome.reason() == null ? "" : " (" + outcome.reason() + ")";
@@ -151,43 +190,242 @@ class StageJobRunner {
                 ? trainerMessage
                 : outcome.message() != null ? outcome.message() : "no message from the trainer";
         yield fail(
-            training,
+            context,
             target,
             entry,
             job,
-            TrainingLifecycle.STAGE_FAILED,
-            stage + " failed" + jobReason + ": " + detail,
-            now);
+            Reason.STAGE_FAILED,
+            target.stage() + " failed" + jobReason + ": " + detail);
       }
     };
   }
 
-  /** Records a succeeded Job's result; an evaluation without results fails the stage instead. */
-  private Step complete(
-      ArrestTraining training,
-      String claimName,
-      String outputPath,
+  /** A Job that has not finished: running, waiting to start, or disrupted while it ran. */
+  private Step running(
+      Context context,
       StageTarget target,
       TrainingStageStatus entry,
-      Job job,
-      boolean adopted,
-      String now) {
+      StageObservation observed,
+      boolean adopted) {
+    Job job = observed.job();
+    if (observed.disruption().isPresent()) {
+      return restart(context, target, entry, observed, observed.disruption().get());
+    }
+    if (observed.started() && observed.blocker().isEmpty()) {
+      entry.waitingSince = null;
+      return new Step(Kind.RUNNING, null, null, null, job, adopted);
+    }
+    if (entry.waitingSince == null) {
+      entry.waitingSince = context.now();
+    }
+    Optional<StageBlocker> blocker = observed.blocker();
+    long waited = secondsSince(entry.waitingSince, context.now());
+    long timeout = context.runPolicy().startTimeoutSeconds;
+    if (waited >= timeout) {
+      jobs.delete(job);
+      Reason reason = blocker.map(StageBlocker::reason).orElse(Reason.START_TIMEOUT);
+      return fail(
+          context,
+          target,
+          entry,
+          job,
+          reason,
+          target.stage()
+              + " did not start within spec.runPolicy.startTimeoutSeconds ("
+              + timeout
+              + " s): "
+              + blocker
+                  .map(StageBlocker::message)
+                  .orElse("its pod never ran; check the Job's Events and the pod's"));
+    }
+    if (blocker.isEmpty()) {
+      return new Step(Kind.RUNNING, null, null, null, job, adopted);
+    }
+    String message = target.eventPrefix() + blocker.get().message();
+    if (!message.equals(entry.message)) {
+      events.warning(context.training(), blocker.get().reason(), message);
+    }
+    entry.message = message;
+    return new Step(Kind.BLOCKED, blocker.get().reason(), message, null, job, adopted);
+  }
+
+  /**
+   * Creates the stage's Job, once no pod of its previous attempt is alive. A refusal that no retry
+   * can fix (the Job is invalid) fails the stage; one that may pass later (a quota on Job objects)
+   * keeps it waiting, under the start timeout.
+   */
+  private Step create(Context context, StageTarget target, TrainingStageStatus entry) {
+    ArrestTraining training = context.training();
+    int attempt = attempt(entry);
+    if (attempt > 0 && previousAttemptAlive(training, target, attempt)) {
+      return new Step(
+          Kind.RESTARTING,
+          Reason.STAGE_RESTARTED,
+          entry.message != null ? entry.message : "waiting for the previous Job's pods to end",
+          null,
+          null,
+          false);
+    }
+    Job job =
+        jobFactory.build(
+            training,
+            context.spec(),
+            target,
+            context.claimName(),
+            new JobRun(attempt, context.trainerImage(), context.deadlineSecondsLeft()));
+    Job created;
+    try {
+      created = jobs.create(job);
+    } catch (KubernetesClientException e) {
+      Optional<JobRejection> rejection = JobRejection.of(e);
+      if (rejection.isEmpty()) {
+        throw e;
+      }
+      if (rejection.get().permanent()) {
+        return fail(
+            context, target, entry, null, Reason.JOB_REJECTED, rejection.get().message(job));
+      }
+      if (entry.waitingSince == null) {
+        entry.waitingSince = context.now();
+      }
+      long timeout = context.runPolicy().startTimeoutSeconds;
+      if (secondsSince(entry.waitingSince, context.now()) >= timeout) {
+        return fail(
+            context,
+            target,
+            entry,
+            null,
+            Reason.JOB_CREATE_FAILED,
+            target.stage()
+                + " did not start within spec.runPolicy.startTimeoutSeconds ("
+                + timeout
+                + " s): "
+                + rejection.get().message(job));
+      }
+      String message = target.eventPrefix() + rejection.get().message(job);
+      if (!message.equals(entry.message)) {
+        events.warning(training, Reason.JOB_CREATE_FAILED, message);
+      }
+      entry.message = message;
+      return new Step(Kind.BLOCKED, Reason.JOB_CREATE_FAILED, message, null, null, false);
+    }
+    markStarted(context, target, entry, created);
+    entry.waitingSince = context.now();
+    return new Step(Kind.CREATED, null, null, null, created, false);
+  }
+
+  private boolean previousAttemptAlive(ArrestTraining training, StageTarget target, int attempt) {
+    String previous = target.jobName(training.getMetadata().getName(), attempt - 1);
+    String namespace = training.getMetadata().getNamespace();
+    Optional<Job> job = jobs.find(namespace, previous);
+    if (job.isPresent()) {
+      // Deleted in the foreground: it disappears only after its pods.
+      if (job.get().getMetadata().getDeletionTimestamp() == null) {
+        jobs.delete(job.get());
+      }
+      return true;
+    }
+    return jobs.pods(namespace, previous).stream().anyMatch(PodDiagnosis::isAlive);
+  }
+
+  /**
+   * After a disruption: deletes what is left of the Job and makes the entry wait for the next
+   * attempt, which resumes from the stage's last checkpoint; fails the stage once
+   * spec.runPolicy.maxRestarts restarts are spent.
+   */
+  private Step restart(
+      Context context,
+      StageTarget target,
+      TrainingStageStatus entry,
+      StageObservation observed,
+      Disruption disruption) {
+    int restarts = entry.restarts == null ? 0 : entry.restarts;
+    int limit = context.runPolicy().maxRestarts;
+    if (observed.exists()) {
+      jobs.delete(observed.job());
+    }
+    if (restarts >= limit) {
+      return fail(
+          context,
+          target,
+          entry,
+          observed.job(),
+          Reason.RESTARTS_EXHAUSTED,
+          target.stage()
+              + " disrupted again ("
+              + disruption.cause()
+              + ") after "
+              + restarts
+              + " restarts; spec.runPolicy.maxRestarts is "
+              + limit);
+    }
+    entry.restarts = restarts + 1;
+    entry.attempt = attempt(entry) + 1;
+    entry.phase = StagePhase.PENDING;
+    entry.waitingSince = null;
+    entry.message =
+        "restart "
+            + entry.restarts
+            + " of at most "
+            + limit
+            + " after "
+            + disruption.cause()
+            + "; resumes from the last checkpoint";
+    events.warning(
+        context.training(),
+        Reason.STAGE_RESTARTED,
+        target.eventPrefix() + target.stage() + " " + entry.message);
+    return new Step(Kind.RESTARTING, Reason.STAGE_RESTARTED, entry.message, null, null, false);
+  }
+
+  /**
+   * Stops the stage's running Job for a suspension: the entry waits for a new attempt, which
+   * resumes from the last checkpoint once the training is resumed. Not counted as a restart.
+   */
+  void suspend(ArrestTraining training, StageTarget target, TrainingStageStatus entry) {
+    if (entry.phase != StagePhase.RUNNING) {
+      return;
+    }
+    String jobName = target.jobName(training.getMetadata().getName(), attempt(entry));
+    jobs.find(training.getMetadata().getNamespace(), jobName).ifPresent(jobs::delete);
+    entry.attempt = attempt(entry) + 1;
+    entry.phase = StagePhase.PENDING;
+    entry.waitingSince = null;
+    entry.message = "suspended (spec.suspend); resumes from the last checkpoint";
+  }
+
+  /** Deletes the stage's current Job, if any: the run is over (deadline) or the Job is expired. */
+  void deleteJob(ArrestTraining training, TrainingStageStatus entry) {
+    if (entry.jobName != null) {
+      jobs.find(training.getMetadata().getNamespace(), entry.jobName).ifPresent(jobs::delete);
+    }
+  }
+
+  /** Whether the stage's recorded Job still exists. */
+  boolean jobExists(ArrestTraining training, TrainingStageStatus entry) {
+    return entry.jobName != null
+        && jobs.find(training.getMetadata().getNamespace(), entry.jobName).isPresent();
+  }
+
+  /** Records a succeeded Job's result; an evaluation without results fails the stage instead. */
+  private Step complete(
+      Context context, StageTarget target, TrainingStageStatus entry, Job job, boolean adopted) {
     Stage stage = target.stage();
     Optional<PodTermination> termination = jobs.termination(job, true);
     TerminationMessage result = termination.map(PodTermination::result).orElse(null);
     if (result != null && result.status() == StageStatus.FAILED) {
       return fail(
-          training,
+          context,
           target,
           entry,
           job,
-          TrainingLifecycle.STAGE_FAILED,
+          Reason.STAGE_FAILED,
           stage
               + " failed: "
               + Objects.requireNonNullElse(
-                  result.message(), "the trainer reported a failure without a message"),
-          now);
+                  result.message(), "the trainer reported a failure without a message"));
     }
+    entry.waitingSince = null;
     if (result == null || (stage == Stage.EVALUATE && result.evaluation() == null)) {
       String found =
           termination
@@ -205,63 +443,72 @@ class StageJobRunner {
               + " Job succeeded but left no stage result in its termination message"
               + found
               + "; see "
-              + outputPath
+              + context.outputPath()
               + "/"
               + target.directory()
               + "/stage-result.json on claim "
-              + claimName;
+              + context.claimName();
       if (stage == Stage.EVALUATE) {
-        return fail(
-            training, target, entry, job, TrainingLifecycle.RESULTS_UNAVAILABLE, message, now);
+        return fail(context, target, entry, job, Reason.RESULTS_UNAVAILABLE, message);
       }
       // The model is on the volume, which is all the next stage needs; only the metrics are
       // missing.
       entry.phase = StagePhase.SUCCEEDED;
       entry.message = message;
-      entry.completionTime = completionTime(job, now);
+      entry.completionTime = completionTime(job, context.now());
       events.warning(
-          training, TrainingLifecycle.RESULT_UNAVAILABLE, target.eventPrefix() + message);
+          context.training(), Reason.STAGE_RESULT_UNAVAILABLE, target.eventPrefix() + message);
       return new Step(Kind.SUCCEEDED, null, null, null, job, adopted);
     }
     StatusMapping.applyStageResult(entry, result);
     entry.phase = StagePhase.SUCCEEDED;
     entry.message = result.message();
-    entry.completionTime = completionTime(job, now);
+    entry.completionTime = completionTime(job, context.now());
     events.normal(
-        training,
-        TrainingLifecycle.STAGE_SUCCEEDED,
+        context.training(),
+        Reason.STAGE_SUCCEEDED,
         target.eventPrefix() + describeSuccess(stage, result));
     return new Step(Kind.SUCCEEDED, null, null, result, job, adopted);
   }
 
   private Step fail(
-      ArrestTraining training,
+      Context context,
       StageTarget target,
       TrainingStageStatus entry,
       Job job,
-      String reason,
-      String message,
-      String now) {
+      Reason reason,
+      String message) {
     entry.phase = StagePhase.FAILED;
     entry.message = message;
-    entry.completionTime = now;
-    events.warning(training, reason, target.eventPrefix() + message);
+    entry.completionTime = context.now();
+    entry.waitingSince = null;
+    events.warning(context.training(), reason, target.eventPrefix() + message);
     return new Step(Kind.FAILED, reason, message, null, job, false);
   }
 
   private void markStarted(
-      ArrestTraining training, StageTarget target, TrainingStageStatus entry, Job job, String now) {
+      Context context, StageTarget target, TrainingStageStatus entry, Job job) {
     entry.phase = StagePhase.RUNNING;
     entry.jobName = job.getMetadata().getName();
-    entry.startTime =
-        job.getMetadata().getCreationTimestamp() != null
-            ? job.getMetadata().getCreationTimestamp()
-            : now;
+    if (entry.startTime == null) {
+      entry.startTime =
+          job.getMetadata().getCreationTimestamp() != null
+              ? job.getMetadata().getCreationTimestamp()
+              : context.now();
+    }
     entry.message = null;
     events.normal(
-        training,
-        TrainingLifecycle.STAGE_STARTED,
+        context.training(),
+        Reason.STAGE_STARTED,
         target.eventPrefix() + "stage " + target.stage() + " started: Job " + entry.jobName);
+  }
+
+  static int attempt(TrainingStageStatus entry) {
+    return entry.attempt == null ? 0 : entry.attempt;
+  }
+
+  private static long secondsSince(String then, String now) {
+    return Duration.between(Instant.parse(then), Instant.parse(now)).getSeconds();
   }
 
   /**

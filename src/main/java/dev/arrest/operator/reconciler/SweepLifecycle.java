@@ -16,6 +16,8 @@ import dev.arrest.api.v1alpha1.TrainingStageStatus;
 import dev.arrest.operator.OperatorSettings;
 import dev.arrest.operator.events.TrainingEvents;
 import dev.arrest.operator.jobs.StageTarget;
+import dev.arrest.operator.status.Conditions;
+import dev.arrest.operator.status.Reason;
 import dev.arrest.operator.status.StatusMapping;
 import dev.arrest.operator.status.SweepStatusMapping;
 import dev.arrest.results.Stage;
@@ -34,13 +36,10 @@ import java.util.stream.Collectors;
  * finetune Job and then its own evaluate Job, all points in parallel up to {@code
  * spec.runPolicy.maxParallelPoints}, started in id order. A failed point does not stop the others.
  * When every point has finished, the sweep is scored and the training ends: Succeeded when every
- * point succeeded, else Failed (reason {@value #POINTS_FAILED}), since the sweep score needs every
- * point. Either way each point's status and results stay in {@code status.points}.
+ * point succeeded, else Failed (reason PointsFailed), since the sweep score needs every point.
+ * Either way each point's status and results stay in {@code status.points}.
  */
 class SweepLifecycle {
-  static final String POINTS_FAILED = "PointsFailed";
-  static final String SWEEP_NOT_SCORED = "SweepNotScored";
-
   /**
    * The progress stage of a sweep's points phase, as in status.progress.stage and the stage metric
    * label.
@@ -84,7 +83,9 @@ class SweepLifecycle {
    * Advances every point of {@code training}, whose Jobs run {@code applied} (the training with its
    * applied spec); returns when to look again, empty once the training has finished.
    */
-  Optional<Duration> advance(ArrestTraining training, ArrestTraining applied, String now) {
+  Optional<Duration> advance(
+      ArrestTraining training, ArrestTraining applied, StageJobRunner.Context context) {
+    String now = context.now();
     ArrestTrainingStatus status = training.getStatus();
     List<SweepPoint> points = SweepPoints.expand(applied);
     if (status.points == null || status.points.size() != points.size()) {
@@ -96,7 +97,7 @@ class SweepLifecycle {
     for (SweepPoint point : points) {
       PointStatus entry = status.points.get(point.id());
       if (entry.phase.isActive()) {
-        advancePoint(training, applied.getSpec(), point, entry, now);
+        advancePoint(context, point, entry);
       }
     }
     int limit = maxParallel(applied.getSpec());
@@ -110,7 +111,7 @@ class SweepLifecycle {
         entry.message = "waiting for a free slot: spec.runPolicy.maxParallelPoints is " + limit;
         continue;
       }
-      advancePoint(training, applied.getSpec(), point, entry, now);
+      advancePoint(context, point, entry);
       if (entry.phase.isActive()) {
         active++;
       }
@@ -125,34 +126,27 @@ class SweepLifecycle {
             ? TrainingPhase.FINETUNING
             : TrainingPhase.EVALUATING;
     status.progress = progress(status.points, status.progress, now);
-    TrainingLifecycle.setRunning(
-        status, status.phase.toString(), "points: " + status.progress.summary, training, now);
+    Conditions.running(
+        status.conditions,
+        status.phase.toString(),
+        "points: " + status.progress.summary,
+        training.getMetadata().getGeneration(),
+        now);
     return Optional.of(settings.progressInterval());
   }
 
   /** Runs the point's finetune, then its evaluate stage, as far as their Jobs allow. */
-  private void advancePoint(
-      ArrestTraining training,
-      ArrestTrainingSpec spec,
-      SweepPoint point,
-      PointStatus entry,
-      String now) {
-    ArrestTrainingStatus status = training.getStatus();
+  private void advancePoint(StageJobRunner.Context context, SweepPoint point, PointStatus entry) {
+    String now = context.now();
     for (Stage stage : POINT_STAGES) {
       TrainingStageStatus stageEntry = stageEntry(entry, stage);
       if (stageEntry.phase.isDone()) {
         continue;
       }
       StageJobRunner.Step step =
-          runner.advance(
-              training,
-              spec,
-              status.output.claimName,
-              status.output.path,
-              StageTarget.ofPoint(stage, point),
-              stageEntry,
-              now);
-      if (step.kind() == StageJobRunner.Kind.CONFLICT) {
+          runner.advance(context, StageTarget.ofPoint(stage, point), stageEntry);
+      if (step.kind() == StageJobRunner.Kind.CONFLICT
+          || step.kind() == StageJobRunner.Kind.RESTARTING) {
         entry.message = step.message();
         return;
       }
@@ -167,6 +161,13 @@ class SweepLifecycle {
         }
         case QUEUED -> {
           entry.progress = StageJobRunner.withSummary(entry.progress, stage, stage + " queued");
+          return;
+        }
+        case BLOCKED -> {
+          entry.message = step.message();
+          entry.progress =
+              StageJobRunner.withSummary(
+                  entry.progress, stage, stage + " waiting: " + step.reason());
           return;
         }
         case RUNNING -> {
@@ -207,11 +208,17 @@ class SweepLifecycle {
     if (failed.isEmpty()) {
       status.phase = TrainingPhase.SUCCEEDED;
       String message = status.points.size() + " points evaluated; " + describeScore(status);
-      TrainingLifecycle.setFinished(
-          status, true, TrainingLifecycle.SUCCEEDED, message, training, now);
-      events.normal(training, TrainingLifecycle.SUCCEEDED, "training succeeded: " + message);
+      status.completionTime = now;
+      Conditions.finished(
+          status.conditions,
+          true,
+          Reason.SUCCEEDED.toString(),
+          message,
+          training.getMetadata().getGeneration(),
+          now);
+      events.normal(training, Reason.SUCCEEDED, "training succeeded: " + message);
       if (tradeoff != null && status.sweep.meanRobustGain == null) {
-        events.warning(training, SWEEP_NOT_SCORED, status.sweep.message);
+        events.warning(training, Reason.SWEEP_NOT_SCORED, status.sweep.message);
       }
       return;
     }
@@ -224,8 +231,15 @@ class SweepLifecycle {
             + failed.stream()
                 .map(p -> "point " + p.id + " (" + p.label + "): " + p.message)
                 .collect(Collectors.joining("; "));
-    TrainingLifecycle.setFinished(status, false, POINTS_FAILED, message, training, now);
-    events.warning(training, POINTS_FAILED, message);
+    status.completionTime = now;
+    Conditions.finished(
+        status.conditions,
+        false,
+        Reason.POINTS_FAILED.toString(),
+        message,
+        training.getMetadata().getGeneration(),
+        now);
+    events.warning(training, Reason.POINTS_FAILED, message);
   }
 
   private static String describeScore(ArrestTrainingStatus status) {
@@ -278,7 +292,7 @@ class SweepLifecycle {
     return stage == Stage.FINETUNE ? PointPhase.FINETUNING : PointPhase.EVALUATING;
   }
 
-  private static TrainingStageStatus stageEntry(PointStatus point, Stage stage) {
+  static TrainingStageStatus stageEntry(PointStatus point, Stage stage) {
     if (point.stages == null) {
       point.stages = new PointStages();
     }

@@ -80,7 +80,14 @@ class CrdSchemaTest {
         Set.of("Always", "IfNotPresent", "Never"),
         Set.copyOf(texts(field(spec, "imagePullPolicy").get("enum"))));
     assertEquals(
-        Set.of("Pending", "Pretraining", "Finetuning", "Evaluating", "Succeeded", "Failed"),
+        Set.of(
+            "Pending",
+            "Pretraining",
+            "Finetuning",
+            "Evaluating",
+            "Suspended",
+            "Succeeded",
+            "Failed"),
         Set.copyOf(texts(field(status, "phase").get("enum"))));
   }
 
@@ -171,7 +178,7 @@ class CrdSchemaTest {
   }
 
   @Test
-  void printerColumnsShowPhaseProgressAccuraciesTradeoffSweepScoreAndAge() {
+  void printerColumnsShowPhaseReasonRestartsProgressAccuraciesTradeoffSweepScoreAndAge() {
     List<String> columns = new ArrayList<>();
     crd.at("/spec/versions/0/additionalPrinterColumns")
         .forEach(
@@ -180,6 +187,8 @@ class CrdSchemaTest {
     assertEquals(
         Set.of(
             "Phase=.status.phase",
+            "Reason=.status.conditions[?(@.type==\"Ready\")].reason",
+            "Restarts=.status.restarts",
             "Progress=.status.progress.summary",
             "Standard=.status.results.standardAccuracy",
             "Robust=.status.results.robustAccuracy",

@@ -2,6 +2,7 @@ package dev.arrest.operator.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrest.api.v1alpha1.ArrestTraining;
@@ -70,6 +71,39 @@ class OperatorLoopTest {
   }
 
   @Test
+  void anExceptionInReconcileReachesTheStatusAndTheTrainingGoesOnOnceTheServerRecovers()
+      throws Exception {
+    loop.startOperator();
+    // Every pod list fails, as with an API server whose etcd times out.
+    loop.cluster.failRequests(request -> request.startsWith("GET /api/v1/namespaces/ml/pods?"));
+    loop.client.resource(Trainings.fashionMnist("flaky")).inNamespace(NS).create();
+
+    ArrestTraining training =
+        loop.awaitTraining(
+            NS,
+            "flaky",
+            t ->
+                t.getStatus() != null
+                    && Conditions.find(t.getStatus().conditions, Conditions.READY)
+                        .map(c -> "ReconcileError".equals(c.getReason()))
+                        .orElse(false),
+            TIMEOUT);
+    String message =
+        Conditions.find(training.getStatus().conditions, Conditions.READY).get().getMessage();
+    assertTrue(message.contains("etcdserver: request timed out"), message);
+    assertTrue(
+        loop.client.v1().events().inNamespace(NS).list().getItems().stream()
+            .anyMatch(
+                e -> "ReconcileError".equals(e.getReason()) && "Warning".equals(e.getType())));
+
+    loop.cluster.failRequests(request -> false);
+    loop.kubelet.start(OperatorLoopTest::standIn);
+    training =
+        loop.awaitTraining(NS, "flaky", OperatorLoop.inPhase(TrainingPhase.SUCCEEDED), TIMEOUT);
+    assertTrue(Conditions.isTrue(training.getStatus().conditions, Conditions.READY));
+  }
+
+  @Test
   void aTrainingGoesFromPendingToSucceededWithResultsInStatusAndMetrics() throws Exception {
     loop.startOperator();
     loop.kubelet.start(OperatorLoopTest::standIn);
@@ -94,7 +128,7 @@ class OperatorLoopTest {
     assertEquals(3, loop.client.batch().v1().jobs().inNamespace(NS).list().getItems().size());
 
     // The stages handed the model over through the volume, under the training's output directory.
-    Path output = volume.resolve("ml/quick");
+    Path output = volume.resolve(training.getStatus().output.path);
     assertTrue(Files.isRegularFile(output.resolve("finetune/model.params")));
     assertEquals(
         0.8125,
@@ -189,7 +223,7 @@ class OperatorLoopTest {
           1e-9);
     }
     // Each point finetuned from the shared pretraining into its own directory.
-    Path output = volume.resolve("ml/duo");
+    Path output = volume.resolve(training.getStatus().output.path);
     assertTrue(Files.isRegularFile(output.resolve("pretrain/model.params")));
     assertTrue(
         Files.isRegularFile(output.resolve("points/01-arrest-phi-45/finetune/model.params")));
@@ -384,9 +418,22 @@ class OperatorLoopTest {
           }
           return mapped;
         });
-    loop.client.resource(Trainings.fashionMnist("rbac")).inNamespace(NS).create();
-    loop.awaitTraining(NS, "rbac", OperatorLoop.finished(), TIMEOUT);
-    loop.client.resources(ArrestTraining.class).inNamespace(NS).withName("rbac").delete();
+    ArrestTraining rbac = Trainings.fashionMnist("rbac");
+    // The clean-up paths: the operator deletes each stage Job once its outcome is stored, and the
+    // training itself a second after it finished.
+    rbac.getSpec().runPolicy.jobTtlSecondsAfterFinished = 0;
+    rbac.getSpec().runPolicy.ttlSecondsAfterFinished = 1;
+    loop.client.resource(rbac).inNamespace(NS).create();
+    for (int i = 0;
+        i < 600
+            && loop.client.resources(ArrestTraining.class).inNamespace(NS).withName("rbac").get()
+                != null;
+        i++) {
+      Thread.sleep(100);
+    }
+    assertNull(
+        loop.client.resources(ArrestTraining.class).inNamespace(NS).withName("rbac").get(),
+        "deleted by the operator after spec.runPolicy.ttlSecondsAfterFinished");
     Thread.sleep(500);
 
     Set<ApiRequests.Access> used = loop.operatorAccesses();
@@ -397,6 +444,7 @@ class OperatorLoopTest {
     Set<String> rarePaths =
         Set.of(
             "core events patch", // a repeated Event's count
+            "core events list", // a Job without pods, for the Job controller's FailedCreate
             "arrest.dev arresttrainings/finalizers update"); // an admission check, not a request
     Set<String> unused = new TreeSet<>();
     for (OperatorPermissions.Rule rule : OperatorPermissions.TRAININGS) {

@@ -12,12 +12,14 @@ import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ImagePullPolicy;
 import dev.arrest.operator.OperatorSettings;
 import dev.arrest.operator.testing.Trainings;
+import dev.arrest.results.ExitCodes;
 import dev.arrest.results.Stage;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.VersionInfo;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,7 +51,7 @@ class StageJobFactoryTest {
             "stage",
             "finetune",
             "--output",
-            "/workspace/ml/quick",
+            "/workspace/ml/quick/0b7a2c1e-uid",
             "--termination-message-path",
             "/dev/termination-log"),
         container.getArgs());
@@ -205,10 +207,14 @@ class StageJobFactoryTest {
     spec.scheduling.queueName = "team-a";
     spec.storage.subPath = "experiments";
     spec.runPolicy.backoffLimit = 3;
-    spec.runPolicy.activeDeadlineSeconds = 7200L;
-    spec.runPolicy.ttlSecondsAfterFinished = 3600;
 
-    Job job = factory.build(training, spec, Stage.PRETRAIN, "shared");
+    Job job =
+        factory.build(
+            training,
+            spec,
+            StageTarget.of(Stage.PRETRAIN),
+            "shared",
+            new JobRun(2, "registry.example/arrest-trainer:1.2", 7200L));
 
     PodSpec pod = job.getSpec().getTemplate().getSpec();
     assertEquals("registry.example/arrest-trainer:1.2", container(job).getImage());
@@ -220,9 +226,42 @@ class StageJobFactoryTest {
     assertTrue(job.getSpec().getSuspend(), "Kueue admits the Job by unsuspending it");
     assertEquals("experiments", container(job).getVolumeMounts().get(0).getSubPath());
     assertEquals(3, job.getSpec().getBackoffLimit());
-    assertEquals(7200L, job.getSpec().getActiveDeadlineSeconds());
-    assertEquals(3600, job.getSpec().getTtlSecondsAfterFinished());
-    assertEquals("experiments/ml/platform", StageJobFactory.outputPathInClaim(training, spec));
+    assertEquals(7200L, job.getSpec().getActiveDeadlineSeconds(), "the run's time left");
+    assertNull(
+        job.getSpec().getTtlSecondsAfterFinished(),
+        "the operator deletes finished Jobs itself, once their outcome is recorded");
+    assertEquals("platform-pretrain-r2", job.getMetadata().getName());
+    assertEquals("2", job.getMetadata().getLabels().get(TrainerLabels.ATTEMPT));
+    assertEquals(
+        "experiments/ml/platform/" + training.getMetadata().getUid(),
+        StageJobFactory.outputPathInClaim(training, spec));
+  }
+
+  @Test
+  void podFailureAndReplacementPoliciesOnlyOnServersThatHaveThem() {
+    ArrestTraining training = training("policies");
+    Job old =
+        new StageJobFactory(OperatorSettings.defaults(), ServerCapabilities.of(1, 20))
+            .build(training, training.getSpec(), Stage.PRETRAIN, "c");
+    assertNull(old.getSpec().getPodFailurePolicy(), "1.20 would drop the field silently");
+    assertNull(old.getSpec().getPodReplacementPolicy());
+
+    Job current =
+        new StageJobFactory(OperatorSettings.defaults(), ServerCapabilities.of(1, 30))
+            .build(training, training.getSpec(), Stage.PRETRAIN, "c");
+    var rules = current.getSpec().getPodFailurePolicy().getRules();
+    assertEquals("FailJob", rules.get(0).getAction());
+    assertEquals(List.of(ExitCodes.INVALID_SPEC), rules.get(0).getOnExitCodes().getValues());
+    assertEquals("trainer", rules.get(0).getOnExitCodes().getContainerName());
+    assertEquals("FailJob", rules.get(1).getAction());
+    assertEquals("DisruptionTarget", rules.get(1).getOnPodConditions().get(0).getType());
+    assertEquals("Failed", current.getSpec().getPodReplacementPolicy());
+
+    assertTrue(ServerCapabilities.of(1, 20).fallbacks().size() == 2);
+    assertTrue(ServerCapabilities.of(1, 29).fallbacks().isEmpty());
+    assertEquals(
+        ServerCapabilities.of(1, 27),
+        ServerCapabilities.of(new VersionInfo.Builder().withMajor("1").withMinor("27+").build()));
   }
 
   @Test
@@ -259,7 +298,7 @@ class StageJobFactoryTest {
             "stage",
             "evaluate",
             "--output",
-            "/workspace/ml/phi",
+            "/workspace/ml/phi/0b7a2c1e-uid",
             "--termination-message-path",
             "/dev/termination-log",
             "--point",

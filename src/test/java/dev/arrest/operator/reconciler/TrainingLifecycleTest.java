@@ -187,7 +187,12 @@ class TrainingLifecycleTest {
     assertEquals(StagePhase.PENDING, training.getStatus().stages.finetune.phase);
     assertEquals(training.getMetadata().getGeneration(), training.getStatus().observedGeneration);
     assertEquals("arrest-data", training.getStatus().output.claimName);
-    assertEquals("ml/quick", training.getStatus().output.path);
+    assertEquals(
+        "ml/quick/" + training.getMetadata().getUid(),
+        training.getStatus().output.path,
+        "keyed on the uid: a re-created training starts afresh");
+    assertEquals(OperatorSettings.DEFAULT_TRAINER_IMAGE, training.getStatus().trainerImage);
+    assertNotNull(training.getStatus().startTime);
     assertEquals("True", condition(training, Conditions.PROGRESSING).getStatus());
     assertEquals("False", condition(training, Conditions.READY).getStatus());
     assertEquals("False", condition(training, Conditions.FAILED).getStatus());
@@ -515,7 +520,8 @@ class TrainingLifecycleTest {
     assertTrue(
         condition(training, Conditions.FAILED)
             .getMessage()
-            .contains("ml/noresult/evaluate/stage-result.json"));
+            .contains(
+                "ml/noresult/" + training.getMetadata().getUid() + "/evaluate/stage-result.json"));
   }
 
   @Test
@@ -565,16 +571,39 @@ class TrainingLifecycleTest {
   }
 
   @Test
-  void aJobDeletedWhileRunningFailsTheTrainingInsteadOfRerunning() {
-    apply(Trainings.fashionMnist("deleted"));
+  void aJobDeletedWhileRunningIsRestartedAsTheNextAttemptUpToMaxRestarts() {
+    ArrestTraining applied = Trainings.fashionMnist("deleted");
+    applied.getSpec().runPolicy.maxRestarts = 1;
+    apply(applied);
     reconcile("deleted");
     client.batch().v1().jobs().inNamespace(NS).withName("deleted-pretrain").delete();
 
     ArrestTraining training = reconcile("deleted");
+    assertEquals(TrainingPhase.PRETRAINING, training.getStatus().phase);
+    assertEquals(1, training.getStatus().stages.pretrain.restarts);
+    assertEquals(1, training.getStatus().stages.pretrain.attempt);
+    assertEquals(1, training.getStatus().restarts);
+    assertEquals("StageRestarted", condition(training, Conditions.READY).getReason());
+    assertTrue(
+        events().stream()
+            .anyMatch(
+                e ->
+                    "StageRestarted".equals(e.getReason())
+                        && e.getMessage().contains("deleted-pretrain was deleted")));
 
+    training = reconcile("deleted");
+    assertNotNull(job("deleted-pretrain-r1"), "the next attempt, which resumes from checkpoints");
+    assertEquals("deleted-pretrain-r1", training.getStatus().stages.pretrain.jobName);
+    assertEquals(StagePhase.RUNNING, training.getStatus().stages.pretrain.phase);
+    assertFalse(condition(training, Conditions.FAILED).getStatus().equals("True"));
+
+    client.batch().v1().jobs().inNamespace(NS).withName("deleted-pretrain-r1").delete();
+    training = reconcile("deleted");
     assertEquals(TrainingPhase.FAILED, training.getStatus().phase);
-    assertEquals("JobMissing", condition(training, Conditions.FAILED).getReason());
-    assertTrue(jobs().isEmpty());
+    assertEquals("RestartsExhausted", condition(training, Conditions.FAILED).getReason());
+    assertTrue(
+        condition(training, Conditions.FAILED).getMessage().contains("maxRestarts is 1"),
+        condition(training, Conditions.FAILED).getMessage());
   }
 
   @Test

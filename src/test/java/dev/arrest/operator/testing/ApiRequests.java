@@ -51,9 +51,18 @@ public final class ApiRequests {
     return new Access(group, resource, verb);
   }
 
+  /**
+   * Resource accesses of the requests; GET /version (the operator reads the server's version at
+   * start) is left out: every authenticated user may read it (system:public-info-viewer), so it
+   * needs no rule.
+   */
   public static Set<Access> accesses(List<String> requests) {
     Set<Access> result = new LinkedHashSet<>();
-    requests.forEach(request -> result.add(access(request)));
+    requests.stream()
+        .filter(request -> !PUBLIC_INFO.matcher(request).matches())
+        .forEach(request -> result.add(access(request)));
     return result;
   }
+
+  private static final Pattern PUBLIC_INFO = Pattern.compile("GET /version/?(\\?.*)?");
 }
