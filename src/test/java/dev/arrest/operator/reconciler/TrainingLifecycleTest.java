@@ -607,6 +607,30 @@ class TrainingLifecycleTest {
   }
 
   @Test
+  void aJobWhoseOutcomeWasJustRecordedIsDeletedInTheNextPassAfterItsTtl() {
+    ArrestTraining applied = Trainings.fashionMnist("expiring");
+    applied.getSpec().runPolicy.jobTtlSecondsAfterFinished = 0;
+    apply(applied);
+    reconcile("expiring");
+    kubelet.finish(job("expiring-pretrain"), 0, trainingStageResult(Stage.PRETRAIN, 2));
+    reconcile("expiring");
+    kubelet.finish(job("expiring-finetune"), 0, trainingStageResult(Stage.FINETUNE, 2));
+    reconcile("expiring");
+    kubelet.finish(job("expiring-evaluate"), 0, evaluationResult());
+    ArrestTraining training = reconcile("expiring");
+    assertEquals(TrainingPhase.SUCCEEDED, training.getStatus().phase);
+    // The outcome is stored only after this pass: the Job stays, but the next pass must come
+    // although the training has finished.
+    assertNotNull(job("expiring-evaluate"));
+    assertEquals(Optional.of(Duration.ofSeconds(1)), lastRequeue);
+
+    reconcile("expiring");
+    assertNull(job("expiring-evaluate"), "deleted once its outcome was stored");
+    assertEquals(List.of(), jobs());
+    assertEquals(Optional.empty(), lastRequeue, "nothing left to expire");
+  }
+
+  @Test
   void aSpecChangeAfterTheStartIsReportedAndNotApplied() {
     apply(Trainings.fashionMnist("frozen"));
     reconcile("frozen");
