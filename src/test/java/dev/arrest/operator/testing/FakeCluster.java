@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * Fabric8's Kubernetes mock server in CRUD mode, with the ArrestTraining CRD from crds/ installed
  * (so status is a subresource as in a real cluster) and one addition the CRUD mode lacks: {@code
  * GET pods/{name}/log}, served from logs that the test or the {@link FakeKubelet} writes, honouring
- * {@code tailLines}.
+ * {@code tailLines}; and a create with {@code dryRun=All} answers as a server's dry run does
+ * instead of storing the object.
  */
 public final class FakeCluster implements AutoCloseable {
   private static final Pattern LOG_PATH =
@@ -126,6 +127,11 @@ public final class FakeCluster implements AutoCloseable {
       Queue<String> recorded = agent == null ? null : requestsByAgent.get(agent);
       if (recorded != null) {
         recorded.add(request.getMethod() + " " + request.getPath());
+      }
+      if ("POST".equals(request.getMethod()) && request.getPath().contains("dryRun=All")) {
+        // A server-side dry run: the CRUD mode would store the object. Admitted as it is, stored
+        // nowhere (this mock validates nothing).
+        return new MockResponse().setResponseCode(201).setBody(request.getBody().readUtf8());
       }
       Matcher matcher = LOG_PATH.matcher(request.getPath());
       if ("GET".equals(request.getMethod()) && matcher.matches()) {
