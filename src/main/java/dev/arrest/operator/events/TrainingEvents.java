@@ -55,9 +55,36 @@ public class TrainingEvents {
     record(training, WARNING, reason, message);
   }
 
+  /**
+   * Whether this Event was recorded on the training (by this or an earlier operator process): a
+   * trace that survives the operator's own state. False when the API server cannot say.
+   */
+  public boolean recorded(ArrestTraining training, String type, Reason reason, String message) {
+    try {
+      return client
+              .v1()
+              .events()
+              .inNamespace(training.getMetadata().getNamespace())
+              .withName(eventName(training, type, reason.toString(), shortened(message)))
+              .get()
+          != null;
+    } catch (KubernetesClientException e) {
+      LOG.warn(
+          "Cannot read event {} of ArrestTraining {}/{}: {}",
+          reason,
+          training.getMetadata().getNamespace(),
+          training.getMetadata().getName(),
+          e.getMessage());
+      return false;
+    }
+  }
+
+  private static String shortened(String message) {
+    return message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message;
+  }
+
   private void record(ArrestTraining training, String type, String reason, String message) {
-    String text =
-        message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message;
+    String text = shortened(message);
     String namespace = training.getMetadata().getNamespace();
     String name = eventName(training, type, reason, text);
     String now =

@@ -3,6 +3,9 @@ package dev.arrest.operator.progress;
 import dev.arrest.results.ProgressEvent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.URLUtils;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,19 +35,30 @@ public class PodLogProgressReader {
   public Optional<ProgressEvent> latest(String namespace, String podName, String container) {
     String log;
     try {
+      // A plain GET of pods/log: Fabric8's PodResource.getLog() first waits for the pod to be
+      // ready through an informer, i.e. a list and a watch of pods, which the operator is not
+      // granted (and does not need).
       log =
-          client
-              .pods()
-              .inNamespace(namespace)
-              .withName(podName)
-              .inContainer(container)
-              .tailingLines(TAIL_LINES)
-              .getLog();
+          client.raw(
+              URLUtils.join(
+                  client.getMasterUrl().toString(),
+                  "api/v1/namespaces/"
+                      + encode(namespace)
+                      + "/pods/"
+                      + encode(podName)
+                      + "/log?container="
+                      + encode(container)
+                      + "&tailLines="
+                      + TAIL_LINES));
     } catch (KubernetesClientException e) {
       LOG.debug("Cannot read the log of pod {}/{}: {}", namespace, podName, e.getMessage());
       return Optional.empty();
     }
     return latestIn(log);
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
   /** The last parseable progress line of a log text. */

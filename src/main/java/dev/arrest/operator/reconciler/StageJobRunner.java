@@ -257,7 +257,12 @@ class StageJobRunner {
   private Step create(Context context, StageTarget target, TrainingStageStatus entry) {
     ArrestTraining training = context.training();
     int attempt = attempt(entry);
-    if (attempt > 0 && previousAttemptAlive(training, target, attempt)) {
+    String namespace = training.getMetadata().getNamespace();
+    String jobName = target.jobName(training.getMetadata().getName(), attempt);
+    if ((attempt > 0 && previousAttemptAlive(training, target, attempt))
+        || jobs.pods(namespace, jobName).stream().anyMatch(PodDiagnosis::isAlive)) {
+      // Never two trainers on one stage: pods of the previous attempt, or of a Job of this very
+      // name deleted before its outcome was recorded, may still write its checkpoints.
       return new Step(
           Kind.RESTARTING,
           Reason.STAGE_RESTARTED,
@@ -265,6 +270,18 @@ class StageJobRunner {
           null,
           null,
           false);
+    }
+    if (events.recorded(
+        training, TrainingEvents.NORMAL, Reason.STAGE_STARTED, startedMessage(target, jobName))) {
+      // An earlier pass created this attempt's Job (its StageStarted Event says so), and the Job
+      // was deleted before the status recorded it: run the stage as the next attempt, as after any
+      // deleted Job, rather than a second Job for this attempt.
+      return restart(
+          context,
+          target,
+          entry,
+          observer.observe(training, jobName),
+          new Disruption("Job " + jobName + " was deleted before its outcome was recorded"));
     }
     Job job =
         jobFactory.build(
@@ -383,11 +400,16 @@ class StageJobRunner {
    * resumes from the last checkpoint once the training is resumed. Not counted as a restart.
    */
   void suspend(ArrestTraining training, StageTarget target, TrainingStageStatus entry) {
-    if (entry.phase != StagePhase.RUNNING) {
+    if (entry.phase != StagePhase.RUNNING && entry.phase != StagePhase.PENDING) {
       return;
     }
     String jobName = target.jobName(training.getMetadata().getName(), attempt(entry));
-    jobs.find(training.getMetadata().getNamespace(), jobName).ifPresent(jobs::delete);
+    Optional<Job> job = jobs.find(training.getMetadata().getNamespace(), jobName);
+    if (entry.phase == StagePhase.PENDING && job.isEmpty()) {
+      return; // not started, or suspended already
+    }
+    // A Pending entry with a Job: created by a pass whose status write was lost. It is stopped too.
+    job.ifPresent(jobs::delete);
     entry.attempt = attempt(entry) + 1;
     entry.phase = StagePhase.PENDING;
     entry.waitingSince = null;
@@ -497,10 +519,11 @@ class StageJobRunner {
               : context.now();
     }
     entry.message = null;
-    events.normal(
-        context.training(),
-        Reason.STAGE_STARTED,
-        target.eventPrefix() + "stage " + target.stage() + " started: Job " + entry.jobName);
+    events.normal(context.training(), Reason.STAGE_STARTED, startedMessage(target, entry.jobName));
+  }
+
+  private static String startedMessage(StageTarget target, String jobName) {
+    return target.eventPrefix() + "stage " + target.stage() + " started: Job " + jobName;
   }
 
   static int attempt(TrainingStageStatus entry) {

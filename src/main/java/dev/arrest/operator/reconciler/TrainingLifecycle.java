@@ -38,9 +38,11 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The state machine of one ArrestTraining: validates the spec, freezes it, runs the stages as Jobs
@@ -101,14 +103,75 @@ public class TrainingLifecycle {
     ArrestTrainingStatus status = statusOf(training);
     // First, before this pass changes the status: only outcomes already stored may lose their Job.
     Optional<Duration> expiry = expireJobs(training, status, now());
+    Set<String> storedOutcomes = finishedJobNames(status);
     Optional<Duration> next = advanceRun(training);
     int restarts =
         recordedEntries(status).stream().mapToInt(e -> e.restarts == null ? 0 : e.restarts).sum();
     status.restarts = restarts == 0 ? null : restarts;
-    if (expiry.isEmpty()) {
-      return next;
+    // Outcomes this pass records are stored when it ends; their Jobs expire in a later pass, which
+    // must come even when nothing else is due (a finished training is not looked at again).
+    Optional<Duration> newExpiry = firstExpiry(status, storedOutcomes, now());
+    return earliest(earliest(next, expiry), newExpiry);
+  }
+
+  private static Optional<Duration> earliest(Optional<Duration> a, Optional<Duration> b) {
+    if (a.isEmpty()) {
+      return b;
     }
-    return Optional.of(next.filter(n -> n.compareTo(expiry.get()) < 0).orElse(expiry.get()));
+    if (b.isEmpty()) {
+      return a;
+    }
+    return Optional.of(a.get().compareTo(b.get()) <= 0 ? a.get() : b.get());
+  }
+
+  /** The Jobs of stage entries whose outcome the status holds. */
+  private static Set<String> finishedJobNames(ArrestTrainingStatus status) {
+    Set<String> names = new HashSet<>();
+    for (TrainingStageStatus entry : recordedEntries(status)) {
+      if (entry.phase != null && entry.phase.isDone() && entry.jobName != null) {
+        names.add(entry.jobName);
+      }
+    }
+    return names;
+  }
+
+  /**
+   * When the first Job whose outcome this pass recorded (not among {@code stored}) is due for
+   * deletion by spec.runPolicy.jobTtlSecondsAfterFinished; at least a second from now.
+   */
+  private static Optional<Duration> firstExpiry(
+      ArrestTrainingStatus status, Set<String> stored, String now) {
+    if (status.appliedSpec == null) {
+      return Optional.empty();
+    }
+    Integer ttl;
+    try {
+      RunPolicySpec runPolicy = TrainerDocument.parseSpec(status.appliedSpec).runPolicy;
+      ttl = runPolicy == null ? null : runPolicy.jobTtlSecondsAfterFinished;
+    } catch (IllegalStateException e) {
+      return Optional.empty();
+    }
+    if (ttl == null) {
+      return Optional.empty();
+    }
+    Duration first = null;
+    for (TrainingStageStatus entry : recordedEntries(status)) {
+      if (entry.phase == null
+          || !entry.phase.isDone()
+          || entry.jobName == null
+          || entry.completionTime == null
+          || stored.contains(entry.jobName)) {
+        continue;
+      }
+      Duration wait =
+          Duration.between(
+              Instant.parse(now), Instant.parse(entry.completionTime).plusSeconds(ttl));
+      if (wait.compareTo(Duration.ofSeconds(1)) < 0) {
+        wait = Duration.ofSeconds(1);
+      }
+      first = first == null || wait.compareTo(first) < 0 ? wait : first;
+    }
+    return Optional.ofNullable(first);
   }
 
   private Optional<Duration> advanceRun(ArrestTraining training) {

@@ -13,6 +13,7 @@ import dev.arrest.operator.OperatorSettings;
 import dev.arrest.operator.events.TrainingEvents;
 import dev.arrest.operator.jobs.StageJobs;
 import dev.arrest.operator.jobs.TrainerDocument;
+import dev.arrest.operator.jobs.TrainerLabels;
 import dev.arrest.operator.policy.TrainingPolicy;
 import dev.arrest.operator.progress.PodLogProgressReader;
 import dev.arrest.operator.status.Conditions;
@@ -30,6 +31,7 @@ import dev.arrest.results.TerminationMessage;
 import dev.arrest.tradeoff.TradeoffScore;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -553,6 +555,89 @@ class TrainingLifecycleTest {
   }
 
   @Test
+  void aJobDeletedBeforeItsCreationWasRecordedIsNotCreatedAgainUnderItsName() {
+    apply(Trainings.fashionMnist("unrecorded"));
+    // The first operator created the Job but died before its status update landed; then the Job
+    // was deleted by hand.
+    lifecycle().reconcile(get("unrecorded"));
+    String uid = job("unrecorded-pretrain").getMetadata().getUid();
+    client.batch().v1().jobs().inNamespace(NS).withName("unrecorded-pretrain").delete();
+
+    ArrestTraining training = reconcile(lifecycle(), "unrecorded");
+    assertNull(job("unrecorded-pretrain"), "a second Job for attempt 0");
+    assertEquals(1, training.getStatus().stages.pretrain.attempt);
+    assertEquals(1, training.getStatus().stages.pretrain.restarts);
+    assertEquals("StageRestarted", condition(training, Conditions.READY).getReason());
+
+    training = reconcile("unrecorded");
+    assertNotNull(job("unrecorded-pretrain-r1"), "the next attempt");
+    assertEquals(StagePhase.RUNNING, training.getStatus().stages.pretrain.phase);
+    assertEquals(
+        List.of("unrecorded-pretrain-r1"),
+        jobs().stream().map(j -> j.getMetadata().getName()).toList());
+    assertFalse(uid.equals(job("unrecorded-pretrain-r1").getMetadata().getUid()));
+  }
+
+  @Test
+  void noJobStartsWhilePodsOfADeletedJobOfItsNameStillRun() {
+    apply(Trainings.fashionMnist("orphans"));
+    // A pod of a Job of the same name that is gone (deleted by hand, its pods not yet), and no
+    // trace of the operator having created it.
+    client
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("orphans-pretrain-abcde")
+                .addToLabels(TrainerLabels.JOB_NAME, "orphans-pretrain")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("trainer")
+                .withImage("arrest-trainer:0.1.0")
+                .endContainer()
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Running")
+                .endStatus()
+                .build())
+        .create();
+
+    ArrestTraining training = reconcile("orphans");
+    assertEquals(List.of(), jobs(), "a Job whose trainer would meet the running one");
+    assertEquals(StagePhase.PENDING, training.getStatus().stages.pretrain.phase);
+
+    client.pods().inNamespace(NS).withName("orphans-pretrain-abcde").delete();
+    training = reconcile("orphans");
+    assertNotNull(job("orphans-pretrain"));
+    assertEquals(StagePhase.RUNNING, training.getStatus().stages.pretrain.phase);
+  }
+
+  @Test
+  void suspendingStopsAJobWhoseCreationWasNotRecorded() {
+    apply(Trainings.fashionMnist("suspend-lost"));
+    reconcile("suspend-lost");
+    client.batch().v1().jobs().inNamespace(NS).withName("suspend-lost-pretrain").delete();
+    ArrestTraining training = reconcile("suspend-lost");
+    assertEquals(1, training.getStatus().stages.pretrain.attempt);
+    // The pass that created the next attempt's Job did not get its status stored.
+    lifecycle().reconcile(get("suspend-lost"));
+    assertNotNull(job("suspend-lost-pretrain-r1"));
+    assertEquals(StagePhase.PENDING, get("suspend-lost").getStatus().stages.pretrain.phase);
+
+    ArrestTraining suspended = get("suspend-lost");
+    suspended.getSpec().suspend = true;
+    client.resource(suspended).inNamespace(NS).update();
+    training = reconcile("suspend-lost");
+
+    assertEquals(TrainingPhase.SUSPENDED, training.getStatus().phase);
+    assertNull(job("suspend-lost-pretrain-r1"), "the Job of the lost write still runs");
+    assertEquals(2, training.getStatus().stages.pretrain.attempt);
+    assertEquals(StagePhase.PENDING, training.getStatus().stages.pretrain.phase);
+  }
+
+  @Test
   void aFinishedStageIsNeverRerunAfterARestart() {
     ArrestTraining training = Trainings.fashionMnist("ttl");
     training.getSpec().runPolicy.ttlSecondsAfterFinished = 0;
@@ -604,6 +689,30 @@ class TrainingLifecycleTest {
     assertTrue(
         condition(training, Conditions.FAILED).getMessage().contains("maxRestarts is 1"),
         condition(training, Conditions.FAILED).getMessage());
+  }
+
+  @Test
+  void aJobWhoseOutcomeWasJustRecordedIsDeletedInTheNextPassAfterItsTtl() {
+    ArrestTraining applied = Trainings.fashionMnist("expiring");
+    applied.getSpec().runPolicy.jobTtlSecondsAfterFinished = 0;
+    apply(applied);
+    reconcile("expiring");
+    kubelet.finish(job("expiring-pretrain"), 0, trainingStageResult(Stage.PRETRAIN, 2));
+    reconcile("expiring");
+    kubelet.finish(job("expiring-finetune"), 0, trainingStageResult(Stage.FINETUNE, 2));
+    reconcile("expiring");
+    kubelet.finish(job("expiring-evaluate"), 0, evaluationResult());
+    ArrestTraining training = reconcile("expiring");
+    assertEquals(TrainingPhase.SUCCEEDED, training.getStatus().phase);
+    // The outcome is stored only after this pass: the Job stays, but the next pass must come
+    // although the training has finished.
+    assertNotNull(job("expiring-evaluate"));
+    assertEquals(Optional.of(Duration.ofSeconds(1)), lastRequeue);
+
+    reconcile("expiring");
+    assertNull(job("expiring-evaluate"), "deleted once its outcome was stored");
+    assertEquals(List.of(), jobs());
+    assertEquals(Optional.empty(), lastRequeue, "nothing left to expire");
   }
 
   @Test

@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * Fabric8's Kubernetes mock server in CRUD mode, with the ArrestTraining CRD from crds/ installed
  * (so status is a subresource as in a real cluster) and one addition the CRUD mode lacks: {@code
  * GET pods/{name}/log}, served from logs that the test or the {@link FakeKubelet} writes, honouring
- * {@code tailLines}.
+ * {@code tailLines}; and a create with {@code dryRun=All} answers as a server's dry run does
+ * instead of storing the object.
  */
 public final class FakeCluster implements AutoCloseable {
   private static final Pattern LOG_PATH =

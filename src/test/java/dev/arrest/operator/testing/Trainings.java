@@ -59,6 +59,54 @@ public final class Trainings {
     return parse(sweepYaml(name, "noisyReplayThresholdDegrees: [20, 30, 45]\n"));
   }
 
+  /**
+   * A training for {@link CheckpointingStandInTrainer}: {@code pretrainEpochs} + {@code
+   * finetuneEpochs} epochs on claim "arrest-data" in {@code namespace}, its result a function of
+   * {@code seed}; {@code extraSpecYaml} is added to the spec as written (not indented, e.g. {@code
+   * "runPolicy:\n backoffLimit: 0\n"}).
+   */
+  public static String standInYaml(
+      String name,
+      String namespace,
+      long seed,
+      int pretrainEpochs,
+      int finetuneEpochs,
+      String extraSpecYaml) {
+    return """
+    apiVersion: arrest.dev/v1alpha1
+    kind: ArrestTraining
+    metadata:
+      name: %s
+      namespace: %s
+    spec:
+      seed: %d
+      dataset:
+        name: fashion-mnist
+        trainSubset: 512
+      model:
+        architecture: small-cnn
+      pretraining:
+        epochs: %d
+        batchSize: 64
+      finetuning:
+        method: arrest
+        epochs: %d
+        batchSize: 64
+        attack:
+          epsilon: 0.1
+          steps: 2
+      evaluation:
+        samples: 200
+        attacks:
+          - type: pgd
+            steps: 5
+      storage:
+        claimName: arrest-data
+    """
+            .formatted(name, namespace, seed, pretrainEpochs, finetuneEpochs)
+        + extraSpecYaml.indent(2);
+  }
+
   public static ArrestTraining fashionMnist(String name) {
     return parse(fashionMnistYaml(name));
   }
