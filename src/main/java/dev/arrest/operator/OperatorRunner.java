@@ -1,6 +1,7 @@
 package dev.arrest.operator;
 
 import dev.arrest.operator.events.TrainingEvents;
+import dev.arrest.operator.jobs.StageJobInformers;
 import dev.arrest.operator.jobs.StageJobs;
 import dev.arrest.operator.metrics.ReconcileMetrics;
 import dev.arrest.operator.metrics.ReconcileQueueMetrics;
@@ -35,16 +36,17 @@ public final class OperatorRunner implements AutoCloseable {
       LeaderElectionConfiguration leaderElection,
       CollectorRegistry registry,
       Clock clock) {
+    StageJobInformers jobInformers = new StageJobInformers();
     TrainingLifecycle lifecycle =
         new TrainingLifecycle(
             settings,
-            new StageJobs(client),
+            new StageJobs(client, jobInformers),
             new PodLogProgressReader(client),
             new TrainingEvents(client, clock),
             clock);
     ArrestTrainingReconciler reconciler =
         new ArrestTrainingReconciler(
-            lifecycle, new TrainingMetrics(registry), new ReconcileMetrics(registry));
+            lifecycle, new TrainingMetrics(registry), new ReconcileMetrics(registry), jobInformers);
     ReferenceCurveMetrics.register(registry);
     ReconcileQueueMetrics queue = new ReconcileQueueMetrics(registry);
     operator =

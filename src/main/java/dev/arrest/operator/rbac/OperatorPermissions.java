@@ -66,14 +66,17 @@ public final class OperatorPermissions {
               List.of("jobs"),
               List.of(),
               List.of("get", "list", "watch", "create"),
-              "StageJobs creates and looks up stage Jobs; the Job informer lists and watches them;"
-                  + " the garbage collector deletes them with their training"),
+              "StageJobs creates stage Jobs and reads them from the Job informer (list, watch); it"
+                  + " gets one by name when a create finds it already there, or when the status"
+                  + " names a Job the informer has not seen; the garbage collector deletes them"
+                  + " with their training"),
           new Rule(
               "",
               List.of("pods"),
               List.of(),
-              List.of("list"),
-              "StageJobs lists a Job's pods for their termination messages"),
+              List.of("list", "watch"),
+              "StageJobs reads a Job's pods (termination messages, the running pod) from the pod"
+                  + " informer, and lists them when the informer lags behind a finished Job"),
           new Rule(
               "",
               List.of("pods/log"),
