@@ -88,8 +88,8 @@ public final class OperatorPermissions {
               List.of("events"),
               List.of(),
               List.of("get", "create", "patch"),
-              "TrainingEvents creates Events and raises the count of a repeated one (get, then"
-                  + " patch)"));
+              "TrainingEvents creates Events and raises the count of a repeated one (its create"
+                  + " answers 409; get, then patch)"));
 
   /**
    * In the operator's own namespace, with leader election only; the Lease name is a chart value.
