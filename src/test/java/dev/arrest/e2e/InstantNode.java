@@ -38,6 +38,7 @@ final class InstantNode implements AutoCloseable {
   static final String NODE_NAME = "arrest-scale-node";
   static final double STANDARD_ACCURACY = 0.8;
   static final double ROBUST_ACCURACY = 0.5;
+  private static final int MAX_ATTEMPTS = 10;
 
   private final KubernetesClient client;
   private final String namespace;
@@ -102,6 +103,36 @@ final class InstantNode implements AutoCloseable {
   private void finish(Pod pod) {
     String name = pod.getMetadata().getName();
     try {
+      bind(name);
+      String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+      String message = terminationMessage(pod);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          client
+              .pods()
+              .inNamespace(namespace)
+              .withName(name)
+              .editStatus(current -> succeeded(current, message, now));
+          break;
+        } catch (KubernetesClientException e) {
+          // The Job controller may write the pod in between; read it again and retry.
+          if (e.getCode() != 409 || attempt == MAX_ATTEMPTS) {
+            throw e;
+          }
+        }
+      }
+      finished.incrementAndGet();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        failures.incrementAndGet();
+        System.err.println("instant node: cannot finish pod " + name + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** Binds the pod to this node; a conflict because it already is (a retried request) is fine. */
+  private void bind(String name) {
+    try {
       client
           .bindings()
           .inNamespace(namespace)
@@ -117,46 +148,40 @@ final class InstantNode implements AutoCloseable {
                   .endTarget()
                   .build())
           .create();
-      String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-      String message = terminationMessage(pod);
-      client
-          .pods()
-          .inNamespace(namespace)
-          .withName(name)
-          .editStatus(
-              current -> {
-                current.getStatus().setPhase("Succeeded");
-                current.getStatus().setStartTime(now);
-                current
-                    .getStatus()
-                    .setContainerStatuses(
-                        List.of(
-                            new ContainerStatusBuilder()
-                                .withName(StageJobFactory.CONTAINER_NAME)
-                                .withImage(pod.getSpec().getContainers().get(0).getImage())
-                                .withImageID("instant://")
-                                .withContainerID("instant://" + name)
-                                .withReady(false)
-                                .withRestartCount(0)
-                                .withNewState()
-                                .withNewTerminated()
-                                .withExitCode(0)
-                                .withReason("Completed")
-                                .withMessage(message)
-                                .withStartedAt(now)
-                                .withFinishedAt(now)
-                                .endTerminated()
-                                .endState()
-                                .build()));
-                return current;
-              });
-      finished.incrementAndGet();
     } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        failures.incrementAndGet();
-        System.err.println("instant node: cannot finish pod " + name + ": " + e.getMessage());
+      Pod current = client.pods().inNamespace(namespace).withName(name).get();
+      if (e.getCode() != 409
+          || current == null
+          || !NODE_NAME.equals(current.getSpec().getNodeName())) {
+        throw e;
       }
     }
+  }
+
+  private static Pod succeeded(Pod pod, String terminationMessage, String now) {
+    pod.getStatus().setPhase("Succeeded");
+    pod.getStatus().setStartTime(now);
+    pod.getStatus()
+        .setContainerStatuses(
+            List.of(
+                new ContainerStatusBuilder()
+                    .withName(StageJobFactory.CONTAINER_NAME)
+                    .withImage(pod.getSpec().getContainers().get(0).getImage())
+                    .withImageID("instant://")
+                    .withContainerID("instant://" + pod.getMetadata().getName())
+                    .withReady(false)
+                    .withRestartCount(0)
+                    .withNewState()
+                    .withNewTerminated()
+                    .withExitCode(0)
+                    .withReason("Completed")
+                    .withMessage(terminationMessage)
+                    .withStartedAt(now)
+                    .withFinishedAt(now)
+                    .endTerminated()
+                    .endState()
+                    .build()));
+    return pod;
   }
 
   /** What a successful stage of the trainer leaves in its termination message. */
