@@ -366,17 +366,19 @@ class ScaleOnApiServerTest {
     Instant deadline = Instant.now().plus(timeout);
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(deadline)) {
+        String progress =
+            String.format(
+                Locale.ROOT,
+                "first Jobs of %d trainings, %d finished, of %d",
+                firstJob.size(),
+                finished(),
+                trainings);
+        report.row(what, "not within " + timeout.toMinutes() + " min: " + progress);
         throw new AssertionError(
-            "timed out after "
-                + timeout
-                + " waiting for "
+            "timed out waiting for "
                 + what
-                + " (first Jobs: "
-                + firstJob.size()
-                + ", finished: "
-                + finished()
-                + " of "
-                + trainings
+                + " ("
+                + progress
                 + "); operator log: "
                 + operator.logTail(20));
       }
