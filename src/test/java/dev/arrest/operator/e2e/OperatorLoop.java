@@ -53,10 +53,15 @@ final class OperatorLoop implements AutoCloseable {
 
   /** Starts the operator reading a running stage's progress every {@code progressInterval}. */
   OperatorLoop startOperator(Duration progressInterval) throws IOException {
+    return startOperator(progressInterval, Set.of());
+  }
+
+  /** ... and watching only {@code namespaces} (all when empty). */
+  OperatorLoop startOperator(Duration progressInterval, Set<String> namespaces) throws IOException {
     CollectorRegistry registry = new CollectorRegistry(true);
     OperatorSettings settings = OperatorSettings.defaults().withProgressInterval(progressInterval);
     operator =
-        new OperatorRunner(operatorClient, settings, Set.of(), null, registry, Clock.systemUTC())
+        new OperatorRunner(operatorClient, settings, namespaces, null, registry, Clock.systemUTC())
             .start();
     metrics = new MetricsServer(0, registry);
     return this;

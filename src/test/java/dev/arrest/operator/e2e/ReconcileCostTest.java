@@ -12,6 +12,7 @@ import dev.arrest.operator.testing.Trainings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,14 +72,7 @@ class ReconcileCostTest {
     loop.startOperator(Duration.ofMillis(200));
     loop.client.resource(Trainings.fashionMnist("pending")).inNamespace(NS).create();
     // No kubelet: the Job exists, its pod never runs, and the stage is rescheduled all along.
-    loop.awaitTraining(
-        NS,
-        "pending",
-        training ->
-            training.getStatus() != null
-                && training.getStatus().stages != null
-                && training.getStatus().stages.pretrain.phase == StagePhase.RUNNING,
-        TIMEOUT);
+    loop.awaitTraining(NS, "pending", ReconcileCostTest::pretrainRunning, TIMEOUT);
     Thread.sleep(QUIET.toMillis());
     int requestsBefore = loop.operatorRequests().size();
     double reconcilesBefore = loop.reconciliations();
@@ -88,6 +82,23 @@ class ReconcileCostTest {
     assertTrue(
         loop.reconciliations() - reconcilesBefore >= 3,
         "rescheduled reconciliations: " + (loop.reconciliations() - reconcilesBefore));
+    assertEquals(List.of(), requestsBesidesWatches(requestsBefore));
+  }
+
+  @Test
+  void eachWatchedNamespaceHasItsOwnCaches() throws Exception {
+    loop.startOperator(Duration.ofMillis(200), Set.of(NS, "other"));
+    for (String namespace : List.of(NS, "other")) {
+      loop.client.resource(Trainings.fashionMnist("pending")).inNamespace(namespace).create();
+    }
+    for (String namespace : List.of(NS, "other")) {
+      loop.awaitTraining(namespace, "pending", ReconcileCostTest::pretrainRunning, TIMEOUT);
+    }
+    Thread.sleep(QUIET.toMillis());
+    int requestsBefore = loop.operatorRequests().size();
+
+    Thread.sleep(QUIET.toMillis());
+
     assertEquals(List.of(), requestsBesidesWatches(requestsBefore));
   }
 
@@ -119,6 +130,12 @@ class ReconcileCostTest {
             "arrest_training_eta_seconds{")) {
       assertFalse(metrics.contains(live + training), live + " of a finished training");
     }
+  }
+
+  private static boolean pretrainRunning(ArrestTraining training) {
+    return training.getStatus() != null
+        && training.getStatus().stages != null
+        && training.getStatus().stages.pretrain.phase == StagePhase.RUNNING;
   }
 
   /** The operator's requests since the first {@code from}, without its informers' watches. */
