@@ -30,7 +30,7 @@ public class StageObserver {
 
   /** The Job named {@code jobName} of {@code training}, and its pods. */
   public StageObservation observe(ArrestTraining training, String jobName) {
-    Optional<Job> found = jobs.find(training.getMetadata().getNamespace(), jobName);
+    Optional<Job> found = jobs.find(training, jobName);
     if (found.isEmpty()) {
       return StageObservation.noJob();
     }

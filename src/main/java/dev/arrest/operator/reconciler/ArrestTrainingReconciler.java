@@ -3,14 +3,12 @@ package dev.arrest.operator.reconciler;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingStatus;
 import dev.arrest.operator.events.TrainingEvents;
-import dev.arrest.operator.jobs.TrainerLabels;
+import dev.arrest.operator.jobs.StageJobInformers;
 import dev.arrest.operator.metrics.ReconcileMetrics;
 import dev.arrest.operator.metrics.TrainingMetrics;
 import dev.arrest.operator.status.Conditions;
 import dev.arrest.operator.status.Reason;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -20,7 +18,6 @@ import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +26,12 @@ import java.util.Optional;
  * JOSDK entry point for ArrestTrainings. Deletion needs no finalizer: the stage Jobs are owned by
  * the training and garbage-collected with it, and the only other state, the training's metric
  * series, is dropped on the delete event (delivered because triggerReconcilerOnAllEvents is on).
+ *
+ * <p>What triggers a reconciliation: a new training, a spec change (a new generation), a deletion,
+ * a change of one of its Jobs by someone else (the Job controller), and the reschedule while a
+ * stage runs. Not the operator's own writes: its status updates leave the generation as it is, and
+ * JOSDK's generation-aware filter (on by default, also with triggerReconcilerOnAllEvents) drops
+ * such updates; the informer event of a Job it created is dropped too ({@link StageJobInformers}).
  */
 @ControllerConfiguration(name = ArrestTrainingReconciler.NAME, triggerReconcilerOnAllEvents = true)
 public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
@@ -41,17 +44,20 @@ public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
   private final ReconcileMetrics reconcileMetrics;
   private final TrainingEvents events;
   private final StatusRecorder recorder;
+  private final StageJobInformers jobInformers;
 
   public ArrestTrainingReconciler(
       TrainingLifecycle lifecycle,
       TrainingMetrics trainingMetrics,
       ReconcileMetrics reconcileMetrics,
-      TrainingEvents events) {
+      TrainingEvents events,
+      StageJobInformers jobInformers) {
     this.lifecycle = lifecycle;
     this.trainingMetrics = trainingMetrics;
     this.reconcileMetrics = reconcileMetrics;
     this.events = events;
     this.recorder = new StatusRecorder(events);
+    this.jobInformers = jobInformers;
   }
 
   @Override
@@ -67,7 +73,7 @@ public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
       // Observe and reconcile: the lifecycle reads the cluster and moves the status on.
       Optional<Duration> next = lifecycle.reconcile(training);
       trainingMetrics.update(training);
-      // Record: only real changes (with triggerReconcilerOnAllEvents our own update is an event).
+      // Record: only real changes; an unchanged status costs no request.
       if (recorder.record(training, before, context)) {
         // Counted only once stored: a failed write is retried and must not count twice.
         trainingMetrics.recordTransition(
@@ -148,12 +154,6 @@ public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
   @Override
   public List<EventSource<?, ArrestTraining>> prepareEventSources(
       EventSourceContext<ArrestTraining> context) {
-    // Job changes (above all completion) trigger a reconciliation of their owner; only our Jobs are
-    // watched.
-    InformerEventSourceConfiguration<Job> jobs =
-        InformerEventSourceConfiguration.from(Job.class, ArrestTraining.class)
-            .withLabelSelector(TrainerLabels.MANAGED_SELECTOR)
-            .build();
-    return List.of(new InformerEventSource<>(jobs, context));
+    return jobInformers.eventSources(context);
   }
 }

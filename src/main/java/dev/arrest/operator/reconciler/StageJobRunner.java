@@ -404,7 +404,7 @@ class StageJobRunner {
       return;
     }
     String jobName = target.jobName(training.getMetadata().getName(), attempt(entry));
-    Optional<Job> job = jobs.find(training.getMetadata().getNamespace(), jobName);
+    Optional<Job> job = jobs.find(training, jobName);
     if (entry.phase == StagePhase.PENDING && job.isEmpty()) {
       return; // not started, or suspended already
     }
@@ -419,14 +419,13 @@ class StageJobRunner {
   /** Deletes the stage's current Job, if any: the run is over (deadline) or the Job is expired. */
   void deleteJob(ArrestTraining training, TrainingStageStatus entry) {
     if (entry.jobName != null) {
-      jobs.find(training.getMetadata().getNamespace(), entry.jobName).ifPresent(jobs::delete);
+      jobs.find(training, entry.jobName).ifPresent(jobs::delete);
     }
   }
 
   /** Whether the stage's recorded Job still exists. */
   boolean jobExists(ArrestTraining training, TrainingStageStatus entry) {
-    return entry.jobName != null
-        && jobs.find(training.getMetadata().getNamespace(), entry.jobName).isPresent();
+    return entry.jobName != null && jobs.find(training, entry.jobName).isPresent();
   }
 
   /** Records a succeeded Job's result; an evaluation without results fails the stage instead. */
