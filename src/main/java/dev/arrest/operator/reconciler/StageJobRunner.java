@@ -123,7 +123,7 @@ class StageJobRunner {
   Step advance(Context context, StageTarget target, TrainingStageStatus entry) {
     ArrestTraining training = context.training();
     String jobName = target.jobName(training.getMetadata().getName(), attempt(entry));
-    StageObservation observed = observer.observe(training, jobName);
+    StageObservation observed = observer.observe(training, jobName, Instant.parse(context.now()));
     if (observed.ownedByOther()) {
       return new Step(
           Kind.CONFLICT,
@@ -280,7 +280,7 @@ class StageJobRunner {
           context,
           target,
           entry,
-          observer.observe(training, jobName),
+          observer.observe(training, jobName, Instant.parse(context.now())),
           new Disruption("Job " + jobName + " was deleted before its outcome was recorded"));
     }
     Job job =

@@ -73,6 +73,7 @@ class ReconcileCostTest {
     loop.client.resource(Trainings.fashionMnist("pending")).inNamespace(NS).create();
     // No kubelet: the Job exists, its pod never runs, and the stage is rescheduled all along.
     loop.awaitTraining(NS, "pending", ReconcileCostTest::pretrainRunning, TIMEOUT);
+    podCreating(NS);
     Thread.sleep(QUIET.toMillis());
     int requestsBefore = loop.operatorRequests().size();
     double reconcilesBefore = loop.reconciliations();
@@ -93,6 +94,7 @@ class ReconcileCostTest {
     }
     for (String namespace : List.of(NS, "other")) {
       loop.awaitTraining(namespace, "pending", ReconcileCostTest::pretrainRunning, TIMEOUT);
+      podCreating(namespace);
     }
     Thread.sleep(QUIET.toMillis());
     int requestsBefore = loop.operatorRequests().size();
@@ -130,6 +132,17 @@ class ReconcileCostTest {
             "arrest_training_eta_seconds{")) {
       assertFalse(metrics.contains(live + training), live + " of a finished training");
     }
+  }
+
+  /**
+   * The Job's pod exists and its container is being created, as on a cluster whose kubelet is slow:
+   * a stage Job without any pod is a stuck one, whose Events the observer reads (FailedCreate).
+   */
+  private void podCreating(String namespace) {
+    loop.kubelet.waiting(
+        loop.client.batch().v1().jobs().inNamespace(namespace).withName("pending-pretrain").get(),
+        "ContainerCreating",
+        null);
   }
 
   private static boolean pretrainRunning(ArrestTraining training) {

@@ -168,8 +168,14 @@ class UnhappyClusterLifecycleTest {
     kubelet.failedCreate(
         job("quota-pretrain"),
         "Error creating: pods \"quota-pretrain-x\" is forbidden: exceeded quota: gpu-quota");
-
     ArrestTraining training = reconcile("quota");
+    assertEquals(
+        "Pretraining",
+        condition(training, Conditions.READY).getReason(),
+        "a Job's first seconds without a pod are normal; its Events are not read yet");
+
+    clockOffset = Duration.ofSeconds(11);
+    training = reconcile("quota");
 
     Condition ready = condition(training, Conditions.READY);
     assertEquals("JobCreateFailed", ready.getReason());
