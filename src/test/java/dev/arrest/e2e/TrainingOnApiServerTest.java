@@ -297,11 +297,11 @@ class TrainingOnApiServerTest {
                 .strip()
                 .split("\\s+"));
     assertEquals(
-        List.of(name, "Succeeded", "done"),
-        List.of(row.get(0), row.get(2), row.get(3)),
-        row.toString());
-    assertEquals(robust, Double.parseDouble(row.get(4)), 1e-9, "ROBUST column");
-    assertEquals(standard, Double.parseDouble(row.get(5)), 1e-9, "STANDARD column");
+        List.of(name, "Succeeded", "Succeeded", "done"),
+        List.of(row.get(0), row.get(2), row.get(3), row.get(4)),
+        row.toString() + " (name, age, phase, reason, progress, ...; empty columns print nothing)");
+    assertEquals(robust, Double.parseDouble(row.get(5)), 1e-9, "ROBUST column");
+    assertEquals(standard, Double.parseDouble(row.get(6)), 1e-9, "STANDARD column");
     assertTrue(
         cluster.kubectl("get", "ml", "-n", NS).check("kubectl get ml").stdout().contains(name),
         "the ml category lists the training");
@@ -452,8 +452,12 @@ class TrainingOnApiServerTest {
         "exit code of the operator after SIGTERM: " + exitCode);
     apply(training);
     ArrestTraining created = training(name);
-    String startedMessage = "stage pretrain started: Job " + name + "-pretrain";
-    String eventName = TrainingEvents.eventName(created, "Normal", "StageStarted", startedMessage);
+    // The Event every training gets on this 1.20 server at its start. (Not StageStarted: that
+    // Event tells the operator that the stage's Job existed, and it would restart the stage.)
+    String startedMessage =
+        dev.arrest.operator.jobs.ServerCapabilities.of(1, 20).fallbacks().get(0);
+    String eventName =
+        TrainingEvents.eventName(created, "Normal", "ServerFeatureMissing", startedMessage);
     String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     cluster
         .admin
@@ -474,7 +478,7 @@ class TrainingOnApiServerTest {
                 .withUid(created.getMetadata().getUid())
                 .endInvolvedObject()
                 .withType("Normal")
-                .withReason("StageStarted")
+                .withReason("ServerFeatureMissing")
                 .withMessage(startedMessage)
                 .withCount(1)
                 .withFirstTimestamp(now)
@@ -549,7 +553,12 @@ class TrainingOnApiServerTest {
                     + name
                     + "\",method=\"arrest\",phase=\"Failed\",} 1.0"));
     List<Event> started =
-        events(name).stream().filter(e -> "StageStarted".equals(e.getReason())).toList();
+        events(name).stream()
+            .filter(
+                e ->
+                    "ServerFeatureMissing".equals(e.getReason())
+                        && startedMessage.equals(e.getMessage()))
+            .toList();
     assertEquals(1, started.size(), describe(events(name)));
     assertEquals(eventName, started.get(0).getMetadata().getName());
     assertEquals(2, started.get(0).getCount(), "the repeated Event's count");
@@ -636,6 +645,17 @@ class TrainingOnApiServerTest {
                 "update coordination.k8s.io/leases in "
                     + ControlPlaneSuite.RELEASE_NAMESPACE
                     + " named [arrest-operator-leader]"));
+    // Paths of the unhappy-cluster handling this suite does not walk yet (the fault-injection
+    // campaign of issue #12 will): deleting a disrupted or expired stage Job and a training past
+    // its
+    // ttlSecondsAfterFinished, listing a podless Job's Events (FailedCreate), and raising the count
+    // of a repeated Event. OperatorLoopTest and UnhappyClusterLifecycleTest exercise each of them.
+    unused.removeIf(
+        grant ->
+            grant.startsWith("delete arrest.dev/arresttrainings ")
+                || grant.startsWith("delete batch/jobs ")
+                || grant.startsWith("list core/events ")
+                || grant.startsWith("patch core/events "));
     assertEquals(
         Set.of(),
         unused,
