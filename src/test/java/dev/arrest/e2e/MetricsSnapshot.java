@@ -93,12 +93,18 @@ final class MetricsSnapshot {
 
   /** A histogram's cumulative bucket counts (upper bound → count) gained since {@code before}. */
   TreeMap<Double, Double> bucketsSince(String histogram, MetricsSnapshot before) {
+    return bucketsSince(histogram, before, series -> true);
+  }
+
+  /** The same, summed over the histogram's series that {@code filter} accepts. */
+  TreeMap<Double, Double> bucketsSince(
+      String histogram, MetricsSnapshot before, Predicate<Series> filter) {
     TreeMap<Double, Double> buckets = new TreeMap<>();
     samples.forEach(
         (series, value) -> {
-          if (series.name().equals(histogram + "_bucket")) {
+          if (series.name().equals(histogram + "_bucket") && filter.test(series)) {
             double bound = number(series.label("le"));
-            buckets.put(bound, value - before.samples.getOrDefault(series, 0.0));
+            buckets.merge(bound, value - before.samples.getOrDefault(series, 0.0), Double::sum);
           }
         });
     return buckets;
