@@ -20,6 +20,7 @@ import dev.arrest.trainer.eval.PlannedAttack;
 import dev.arrest.trainer.eval.RobustnessEvaluator;
 import dev.arrest.trainer.model.Models;
 import dev.arrest.trainer.progress.ProgressListener;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -90,6 +91,21 @@ final class AutoAttackBenchmarkCommand implements Callable<Integer> {
   @Option(names = "--no-pytorch", description = "Skip the PyTorch APGD-CE peer.")
   boolean skipPytorch;
 
+  @Option(
+      names = "--model",
+      description =
+          "A SmallCNN model file a run wrote for Fashion-MNIST (e.g."
+              + " runs/fashion-mnist-quick/finetune/model.params) to attack instead of a seeded"
+              + " random initialization.")
+  Path modelFile;
+
+  @Option(
+      names = "--test-images",
+      description =
+          "Attack the first --samples Fashion-MNIST test images with their labels instead of"
+              + " seeded random images labelled by the model.")
+  boolean testImages;
+
   @Override
   public Integer call() throws Exception {
     int effectiveThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
@@ -107,13 +123,22 @@ final class AutoAttackBenchmarkCommand implements Callable<Integer> {
                 Models.builder().setArchitecture(Models.SMALL_CNN).fitDataset(kind).build(),
                 manager,
                 new Shape(kind.channels(), kind.height(), kind.width()))) {
-      ImageDataset data = labelledByModel(model, manager, kind);
+      if (modelFile != null) {
+        model.load(modelFile);
+      }
+      ImageDataset data =
+          testImages
+              ? kind.load(null, false).firstN(samples)
+              : labelledByModel(model, manager, kind);
       System.out.printf(
           Locale.ROOT,
-          "DJL %s (PyTorch %s), %d threads; SmallCNN, %d samples, batch %d, %s, seed %d%n",
+          "DJL %s (PyTorch %s), %d threads; SmallCNN (%s) on %s, %d samples, batch %d, %s,"
+              + " seed %d%n",
           Engine.getDjlVersion(),
           Engine.getInstance().getVersion(),
           effectiveThreads,
+          modelFile != null ? modelFile : "seeded random initialization",
+          data.name(),
           samples,
           batchSize,
           threat,
