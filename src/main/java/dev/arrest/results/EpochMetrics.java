@@ -16,6 +16,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param trainAdversarialAccuracy accuracy on the adversarial training examples (finetuning only)
  * @param awpGamma the relative size gamma of the adversarial weight perturbation the epoch's steps
  *     computed their gradients at; null for epochs without AWP (not configured, or warm-up)
+ * @param test test accuracy measured after the epoch (spec.evaluation.everyEpoch); null when not
+ *     asked for
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EpochMetrics(
@@ -31,7 +33,59 @@ public record EpochMetrics(
     long examples,
     double seconds,
     double imagesPerSecond,
-    Double awpGamma) {
+    Double awpGamma,
+    EpochTest test) {
+
+  /** An epoch without a test measurement. */
+  public EpochMetrics(
+      int epoch,
+      double learningRate,
+      double loss,
+      double crossEntropyLoss,
+      Double rgkdLoss,
+      Double tradesKlLoss,
+      Double noisyReplayRate,
+      Double trainCleanAccuracy,
+      Double trainAdversarialAccuracy,
+      long examples,
+      double seconds,
+      double imagesPerSecond,
+      Double awpGamma) {
+    this(
+        epoch,
+        learningRate,
+        loss,
+        crossEntropyLoss,
+        rgkdLoss,
+        tradesKlLoss,
+        noisyReplayRate,
+        trainCleanAccuracy,
+        trainAdversarialAccuracy,
+        examples,
+        seconds,
+        imagesPerSecond,
+        awpGamma,
+        null);
+  }
+
+  /** This epoch with a test measurement. */
+  public EpochMetrics withTest(EpochTest measured) {
+    return new EpochMetrics(
+        epoch,
+        learningRate,
+        loss,
+        crossEntropyLoss,
+        rgkdLoss,
+        tradesKlLoss,
+        noisyReplayRate,
+        trainCleanAccuracy,
+        trainAdversarialAccuracy,
+        examples,
+        seconds,
+        imagesPerSecond,
+        awpGamma,
+        measured);
+  }
 
   /** An epoch without adversarial weight perturbation. */
   public EpochMetrics(
@@ -60,6 +114,7 @@ public record EpochMetrics(
         examples,
         seconds,
         imagesPerSecond,
+        null,
         null);
   }
 }

@@ -67,6 +67,12 @@ public class EvaluationSpec {
           + " worst-case robust accuracy of the attacks above). Omit for no score.")
   public TradeoffSpec tradeoff;
 
+  @JsonPropertyDescription(
+      "Also measure test accuracy (clean and PGD) after every pretraining and finetuning epoch,"
+          + " recorded per epoch in the stage results and epochs.csv, to show convergence. Omit to"
+          + " evaluate only the finished model.")
+  public EpochEvaluationSpec everyEpoch;
+
   /** The seed of a stratified subset. */
   @JsonIgnore
   public long effectiveSubsetSeed() {

@@ -42,6 +42,20 @@ final class EpochLine {
             m.learningRate(),
             m.seconds(),
             m.imagesPerSecond()));
+    if (m.test() != null) {
+      line.append(
+          String.format(
+              Locale.ROOT,
+              "; test on %d: clean %.2f%%",
+              m.test().samples(),
+              100 * m.test().standardAccuracy()));
+      if (m.test().robustAccuracy() != null) {
+        line.append(
+            String.format(
+                Locale.ROOT, ", %s %.2f%%", m.test().attack(), 100 * m.test().robustAccuracy()));
+      }
+      line.append(String.format(Locale.ROOT, " (%.1f s)", m.test().seconds()));
+    }
     return line.toString();
   }
 }

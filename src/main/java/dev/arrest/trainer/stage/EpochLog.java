@@ -14,7 +14,7 @@ final class EpochLog {
   private static final String HEADER =
       "epoch,learning_rate,loss,cross_entropy_loss,rgkd_loss,trades_kl_loss,"
           + "noisy_replay_rate,train_clean_accuracy,train_adversarial_accuracy,examples,seconds,images_per_second,"
-          + "awp_gamma";
+          + "awp_gamma,test_samples,test_standard_accuracy,test_robust_accuracy,test_attack";
 
   private EpochLog() {}
 
@@ -36,7 +36,11 @@ final class EpochLog {
                   Long.toString(m.examples()),
                   number(m.seconds()),
                   number(m.imagesPerSecond()),
-                  number(m.awpGamma())))
+                  number(m.awpGamma()),
+                  m.test() == null ? "" : Integer.toString(m.test().samples()),
+                  number(m.test() == null ? null : m.test().standardAccuracy()),
+                  number(m.test() == null ? null : m.test().robustAccuracy()),
+                  m.test() == null || m.test().attack() == null ? "" : m.test().attack()))
           .append('\n');
     }
     ResultsJson.writeAtomically(file, csv.toString());

@@ -60,7 +60,7 @@ final class TrainingData {
     };
   }
 
-  private static Path path(ArrestTrainingSpec spec) {
+  static Path path(ArrestTrainingSpec spec) {
     return spec.dataset.path == null ? null : Path.of(spec.dataset.path);
   }
 }

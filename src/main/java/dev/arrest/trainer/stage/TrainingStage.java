@@ -60,6 +60,7 @@ final class TrainingStage {
             .setSchedule(schedule)
             .setObjective(objective)
             .optWeightPerturbation(awp)
+            .optEpochEvaluation(EpochTestCurve.of(context.spec()))
             .setData(data)
             .setEpochs(epochs)
             .optSeed(context.spec().seed)

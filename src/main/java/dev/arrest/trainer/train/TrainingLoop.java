@@ -29,6 +29,7 @@ public final class TrainingLoop {
   private final int epochs;
   private final long seed;
   private final AdversarialWeightPerturbation weightPerturbation;
+  private final EpochEvaluator epochEvaluator;
   private final List<TrainingListener> listeners;
 
   private TrainingLoop(Builder builder) {
@@ -41,6 +42,7 @@ public final class TrainingLoop {
     this.epochs = builder.epochs;
     this.seed = builder.seed;
     this.weightPerturbation = builder.weightPerturbation;
+    this.epochEvaluator = builder.epochEvaluator;
     this.listeners = List.copyOf(builder.listeners);
   }
 
@@ -53,7 +55,11 @@ public final class TrainingLoop {
     TrainingRun run = new TrainingRun(stage, epochs, network, optimizer);
     listeners.forEach(l -> l.onTrainingBegin(run));
     for (int epoch = run.nextEpoch(); epoch <= epochs; epoch++) {
-      EpochMetrics metrics = trainEpoch(run, epoch);
+      EpochMetrics trained = trainEpoch(run, epoch);
+      // As DJL's EasyTrain validates after each epoch: before the listeners, so that the
+      // checkpoint and the epoch line carry the measurement.
+      EpochMetrics metrics =
+          epochEvaluator == null ? trained : trained.withTest(epochEvaluator.evaluate(network));
       run.epochDone(metrics);
       listeners.forEach(l -> l.onEpoch(run, metrics));
     }
@@ -119,6 +125,7 @@ public final class TrainingLoop {
     private int epochs;
     private long seed;
     private AdversarialWeightPerturbation weightPerturbation;
+    private EpochEvaluator epochEvaluator;
     private final List<TrainingListener> listeners =
         new ArrayList<>(List.of(new DivergenceListener()));
 
@@ -174,6 +181,15 @@ public final class TrainingLoop {
      */
     public Builder optWeightPerturbation(AdversarialWeightPerturbation awp) {
       this.weightPerturbation = awp;
+      return this;
+    }
+
+    /**
+     * Measures test accuracy after every epoch with {@code evaluator}, recorded in the epoch's
+     * metrics ({@link EpochMetrics#test}); without it, or with null, nothing is measured.
+     */
+    public Builder optEpochEvaluation(EpochEvaluator evaluator) {
+      this.epochEvaluator = evaluator;
       return this;
     }
 

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.arrest.api.v1alpha1.OptimizerSpec;
 import dev.arrest.results.EpochMetrics;
+import dev.arrest.results.EpochTest;
 import dev.arrest.results.Stage;
 import dev.arrest.trainer.data.DataLoader;
 import dev.arrest.trainer.data.ImageDataset;
@@ -50,6 +51,15 @@ class TrainingLoopResumeTest {
 
   private List<EpochMetrics> train(
       Path checkpoints, String fingerprint, int crashAfterEpoch, Network[] out) {
+    return train(checkpoints, fingerprint, crashAfterEpoch, out, null);
+  }
+
+  private List<EpochMetrics> train(
+      Path checkpoints,
+      String fingerprint,
+      int crashAfterEpoch,
+      Network[] out,
+      EpochEvaluator evaluator) {
     Engine.getInstance().setRandomSeed(11);
     Network network = TinyData.smallCnn(manager);
     out[0] = network;
@@ -77,6 +87,7 @@ class TrainingLoopResumeTest {
         .setData(loader)
         .setEpochs(EPOCHS)
         .optSeed(42)
+        .optEpochEvaluation(evaluator)
         .optCheckpoints(checkpoints, fingerprint, crashing)
         .optProgress(crashing)
         .build()
@@ -124,6 +135,27 @@ class TrainingLoopResumeTest {
           kept.map(p -> p.getFileName().toString()).sorted().toList(),
           "keeps the two newest complete checkpoints");
     }
+  }
+
+  /** A stand-in measurement that depends on the weights: the sum of the first parameter. */
+  private static final EpochEvaluator WEIGHT_SUM =
+      network -> {
+        try (ai.djl.ndarray.NDArray sum = network.parameters().get(0).getValue().getArray().sum()) {
+          return new EpochTest(7, Math.abs(sum.getFloat()) % 1, null, null, 0.5);
+        }
+      };
+
+  @Test
+  void epochTestsAreCheckpointedWithTheirEpochAndRestoredOnResume(@TempDir Path dir) {
+    List<EpochMetrics> expected = train(dir.resolve("a"), "f", -1, new Network[1], WEIGHT_SUM);
+    assertThrows(Crash.class, () -> train(dir.resolve("b"), "f", 2, new Network[1], WEIGHT_SUM));
+    // Resumed without the evaluator: the epochs from the checkpoint keep their measurements.
+    List<EpochMetrics> history = train(dir.resolve("b"), "f", -1, new Network[1], null);
+    assertEquals(expected.get(0).test(), history.get(0).test());
+    assertEquals(expected.get(1).test(), history.get(1).test());
+    assertEquals(7, history.get(1).test().samples());
+    assertEquals(null, history.get(2).test(), "epoch 3 ran without the evaluator");
+    assertEquals(7, expected.get(2).test().samples());
   }
 
   @Test
