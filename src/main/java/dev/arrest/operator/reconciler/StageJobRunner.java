@@ -177,7 +177,7 @@ class StageJobRunner {
             adopted);
       }
       case RUNNING -> running(context, target, entry, observed, adopted);
-      case SUCCEEDED -> complete(context, target, entry, job, adopted);
+      case SUCCEEDED -> complete(context, target, entry, observed, adopted);
       case FAILED -> {
         if (observed.disruption().isPresent()) {
           yield restart(context, target, entry, observed, observed.disruption().get());
@@ -431,9 +431,28 @@ class StageJobRunner {
 
   /** Records a succeeded Job's result; an evaluation without results fails the stage instead. */
   private Step complete(
-      Context context, StageTarget target, TrainingStageStatus entry, Job job, boolean adopted) {
+      Context context,
+      StageTarget target,
+      TrainingStageStatus entry,
+      StageObservation observed,
+      boolean adopted) {
     Stage stage = target.stage();
+    Job job = observed.job();
     Optional<PodTermination> termination = jobs.termination(job, true);
+    if (termination.isEmpty()) {
+      // The result leaves the pod only in its termination message, and the pod is gone (deleted,
+      // or its node with it) before it was read. The stage runs again as the next attempt: the
+      // trainer resumes from its last checkpoint and reports the result again.
+      return restart(
+          context,
+          target,
+          entry,
+          observed,
+          new Disruption(
+              "Job "
+                  + job.getMetadata().getName()
+                  + " succeeded but its pod, which held the result, is gone"));
+    }
     TerminationMessage result = termination.map(PodTermination::result).orElse(null);
     if (result != null && result.status() == StageStatus.FAILED) {
       return fail(
@@ -458,7 +477,7 @@ class StageJobRunner {
                           + " left: "
                           + Objects.requireNonNullElse(t.failureMessage(), "nothing")
                           + ")")
-              .orElse(" (its pod is gone)");
+              .orElseThrow();
       String message =
           "the "
               + stage
