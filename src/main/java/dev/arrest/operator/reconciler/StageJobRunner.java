@@ -327,7 +327,12 @@ class StageJobRunner {
       return new Step(Kind.BLOCKED, Reason.JOB_CREATE_FAILED, message, null, null, false);
     }
     markStarted(context, target, entry, created);
-    entry.waitingSince = context.now();
+    // The start timeout counts from the Job's creation, not from the start of this pass (which
+    // may have taken a while on a busy API server).
+    entry.waitingSince =
+        created.getMetadata().getCreationTimestamp() != null
+            ? created.getMetadata().getCreationTimestamp()
+            : context.now();
     return new Step(Kind.CREATED, null, null, null, created, false);
   }
 
