@@ -137,7 +137,7 @@ public final class CheckpointingStandInTrainer {
     byte[] hash = digest(finetuneModel);
     int a = ((hash[0] & 0xff) << 8) | (hash[1] & 0xff);
     int b = ((hash[2] & 0xff) << 8) | (hash[3] & 0xff);
-    return new double[] {0.5 + (a % 4000) / 10000.0, 0.2 + (b % 2500) / 10000.0};
+    return new double[] {(5000 + a % 4000) / 10000.0, (2000 + b % 2500) / 10000.0};
   }
 
   static int epochs(Stage stage, ArrestTrainingSpec spec) {
