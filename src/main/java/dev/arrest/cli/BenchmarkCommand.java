@@ -37,8 +37,38 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "benchmark",
-    description = "Finetuning throughput (SmallCNN, PGD-k + RGKD) of DJL vs PyTorch eager.")
+    description =
+        "Finetuning throughput (SmallCNN, PGD-k + RGKD) of DJL vs PyTorch eager; with"
+            + " --architecture and --dataset, of this trainer on any model and input shape.")
 final class BenchmarkCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--architecture",
+      defaultValue = Models.SMALL_CNN,
+      description =
+          "small-cnn, preact-resnet18 or wide-resnet (default: ${DEFAULT-VALUE}); the PyTorch"
+              + " peer is small-cnn only.")
+  String architecture;
+
+  @Option(
+      names = "--depth",
+      defaultValue = "34",
+      description = "wide-resnet depth (default: ${DEFAULT-VALUE}).")
+  int depth;
+
+  @Option(
+      names = "--widen-factor",
+      defaultValue = "10",
+      description = "wide-resnet widen factor (default: ${DEFAULT-VALUE}).")
+  int widenFactor;
+
+  @Option(
+      names = "--dataset",
+      defaultValue = "fashion-mnist",
+      description =
+          "Input shape and classes of this dataset, e.g. cifar10 for 3x32x32 (default:"
+              + " ${DEFAULT-VALUE}); the PyTorch peer is fashion-mnist only.")
+  String dataset;
 
   @Option(names = "--batch-size", defaultValue = "128")
   int batchSize;
@@ -86,18 +116,34 @@ final class BenchmarkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    DatasetKind kind = DatasetKind.fromId(dataset);
+    if (!Models.ARCHITECTURES.contains(architecture)) {
+      System.err.println(
+          "--architecture " + architecture + ": expected one of " + Models.ARCHITECTURES);
+      return 2;
+    }
+    if (!skipPytorch
+        && (!architecture.equals(Models.SMALL_CNN) || kind != DatasetKind.FASHION_MNIST)) {
+      System.err.println("the PyTorch peer is small-cnn on fashion-mnist only: pass --no-pytorch");
+      return 2;
+    }
     int effectiveThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     // Read by DJL's PyTorch engine when it starts, which is below.
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(effectiveThreads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     NativeAllocator allocator = NativeAllocator.current();
     System.out.printf(Locale.ROOT, "allocator: %s%n", allocator.describe());
-    StepFigures djl = measureDjl(allocator);
+    StepFigures djl = measureDjl(kind, allocator);
     System.out.printf(
         Locale.ROOT,
-        "DJL %s (PyTorch %s), SmallCNN, batch %d, PGD-%d + RGKD, %d threads, %d timed steps:%n",
+        "DJL %s (PyTorch %s), %s, input %dx%dx%d, batch %d, PGD-%d + RGKD, %d threads,"
+            + " %d timed steps:%n",
         Engine.getDjlVersion(),
         Engine.getInstance().getVersion(),
+        modelName(),
+        kind.channels(),
+        kind.height(),
+        kind.width(),
         batchSize,
         pgdSteps,
         effectiveThreads,
@@ -118,8 +164,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     return 0;
   }
 
-  private StepFigures measureDjl(NativeAllocator allocator) {
-    DatasetKind kind = DatasetKind.FASHION_MNIST;
+  private StepFigures measureDjl(DatasetKind kind, NativeAllocator allocator) {
     Shape imageShape = new Shape(kind.channels(), kind.height(), kind.width());
     Engine.getInstance().setRandomSeed(0);
     try (NDManager manager = NDManager.newBaseManager();
@@ -168,8 +213,21 @@ final class BenchmarkCommand implements Callable<Integer> {
     }
   }
 
-  private static dev.arrest.trainer.model.RepresentationClassifier model(DatasetKind kind) {
-    return Models.builder().setArchitecture(Models.SMALL_CNN).fitDataset(kind).build();
+  private dev.arrest.trainer.model.RepresentationClassifier model(DatasetKind kind) {
+    return Models.builder()
+        .setArchitecture(architecture)
+        .fitDataset(kind)
+        .optDepth(depth)
+        .optWidenFactor(widenFactor)
+        .build();
+  }
+
+  private String modelName() {
+    return switch (architecture) {
+      case Models.SMALL_CNN -> "SmallCNN";
+      case Models.WIDE_RESNET -> "WRN-" + depth + "-" + widenFactor;
+      default -> architecture;
+    };
   }
 
   private String measurePytorch(int threadCount) throws IOException, InterruptedException {

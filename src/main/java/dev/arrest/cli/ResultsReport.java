@@ -7,7 +7,10 @@ import dev.arrest.results.PointResults;
 import dev.arrest.results.RunResults;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
+import dev.arrest.results.TestSubset;
+import dev.arrest.tradeoff.ConfidenceIntervals;
 import dev.arrest.tradeoff.CurveSummary;
+import dev.arrest.tradeoff.Interval;
 import dev.arrest.tradeoff.SweepScore;
 import dev.arrest.tradeoff.TradeoffScore;
 import java.util.ArrayList;
@@ -22,12 +25,10 @@ import java.util.Set;
  * A results.json as Markdown tables for a write-up: every run (the single run, or each sweep point)
  * with its standard accuracy, its robust accuracy per attack (an ensemble such as AutoAttack as one
  * column: the accuracy after its last member), the worst case, 95 % Wilson intervals for the sample
- * size, and the tradeoff score; then the reference curve and the sweep score.
+ * size, and the tradeoff score; which test images were evaluated; then the reference curve and the
+ * sweep score.
  */
 final class ResultsReport {
-  /** z for a two-sided 95 % interval. */
-  private static final double Z = 1.959964;
-
   private ResultsReport() {}
 
   static String render(RunResults results) {
@@ -48,6 +49,7 @@ final class ResultsReport {
     List<List<String>> table = new ArrayList<>();
     table.add(header);
     Integer samples = null;
+    TestSubset subset = null;
     for (Row row : rows) {
       List<String> cells = new ArrayList<>();
       cells.add(row.id());
@@ -55,6 +57,7 @@ final class ResultsReport {
       EvaluationResult evaluation = row.evaluation();
       if (evaluation != null) {
         samples = evaluation.samples();
+        subset = evaluation.subset();
       }
       cells.add(evaluation == null ? "-" : withInterval(evaluation.standardAccuracy(), samples));
       for (String attack : attackColumns) {
@@ -73,12 +76,14 @@ final class ResultsReport {
       out.append(
           String.format(
               Locale.ROOT,
-              "Accuracies on %d test images; standard and worst-case robust accuracy with their 95"
-                  + " %% Wilson interval. Score: signed distance to the reference curve (positive"
-                  + " above it); gains: robust accuracy gained at equal standard accuracy, standard"
-                  + " accuracy gained at equal robust accuracy (docs/tradeoff-score.md); * read"
-                  + " the reference curve's linear extension beyond the range of its points.%n",
-              samples));
+              "Accuracies on %d test images%s; standard and worst-case robust accuracy with their"
+                  + " 95 %% Wilson interval. Score: signed distance to the reference curve"
+                  + " (positive above it); gains: robust accuracy gained at equal standard"
+                  + " accuracy, standard accuracy gained at equal robust accuracy"
+                  + " (docs/tradeoff-score.md); * read the reference curve's linear extension"
+                  + " beyond the range of its points.%n",
+              samples,
+              subset == null ? "" : " (" + subset.describe(samples) + ")"));
     }
     CurveSummary curve = results.referenceCurve;
     if (curve != null) {
@@ -104,14 +109,6 @@ final class ResultsReport {
     return out.toString();
   }
 
-  /** The 95 % Wilson score interval of an accuracy measured on n examples, in [0, 1]. */
-  static double[] wilsonInterval(double accuracy, int n) {
-    double z2 = Z * Z;
-    double center = (accuracy + z2 / (2.0 * n)) / (1 + z2 / n);
-    double half = Z * Math.sqrt(accuracy * (1 - accuracy) / n + z2 / (4.0 * n * n)) / (1 + z2 / n);
-    return new double[] {Math.max(0, center - half), Math.min(1, center + half)};
-  }
-
   private record Row(
       String id,
       String label,
@@ -124,13 +121,30 @@ final class ResultsReport {
   private static List<Row> rows(RunResults results) {
     List<Row> rows = new ArrayList<>();
     if (results.points == null) {
-      rows.add(row("-", results.name + " (" + results.method + ")", null, results.stages));
+      rows.add(
+          row(
+              "-",
+              results.name + " (" + results.method + awpSuffix(results.stages) + ")",
+              null,
+              results.stages));
     } else {
       for (PointResults point : results.points) {
         rows.add(row(Integer.toString(point.id), point.label, point, point.stages));
       }
     }
     return rows;
+  }
+
+  /**
+   * "+awp" when the finetuning trained with adversarial weight perturbation, as sweep labels say.
+   */
+  private static String awpSuffix(Map<Stage, StageResult> stages) {
+    StageResult finetune = stages.get(Stage.FINETUNE);
+    boolean perturbed =
+        finetune != null
+            && finetune.epochs != null
+            && finetune.epochs.stream().anyMatch(e -> e.awpGamma() != null);
+    return perturbed ? "+awp" : "";
   }
 
   private static Row row(
@@ -187,9 +201,9 @@ final class ResultsReport {
   }
 
   private static String withInterval(double accuracy, int n) {
-    double[] interval = wilsonInterval(accuracy, n);
+    Interval interval = ConfidenceIntervals.wilson(100 * accuracy, n);
     return String.format(
-        Locale.ROOT, "%.1f %% (%.1f–%.1f)", 100 * accuracy, 100 * interval[0], 100 * interval[1]);
+        Locale.ROOT, "%.1f %% (%.1f–%.1f)", 100 * accuracy, interval.from(), interval.to());
   }
 
   private static String percent(double fraction) {

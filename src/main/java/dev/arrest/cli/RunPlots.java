@@ -28,7 +28,8 @@ import java.util.function.Function;
  * each training stage and the accuracy-robustness plane. A single run is drawn in the plane when
  * the spec configures a tradeoff reference; a sweep always draws its points there (labelled), with
  * the reference points and curve when it has one, and adds each point's finetuning curves and one
- * figure comparing them.
+ * figure comparing them. Measured points carry the 95 % Wilson intervals of both accuracies as
+ * error bars.
  */
 final class RunPlots {
   private RunPlots() {}
@@ -52,13 +53,19 @@ final class RunPlots {
               dir,
               TradeoffReferences.referenceSet(spec.evaluation.tradeoff).points(),
               TradeoffReferences.curve(spec.evaluation.tradeoff),
-              List.of(
-                  new RunPoint(
-                      results.name,
-                      100 * results.summary.standardAccuracy(),
-                      100 * results.summary.robustAccuracy()))));
+              List.of(singleRun(results))));
     }
     return written;
+  }
+
+  /** The run in the plane, with the Wilson intervals of its accuracies when its sample is known. */
+  private static RunPoint singleRun(RunResults results) {
+    double standard = 100 * results.summary.standardAccuracy();
+    double robust = 100 * results.summary.robustAccuracy();
+    Integer samples = results.summary.samples();
+    return samples == null || samples < 1
+        ? new RunPoint(results.name, standard, robust)
+        : RunPoint.measured(results.name, standard, robust, samples);
   }
 
   private static List<Path> sweepFigures(Path dir, RunResults results, TradeoffSpec tradeoff)
@@ -105,7 +112,7 @@ final class RunPlots {
       } catch (IllegalArgumentException e) {
         curve =
             null; // too few points so far, or no tradeoff among them: results.json's warnings say
-                  // which
+        // which
       }
     } else if (tradeoff != null) {
       referencePoints = TradeoffReferences.referenceSet(tradeoff).points();

@@ -85,7 +85,8 @@ record StepFigures(
               Locale.ROOT,
               format,
               row.engine(),
-              String.format(Locale.ROOT, "%.1f", row.imagesPerSecond()),
+              String.format(
+                  Locale.ROOT, row.imagesPerSecond() < 10 ? "%.3f" : "%.1f", row.imagesPerSecond()),
               String.format(Locale.ROOT, "%.3f", row.userSecondsPerStep()),
               String.format(Locale.ROOT, "%.3f", row.systemSecondsPerStep()),
               String.format(Locale.ROOT, "%.0f", row.minorFaultsPerStep()),

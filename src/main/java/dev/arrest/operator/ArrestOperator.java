@@ -1,6 +1,7 @@
 package dev.arrest.operator;
 
 import dev.arrest.operator.health.HealthServer;
+import dev.arrest.operator.metrics.ApiRequestMetrics;
 import dev.arrest.operator.metrics.MetricsServer;
 import dev.arrest.operator.policy.TrainingPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -178,11 +179,17 @@ public final class ArrestOperator implements Callable<Integer> {
             policy());
     CollectorRegistry registry = new CollectorRegistry(true);
     DefaultExports.register(registry);
+    ApiRequestMetrics apiRequests = new ApiRequestMetrics(registry);
     // Both of Fabric8's HTTP clients are on the classpath (JOSDK brings the JDK one); choose
     // instead of letting
     // Fabric8 pick one at random.
     KubernetesClient client =
-        new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory()).build();
+        new KubernetesClientBuilder()
+            .withHttpClientFactory(new JdkHttpClientFactory())
+            .withHttpClientBuilderConsumer(
+                http ->
+                    http.addOrReplaceInterceptor(ApiRequestMetrics.INTERCEPTOR_NAME, apiRequests))
+            .build();
     CountDownLatch stopRequested = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     // The JVM exits once shutdown hooks return, so the hook waits until the operator has stopped

@@ -2,6 +2,7 @@ package dev.arrest.operator;
 
 import dev.arrest.operator.events.TrainingEvents;
 import dev.arrest.operator.jobs.ServerCapabilities;
+import dev.arrest.operator.jobs.StageJobInformers;
 import dev.arrest.operator.jobs.StageJobs;
 import dev.arrest.operator.metrics.ReconcileMetrics;
 import dev.arrest.operator.metrics.ReconcileQueueMetrics;
@@ -44,17 +45,22 @@ public final class OperatorRunner implements AutoCloseable {
     ServerCapabilities server = ServerCapabilities.of(serverVersion(client));
     server.fallbacks().forEach(LOG::warn);
     TrainingEvents events = new TrainingEvents(client, clock);
+    StageJobInformers jobInformers = new StageJobInformers();
     TrainingLifecycle lifecycle =
         new TrainingLifecycle(
             settings,
             server,
-            new StageJobs(client),
+            new StageJobs(client, jobInformers),
             new PodLogProgressReader(client),
             events,
             clock);
     ArrestTrainingReconciler reconciler =
         new ArrestTrainingReconciler(
-            lifecycle, new TrainingMetrics(registry), new ReconcileMetrics(registry), events);
+            lifecycle,
+            new TrainingMetrics(registry),
+            new ReconcileMetrics(registry),
+            events,
+            jobInformers);
     ReferenceCurveMetrics.register(registry);
     ReconcileQueueMetrics queue = new ReconcileQueueMetrics(registry);
     operator =

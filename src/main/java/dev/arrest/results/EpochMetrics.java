@@ -14,6 +14,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param noisyReplayRate fraction of examples noisy replay switched to noisy inputs (arrest only)
  * @param trainCleanAccuracy accuracy on the clean training examples
  * @param trainAdversarialAccuracy accuracy on the adversarial training examples (finetuning only)
+ * @param awpGamma the relative size gamma of the adversarial weight perturbation the epoch's steps
+ *     computed their gradients at; null for epochs without AWP (not configured, or warm-up)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EpochMetrics(
@@ -28,4 +30,36 @@ public record EpochMetrics(
     Double trainAdversarialAccuracy,
     long examples,
     double seconds,
-    double imagesPerSecond) {}
+    double imagesPerSecond,
+    Double awpGamma) {
+
+  /** An epoch without adversarial weight perturbation. */
+  public EpochMetrics(
+      int epoch,
+      double learningRate,
+      double loss,
+      double crossEntropyLoss,
+      Double rgkdLoss,
+      Double tradesKlLoss,
+      Double noisyReplayRate,
+      Double trainCleanAccuracy,
+      Double trainAdversarialAccuracy,
+      long examples,
+      double seconds,
+      double imagesPerSecond) {
+    this(
+        epoch,
+        learningRate,
+        loss,
+        crossEntropyLoss,
+        rgkdLoss,
+        tradesKlLoss,
+        noisyReplayRate,
+        trainCleanAccuracy,
+        trainAdversarialAccuracy,
+        examples,
+        seconds,
+        imagesPerSecond,
+        null);
+  }
+}

@@ -15,6 +15,7 @@ import java.util.List;
  *     masking)
  * @param tradeoff the score against the spec's tradeoff curve (percent units), or null when none is
  *     configured
+ * @param subset which test images were evaluated; null in results written before it was recorded
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EvaluationResult(
@@ -23,7 +24,8 @@ public record EvaluationResult(
     double robustAccuracy,
     List<AttackResult> attacks,
     List<String> warnings,
-    TradeoffScore tradeoff) {
+    TradeoffScore tradeoff,
+    TestSubset subset) {
 
   public EvaluationResult(
       int samples,
@@ -31,11 +33,26 @@ public record EvaluationResult(
       double robustAccuracy,
       List<AttackResult> attacks,
       List<String> warnings) {
-    this(samples, standardAccuracy, robustAccuracy, attacks, warnings, null);
+    this(samples, standardAccuracy, robustAccuracy, attacks, warnings, null, null);
+  }
+
+  public EvaluationResult(
+      int samples,
+      double standardAccuracy,
+      double robustAccuracy,
+      List<AttackResult> attacks,
+      List<String> warnings,
+      TradeoffScore tradeoff) {
+    this(samples, standardAccuracy, robustAccuracy, attacks, warnings, tradeoff, null);
   }
 
   public EvaluationResult withTradeoff(TradeoffScore score) {
     return new EvaluationResult(
-        samples, standardAccuracy, robustAccuracy, attacks, warnings, score);
+        samples, standardAccuracy, robustAccuracy, attacks, warnings, score, subset);
+  }
+
+  public EvaluationResult withSubset(TestSubset testSubset) {
+    return new EvaluationResult(
+        samples, standardAccuracy, robustAccuracy, attacks, warnings, tradeoff, testSubset);
   }
 }

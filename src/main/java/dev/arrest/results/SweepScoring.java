@@ -2,6 +2,7 @@ package dev.arrest.results;
 
 import dev.arrest.api.v1alpha1.FinetuningMethod;
 import dev.arrest.api.v1alpha1.TradeoffSpec;
+import dev.arrest.tradeoff.ConfidenceIntervals;
 import dev.arrest.tradeoff.ReferencePoint;
 import dev.arrest.tradeoff.ReferenceSet;
 import dev.arrest.tradeoff.RunPoint;
@@ -91,13 +92,28 @@ public final class SweepScoring {
     }
   }
 
-  /** The points as the tradeoff code takes them: labelled, in percent. */
+  /** The Wilson intervals of a point's accuracies, or null when its sample size is unknown. */
+  private static ConfidenceIntervals intervals(RunResults.Summary summary) {
+    Integer samples = summary.samples();
+    return samples == null || samples < 1
+        ? null
+        : ConfidenceIntervals.wilson(
+            100 * summary.standardAccuracy(), 100 * summary.robustAccuracy(), samples);
+  }
+
+  /**
+   * The points as the tradeoff code takes them: labelled, in percent, with the Wilson intervals of
+   * their accuracies when the sample size is known.
+   */
   public static List<RunPoint> runPoints(List<PointResults> points) {
     return points.stream()
         .map(
             p ->
                 new RunPoint(
-                    p.label, 100 * p.summary.standardAccuracy(), 100 * p.summary.robustAccuracy()))
+                    p.label,
+                    100 * p.summary.standardAccuracy(),
+                    100 * p.summary.robustAccuracy(),
+                    intervals(p.summary)))
         .toList();
   }
 
@@ -120,7 +136,8 @@ public final class SweepScoring {
                     p.label,
                     100 * p.summary.standardAccuracy(),
                     100 * p.summary.robustAccuracy(),
-                    "this sweep, point " + p.id))
+                    "this sweep, point " + p.id,
+                    intervals(p.summary)))
         .toList();
   }
 

@@ -12,25 +12,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.labels.ItemLabelAnchor;
 import org.jfree.chart.labels.ItemLabelPosition;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYIntervalSeries;
+import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The accuracy-robustness plane: reference points labelled by method, the fitted reference curve
  * over its range (dashed where it is extended to reach runs outside that range), and the runs
- * highlighted.
+ * highlighted. Points that carry {@link ConfidenceIntervals} get error bars on both axes, so that
+ * differences the intervals do not support are not read into the picture.
  */
 public final class PlanePlot {
 
   static final String X_LABEL = "Standard accuracy (%)";
   static final String Y_LABEL = "Robust accuracy (%)";
+  static final String ERROR_BARS_NOTE = "Error bars: 95 % Wilson intervals of both accuracies";
   private static final int WIDTH = 900;
   private static final int HEIGHT = 650;
   private static final int CURVE_SAMPLES = 200;
@@ -109,6 +116,23 @@ public final class PlanePlot {
               Font.PLAIN));
     }
 
+    // Under the points they belong to, over the curve.
+    XYIntervalSeriesCollection runBars =
+        errorBars(
+            runs.stream().map(r -> bar(r.standardAccuracy(), r.robustAccuracy(), r.intervals())));
+    XYIntervalSeriesCollection referenceBars =
+        errorBars(
+            referencePoints.stream()
+                .map(p -> bar(p.standardAccuracy(), p.robustAccuracy(), p.intervals())));
+    if (runBars != null) {
+      plot.setDataset(index, runBars);
+      plot.setRenderer(index++, errorBarRenderer(ChartFiles.RUN_COLOR));
+    }
+    if (referenceBars != null) {
+      plot.setDataset(index, referenceBars);
+      plot.setRenderer(index++, errorBarRenderer(ChartFiles.REFERENCE_COLOR));
+    }
+
     if (curve != null) {
       plot.setDataset(index, curveSeries(curve, runs));
       plot.setRenderer(index, curveRenderer());
@@ -117,7 +141,50 @@ public final class PlanePlot {
         curve == null
             ? "Accuracy-robustness plane"
             : "Accuracy-robustness plane, reference " + curve.reference();
-    return new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    if (runBars != null || referenceBars != null) {
+      chart.addSubtitle(new TextTitle(ERROR_BARS_NOTE, new Font(Font.SANS_SERIF, Font.PLAIN, 11)));
+    }
+    return chart;
+  }
+
+  /** x, its interval, y, its interval; null for a point without intervals. */
+  private static double[] bar(double x, double y, ConfidenceIntervals intervals) {
+    if (intervals == null) {
+      return null;
+    }
+    return new double[] {
+      x,
+      intervals.standard().from(),
+      intervals.standard().to(),
+      y,
+      intervals.robust().from(),
+      intervals.robust().to()
+    };
+  }
+
+  /** One series of the points' intervals, or null when no point has any. */
+  static XYIntervalSeriesCollection errorBars(Stream<double[]> bars) {
+    XYIntervalSeries series = new XYIntervalSeries(ERROR_BARS_NOTE, false, true);
+    bars.filter(Objects::nonNull).forEach(b -> series.add(b[0], b[1], b[2], b[3], b[4], b[5]));
+    if (series.getItemCount() == 0) {
+      return null;
+    }
+    XYIntervalSeriesCollection collection = new XYIntervalSeriesCollection();
+    collection.addSeries(series);
+    return collection;
+  }
+
+  /** Bars and caps only: the points themselves are drawn by their own renderer. */
+  private static XYErrorRenderer errorBarRenderer(Color color) {
+    XYErrorRenderer renderer = new XYErrorRenderer();
+    renderer.setDefaultLinesVisible(false);
+    renderer.setDefaultShapesVisible(false);
+    renderer.setSeriesVisibleInLegend(0, false);
+    renderer.setErrorPaint(color);
+    renderer.setErrorStroke(new BasicStroke(1f));
+    renderer.setCapLength(5);
+    return renderer;
   }
 
   /**

@@ -10,9 +10,21 @@ import java.util.Objects;
  * @param robustAccuracy accuracy under the reference attack (AutoAttack for the shipped sets) in
  *     percent
  * @param source where the numbers come from; never empty, so every curve is traceable
+ * @param intervals the accuracies' 95 % intervals, drawn as error bars; null when unknown
+ *     (published points)
  */
 public record ReferencePoint(
-    String method, double standardAccuracy, double robustAccuracy, String source) {
+    String method,
+    double standardAccuracy,
+    double robustAccuracy,
+    String source,
+    ConfidenceIntervals intervals) {
+
+  /** A point whose uncertainty is unknown, e.g. a published one. */
+  public ReferencePoint(
+      String method, double standardAccuracy, double robustAccuracy, String source) {
+    this(method, standardAccuracy, robustAccuracy, source, null);
+  }
 
   public ReferencePoint {
     Objects.requireNonNull(method, "method");

@@ -9,6 +9,7 @@ import dev.arrest.api.v1alpha1.TrainingPhase;
 import dev.arrest.api.v1alpha1.TrainingProgress;
 import dev.arrest.api.v1alpha1.TrainingResults;
 import dev.arrest.api.v1alpha1.TrainingStageStatus;
+import dev.arrest.operator.metrics.ApiRequestMetrics;
 import dev.arrest.operator.metrics.ReconcileMetrics;
 import dev.arrest.operator.metrics.ReconcileQueueMetrics;
 import dev.arrest.operator.metrics.ReferenceCurveMetrics;
@@ -20,6 +21,7 @@ import io.prometheus.client.hotspot.DefaultExports;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.List;
 
 /**
@@ -36,6 +38,8 @@ final class ExportedMetrics {
     TrainingMetrics training = new TrainingMetrics(registry);
     new ReconcileMetrics(registry).start().close();
     new ReconcileQueueMetrics(registry);
+    new ApiRequestMetrics(registry)
+        .record("GET", URI.create("https://api:6443/apis/batch/v1/namespaces/ml/jobs?watch=true"));
     ReferenceCurveMetrics.register(registry);
     training.update(running());
     ArrestTraining done = evaluated();

@@ -1,6 +1,5 @@
 package dev.arrest.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,21 +10,12 @@ import dev.arrest.results.PointResults;
 import dev.arrest.results.RunResults;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
+import dev.arrest.results.TestSubset;
 import dev.arrest.tradeoff.TradeoffScore;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ResultsReportTest {
-
-  @Test
-  void wilsonIntervalMatchesHandComputedValues() {
-    // p = 0.5, n = 100: center 0.5, half-width 1.96 * sqrt(0.0025 + 0.000096) / 1.0384 = 0.0962.
-    assertArrayEquals(new double[] {0.4038, 0.5962}, ResultsReport.wilsonInterval(0.5, 100), 1e-4);
-    // p = 0 keeps a non-empty interval above 0 (the reason to prefer Wilson to the normal one).
-    double[] zero = ResultsReport.wilsonInterval(0, 200);
-    assertEquals(0, zero[0], 1e-12);
-    assertEquals(0.0188, zero[1], 1e-4);
-  }
 
   private static PointResults point(
       int id, String label, double standard, double pgd, double[] autoAttack, Double score) {
@@ -112,5 +102,33 @@ class ResultsReportTest {
         lines[3].contains("| 56.5 % | 56.5 % (49.6–63.2) | +1.50 | +3.00 | +4.50 * |"),
         "extrapolated values are marked: " + lines[3]);
     assertTrue(report.contains("Accuracies on 200 test images"), report);
+  }
+
+  @Test
+  void aSingleRunNamesAwpAndWhichTestImagesWereEvaluated() {
+    RunResults results = new RunResults();
+    results.name = "run";
+    results.method = "arrest";
+    StageResult finetune = new StageResult();
+    finetune.stage = Stage.FINETUNE;
+    finetune.epochs.add(
+        new EpochMetrics(1, 0, 1.3, 0.9, 0.1, null, 0.04, 0.8, 0.6, 30000, 60, 500, null));
+    finetune.epochs.add(
+        new EpochMetrics(2, 0, 1.2, 0.8, 0.1, null, 0.036, 0.83, 0.67, 30000, 60, 500, 0.005));
+    StageResult evaluate = new StageResult();
+    evaluate.stage = Stage.EVALUATE;
+    evaluate.evaluation =
+        new EvaluationResult(1000, 0.8, 0.6, List.of(), List.of())
+            .withSubset(new TestSubset(TestSubset.STRATIFIED, 10000, 0L));
+    results.put(finetune);
+    results.put(evaluate);
+
+    String report = ResultsReport.render(results);
+
+    assertTrue(report.contains("| - | run (arrest+awp) | 80.0 % (77.4–82.4) |"), report);
+    assertTrue(
+        report.contains(
+            "Accuracies on 1000 test images (a class-stratified random sample of 10000, seed 0);"),
+        report);
   }
 }

@@ -63,4 +63,12 @@ class StepFiguresTest {
         table);
     assertTrue(lines.get(2).contains("4066"), table);
   }
+
+  @Test
+  void slowStepsKeepThreeDecimalsOfImagesPerSecond() {
+    String table =
+        StepFigures.table(
+            List.of(new StepFigures("DJL (this trainer)", 0.0613, 31.2, 0.2, 3000, "jemalloc")));
+    assertTrue(table.lines().toList().get(1).contains(" 0.061 "), table);
+  }
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -37,8 +38,9 @@ import java.util.concurrent.TimeUnit;
  * target/arrest-operator.jar}), authenticated by a kubeconfig that holds only the chart's
  * ServiceAccount token. What differs from the pod: the metrics and health ports are free local
  * ports, {@code HOSTNAME} (the leader election identity) is a fixed pod name that survives restarts
- * as a container restart keeps it, and Fabric8's HTTP log is at trace level so that {@link
- * RbacUsage} can tell which API requests the operator made.
+ * as a container restart keeps it, and Fabric8's HTTP log is at trace level (unless turned off) so
+ * that {@link RbacUsage} can tell which API requests the operator made. The container's memory
+ * limit becomes the JVM's {@code -XX:MaxRAM}, so that the heap is sized as in the pod.
  */
 final class OperatorProcess implements AutoCloseable {
   static final Path OPERATOR_JAR = Path.of("target", "arrest-operator.jar");
@@ -85,6 +87,21 @@ final class OperatorProcess implements AutoCloseable {
    * @param directory where the process's volumes and its log ({@code operator.log}) go
    */
   OperatorProcess(Deployment deployment, Path kubeconfig, Path directory) throws IOException {
+    this(deployment, kubeconfig, directory, Map.of(), true);
+  }
+
+  /**
+   * @param env environment variables to set over the chart's (e.g. another progress interval)
+   * @param traceHttp log every API request (Fabric8's HTTP trace, which {@link RbacUsage} reads);
+   *     off for measurements, where the tracing itself would cost
+   */
+  OperatorProcess(
+      Deployment deployment,
+      Path kubeconfig,
+      Path directory,
+      Map<String, String> env,
+      boolean traceHttp)
+      throws IOException {
     var podSpec = deployment.getSpec().getTemplate().getSpec();
     if (podSpec.getContainers().size() != 1) {
       throw new AssertionError(
@@ -98,11 +115,11 @@ final class OperatorProcess implements AutoCloseable {
     this.volumes = podSpec.getVolumes() == null ? List.of() : podSpec.getVolumes();
     this.metricsPort = freePort();
     this.healthPort = freePort();
-    this.container = localized(podSpec.getContainers().get(0));
+    this.container = localized(podSpec.getContainers().get(0), env, traceHttp);
   }
 
   /** The chart's container with the local differences described above. */
-  private Container localized(Container chart) {
+  private Container localized(Container chart, Map<String, String> extraEnv, boolean traceHttp) {
     Map<String, EnvVar> env = new LinkedHashMap<>();
     for (EnvVar var : chart.getEnv() == null ? List.<EnvVar>of() : chart.getEnv()) {
       env.put(var.getName(), var);
@@ -114,10 +131,12 @@ final class OperatorProcess implements AutoCloseable {
     EnvVar toolOptions = env.get("JAVA_TOOL_OPTIONS");
     String chartOptions =
         toolOptions == null || toolOptions.getValue() == null ? "" : toolOptions.getValue() + " ";
-    put(
-        env,
-        "JAVA_TOOL_OPTIONS",
-        chartOptions + "-Dorg.slf4j.simpleLogger.log." + HTTP_LOGGER + "=trace");
+    String options = chartOptions + memoryLimitOption(chart);
+    if (traceHttp) {
+      options += " -Dorg.slf4j.simpleLogger.log." + HTTP_LOGGER + "=trace";
+    }
+    put(env, "JAVA_TOOL_OPTIONS", options.strip());
+    extraEnv.forEach((name, value) -> put(env, name, value));
     List<String> args = new ArrayList<>();
     List<String> chartArgs = chart.getArgs() == null ? List.of() : chart.getArgs();
     for (int i = 0; i < chartArgs.size(); i++) {
@@ -140,6 +159,21 @@ final class OperatorProcess implements AutoCloseable {
         .withEnv(new ArrayList<>(env.values()))
         .withArgs(args)
         .build();
+  }
+
+  /**
+   * The container's memory limit as the JVM's idea of physical memory ({@code -XX:MaxRAM}), which
+   * is what the JVM reads from the cgroup in the pod; so the chart's {@code MaxRAMPercentage} sizes
+   * the heap as in the cluster, not from this machine's memory. Empty without a limit.
+   */
+  private static String memoryLimitOption(Container chart) {
+    if (chart.getResources() == null
+        || chart.getResources().getLimits() == null
+        || chart.getResources().getLimits().get("memory") == null) {
+      return "";
+    }
+    Quantity limit = chart.getResources().getLimits().get("memory");
+    return "-XX:MaxRAM=" + Quantity.getAmountInBytes(limit).toBigInteger();
   }
 
   private static void put(Map<String, EnvVar> env, String name, String value) {
@@ -211,6 +245,11 @@ final class OperatorProcess implements AutoCloseable {
 
   boolean isAlive() {
     return process != null && process.isAlive();
+  }
+
+  /** The operator JVM's process id. */
+  synchronized long pid() {
+    return process.pid();
   }
 
   int starts() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.arrest.api.v1alpha1.FinetuningMethod;
 import dev.arrest.api.v1alpha1.TradeoffPointSpec;
 import dev.arrest.api.v1alpha1.TradeoffSpec;
+import dev.arrest.tradeoff.ConfidenceIntervals;
 import dev.arrest.tradeoff.ReferencePoint;
 import dev.arrest.tradeoff.RunPoint;
 import dev.arrest.tradeoff.SweepScore;
@@ -157,6 +158,18 @@ class SweepScoringTest {
     assertEquals(45.0, read.points.get(1).overrides.get("finetuning.noisyReplay.thresholdDegrees"));
     assertEquals(results.points.get(1).summary, read.points.get(1).summary);
     assertEquals(0.87, read.points.get(1).stages.get(Stage.EVALUATE).evaluation.standardAccuracy());
+  }
+
+  @Test
+  void pointsInThePlaneCarryTheWilsonIntervalsOfTheirSampleSize() {
+    PointResults at = point(0, "at", "at", 80, 30, 0.1);
+    PointResults arrest = point(1, "arrest phi=30", "arrest", 84, 32, 0.1);
+
+    RunPoint run = SweepScoring.runPoints(List.of(arrest)).get(0);
+    ReferencePoint reference = SweepScoring.ownReferencePoints(List.of(at)).get(0);
+
+    assertEquals(ConfidenceIntervals.wilson(84, 32, 100), run.intervals(), "100 test images");
+    assertEquals(ConfidenceIntervals.wilson(80, 30, 100), reference.intervals());
   }
 
   private static RunResults results(PointResults... points) {

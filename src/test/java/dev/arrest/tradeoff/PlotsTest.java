@@ -62,6 +62,136 @@ class PlotsTest {
   }
 
   @Test
+  void measuredPointsCarryTheirWilsonIntervalsAsErrorBarsOnBothAxes() throws Exception {
+    RunPoint small = RunPoint.measured("arrest phi=30", 84.5, 56.5, 200);
+    RunPoint large = RunPoint.measured("aft", 78.0, 59.3, 10000);
+    List<ReferencePoint> own =
+        List.of(
+            new ReferencePoint(
+                "at", 83.0, 70.0, "this sweep", ConfidenceIntervals.wilson(83, 70, 200)),
+            new ReferencePoint(
+                "trades beta=1",
+                86.0,
+                64.5,
+                "this sweep",
+                ConfidenceIntervals.wilson(86, 64.5, 200)));
+    Path svg = dir.resolve("bars.svg");
+
+    PlanePlot.write(own, TradeoffCurve.fit(own, 1), List.of(small, large), null, svg);
+
+    assertTrue(
+        svgText(svg).contains(PlanePlot.ERROR_BARS_NOTE), "the figure says what the bars are");
+    Element root = svgRoot(svg);
+    List<Bar> runLines = lines(root, ChartFiles.RUN_COLOR);
+    assertEquals(2 * 6, runLines.size(), "two bars and four caps per point");
+    // Caps are 5 px long. Left to right: aft (78.0 %), arrest (84.5 %); top to bottom (SVG y grows
+    // downwards): aft (59.3 %), arrest (56.5 %).
+    List<Bar> vertical =
+        runLines.stream()
+            .filter(b -> b.x1() == b.x2() && b.length() > 6)
+            .sorted(java.util.Comparator.comparingDouble(Bar::x1))
+            .toList();
+    List<Bar> horizontal =
+        runLines.stream()
+            .filter(b -> b.y1() == b.y2() && b.length() > 6)
+            .sorted(java.util.Comparator.comparingDouble(Bar::y1))
+            .toList();
+    List<RunPoint> order = List.of(large, small);
+    for (int i = 0; i < 2; i++) {
+      RunPoint run = order.get(i);
+      Bar h = horizontal.get(i);
+      Bar v = vertical.get(i);
+      assertTrue(
+          h.x1() < v.x1() && v.x1() < h.x2() && v.y1() < h.y1() && h.y1() < v.y2(),
+          run.label() + ": the bars cross at the point");
+      Interval standard = run.intervals().standard();
+      Interval robust = run.intervals().robust();
+      // Wilson intervals are asymmetric: the point splits each bar as it splits its interval.
+      assertEquals(
+          (run.standardAccuracy() - standard.from()) / standard.width(),
+          (v.x1() - h.x1()) / (h.x2() - h.x1()),
+          1e-3,
+          run.label() + ": horizontal bar");
+      assertEquals(
+          (robust.to() - run.robustAccuracy()) / robust.width(),
+          (h.y1() - v.y1()) / (v.y2() - v.y1()),
+          1e-3,
+          run.label() + ": vertical bar");
+    }
+    // One scale per axis: bars are in the ratio of the interval widths (n = 200 against 10 000).
+    assertEquals(
+        small.intervals().standard().width() / large.intervals().standard().width(),
+        horizontal.get(1).length() / horizontal.get(0).length(),
+        1e-3);
+    assertEquals(
+        small.intervals().robust().width() / large.intervals().robust().width(),
+        vertical.get(1).length() / vertical.get(0).length(),
+        1e-3);
+    assertEquals(
+        2 * 6, lines(root, ChartFiles.REFERENCE_COLOR).size(), "two bars and four caps per point");
+  }
+
+  @Test
+  void pointsWithoutIntervalsGetNoErrorBars() throws Exception {
+    ReferenceSet published = ReferenceSets.load("cifar10-linf-8255-wrn34");
+    Path svg = dir.resolve("plain.svg");
+
+    PlanePlot.write(
+        published.points(),
+        published.fitCurve(),
+        List.of(new RunPoint("phi=30", 86.9, 52.5)),
+        null,
+        svg);
+
+    assertFalse(svgText(svg).contains(PlanePlot.ERROR_BARS_NOTE));
+    assertEquals(List.of(), lines(svgRoot(svg), ChartFiles.RUN_COLOR));
+    assertEquals(List.of(), lines(svgRoot(svg), ChartFiles.REFERENCE_COLOR));
+  }
+
+  private record Bar(double x1, double y1, double x2, double y2) {
+    /** Ordered so that x1 <= x2 and y1 <= y2. */
+    Bar {
+      double left = Math.min(x1, x2);
+      double right = Math.max(x1, x2);
+      double top = Math.min(y1, y2);
+      double bottom = Math.max(y1, y2);
+      x1 = left;
+      x2 = right;
+      y1 = top;
+      y2 = bottom;
+    }
+
+    double length() {
+      return Math.max(x2 - x1, y2 - y1);
+    }
+  }
+
+  private static Element svgRoot(Path svg) throws Exception {
+    return DocumentBuilderFactory.newInstance()
+        .newDocumentBuilder()
+        .parse(svg.toFile())
+        .getDocumentElement();
+  }
+
+  /** Every straight line stroked in the colour. */
+  private static List<Bar> lines(Element root, java.awt.Color color) {
+    List<Bar> bars = new java.util.ArrayList<>();
+    org.w3c.dom.NodeList nodes = root.getElementsByTagName("line");
+    for (int i = 0; i < nodes.getLength(); i++) {
+      Element line = (Element) nodes.item(i);
+      if (line.getAttribute("style").contains("stroke:" + svgColor(color))) {
+        bars.add(
+            new Bar(
+                Double.parseDouble(line.getAttribute("x1")),
+                Double.parseDouble(line.getAttribute("y1")),
+                Double.parseDouble(line.getAttribute("x2")),
+                Double.parseDouble(line.getAttribute("y2"))));
+      }
+    }
+    return bars;
+  }
+
+  @Test
   void planePlotWithoutCurveOrRunsDrawsAndNamesOnlyThePoints() throws Exception {
     Path svg = dir.resolve("points.svg");
     PlanePlot.write(ReferenceSets.load("cifar10-linf-8255").points(), null, List.of(), null, svg);

@@ -6,16 +6,19 @@ import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.AttackType;
 import dev.arrest.api.v1alpha1.AutoAttackVersion;
+import dev.arrest.api.v1alpha1.AwpSpec;
 import dev.arrest.api.v1alpha1.ContainerResourcesSpec;
 import dev.arrest.api.v1alpha1.DatasetName;
 import dev.arrest.api.v1alpha1.EvaluationAttackSpec;
 import dev.arrest.api.v1alpha1.EvaluationSpec;
+import dev.arrest.api.v1alpha1.EvaluationSubset;
 import dev.arrest.api.v1alpha1.FinetuningMethod;
 import dev.arrest.api.v1alpha1.FinetuningSpec;
 import dev.arrest.api.v1alpha1.Initialization;
 import dev.arrest.api.v1alpha1.LearningRateSchedule;
 import dev.arrest.api.v1alpha1.Norm;
 import dev.arrest.api.v1alpha1.OptimizerSpec;
+import dev.arrest.api.v1alpha1.ScratchTrainingSpec;
 import dev.arrest.api.v1alpha1.StageResourcesSpec;
 import dev.arrest.api.v1alpha1.TradeoffSpec;
 import dev.arrest.tradeoff.TradeoffReferences;
@@ -247,10 +250,17 @@ public final class SpecValidator {
     checkResources(spec.resources, problems);
     if (training.getSpec().sweep == null) {
       checkMethod(spec.finetuning, "", problems);
+      checkAwp(spec, "", "spec.finetuning.awp", problems);
     } else {
       checkSweep(training, problems);
     }
     checkTradeoff(spec, problems);
+    if (spec.evaluation.subsetSeed != null
+        && spec.evaluation.subset != EvaluationSubset.STRATIFIED) {
+      problems.add(
+          "spec.evaluation.subsetSeed: applies to subset stratified only (the first images need"
+              + " no seed); set spec.evaluation.subset: stratified, or remove subsetSeed");
+    }
     List<EvaluationAttackSpec> attacks = spec.evaluation.attacks;
     if (attacks == null || attacks.isEmpty()) {
       problems.add(
@@ -368,6 +378,40 @@ public final class SpecValidator {
     }
   }
 
+  /**
+   * AWP that would never run, or that cannot run on the model.
+   *
+   * @param field where the run's AWP settings are written
+   */
+  private static void checkAwp(
+      ArrestTrainingSpec spec, String prefix, String field, List<String> problems) {
+    AwpSpec awp = spec.finetuning.awp;
+    if (awp == null || awp.gamma == 0) {
+      return;
+    }
+    if (awp.warmupEpochs >= spec.finetuning.epochs) {
+      problems.add(
+          prefix
+              + field
+              + ".warmupEpochs: "
+              + awp.warmupEpochs
+              + " warm-up epochs of "
+              + spec.finetuning.epochs
+              + " leave none to train with AWP; lower warmupEpochs below the number of finetuning"
+              + " epochs, or remove awp");
+    }
+    if (spec.pretraining.torchScriptModel != null
+        && spec.finetuning.effectiveInitialization() == Initialization.PRETRAINED) {
+      problems.add(
+          prefix
+              + field
+              + ": not available when finetuning a TorchScript module"
+              + " (spec.pretraining.torchScriptModel): its batch-norm buffers cannot be reached to"
+              + " undo the perturbation pass's updates; remove awp, or finetune a model of this"
+              + " trainer (spec.pretraining.checkpoint)");
+    }
+  }
+
   /** The sweep's own rules, then each point's finetuning as if it were a single run. */
   private static void checkSweep(ArrestTraining training, List<String> problems) {
     List<String> sweepProblems = SweepPoints.problems(training.getSpec());
@@ -375,10 +419,19 @@ public final class SpecValidator {
       problems.addAll(sweepProblems);
       return;
     }
+    ScratchTrainingSpec scratch = training.getSpec().sweep.fromScratch;
     for (SweepPoint point : SweepPoints.expand(training)) {
-      checkMethod(
-          point.training().getSpec().finetuning,
-          "spec.sweep point " + point.id() + " (" + point.label() + "): ",
+      ArrestTrainingSpec spec = point.training().getSpec();
+      String prefix = "spec.sweep point " + point.id() + " (" + point.label() + "): ";
+      checkMethod(spec.finetuning, prefix, problems);
+      boolean awpFromScratch =
+          scratch != null
+              && scratch.awp != null
+              && spec.finetuning.effectiveInitialization() == Initialization.SCRATCH;
+      checkAwp(
+          spec,
+          prefix,
+          awpFromScratch ? "spec.sweep.fromScratch.awp" : "spec.finetuning.awp",
           problems);
     }
   }

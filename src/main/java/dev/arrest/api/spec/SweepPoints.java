@@ -4,6 +4,7 @@ import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.ArrestVariant;
 import dev.arrest.api.v1alpha1.AttackSpec;
+import dev.arrest.api.v1alpha1.AwpSpec;
 import dev.arrest.api.v1alpha1.EvaluationAttackSpec;
 import dev.arrest.api.v1alpha1.FinetuningMethod;
 import dev.arrest.api.v1alpha1.FinetuningSpec;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -31,9 +33,13 @@ import java.util.stream.Collectors;
  *
  * <p>Points: for each method (the sweep's {@code methods}, else {@code spec.finetuning.method}), in
  * the order listed, and for arrest each of its {@code arrestVariants}, the cartesian product of the
- * lists that affect it, in the order epsilons, phi, lambda, beta, the last varying fastest. A list
- * never multiplies the points of a method it has no effect on: {@code methods: [at, trades]} with
- * three {@code tradesBetas} gives four points, not six.
+ * lists that affect it, in the order epsilons, phi, lambda, beta, AWP gamma, the last varying
+ * fastest. A list never multiplies the points of a method it has no effect on: {@code methods: [at,
+ * trades]} with three {@code tradesBetas} gives four points, not six.
+ *
+ * <p>Labels name the method (or arrest variant), then {@code +awp} when the point trains with
+ * adversarial weight perturbation, then the swept values, e.g. {@code arrest+awp phi=30}; gamma is
+ * named only when {@code awpGammas} lists more than one non-zero value.
  */
 public final class SweepPoints {
   private static final int MAX_SLUG_LENGTH = 40;
@@ -48,9 +54,16 @@ public final class SweepPoints {
   }
 
   /**
-   * One list of the sweep as it applies to a method: label name, values, and the override it makes.
+   * One list of the sweep as it applies to a method: values, the override it makes, and what a
+   * value adds to a point's label (null for nothing).
    */
-  private record Axis(String name, List<Double> values, Override override) {}
+  private record Axis(List<Double> values, Override override, Function<Double, String> label) {
+
+    /** An axis whose values are labelled name=value. */
+    static Axis named(String name, List<Double> values, Override override) {
+      return new Axis(values, override, value -> name + "=" + number(value));
+    }
+  }
 
   /**
    * What a group of points trains: a method and, for arrest points of a sweep that lists {@code
@@ -135,11 +148,12 @@ public final class SweepPoints {
         && sweep.rgkdWeights == null
         && sweep.epsilons == null
         && sweep.tradesBetas == null
-        && sweep.arrestVariants == null) {
+        && sweep.arrestVariants == null
+        && sweep.awpGammas == null) {
       problems.add(
           "spec.sweep: list values for at least one of methods, noisyReplayThresholdDegrees,"
-              + " rgkdWeights, epsilons, tradesBetas, arrestVariants (or remove spec.sweep for a"
-              + " single run)");
+              + " rgkdWeights, epsilons, tradesBetas, arrestVariants, awpGammas (or remove"
+              + " spec.sweep for a single run)");
       return problems;
     }
     checkDistinct("methods", sweep.methods, problems);
@@ -148,6 +162,7 @@ public final class SweepPoints {
     checkDistinct("epsilons", sweep.epsilons, problems);
     checkDistinct("tradesBetas", sweep.tradesBetas, problems);
     checkDistinct("arrestVariants", sweep.arrestVariants, problems);
+    checkDistinct("awpGammas", sweep.awpGammas, problems);
     List<FinetuningMethod> methods = methods(spec);
     List<Kind> kinds = kinds(spec);
     if (sweep.arrestVariants != null) {
@@ -190,8 +205,9 @@ public final class SweepPoints {
     }
     if (sweep.fromScratch != null
         && sweep.fromScratch.epochs == null
-        && sweep.fromScratch.optimizer == null) {
-      problems.add("spec.sweep.fromScratch: set epochs, optimizer or both");
+        && sweep.fromScratch.optimizer == null
+        && sweep.fromScratch.awp == null) {
+      problems.add("spec.sweep.fromScratch: set epochs, optimizer, awp or several of them");
     }
     long count = kinds.stream().mapToLong(k -> pointCount(spec, k)).sum();
     if (count > SweepSpec.MAX_POINTS) {
@@ -296,11 +312,11 @@ public final class SweepPoints {
     FinetuningMethod method = kind.method();
     List<Axis> axes = new ArrayList<>();
     if (sweep.epsilons != null) {
-      axes.add(new Axis("eps", sweep.epsilons, SweepPoints::applyEpsilon));
+      axes.add(Axis.named("eps", sweep.epsilons, SweepPoints::applyEpsilon));
     }
     if (kind.usesNoisyReplay(spec) && sweep.noisyReplayThresholdDegrees != null) {
       axes.add(
-          new Axis(
+          Axis.named(
               "phi",
               sweep.noisyReplayThresholdDegrees,
               (s, value, overrides) -> {
@@ -310,7 +326,7 @@ public final class SweepPoints {
     }
     if (kind.usesRgkd(spec) && sweep.rgkdWeights != null) {
       axes.add(
-          new Axis(
+          Axis.named(
               "lambda",
               sweep.rgkdWeights,
               (s, value, overrides) -> {
@@ -320,13 +336,22 @@ public final class SweepPoints {
     }
     if (method == FinetuningMethod.TRADES && sweep.tradesBetas != null) {
       axes.add(
-          new Axis(
+          Axis.named(
               "beta",
               sweep.tradesBetas,
               (s, value, overrides) -> {
                 s.finetuning.tradesBeta = value;
                 overrides.put("finetuning.tradesBeta", value);
               }));
+    }
+    if (sweep.awpGammas != null) {
+      // "+awp" in the label says whether a point has AWP; gamma only tells apart several sizes.
+      boolean severalSizes = sweep.awpGammas.stream().filter(g -> g > 0).count() > 1;
+      axes.add(
+          new Axis(
+              sweep.awpGammas,
+              SweepPoints::applyAwpGamma,
+              value -> severalSizes && value > 0 ? "gamma=" + number(value) : null));
     }
     return axes;
   }
@@ -357,6 +382,15 @@ public final class SweepPoints {
         overrides.put("evaluation.attacks[" + i + "].stepSize", evaluationAttack.stepSize);
       }
     }
+  }
+
+  private static void applyAwpGamma(
+      ArrestTrainingSpec spec, double gamma, Map<String, Object> overrides) {
+    if (spec.finetuning.awp == null) {
+      spec.finetuning.awp = new AwpSpec();
+    }
+    spec.finetuning.awp.gamma = gamma;
+    overrides.put("finetuning.awp.gamma", gamma);
   }
 
   /**
@@ -414,12 +448,26 @@ public final class SweepPoints {
           overrides.put("finetuning.optimizer.gamma", optimizer.gamma);
         }
       }
+      if (scratch.awp != null) {
+        spec.finetuning.awp = scratch.awp.copy();
+        overrides.put("finetuning.awp.gamma", scratch.awp.gamma);
+        overrides.put("finetuning.awp.warmupEpochs", scratch.awp.warmupEpochs);
+        overrides.put("finetuning.awp.steps", scratch.awp.steps);
+      }
     }
-    StringBuilder label = new StringBuilder(kind.label());
+    List<String> swept = new ArrayList<>();
     for (int i = 0; i < axes.size(); i++) {
       axes.get(i).override().apply(spec, values.get(i), overrides);
-      label.append(' ').append(axes.get(i).name()).append('=').append(number(values.get(i)));
+      String part = axes.get(i).label().apply(values.get(i));
+      if (part != null) {
+        swept.add(part);
+      }
     }
+    StringBuilder label = new StringBuilder(kind.label());
+    if (spec.finetuning.awp != null && spec.finetuning.awp.gamma > 0) {
+      label.append("+awp");
+    }
+    swept.forEach(part -> label.append(' ').append(part));
     spec.sweep = null;
     // Scoring against the sweep's own points happens once all are evaluated, not in a point's
     // evaluation.

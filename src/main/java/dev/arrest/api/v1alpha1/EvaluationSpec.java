@@ -1,5 +1,6 @@
 package dev.arrest.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -8,16 +9,29 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Clean accuracy and robust accuracy of the finetuned model on the first {@code samples} test
- * images.
+ * Clean accuracy and robust accuracy of the finetuned model on the test set, or on {@code samples}
+ * of its images chosen as {@code subset} says.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EvaluationSpec {
 
   @Min(1)
   @JsonPropertyDescription(
-      "Evaluate on the first this many test images (default: the whole test set).")
+      "Evaluate on this many test images, chosen as subset says (default: the whole test set).")
   public Integer samples;
+
+  @Default("first")
+  @JsonPropertyDescription(
+      "Which test images samples takes when it is fewer than the test set: first (the first ones"
+          + " in test-set order) or stratified (a seeded random sample with every class in its"
+          + " test-set proportion, within one image; the first images of a test set need not be"
+          + " typical of it).")
+  public EvaluationSubset subset = EvaluationSubset.FIRST;
+
+  @JsonPropertyDescription(
+      "stratified only: seed of the sample. Default 0, so runs with different spec.seed values"
+          + " are evaluated on the same images.")
+  public Long subsetSeed;
 
   @Min(1)
   @Default("256")
@@ -52,4 +66,10 @@ public class EvaluationSpec {
       "Score the run against an accuracy-robustness tradeoff curve (standard accuracy vs the"
           + " worst-case robust accuracy of the attacks above). Omit for no score.")
   public TradeoffSpec tradeoff;
+
+  /** The seed of a stratified subset. */
+  @JsonIgnore
+  public long effectiveSubsetSeed() {
+    return subsetSeed != null ? subsetSeed : 0;
+  }
 }

@@ -53,6 +53,11 @@ public class FinetuningSpec {
   @JsonPropertyDescription("arrest only: noisy replay.")
   public NoisyReplaySpec noisyReplay = new NoisyReplaySpec();
 
+  @JsonPropertyDescription(
+      "Adversarial weight perturbation (AWP) for any method: each step's gradients are taken at"
+          + " weights perturbed to increase the step's own loss. Omit to train without it.")
+  public AwpSpec awp;
+
   /** The initialization the method implies when none is given. */
   public Initialization effectiveInitialization() {
     if (initialization != null) {

@@ -19,4 +19,9 @@ public class ScratchTrainingSpec {
 
   @JsonPropertyDescription("Optimizer and schedule, replacing spec.finetuning.optimizer.")
   public OptimizerSpec optimizer;
+
+  @JsonPropertyDescription(
+      "Adversarial weight perturbation, replacing spec.finetuning.awp (e.g. a warm-up for training"
+          + " from scratch); spec.sweep.awpGammas still sets its gamma.")
+  public AwpSpec awp;
 }

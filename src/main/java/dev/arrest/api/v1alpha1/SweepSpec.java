@@ -24,7 +24,8 @@ public class SweepSpec {
   @JsonPropertyDescription(
       "Finetuning methods to compare (at, trades, aft, arrest), replacing spec.finetuning.method."
           + " Each other list applies only to the methods it affects: tradesBetas to trades,"
-          + " noisyReplayThresholdDegrees and rgkdWeights to arrest, epsilons to all.")
+          + " noisyReplayThresholdDegrees and rgkdWeights to arrest, epsilons and awpGammas to"
+          + " all.")
   public List<FinetuningMethod> methods;
 
   @Size(min = 1)
@@ -58,6 +59,14 @@ public class SweepSpec {
           + " spec.finetuning.noisyReplay.enabled. noisyReplayThresholdDegrees applies to the"
           + " variants with noisy replay, rgkdWeights to those with RGKD.")
   public List<ArrestVariant> arrestVariants;
+
+  @Size(min = 1)
+  @JsonPropertyDescription(
+      "Adversarial weight perturbation sizes gamma, 0 <= gamma <= 1, replacing"
+          + " spec.finetuning.awp.gamma (all points; 0 trains without AWP, so [0, 0.005] gives"
+          + " every point with and without AWP). The other AWP settings come from"
+          + " spec.finetuning.awp, else their defaults.")
+  public List<@Min(0) @Max(1) Double> awpGammas;
 
   @JsonPropertyDescription(
       "Epochs and optimizer of the points that train from scratch (at and trades unless"

@@ -3,7 +3,6 @@ package dev.arrest.operator.events;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.operator.jobs.KubernetesNames;
 import dev.arrest.operator.status.Reason;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -90,11 +89,7 @@ public class TrainingEvents {
     String now =
         DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
     try {
-      Event existing = client.v1().events().inNamespace(namespace).withName(name).get();
-      if (existing != null) {
-        increment(namespace, name, now);
-        return;
-      }
+      // Create first: most Events are new, and one that exists answers 409, which raises its count.
       client
           .v1()
           .events()

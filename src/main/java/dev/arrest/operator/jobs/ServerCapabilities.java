@@ -23,6 +23,10 @@ public record ServerCapabilities(
   /** What the oldest supported server (1.20) has: none of the optional Job features. */
   public static final ServerCapabilities OLDEST = of(1, 20);
 
+  /** A server whose /version says nothing usable: treated as the oldest supported. */
+  static final ServerCapabilities UNKNOWN =
+      new ServerCapabilities("(version unknown, treated as 1.20)", false, false);
+
   private static final Pattern DIGITS = Pattern.compile("(\\d+)");
 
   public static ServerCapabilities of(int major, int minor) {
@@ -38,7 +42,7 @@ public record ServerCapabilities(
     }
     Integer major = leadingNumber(version.getMajor());
     Integer minor = leadingNumber(version.getMinor());
-    return major == null || minor == null ? OLDEST : of(major, minor);
+    return major == null || minor == null || major < 1 ? UNKNOWN : of(major, minor);
   }
 
   /**
@@ -61,7 +65,8 @@ public record ServerCapabilities(
               + version
               + " has no Job podReplacementPolicy (1.29+): the operator starts a restarted stage's"
               + " Job only once every pod of the previous one has terminated; a pod deleted by"
-              + " hand is still replaced by the Job controller at once");
+              + " hand is still replaced by the Job controller at once, and its successor waits"
+              + " for the old trainer's lock on the stage directory");
     }
     return lines;
   }

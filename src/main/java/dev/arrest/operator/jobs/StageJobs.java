@@ -17,16 +17,38 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads and creates stage Jobs and reads their pods. Jobs are looked up by their deterministic name
- * straight from the API server rather than from the informer cache: a cache that has not yet seen a
- * just-created Job must never make the operator believe the stage has not started (the informer
- * only triggers reconciliations).
+ * Reads and creates stage Jobs and reads their pods. With a {@link StageJobCache} (the operator),
+ * Jobs and pods come from the informer caches, so that a reconciliation of a running or finished
+ * stage makes no API request; without one (tests of the state machine), from the API server.
+ *
+ * <p>A cache can lag behind the API server, and two conclusions must not rest on a lagging cache:
+ *
+ * <ul>
+ *   <li>that a Job is gone: a Job the training's status names but the cache lacks is looked up with
+ *       a GET before {@link #find} says it does not exist (a Job the operator has just created is
+ *       in the cache at once, see {@link StageJobCache#created});
+ *   <li>that a finished Job left no result: when the cached pods do not yet show the termination
+ *       that the Job's status reports, {@link #termination} lists the pods from the API server.
+ * </ul>
+ *
+ * A Job missing from the cache that does exist (created by an earlier operator process whose status
+ * write was lost) is still found: creating it again answers 409, and {@link #create} returns it.
  */
 public class StageJobs {
   private final KubernetesClient client;
+  private final StageJobCache cache;
 
+  /** Reads straight from the API server. */
   public StageJobs(KubernetesClient client) {
+    this(client, null);
+  }
+
+  /**
+   * @param cache the informer caches, or null to read from the API server
+   */
+  public StageJobs(KubernetesClient client, StageJobCache cache) {
     this.client = client;
+    this.cache = cache;
   }
 
   public Optional<Job> find(ArrestTraining training, Stage stage) {
@@ -34,13 +56,36 @@ public class StageJobs {
   }
 
   public Optional<Job> find(ArrestTraining training, StageTarget target) {
-    return find(
-        training.getMetadata().getNamespace(), target.jobName(training.getMetadata().getName()));
+    return find(training, target.jobName(training.getMetadata().getName()));
   }
 
+  /**
+   * The training's Job of that name: from the cache, asking the API server only when the training's
+   * status names a Job the cache lacks.
+   */
+  public Optional<Job> find(ArrestTraining training, String name) {
+    String namespace = training.getMetadata().getNamespace();
+    if (cache == null) {
+      return get(namespace, name);
+    }
+    Optional<Job> cached = cache.job(namespace, name);
+    if (cached.isPresent() || !StatusJobNames.contains(training.getStatus(), name)) {
+      return cached;
+    }
+    return get(namespace, name);
+  }
+
+  /**
+   * Straight from the API server, for what a lagging cache must not decide: whether the Job of a
+   * stage's previous attempt is really gone before the next one starts.
+   */
   public Optional<Job> find(String namespace, String jobName) {
+    return get(namespace, jobName);
+  }
+
+  private Optional<Job> get(String namespace, String name) {
     return Optional.ofNullable(
-        client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get());
+        client.batch().v1().jobs().inNamespace(namespace).withName(name).get());
   }
 
   /**
@@ -115,25 +160,20 @@ public class StageJobs {
    * returns it.
    */
   public Job create(Job job) {
+    Job created;
     try {
-      return client.batch().v1().jobs().resource(job).create();
+      created = client.batch().v1().jobs().resource(job).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
-      Job existing =
-          client
-              .batch()
-              .v1()
-              .jobs()
-              .inNamespace(job.getMetadata().getNamespace())
-              .withName(job.getMetadata().getName())
-              .get();
-      if (existing == null) {
-        throw e;
-      }
-      return existing;
+      created =
+          get(job.getMetadata().getNamespace(), job.getMetadata().getName()).orElseThrow(() -> e);
     }
+    if (cache != null) {
+      cache.created(created);
+    }
+    return created;
   }
 
   /**
@@ -152,18 +192,28 @@ public class StageJobs {
 
   /** The Job's pods, newest first. */
   public List<Pod> pods(Job job) {
-    return pods(job.getMetadata().getNamespace(), job.getMetadata().getName());
+    return newestFirst(
+        cache == null
+            ? pods(job.getMetadata().getNamespace(), job.getMetadata().getName())
+            : cache.pods(job.getMetadata().getNamespace(), job.getMetadata().getName()));
   }
 
-  /** The pods of the Job of that name, newest first; they may outlive a Job deleted by hand. */
+  /**
+   * The pods of the Job of that name straight from the API server, newest first; they may outlive a
+   * Job deleted by hand, and whether they still run must not rest on a lagging cache.
+   */
   public List<Pod> pods(String namespace, String jobName) {
-    return client
-        .pods()
-        .inNamespace(namespace)
-        .withLabel(TrainerLabels.JOB_NAME, jobName)
-        .list()
-        .getItems()
-        .stream()
+    return newestFirst(
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withLabel(TrainerLabels.JOB_NAME, jobName)
+            .list()
+            .getItems());
+  }
+
+  private static List<Pod> newestFirst(List<Pod> pods) {
+    return pods.stream()
         .sorted(
             Comparator.comparing(
                     (Pod pod) -> pod.getMetadata().getCreationTimestamp(),
@@ -184,8 +234,13 @@ public class StageJobs {
    * exited 0, else the most recent termination.
    */
   public Optional<PodTermination> termination(Job job, boolean succeeded) {
+    List<Pod> pods = pods(job);
+    if (cache != null && !showsOutcome(job, pods, succeeded)) {
+      // The pod informer may not have delivered what the Job controller already counted.
+      pods = pods(job.getMetadata().getNamespace(), job.getMetadata().getName());
+    }
     Optional<PodTermination> latest = Optional.empty();
-    for (Pod pod : pods(job)) {
+    for (Pod pod : pods) {
       Optional<ContainerStateTerminated> terminated = trainerTermination(pod);
       if (terminated.isEmpty()) {
         continue;
@@ -201,6 +256,27 @@ public class StageJobs {
       }
     }
     return latest;
+  }
+
+  /**
+   * Whether {@code pods} show what the Job's status counts: a trainer that exited 0 for a succeeded
+   * Job, as many terminated trainers as failed pods for a failed one.
+   */
+  private static boolean showsOutcome(Job job, List<Pod> pods, boolean succeeded) {
+    List<Integer> exitCodes =
+        pods.stream()
+            .map(StageJobs::trainerTermination)
+            .flatMap(Optional::stream)
+            .map(t -> t.getExitCode() == null ? -1 : t.getExitCode())
+            .toList();
+    if (succeeded) {
+      return exitCodes.contains(0);
+    }
+    int failed =
+        job.getStatus() == null || job.getStatus().getFailed() == null
+            ? 0
+            : job.getStatus().getFailed();
+    return !exitCodes.isEmpty() && exitCodes.size() >= failed;
   }
 
   private static Optional<ContainerStateTerminated> trainerTermination(Pod pod) {

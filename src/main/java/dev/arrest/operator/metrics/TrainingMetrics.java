@@ -21,9 +21,10 @@ import java.util.function.Function;
 /**
  * Per-training gauges, mirrored from the status after every reconciliation, and the count of
  * trainings by phase. A series exists only for a value the status holds: no accuracy before the
- * evaluation, no tradeoff score unless the evaluation reported one. Every series of a training is
- * removed when the training is deleted, and series that no longer apply (another stage, a renamed
- * attack) are removed when the training changes.
+ * evaluation, no tradeoff score unless the evaluation reported one, no live stage values (loss,
+ * throughput, progress) once the training has finished. Every series of a training is removed when
+ * the training is deleted, and series that no longer apply (another stage, a renamed attack) are
+ * removed when the training changes.
  */
 public class TrainingMetrics {
   private static final String[] TRAINING_LABELS = {"namespace", "name", "method"};
@@ -179,7 +180,9 @@ public class TrainingMetrics {
     }
 
     Map<String, String> stages = new HashMap<>();
-    TrainingProgress progress = status.progress;
+    // Live values belong to a running stage: a finished training keeps its outcome series (phase,
+    // results) but none of these, so that finished trainings do not pile up on /metrics.
+    TrainingProgress progress = status.phase.isFinal() ? null : status.progress;
     for (Map.Entry<String, StageGauge> entry : stageGauges.entrySet()) {
       StageGauge stageGauge = entry.getValue();
       Double value =

@@ -9,6 +9,9 @@ import dev.arrest.results.ExitCodes;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +25,12 @@ public class StageObserver {
   /** The Job controller's Event reason when it cannot create a pod. */
   static final String FAILED_CREATE = "FailedCreate";
 
+  /**
+   * The Job controller creates a pod within moments; a Job without one for this long has its Events
+   * read (one list per reconciliation of a stuck stage, none for a healthy one).
+   */
+  static final Duration PODLESS_BEFORE_EVENTS = Duration.ofSeconds(10);
+
   private final StageJobs jobs;
 
   public StageObserver(StageJobs jobs) {
@@ -29,8 +38,8 @@ public class StageObserver {
   }
 
   /** The Job named {@code jobName} of {@code training}, and its pods. */
-  public StageObservation observe(ArrestTraining training, String jobName) {
-    Optional<Job> found = jobs.find(training.getMetadata().getNamespace(), jobName);
+  public StageObservation observe(ArrestTraining training, String jobName, Instant now) {
+    Optional<Job> found = jobs.find(training, jobName);
     if (found.isEmpty()) {
       return StageObservation.noJob();
     }
@@ -45,7 +54,9 @@ public class StageObserver {
     if (outcome.state() == JobOutcome.State.RUNNING) {
       blocker =
           pods.stream().filter(PodDiagnosis::isAlive).findFirst().flatMap(PodDiagnosis::blocker);
-      if (blocker.isEmpty() && pods.stream().noneMatch(PodDiagnosis::isAlive)) {
+      if (blocker.isEmpty()
+          && pods.stream().noneMatch(PodDiagnosis::isAlive)
+          && podlessFor(job, now).compareTo(PODLESS_BEFORE_EVENTS) >= 0) {
         blocker = failedCreate(job);
       }
     }
@@ -62,6 +73,18 @@ public class StageObserver {
             .findFirst();
     return new StageObservation(
         job, false, outcome, pods, blocker, started, disruption, invalidSpec);
+  }
+
+  private static Duration podlessFor(Job job, Instant now) {
+    String created = job.getMetadata().getCreationTimestamp();
+    if (created == null) {
+      return PODLESS_BEFORE_EVENTS;
+    }
+    try {
+      return Duration.between(Instant.parse(created), now);
+    } catch (DateTimeParseException e) {
+      return PODLESS_BEFORE_EVENTS;
+    }
   }
 
   /** The Job controller's latest complaint about creating the Job's pod, if any. */

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * {json}} lines, and the latest one in the log's tail is the stage's progress. This needs only
  * {@code get} on {@code pods/log} for the operator and no API permission at all for the trainer
  * pod. A log that cannot be read (pod just started, node gone) is not an error: progress simply
- * stays as it was.
+ * stays as it was. Only a pod the pod informer shows running is read, once per progress interval,
+ * and only the log's tail: one bounded request per running stage (docs/operator.md says why this
+ * stays the channel).
  */
 public class PodLogProgressReader {
   private static final Logger LOG = LoggerFactory.getLogger(PodLogProgressReader.class);

@@ -73,17 +73,19 @@ public final class OperatorPermissions {
               List.of("jobs"),
               List.of(),
               List.of("get", "list", "watch", "create", "delete"),
-              "StageJobs creates and looks up stage Jobs (a dry-run create checks the first one);"
-                  + " the Job informer lists and watches them; the operator deletes a disrupted"
-                  + " stage's Job before it restarts it, a Job whose trainer refused the spec or"
-                  + " never started, and a finished one after spec.runPolicy"
-                  + ".jobTtlSecondsAfterFinished"),
+              "StageJobs creates stage Jobs (a dry-run create checks the first one) and reads them"
+                  + " from the Job informer (list, watch); it gets one by name when a create finds"
+                  + " it already there, when the status names a Job the informer has not seen, and"
+                  + " before a restarted stage's next attempt; it deletes a disrupted stage's Job"
+                  + " before restarting it, a Job whose trainer refused the spec or never started,"
+                  + " and a finished one after spec.runPolicy.jobTtlSecondsAfterFinished"),
           new Rule(
               "",
               List.of("pods"),
               List.of(),
-              List.of("list"),
-              "StageJobs lists a Job's pods for their termination messages"),
+              List.of("list", "watch"),
+              "StageJobs reads a Job's pods (termination messages, the running pod) from the pod"
+                  + " informer, and lists them when the informer lags behind a finished Job"),
           new Rule(
               "",
               List.of("pods/log"),
@@ -95,9 +97,9 @@ public final class OperatorPermissions {
               List.of("events"),
               List.of(),
               List.of("get", "list", "create", "patch"),
-              "TrainingEvents creates Events and raises the count of a repeated one (get, then"
-                  + " patch); StageObserver lists a podless Job's Events for the Job controller's"
-                  + " FailedCreate"));
+              "TrainingEvents creates Events and raises the count of a repeated one (its create"
+                  + " answers 409; get, then patch); StageObserver lists a podless Job's Events for"
+                  + " the Job controller's FailedCreate"));
 
   /**
    * In the operator's own namespace, with leader election only; the Lease name is a chart value.

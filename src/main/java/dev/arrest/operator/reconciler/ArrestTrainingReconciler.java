@@ -3,23 +3,21 @@ package dev.arrest.operator.reconciler;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingStatus;
 import dev.arrest.operator.events.TrainingEvents;
-import dev.arrest.operator.jobs.TrainerLabels;
+import dev.arrest.operator.jobs.StageJobInformers;
 import dev.arrest.operator.metrics.ReconcileMetrics;
 import dev.arrest.operator.metrics.TrainingMetrics;
 import dev.arrest.operator.status.Conditions;
 import dev.arrest.operator.status.Reason;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,27 +26,38 @@ import java.util.Optional;
  * JOSDK entry point for ArrestTrainings. Deletion needs no finalizer: the stage Jobs are owned by
  * the training and garbage-collected with it, and the only other state, the training's metric
  * series, is dropped on the delete event (delivered because triggerReconcilerOnAllEvents is on).
+ *
+ * <p>What triggers a reconciliation: a new training, a spec change (a new generation), a deletion,
+ * a change of one of its Jobs by someone else (the Job controller), and the reschedule while a
+ * stage runs. Not the operator's own writes: its status updates leave the generation as it is, and
+ * JOSDK's generation-aware filter (on by default, also with triggerReconcilerOnAllEvents) drops
+ * such updates; the informer event of a Job it created is dropped too ({@link StageJobInformers}).
  */
 @ControllerConfiguration(name = ArrestTrainingReconciler.NAME, triggerReconcilerOnAllEvents = true)
 public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
   public static final String NAME = "arresttraining";
+
+  static final Duration RETRY_AFTER_EXHAUSTED = Duration.ofMinutes(1);
 
   private final TrainingLifecycle lifecycle;
   private final TrainingMetrics trainingMetrics;
   private final ReconcileMetrics reconcileMetrics;
   private final TrainingEvents events;
   private final StatusRecorder recorder;
+  private final StageJobInformers jobInformers;
 
   public ArrestTrainingReconciler(
       TrainingLifecycle lifecycle,
       TrainingMetrics trainingMetrics,
       ReconcileMetrics reconcileMetrics,
-      TrainingEvents events) {
+      TrainingEvents events,
+      StageJobInformers jobInformers) {
     this.lifecycle = lifecycle;
     this.trainingMetrics = trainingMetrics;
     this.reconcileMetrics = reconcileMetrics;
     this.events = events;
     this.recorder = new StatusRecorder(events);
+    this.jobInformers = jobInformers;
   }
 
   @Override
@@ -64,7 +73,7 @@ public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
       // Observe and reconcile: the lifecycle reads the cluster and moves the status on.
       Optional<Duration> next = lifecycle.reconcile(training);
       trainingMetrics.update(training);
-      // Record: only real changes (with triggerReconcilerOnAllEvents our own update is an event).
+      // Record: only real changes; an unchanged status costs no request.
       if (recorder.record(training, before, context)) {
         // Counted only once stored: a failed write is retried and must not count twice.
         trainingMetrics.recordTransition(
@@ -107,8 +116,7 @@ public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
             .map(
                 retry ->
                     retry.isLastAttempt()
-                        ? " (retries exhausted; the next change of the training or its Jobs"
-                            + " retries)"
+                        ? " (retries exhausted; tried again every minute)"
                         : " (attempt " + retry.getAttemptCount() + ", retried with backoff)")
             .orElse("");
     String message =
@@ -136,18 +144,16 @@ public class ArrestTrainingReconciler implements Reconciler<ArrestTraining> {
     } catch (RuntimeException writeFailure) {
       // The API server may be what failed; the retry will try again.
     }
-    return ErrorStatusUpdateControl.noStatusUpdate();
+    ErrorStatusUpdateControl<ArrestTraining> control = ErrorStatusUpdateControl.noStatusUpdate();
+    boolean exhausted = context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(false);
+    // Past JOSDK's retries a training would wait for its next event; a platform outage can outlast
+    // them, so it is looked at again every minute instead.
+    return exhausted ? control.rescheduleAfter(RETRY_AFTER_EXHAUSTED) : control;
   }
 
   @Override
   public List<EventSource<?, ArrestTraining>> prepareEventSources(
       EventSourceContext<ArrestTraining> context) {
-    // Job changes (above all completion) trigger a reconciliation of their owner; only our Jobs are
-    // watched.
-    InformerEventSourceConfiguration<Job> jobs =
-        InformerEventSourceConfiguration.from(Job.class, ArrestTraining.class)
-            .withLabelSelector(TrainerLabels.MANAGED_SELECTOR)
-            .build();
-    return List.of(new InformerEventSource<>(jobs, context));
+    return jobInformers.eventSources(context);
   }
 }

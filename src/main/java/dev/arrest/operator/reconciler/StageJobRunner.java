@@ -123,7 +123,7 @@ class StageJobRunner {
   Step advance(Context context, StageTarget target, TrainingStageStatus entry) {
     ArrestTraining training = context.training();
     String jobName = target.jobName(training.getMetadata().getName(), attempt(entry));
-    StageObservation observed = observer.observe(training, jobName);
+    StageObservation observed = observer.observe(training, jobName, Instant.parse(context.now()));
     if (observed.ownedByOther()) {
       return new Step(
           Kind.CONFLICT,
@@ -280,7 +280,7 @@ class StageJobRunner {
           context,
           target,
           entry,
-          observer.observe(training, jobName),
+          observer.observe(training, jobName, Instant.parse(context.now())),
           new Disruption("Job " + jobName + " was deleted before its outcome was recorded"));
     }
     Job job =
@@ -409,7 +409,7 @@ class StageJobRunner {
       return;
     }
     String jobName = target.jobName(training.getMetadata().getName(), attempt(entry));
-    Optional<Job> job = jobs.find(training.getMetadata().getNamespace(), jobName);
+    Optional<Job> job = jobs.find(training, jobName);
     if (entry.phase == StagePhase.PENDING && job.isEmpty()) {
       return; // not started, or suspended already
     }
@@ -424,14 +424,13 @@ class StageJobRunner {
   /** Deletes the stage's current Job, if any: the run is over (deadline) or the Job is expired. */
   void deleteJob(ArrestTraining training, TrainingStageStatus entry) {
     if (entry.jobName != null) {
-      jobs.find(training.getMetadata().getNamespace(), entry.jobName).ifPresent(jobs::delete);
+      jobs.find(training, entry.jobName).ifPresent(jobs::delete);
     }
   }
 
   /** Whether the stage's recorded Job still exists. */
   boolean jobExists(ArrestTraining training, TrainingStageStatus entry) {
-    return entry.jobName != null
-        && jobs.find(training.getMetadata().getNamespace(), entry.jobName).isPresent();
+    return entry.jobName != null && jobs.find(training, entry.jobName).isPresent();
   }
 
   /** Records a succeeded Job's result; an evaluation without results fails the stage instead. */

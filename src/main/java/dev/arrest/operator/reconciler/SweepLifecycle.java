@@ -16,6 +16,7 @@ import dev.arrest.api.v1alpha1.TrainingStageStatus;
 import dev.arrest.operator.OperatorSettings;
 import dev.arrest.operator.events.TrainingEvents;
 import dev.arrest.operator.jobs.StageTarget;
+import dev.arrest.operator.status.Conditions;
 import dev.arrest.operator.status.Reason;
 import dev.arrest.operator.status.StatusMapping;
 import dev.arrest.operator.status.SweepStatusMapping;
@@ -125,8 +126,12 @@ class SweepLifecycle {
             ? TrainingPhase.FINETUNING
             : TrainingPhase.EVALUATING;
     status.progress = progress(status.points, status.progress, now);
-    TrainingLifecycle.setRunning(
-        status, status.phase.toString(), "points: " + status.progress.summary, training, now);
+    Conditions.running(
+        status.conditions,
+        status.phase.toString(),
+        "points: " + status.progress.summary,
+        training.getMetadata().getGeneration(),
+        now);
     return Optional.of(settings.progressInterval());
   }
 
@@ -204,8 +209,13 @@ class SweepLifecycle {
       status.phase = TrainingPhase.SUCCEEDED;
       String message = status.points.size() + " points evaluated; " + describeScore(status);
       status.completionTime = now;
-      TrainingLifecycle.setFinished(
-          status, true, Reason.SUCCEEDED.toString(), message, training, now);
+      Conditions.finished(
+          status.conditions,
+          true,
+          Reason.SUCCEEDED.toString(),
+          message,
+          training.getMetadata().getGeneration(),
+          now);
       events.normal(training, Reason.SUCCEEDED, "training succeeded: " + message);
       if (tradeoff != null && status.sweep.meanRobustGain == null) {
         events.warning(training, Reason.SWEEP_NOT_SCORED, status.sweep.message);
@@ -222,8 +232,13 @@ class SweepLifecycle {
                 .map(p -> "point " + p.id + " (" + p.label + "): " + p.message)
                 .collect(Collectors.joining("; "));
     status.completionTime = now;
-    TrainingLifecycle.setFinished(
-        status, false, Reason.POINTS_FAILED.toString(), message, training, now);
+    Conditions.finished(
+        status.conditions,
+        false,
+        Reason.POINTS_FAILED.toString(),
+        message,
+        training.getMetadata().getGeneration(),
+        now);
     events.warning(training, Reason.POINTS_FAILED, message);
   }
 

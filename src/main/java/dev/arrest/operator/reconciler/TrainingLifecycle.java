@@ -681,6 +681,7 @@ public class TrainingLifecycle {
         return Step.requeue(settings.progressInterval());
       }
       case RESTARTING -> {
+        status.phase = phaseOf(stage);
         setRunning(status, step.reason().toString(), step.message(), training, now);
         return Step.requeue(restartPoll());
       }
@@ -757,47 +758,25 @@ public class TrainingLifecycle {
     events.normal(training, Reason.SUCCEEDED, "training succeeded: " + message);
   }
 
-  static void setRunning(
+  private static void setRunning(
       ArrestTrainingStatus status,
       String reason,
       String message,
       ArrestTraining training,
       String now) {
-    Long generation = training.getMetadata().getGeneration();
-    Conditions.set(
-        status.conditions,
-        Conditions.READY,
-        false,
-        reason,
-        "the training has not finished: " + message,
-        generation,
-        now);
-    Conditions.set(
-        status.conditions, Conditions.PROGRESSING, true, reason, message, generation, now);
-    Conditions.set(
-        status.conditions, Conditions.FAILED, false, reason, "no failure", generation, now);
+    Conditions.running(
+        status.conditions, reason, message, training.getMetadata().getGeneration(), now);
   }
 
-  static void setFinished(
+  private static void setFinished(
       ArrestTrainingStatus status,
       boolean succeeded,
       String reason,
       String message,
       ArrestTraining training,
       String now) {
-    Long generation = training.getMetadata().getGeneration();
-    Conditions.set(
-        status.conditions, Conditions.READY, succeeded, reason, message, generation, now);
-    Conditions.set(
-        status.conditions, Conditions.PROGRESSING, false, reason, message, generation, now);
-    Conditions.set(
-        status.conditions,
-        Conditions.FAILED,
-        !succeeded,
-        reason,
-        succeeded ? "no failure" : message,
-        generation,
-        now);
+    Conditions.finished(
+        status.conditions, succeeded, reason, message, training.getMetadata().getGeneration(), now);
   }
 
   private static String describeResults(TrainingResults results) {

@@ -44,6 +44,41 @@ public final class Conditions {
         c -> conditions.set(conditions.indexOf(c), condition), () -> conditions.add(condition));
   }
 
+  /** Ready False, Progressing True and Failed False, all with {@code reason}: not finished. */
+  public static void running(
+      List<Condition> conditions, String reason, String message, Long generation, String now) {
+    set(
+        conditions,
+        READY,
+        false,
+        reason,
+        "the training has not finished: " + message,
+        generation,
+        now);
+    set(conditions, PROGRESSING, true, reason, message, generation, now);
+    set(conditions, FAILED, false, reason, "no failure", generation, now);
+  }
+
+  /** Ready and Failed as the outcome says, Progressing False, all with {@code reason}. */
+  public static void finished(
+      List<Condition> conditions,
+      boolean succeeded,
+      String reason,
+      String message,
+      Long generation,
+      String now) {
+    set(conditions, READY, succeeded, reason, message, generation, now);
+    set(conditions, PROGRESSING, false, reason, message, generation, now);
+    set(
+        conditions,
+        FAILED,
+        !succeeded,
+        reason,
+        succeeded ? "no failure" : message,
+        generation,
+        now);
+  }
+
   public static Optional<Condition> find(List<Condition> conditions, String type) {
     return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
   }

@@ -152,6 +152,19 @@ public final class ImageDataset {
     return select(chosen, name + "[random " + n + " of " + size() + ", seed " + seed + "]");
   }
 
+  /**
+   * {@code n} examples drawn at random with every class in its proportion of the dataset (within
+   * one example; {@link StratifiedSample}), in their original order. The choice depends only on the
+   * seed and the dataset. Unlike the first {@code n}, which may be easier or harder than the whole
+   * set, it estimates the whole set's accuracy without bias and with no class over-represented.
+   */
+  public ImageDataset stratifiedSubset(int n, long seed) {
+    requireSubsetSize(n, "stratified");
+    return select(
+        StratifiedSample.indices(labels, numClasses, n, seed),
+        name + "[stratified " + n + " of " + size() + ", seed " + seed + "]");
+  }
+
   /** The first {@code n} examples, e.g. a fixed evaluation slice of a test set. */
   public ImageDataset firstN(int n) {
     requireSubsetSize(n, "first");

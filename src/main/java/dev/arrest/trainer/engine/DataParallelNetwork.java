@@ -3,7 +3,6 @@ package dev.arrest.trainer.engine;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.io.IOException;
@@ -110,7 +109,7 @@ public final class DataParallelNetwork implements TrainableClassifier {
             continue;
           }
           try (NDArray gradient = replica.getGradient()) {
-            addOnto(sum, gradient);
+            InPlace.addOnto(sum, gradient);
             gradient.subi(gradient);
           }
         }
@@ -150,7 +149,7 @@ public final class DataParallelNetwork implements TrainableClassifier {
           onPrimary.attach(scratch);
           average.addi(onPrimary.muli((float) (trainingShardSizes[k] / total)));
         }
-        copyInto(primary.getArray(), average);
+        InPlace.copyInto(primary.getArray(), average);
       }
     }
   }
@@ -165,7 +164,7 @@ public final class DataParallelNetwork implements TrainableClassifier {
     List<List<Parameter>> byReplica = parametersByReplica();
     for (int k = 1; k < replicas.size(); k++) {
       for (int p = 0; p < byReplica.get(0).size(); p++) {
-        copyInto(byReplica.get(k).get(p).getArray(), byReplica.get(0).get(p).getArray());
+        InPlace.copyInto(byReplica.get(k).get(p).getArray(), byReplica.get(0).get(p).getArray());
       }
     }
   }
@@ -187,28 +186,6 @@ public final class DataParallelNetwork implements TrainableClassifier {
     return result;
   }
 
-  /** target += source, moving source to target's device first. */
-  private static void addOnto(NDArray target, NDArray source) {
-    NDArray moved = source.toDevice(target.getDevice(), false);
-    target.addi(moved);
-    if (moved != source) {
-      moved.close();
-    }
-  }
-
-  /** Overwrites target's values in place with source's (any device), keeping target's identity. */
-  private static void copyInto(NDArray target, NDArray source) {
-    NDArray moved = source.toDevice(target.getDevice(), false);
-    if (target.getShape().dimension() == 0) {
-      target.set(moved.toByteBuffer());
-    } else {
-      target.set(new NDIndex(":"), moved);
-    }
-    if (moved != source) {
-      moved.close();
-    }
-  }
-
   @Override
   public void setFrozen(boolean frozen) {
     replicas.forEach(r -> r.setFrozen(frozen));
@@ -222,6 +199,12 @@ public final class DataParallelNetwork implements TrainableClassifier {
   @Override
   public List<Pair<String, Parameter>> parameters() {
     return replicas.get(0).parameters();
+  }
+
+  @Override
+  public List<List<Pair<String, Parameter>>> replicaParameters() {
+    parametersByReplica(); // checks that the replicas list the same parameters
+    return replicas.stream().map(Network::parameters).toList();
   }
 
   @Override

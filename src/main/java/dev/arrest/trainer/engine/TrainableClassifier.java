@@ -19,6 +19,16 @@ public interface TrainableClassifier extends Classifier {
    */
   List<Pair<String, Parameter>> parameters();
 
+  /**
+   * The parameters of every copy of the model a forward pass runs through, in the same order as
+   * {@link #parameters} (which is the first entry): one list for a single model, one per replica
+   * for a data-parallel one. For changes that are not an SGD update, such as adversarial weight
+   * perturbation, which must set the same weights on every replica.
+   */
+  default List<List<Pair<String, Parameter>>> replicaParameters() {
+    return List.of(parameters());
+  }
+
   /** The manager the model's parameters live under; batches are created under it too. */
   NDManager manager();
 

@@ -13,7 +13,8 @@ import java.util.Locale;
 final class EpochLog {
   private static final String HEADER =
       "epoch,learning_rate,loss,cross_entropy_loss,rgkd_loss,trades_kl_loss,"
-          + "noisy_replay_rate,train_clean_accuracy,train_adversarial_accuracy,examples,seconds,images_per_second";
+          + "noisy_replay_rate,train_clean_accuracy,train_adversarial_accuracy,examples,seconds,images_per_second,"
+          + "awp_gamma";
 
   private EpochLog() {}
 
@@ -34,7 +35,8 @@ final class EpochLog {
                   number(m.trainAdversarialAccuracy()),
                   Long.toString(m.examples()),
                   number(m.seconds()),
-                  number(m.imagesPerSecond())))
+                  number(m.imagesPerSecond()),
+                  number(m.awpGamma())))
           .append('\n');
     }
     ResultsJson.writeAtomically(file, csv.toString());

@@ -37,7 +37,8 @@ final class Evaluation {
   static void run(StageContext context, StageResult result) {
     ArrestTrainingSpec spec = context.spec();
     EvaluationSpec evaluation = spec.evaluation;
-    ImageDataset test = TrainingData.testLoader(spec).dataset();
+    TrainingData.TestImages testImages = TrainingData.testImages(spec);
+    ImageDataset test = testImages.images();
     double epsilon =
         evaluation.epsilon != null ? evaluation.epsilon : spec.finetuning.attack.epsilon;
     long seed = evaluation.seed != null ? evaluation.seed : spec.seed;
@@ -46,8 +47,9 @@ final class Evaluation {
           .progress()
           .info(
               String.format(
-                  "evaluate: %d test examples, attacks %s, %s epsilon %.4g, seed %d",
+                  "evaluate: %d test examples (%s), attacks %s, %s epsilon %.4g, seed %d",
                   test.size(),
+                  testImages.subset().describe(test.size()),
                   evaluation.attacks.stream().map(a -> a.displayName()).toList(),
                   evaluation.norm,
                   epsilon,
@@ -55,7 +57,7 @@ final class Evaluation {
       EvaluationOutcome outcome =
           new RobustnessEvaluator(model, test, evaluation.batchSize, seed, context.progress())
               .evaluate(evaluation.attacks, epsilon, evaluation.norm);
-      EvaluationResult measured = outcome.result();
+      EvaluationResult measured = outcome.result().withSubset(testImages.subset());
       if (evaluation.tradeoff != null) {
         TradeoffCurve curve = TradeoffReferences.curve(evaluation.tradeoff);
         measured =

@@ -3,6 +3,7 @@ package dev.arrest.trainer.stage;
 import ai.djl.engine.Engine;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.AttackSpec;
+import dev.arrest.api.v1alpha1.AwpSpec;
 import dev.arrest.api.v1alpha1.FinetuningMethod;
 import dev.arrest.api.v1alpha1.FinetuningSpec;
 import dev.arrest.api.v1alpha1.Initialization;
@@ -14,6 +15,7 @@ import dev.arrest.trainer.data.DataLoader;
 import dev.arrest.trainer.engine.Classifier;
 import dev.arrest.trainer.engine.TrainableClassifier;
 import dev.arrest.trainer.train.AdversarialObjective;
+import dev.arrest.trainer.train.AdversarialWeightPerturbation;
 import dev.arrest.trainer.train.TradesObjective;
 import dev.arrest.trainer.train.TrainingObjective;
 import java.nio.file.Path;
@@ -52,6 +54,7 @@ final class Finetuning {
           Stage.FINETUNE,
           student,
           objective(finetuning, teacher),
+          weightPerturbation(finetuning),
           data,
           finetuning.epochs,
           finetuning.optimizer,
@@ -108,6 +111,18 @@ final class Finetuning {
                   : null,
               spec.noisyReplay.enabled ? spec.noisyReplay.thresholdDegrees : null);
     };
+  }
+
+  /**
+   * The spec's AWP, or null for none. It perturbs the weights for whatever the method's objective
+   * minimizes: CE on the adversarial examples (at, aft), TRADES' CE + beta * KL, ARREST's CE +
+   * lambda * RGKD on its training inputs.
+   */
+  static AdversarialWeightPerturbation weightPerturbation(FinetuningSpec spec) {
+    AwpSpec awp = spec.awp;
+    return awp == null
+        ? null
+        : new AdversarialWeightPerturbation(awp.gamma, awp.warmupEpochs, awp.steps);
   }
 
   private static PgdAttack pgd(AttackSpec attack) {

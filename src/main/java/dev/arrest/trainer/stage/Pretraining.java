@@ -47,6 +47,7 @@ final class Pretraining {
           Stage.PRETRAIN,
           network,
           new CleanObjective(),
+          null,
           data,
           spec.pretraining.epochs,
           spec.pretraining.optimizer,

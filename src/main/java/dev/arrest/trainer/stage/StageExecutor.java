@@ -30,10 +30,16 @@ public final class StageExecutor {
                 + stage
                 + " --point ID");
       }
-      switch (stage) {
-        case PRETRAIN -> Pretraining.run(context, result);
-        case FINETUNE -> Finetuning.run(context, result);
-        case EVALUATE -> Evaluation.run(context, result);
+      try (StageWriterLock ignored =
+          StageWriterLock.acquire(
+              context.layout().stageDirectory(stage),
+              StageWriterLock.DEFAULT_WAIT,
+              System.err::println)) {
+        switch (stage) {
+          case PRETRAIN -> Pretraining.run(context, result);
+          case FINETUNE -> Finetuning.run(context, result);
+          case EVALUATE -> Evaluation.run(context, result);
+        }
       }
     } catch (RuntimeException e) {
       result.status = StageStatus.FAILED;

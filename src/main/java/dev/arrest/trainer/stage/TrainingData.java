@@ -2,6 +2,8 @@ package dev.arrest.trainer.stage;
 
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.DatasetName;
+import dev.arrest.api.v1alpha1.EvaluationSpec;
+import dev.arrest.results.TestSubset;
 import dev.arrest.trainer.data.DataLoader;
 import dev.arrest.trainer.data.DatasetKind;
 import dev.arrest.trainer.data.ImageAugmentation;
@@ -33,13 +35,29 @@ final class TrainingData {
         .build();
   }
 
-  /** The first {@code spec.evaluation.samples} test examples, in order. */
-  static DataLoader testLoader(ArrestTrainingSpec spec) {
+  /** The test images to evaluate on and which of the test set they are. */
+  record TestImages(ImageDataset images, TestSubset subset) {}
+
+  /**
+   * The test set, or {@code spec.evaluation.samples} of its images: the first ones, or a
+   * class-stratified random sample (spec.evaluation.subset).
+   */
+  static TestImages testImages(ArrestTrainingSpec spec) {
+    EvaluationSpec evaluation = spec.evaluation;
     ImageDataset test = kind(spec).load(path(spec), false);
-    if (spec.evaluation.samples != null) {
-      test = test.firstN(spec.evaluation.samples);
+    int size = test.size();
+    if (evaluation.samples == null || evaluation.samples == size) {
+      return new TestImages(test, new TestSubset(TestSubset.ALL, size, null));
     }
-    return DataLoader.builder(test, spec.evaluation.batchSize).shuffle(false).build();
+    return switch (evaluation.subset) {
+      case FIRST ->
+          new TestImages(
+              test.firstN(evaluation.samples), new TestSubset(TestSubset.FIRST, size, null));
+      case STRATIFIED ->
+          new TestImages(
+              test.stratifiedSubset(evaluation.samples, evaluation.effectiveSubsetSeed()),
+              new TestSubset(TestSubset.STRATIFIED, size, evaluation.effectiveSubsetSeed()));
+    };
   }
 
   private static Path path(ArrestTrainingSpec spec) {

@@ -8,14 +8,15 @@ import dev.arrest.trainer.data.DataLoader;
 import dev.arrest.trainer.engine.TrainableClassifier;
 import dev.arrest.trainer.optim.LearningRateSchedule;
 import dev.arrest.trainer.optim.SgdOptimizer;
+import dev.arrest.trainer.train.AdversarialWeightPerturbation;
 import dev.arrest.trainer.train.TrainingLoop;
 import dev.arrest.trainer.train.TrainingObjective;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The part pretraining and finetuning share: train a network with an objective, then write its
- * model and logs.
+ * The part pretraining and finetuning share: train a network with an objective (and, when
+ * finetuning, optional adversarial weight perturbation), then write its model and logs.
  */
 final class TrainingStage {
   private TrainingStage() {}
@@ -25,6 +26,7 @@ final class TrainingStage {
       Stage stage,
       TrainableClassifier network,
       TrainingObjective objective,
+      AdversarialWeightPerturbation awp,
       DataLoader data,
       int epochs,
       OptimizerSpec optimizerSpec,
@@ -57,6 +59,7 @@ final class TrainingStage {
             .setOptimizer(optimizer)
             .setSchedule(schedule)
             .setObjective(objective)
+            .optWeightPerturbation(awp)
             .setData(data)
             .setEpochs(epochs)
             .optSeed(context.spec().seed)

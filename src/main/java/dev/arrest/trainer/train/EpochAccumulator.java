@@ -53,7 +53,10 @@ final class EpochAccumulator {
         examples, meanLoss(), runningAccuracy(), meanRgkd(), noisyReplayRate());
   }
 
-  EpochMetrics finish(int epoch, double learningRate, double seconds) {
+  /**
+   * @param awpGamma the adversarial weight perturbation the epoch trained with, or null for none
+   */
+  EpochMetrics finish(int epoch, double learningRate, double seconds, Double awpGamma) {
     return new EpochMetrics(
         epoch,
         learningRate,
@@ -66,7 +69,8 @@ final class EpochAccumulator {
         mean(adversarialCorrect),
         examples,
         seconds,
-        examples / Math.max(seconds, 1e-9));
+        examples / Math.max(seconds, 1e-9),
+        awpGamma);
   }
 
   private Double mean(double sum) {

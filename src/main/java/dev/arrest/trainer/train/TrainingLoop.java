@@ -28,6 +28,7 @@ public final class TrainingLoop {
   private final DataLoader data;
   private final int epochs;
   private final long seed;
+  private final AdversarialWeightPerturbation weightPerturbation;
   private final List<TrainingListener> listeners;
 
   private TrainingLoop(Builder builder) {
@@ -39,6 +40,7 @@ public final class TrainingLoop {
     this.data = builder.data;
     this.epochs = builder.epochs;
     this.seed = builder.seed;
+    this.weightPerturbation = builder.weightPerturbation;
     this.listeners = List.copyOf(builder.listeners);
   }
 
@@ -66,6 +68,9 @@ public final class TrainingLoop {
     long start = System.nanoTime();
     double learningRate = schedule.at(firstStep);
     listeners.forEach(l -> l.onEpochBegin(run, epoch, batches));
+    boolean perturbed = weightPerturbation != null && weightPerturbation.activeIn(epoch);
+    TrainingObjective.Backprop backprop =
+        perturbed ? weightPerturbation.around(network) : Backpropagation::run;
     try {
       int b = 0;
       for (ImageBatch batch : data.epoch(network.manager(), epoch)) {
@@ -74,8 +79,7 @@ public final class TrainingLoop {
         b++;
         try (batch) {
           StepMetrics step =
-              objective.computeGradients(
-                  network, batch.images(), batch.labels(), Backpropagation::run);
+              objective.computeGradients(network, batch.images(), batch.labels(), backprop);
           accumulator.add(step);
           TrainingListener.BatchEvent event =
               new TrainingListener.BatchEvent(epoch, b, step, accumulator.running());
@@ -86,7 +90,11 @@ public final class TrainingLoop {
     } finally {
       listeners.forEach(l -> l.onEpochClosed(run, epoch));
     }
-    return accumulator.finish(epoch, learningRate, (System.nanoTime() - start) / 1e9);
+    return accumulator.finish(
+        epoch,
+        learningRate,
+        (System.nanoTime() - start) / 1e9,
+        perturbed ? weightPerturbation.gamma() : null);
   }
 
   /** Distinct, reproducible randomness for every (seed, stage, epoch). */
@@ -110,6 +118,7 @@ public final class TrainingLoop {
     private DataLoader data;
     private int epochs;
     private long seed;
+    private AdversarialWeightPerturbation weightPerturbation;
     private final List<TrainingListener> listeners =
         new ArrayList<>(List.of(new DivergenceListener()));
 
@@ -155,6 +164,16 @@ public final class TrainingLoop {
     /** Seeds the engine at every epoch start, from (seed, stage, epoch). */
     public Builder optSeed(long seed) {
       this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Computes each step's gradients at adversarially perturbed weights in the epochs where {@code
+     * awp} is active ({@link AdversarialWeightPerturbation}); without it, or with null, at the
+     * weights themselves.
+     */
+    public Builder optWeightPerturbation(AdversarialWeightPerturbation awp) {
+      this.weightPerturbation = awp;
       return this;
     }
 

@@ -9,6 +9,7 @@ import dev.arrest.api.v1alpha1.AutoAttackVersion;
 import dev.arrest.api.v1alpha1.DatasetName;
 import dev.arrest.api.v1alpha1.EvaluationAttackSpec;
 import dev.arrest.api.v1alpha1.EvaluationSpec;
+import dev.arrest.api.v1alpha1.EvaluationSubset;
 import dev.arrest.api.v1alpha1.Norm;
 import dev.arrest.trainer.data.DatasetKind;
 import java.util.List;
@@ -26,6 +27,28 @@ class EvaluationSpecTest {
     assertTrue(
         e.problems().stream().anyMatch(p -> p.startsWith(expectedPrefix)),
         "expected a problem starting with '" + expectedPrefix + "' in " + e.problems());
+  }
+
+  @Test
+  void theSubsetIsTheFirstImagesUnlessStratifiedIsAsked() {
+    EvaluationSpec defaults = parse("    samples: 200\n").getSpec().evaluation;
+    assertEquals(EvaluationSubset.FIRST, defaults.subset);
+
+    EvaluationSpec stratified =
+        parse("    samples: 200\n    subset: stratified\n").getSpec().evaluation;
+    assertEquals(EvaluationSubset.STRATIFIED, stratified.subset);
+    assertEquals(0, stratified.effectiveSubsetSeed(), "one default seed, so runs share images");
+    assertEquals(
+        7,
+        parse("    samples: 200\n    subset: stratified\n    subsetSeed: 7\n")
+            .getSpec()
+            .evaluation
+            .effectiveSubsetSeed());
+
+    assertProblem(
+        "    samples: 200\n    subsetSeed: 7\n",
+        "spec.evaluation.subsetSeed: applies to subset stratified only");
+    assertProblem("    subset: random\n", "spec.evaluation.subset");
   }
 
   @Test

@@ -452,7 +452,10 @@ class SpecFuzzTest {
     }
   }
 
-  /** Every shipped example, plus a sweep with from-scratch points and the platform fields. */
+  /**
+   * Every shipped example, plus a sweep with from-scratch points, AWP, a stratified evaluation
+   * subset and the platform fields.
+   */
   private static List<JsonNode> baseDocuments() {
     List<JsonNode> bases = new ArrayList<>();
     try (Stream<Path> examples = Files.walk(Path.of("examples"))) {
@@ -475,13 +478,17 @@ class SpecFuzzTest {
                   epochs: 2
                   optimizer: {schedule: piecewise, milestones: [0.3, 0.6], gamma: 0.5, nesterov: true}
                   attack: {epsilon: 0.03, steps: 2, stepSize: 0.01}
+                  awp: {gamma: 0.005, warmupEpochs: 1, steps: 1}
                 sweep:
                   methods: [at, trades, arrest]
                   tradesBetas: [1.0, 6.0]
                   epsilons: [0.02, 0.03]
-                  fromScratch: {epochs: 3, optimizer: {learningRate: 0.2, schedule: piecewise, milestones: [0.5]}}
+                  awpGammas: [0, 0.01]
+                  fromScratch: {epochs: 3, optimizer: {learningRate: 0.2, schedule: piecewise, milestones: [0.5]}, awp: {warmupEpochs: 2}}
                 evaluation:
                   samples: 100
+                  subset: stratified
+                  subsetSeed: 1
                   epsilon: 0.03
                   attacks: [{type: apgd-ce, norm: l2, epsilon: 0.5}, {type: fab-t, targetClasses: 3}]
                   tradeoff: {fromSweepMethods: [at, trades], degree: 1}

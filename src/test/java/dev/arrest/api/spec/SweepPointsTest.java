@@ -352,7 +352,7 @@ class SweepPointsTest {
         "spec.sweep.fromScratch: no point trains from scratch");
     assertProblem(
         MINIMAL + "  sweep:\n    methods: [at, arrest]\n    fromScratch: {}\n",
-        "spec.sweep.fromScratch: set epochs, optimizer or both");
+        "spec.sweep.fromScratch: set epochs, optimizer, awp or several of them");
     assertProblem(
         MINIMAL + "  sweep:\n    methods: [at, arrest]\n    fromScratch: {epochs: 0}\n",
         "spec.sweep.fromScratch.epochs: must be >= 1");

@@ -48,11 +48,20 @@ final class OperatorLoop implements AutoCloseable {
    * Starts (or restarts) the operator with a fresh registry, as a new operator process would have.
    */
   OperatorLoop startOperator() throws IOException {
+    return startOperator(Duration.ofSeconds(1));
+  }
+
+  /** Starts the operator reading a running stage's progress every {@code progressInterval}. */
+  OperatorLoop startOperator(Duration progressInterval) throws IOException {
+    return startOperator(progressInterval, Set.of());
+  }
+
+  /** ... and watching only {@code namespaces} (all when empty). */
+  OperatorLoop startOperator(Duration progressInterval, Set<String> namespaces) throws IOException {
     CollectorRegistry registry = new CollectorRegistry(true);
-    OperatorSettings settings =
-        OperatorSettings.defaults().withProgressInterval(Duration.ofSeconds(1));
+    OperatorSettings settings = OperatorSettings.defaults().withProgressInterval(progressInterval);
     operator =
-        new OperatorRunner(operatorClient, settings, Set.of(), null, registry, Clock.systemUTC())
+        new OperatorRunner(operatorClient, settings, namespaces, null, registry, Clock.systemUTC())
             .start();
     metrics = new MetricsServer(0, registry);
     return this;
@@ -115,6 +124,20 @@ final class OperatorLoop implements AutoCloseable {
       throw new AssertionError("/metrics answered " + response.statusCode());
     }
     return response.body();
+  }
+
+  /** "METHOD path?query" of every request the operator made so far, in order. */
+  List<String> operatorRequests() {
+    return cluster.requests(OPERATOR_AGENT);
+  }
+
+  /** The operator's count of reconciliations so far. */
+  double reconciliations() throws IOException, InterruptedException {
+    return scrapeMetrics()
+        .lines()
+        .filter(line -> line.startsWith("arrest_operator_reconciliations_total "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+        .sum();
   }
 
   /** What the operator asked the API server for, in RBAC terms. */

@@ -212,6 +212,47 @@ class TrainingMetricsTest {
   }
 
   @Test
+  void aFinishedTrainingKeepsItsOutcomeButNoLiveValues() {
+    for (TrainingPhase end : List.of(TrainingPhase.SUCCEEDED, TrainingPhase.FAILED)) {
+      ArrestTraining training = training(TrainingPhase.EVALUATING);
+      TrainingProgress progress = new TrainingProgress();
+      progress.stage = "evaluate";
+      progress.fraction = 0.9;
+      progress.loss = 0.5;
+      progress.accuracy = 0.75;
+      progress.imagesPerSecond = 500.0;
+      progress.etaSeconds = 3.0;
+      training.getStatus().progress = progress;
+      metrics.update(training);
+      assertEquals(0.9, withExtra("arrest_training_stage_progress_ratio", "stage", "evaluate"));
+
+      // The lifecycle leaves the last progress in the status of a finished training.
+      training.getStatus().phase = end;
+      training.getStatus().results = end == TrainingPhase.SUCCEEDED ? results(0.2, "pgd-20") : null;
+      metrics.update(training);
+
+      for (String live :
+          List.of(
+              "arrest_training_stage_progress_ratio",
+              "arrest_training_loss",
+              "arrest_training_accuracy",
+              "arrest_training_images_per_second",
+              "arrest_training_eta_seconds")) {
+        assertNull(withExtra(live, "stage", "evaluate"), live + " of a " + end + " training");
+      }
+      assertEquals(1.0, withExtra("arrest_training_phase", "phase", end.toString()));
+      if (end == TrainingPhase.SUCCEEDED) {
+        assertEquals(0.81, training("arrest_training_standard_accuracy"));
+        assertEquals(0.4, withExtra("arrest_training_robust_accuracy", "attack", "worst-case"));
+        assertEquals(0.2, training("arrest_training_tradeoff_score"));
+      }
+      assertEquals(
+          1.0, value("arrest_trainings", new String[] {"phase"}, new String[] {end.toString()}));
+      metrics.remove("ml", "quick");
+    }
+  }
+
+  @Test
   void theShippedReferenceSetsAreExportedAsFractions() {
     ReferenceCurveMetrics.register(registry);
     List<io.prometheus.client.Collector.MetricFamilySamples.Sample> points =

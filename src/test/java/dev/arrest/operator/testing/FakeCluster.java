@@ -73,6 +73,23 @@ public final class FakeCluster implements AutoCloseable {
     }
   }
 
+  private volatile MockResponse dryRunRefusal;
+  private volatile java.util.function.Predicate<String> failing = request -> false;
+
+  /**
+   * From now on, requests ("METHOD path") that {@code requests} matches get 500 Internal Server
+   * Error, as from an API server or etcd in trouble; {@code request -> false} heals it.
+   */
+  public void failRequests(java.util.function.Predicate<String> requests) {
+    failing = requests;
+  }
+
+  /** From now on, every dry-run create is refused with {@code status}, as an API server would. */
+  public void refuseDryRuns(io.fabric8.kubernetes.api.model.Status status) {
+    dryRunRefusal =
+        new MockResponse().setResponseCode(status.getCode()).setBody(Serialization.asJson(status));
+  }
+
   public NamespacedKubernetesClient client() {
     return client;
   }
@@ -128,10 +145,33 @@ public final class FakeCluster implements AutoCloseable {
       if (recorded != null) {
         recorded.add(request.getMethod() + " " + request.getPath());
       }
+      if (failing.test(request.getMethod() + " " + request.getPath())) {
+        return new MockResponse()
+            .setResponseCode(500)
+            .setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                    + "\"code\":500,\"reason\":\"InternalError\",\"message\":\"etcdserver:"
+                    + " request timed out\"}");
+      }
       if ("POST".equals(request.getMethod()) && request.getPath().contains("dryRun=All")) {
-        // A server-side dry run: the CRUD mode would store the object. Admitted as it is, stored
-        // nowhere (this mock validates nothing).
-        return new MockResponse().setResponseCode(201).setBody(request.getBody().readUtf8());
+        // A dry run is admitted and answered, never stored (the CRUD mode would store it).
+        MockResponse refusal = dryRunRefusal;
+        return refusal != null
+            ? refusal
+            : new MockResponse().setResponseCode(201).setBody(request.getUtf8Body());
+      }
+      if ("GET".equals(request.getMethod())
+          && request.getPath().contains("/events?")
+          && request.getPath().contains("fieldSelector=involvedObject.name")) {
+        // The CRUD mode filters on metadata fields only; the caller filters the rest itself.
+        String path = request.getPath().replaceAll("fieldSelector=[^&]*&?", "");
+        return super.dispatch(
+            new RecordedRequest(
+                request.getHttpVersion(),
+                request.method(),
+                path,
+                request.getHeaders(),
+                request.getBody()));
       }
       Matcher matcher = LOG_PATH.matcher(request.getPath());
       if ("GET".equals(request.getMethod()) && matcher.matches()) {

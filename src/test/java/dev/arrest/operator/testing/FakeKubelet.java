@@ -2,8 +2,10 @@ package dev.arrest.operator.testing;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
@@ -149,6 +151,115 @@ public final class FakeKubelet implements AutoCloseable {
     cluster.appendLog(job.getMetadata().getNamespace(), pod.getMetadata().getName(), log);
     setJobStatus(job, new JobStatusBuilder().withActive(1).withStartTime(now()).build());
     return pod;
+  }
+
+  /** A pod of the Job whose trainer container waits, e.g. with reason ImagePullBackOff. */
+  public Pod waiting(Job job, String reason, String message) {
+    Pod pod = createPod(job);
+    return client
+        .pods()
+        .resource(pod)
+        .editStatus(
+            current -> {
+              current.getStatus().setPhase("Pending");
+              current
+                  .getStatus()
+                  .setContainerStatuses(
+                      List.of(
+                          new ContainerStatusBuilder()
+                              .withName(containerName(job))
+                              .withImage(
+                                  job.getSpec()
+                                      .getTemplate()
+                                      .getSpec()
+                                      .getContainers()
+                                      .get(0)
+                                      .getImage())
+                              .withNewState()
+                              .withNewWaiting()
+                              .withReason(reason)
+                              .withMessage(message)
+                              .endWaiting()
+                              .endState()
+                              .build()));
+              return current;
+            });
+  }
+
+  /** A pod of the Job the scheduler cannot place, with the scheduler's message. */
+  public Pod unschedulable(Job job, String message) {
+    Pod pod = createPod(job);
+    return client
+        .pods()
+        .resource(pod)
+        .editStatus(
+            current -> {
+              current.getStatus().setPhase("Pending");
+              current.getStatus().setContainerStatuses(List.of());
+              current
+                  .getStatus()
+                  .setConditions(
+                      List.of(
+                          new PodConditionBuilder()
+                              .withType("PodScheduled")
+                              .withStatus("False")
+                              .withReason("Unschedulable")
+                              .withMessage(message)
+                              .build()));
+              return current;
+            });
+  }
+
+  /**
+   * The Job's pod was evicted (phase Failed, reason Evicted, as a kubelet under memory pressure or
+   * a node drain on servers before 1.26 leaves it) and the Job failed for it.
+   */
+  public void evicted(Job job) {
+    Pod pod = createPod(job);
+    client
+        .pods()
+        .resource(pod)
+        .editStatus(
+            current -> {
+              current.getStatus().setPhase("Failed");
+              current.getStatus().setReason("Evicted");
+              current.getStatus().setMessage("The node was low on resource: memory.");
+              return current;
+            });
+    setJobOutcome(job, false, 1);
+  }
+
+  /** A pod of the Job whose trainer exited with {@code exitCode}, the Job still retrying. */
+  public void podFailed(Job job, int exitCode, String terminationMessage) {
+    Pod pod = createPod(job);
+    writePodTermination(pod, new Termination(exitCode, terminationMessage));
+  }
+
+  /** The Job controller's FailedCreate Event on the Job, as when a quota refuses its pod. */
+  public void failedCreate(Job job, String message) {
+    client
+        .v1()
+        .events()
+        .inNamespace(job.getMetadata().getNamespace())
+        .resource(
+            new EventBuilder()
+                .withNewMetadata()
+                .withName(job.getMetadata().getName() + ".failedcreate")
+                .withNamespace(job.getMetadata().getNamespace())
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withApiVersion("batch/v1")
+                .withKind("Job")
+                .withName(job.getMetadata().getName())
+                .withNamespace(job.getMetadata().getNamespace())
+                .withUid(job.getMetadata().getUid())
+                .endInvolvedObject()
+                .withType("Warning")
+                .withReason("FailedCreate")
+                .withMessage(message)
+                .withLastTimestamp(now())
+                .build())
+        .create();
   }
 
   /**

@@ -142,6 +142,69 @@ class ImageDatasetTest {
     }
   }
 
+  private static int[] perClass(ImageDataset subset) {
+    return subset.classCounts();
+  }
+
+  @Test
+  void stratifiedSubsetBalancesTheClassesOfABalancedSet() {
+    ImageDataset dataset = numbered(200); // 40 images of each of 5 classes
+
+    for (int n : new int[] {5, 53, 99, 137}) {
+      int[] counts = perClass(dataset.stratifiedSubset(n, 3));
+      int min = Arrays.stream(counts).min().orElseThrow();
+      int max = Arrays.stream(counts).max().orElseThrow();
+      assertEquals(n, Arrays.stream(counts).sum());
+      assertTrue(max - min <= 1, n + " images: per-class counts " + Arrays.toString(counts));
+    }
+  }
+
+  @Test
+  void stratifiedSubsetKeepsEachClassWithinOneOfItsShareOfAnUnbalancedSet() {
+    int[] labels = new int[100];
+    Arrays.fill(labels, 0, 60, 0);
+    Arrays.fill(labels, 60, 90, 1);
+    Arrays.fill(labels, 90, 100, 2);
+    ImageDataset dataset =
+        new ImageDataset("skewed", SHAPE, 3, new byte[100 * SHAPE.size()], labels);
+
+    assertArrayEquals(new int[] {12, 6, 2}, perClass(dataset.stratifiedSubset(20, 1)));
+    // Shares 4.2, 2.1 and 0.7: the largest remainder gets the seventh image.
+    assertArrayEquals(new int[] {4, 2, 1}, perClass(dataset.stratifiedSubset(7, 1)));
+  }
+
+  @Test
+  void stratifiedSubsetIsDeterministicPerSeedAndNotTheFirstImages() {
+    ImageDataset dataset = numbered(200);
+
+    ImageDataset subset = dataset.stratifiedSubset(50, 42);
+    int[] chosen = originals(subset);
+
+    assertArrayEquals(
+        chosen, originals(dataset.stratifiedSubset(50, 42)), "same seed, same images");
+    assertNotEquals(
+        Arrays.toString(chosen),
+        Arrays.toString(originals(dataset.stratifiedSubset(50, 43))),
+        "another seed, other images");
+    assertNotEquals(
+        Arrays.toString(originals(dataset.firstN(50))),
+        Arrays.toString(chosen),
+        "not the first 50");
+    assertTrue(chosen[chosen.length - 1] >= 50, "reaches past the first 50");
+    Set<Integer> distinct = new HashSet<>();
+    for (int i = 0; i < chosen.length; i++) {
+      assertTrue(i == 0 || chosen[i] > chosen[i - 1], "in test-set order");
+      assertTrue(distinct.add(chosen[i]), "duplicate example " + chosen[i]);
+      assertEquals(chosen[i] % 5, subset.label(i), "label travels with its image");
+    }
+    assertTrue(subset.name().contains("stratified 50 of 200, seed 42"), subset.name());
+    assertArrayEquals(
+        java.util.stream.IntStream.range(0, 200).toArray(),
+        originals(dataset.stratifiedSubset(200, 9)),
+        "all images when n is the whole set");
+    assertThrows(DatasetException.class, () -> dataset.stratifiedSubset(201, 0));
+  }
+
   @Test
   void firstNKeepsTheLeadingExamplesInOrder() {
     ImageDataset head = numbered(10).firstN(4);

@@ -21,6 +21,7 @@ import dev.arrest.trainer.model.Models;
 import dev.arrest.trainer.optim.SgdOptimizer;
 import dev.arrest.trainer.testing.TinyData;
 import dev.arrest.trainer.train.AdversarialObjective;
+import dev.arrest.trainer.train.AdversarialWeightPerturbation;
 import dev.arrest.trainer.train.Backpropagation;
 import dev.arrest.trainer.train.CleanObjective;
 import dev.arrest.trainer.train.StepMetrics;
@@ -100,6 +101,28 @@ class DataParallelNetworkTest {
   }
 
   @Test
+  void adversarialWeightPerturbationStepsEqualOneDeviceSteps() {
+    Network single = network(Models.SMALL_CNN, 0f);
+    DataParallelNetwork parallel =
+        new DataParallelNetwork(network(Models.SMALL_CNN, 0f), TWO_CPU_REPLICAS);
+    TrainingObjective objective =
+        new AdversarialObjective(
+            new PgdAttack(0.1, 0.04, 3, PgdAttack.Start.UNIFORM), null, null, null);
+    AdversarialWeightPerturbation awp = new AdversarialWeightPerturbation(0.01, 0, 1);
+    SgdOptimizer singleOptimizer = optimizer(single);
+    SgdOptimizer parallelOptimizer = optimizer(parallel);
+
+    for (int step = 0; step < 2; step++) {
+      StepMetrics expected = step(single, singleOptimizer, objective, awp.around(single));
+      StepMetrics actual = step(parallel, parallelOptimizer, objective, awp.around(parallel));
+
+      assertEquals(expected.lossSum(), actual.lossSum(), 1e-4, "loss at w + v, step " + step);
+      assertParametersEqual(single, parallel.replicas().get(0), p -> true, 1e-5f);
+    }
+    assertReplicasEqual(parallel);
+  }
+
+  @Test
   void batchNormStepUsesShardStatisticsAndAveragesRunningStatistics() {
     Network single = network(Models.WIDE_RESNET, 0f);
     DataParallelNetwork parallel =
@@ -171,8 +194,16 @@ class DataParallelNetworkTest {
 
   private StepMetrics step(
       TrainableClassifier network, SgdOptimizer optimizer, TrainingObjective objective) {
+    return step(network, optimizer, objective, Backpropagation::run);
+  }
+
+  private StepMetrics step(
+      TrainableClassifier network,
+      SgdOptimizer optimizer,
+      TrainingObjective objective,
+      TrainingObjective.Backprop backprop) {
     Engine.getInstance().setRandomSeed(STEP_SEED);
-    StepMetrics metrics = objective.computeGradients(network, images, labels, Backpropagation::run);
+    StepMetrics metrics = objective.computeGradients(network, images, labels, backprop);
     network.applyUpdate(() -> optimizer.step(LEARNING_RATE));
     return metrics;
   }

@@ -13,8 +13,9 @@ import dev.arrest.trainer.optim.LearningRateSchedule;
 
 /**
  * Builds what the stages build from a spec before their first batch, without an engine or data: the
- * model's blocks, the finetuning objective with its PGD attack, both learning-rate schedules and
- * the evaluation attacks. A spec the validator accepts must get through this.
+ * model's blocks, the finetuning objective with its PGD attack and weight perturbation, both
+ * learning-rate schedules and the evaluation attacks. A spec the validator accepts must get through
+ * this.
  */
 public final class StageObjects {
   /**
@@ -39,10 +40,14 @@ public final class StageObjects {
     }
   }
 
-  /** The finetuning objective with its PGD attack, the schedules and the evaluation attacks. */
+  /**
+   * The finetuning objective with its PGD attack and weight perturbation, the schedules and the
+   * evaluation attacks.
+   */
   public static void buildBeforeTraining(ArrestTrainingSpec spec) {
     DatasetKind kind = TrainingData.kind(spec);
     Finetuning.objective(spec.finetuning, new UnusedTeacher());
+    Finetuning.weightPerturbation(spec.finetuning);
     checkSchedule(spec.pretraining.optimizer, spec.pretraining.epochs);
     checkSchedule(spec.finetuning.optimizer, spec.finetuning.epochs);
     double defaultEpsilon =
