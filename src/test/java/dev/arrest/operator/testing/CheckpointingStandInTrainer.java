@@ -318,8 +318,10 @@ public final class CheckpointingStandInTrainer {
 
   private static void finish(StageResult result, Path stageDir, Path terminationPath)
       throws IOException {
-    result.finishedAt = Instant.now().toString();
-    result.seconds = 1.0;
+    Instant finished = Instant.now();
+    result.finishedAt = finished.toString();
+    result.seconds =
+        java.time.Duration.between(Instant.parse(result.startedAt), finished).toMillis() / 1000.0;
     ResultsJson.write(stageDir.resolve("stage-result.json"), result);
     Files.writeString(terminationPath, TerminationMessage.of(result).toJson());
   }
