@@ -37,13 +37,15 @@ public final class ControlPlaneSuite implements BeforeAllCallback, ParameterReso
 
   /**
    * Chart values of this suite: progress is read every second, so that the short stages here show
-   * some; the policy allows the suite's claim, one PriorityClass and GPU tolerations (trainer
-   * images: the chart's default, only the chart's own), which {@link PolicyOnApiServerTest} tests.
+   * some; the policy allows the suite's claim, one PriorityClass and GPU tolerations, and besides
+   * the chart's own trainer image those of a registry that never resolves (for the fault campaign's
+   * image that cannot be pulled), which {@link PolicyOnApiServerTest} tests.
    */
   static final List<String> VALUES =
       List.of(
           "trainer.progressIntervalSeconds=1",
           "policy.allowedClaimNames={arrest-data}",
+          "policy.allowedImages={" + NodeStandIn.UNPULLABLE_REGISTRY + "/*}",
           "policy.allowedPriorityClasses={arrest-batch}",
           "policy.allowedTolerations={nvidia.com/gpu}");
 

@@ -52,9 +52,16 @@ import javax.net.ssl.SSLContext;
  * LocalContainer.CommandMapper}, the Pod's env and args, a local directory per claim) and writes
  * the pod status back through the status subresource: Running, then Succeeded or Failed with the
  * container's exit code, reason and termination message. The real Job controller takes it from
- * there. Like a kubelet it also kills the container of a pod being deleted and then removes the pod
- * (grace period 0), and it serves container logs on the Node's kubelet port, so that {@code
- * pods/log} through the API server works as in a cluster.
+ * there. Like a kubelet it also kills the container of a pod being deleted (at once, SIGKILL) and
+ * then removes the pod (grace period 0), and it serves container logs on the Node's kubelet port, so
+ * that {@code pods/log} through the API server works as in a cluster.
+ *
+ * <p>For the unhappy path: it may play several Nodes (pods spread by their Job's name, or to the
+ * one a {@code kubernetes.io/hostname} nodeSelector names) and {@link #loseNode lose} one with its
+ * pods; a pod no node fits (a missing claim, a nodeSelector no node matches, more than the one
+ * nvidia.com/gpu of a node) gets PodScheduled=False, reason Unschedulable and the scheduler's
+ * message; a pod whose image is under {@value #UNPULLABLE_REGISTRY} waits in ErrImagePull, then
+ * ImagePullBackOff. Each namespace has its own command mapping (the real trainer, a stand-in).
  */
 final class NodeStandIn implements AutoCloseable {
   static final String NODE_NAME = "arrest-e2e-node";
@@ -63,9 +70,12 @@ final class NodeStandIn implements AutoCloseable {
   private static final Pattern TAIL_LINES = Pattern.compile("(?:^|&)tailLines=(\\d+)");
 
   private final KubernetesClient client;
-  private final Set<String> namespaces;
+  private final Map<String, LocalContainer.CommandMapper> namespaces;
   private final Path root;
-  private final LocalContainer.CommandMapper commands;
+  private final List<String> nodeNames;
+  private final Set<String> lostNodes = ConcurrentHashMap.newKeySet();
+  private final Set<String> lostPods = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> podNodes = new ConcurrentHashMap<>();
   private final Map<String, StringBuffer> logs = new ConcurrentHashMap<>();
   private final Map<String, LocalContainer> containers = new ConcurrentHashMap<>();
   private final Set<String> handled = ConcurrentHashMap.newKeySet();
@@ -96,14 +106,38 @@ final class NodeStandIn implements AutoCloseable {
       Path root,
       LocalContainer.CommandMapper commands)
       throws IOException {
+    this(client, mapperPerNamespace(namespaces, commands), root, List.of(NODE_NAME));
+  }
+
+  /**
+   * @param namespaces the namespaces whose pods these nodes run, each with how its containers'
+   *     commands map to local ones
+   * @param nodeNames the Nodes to register and spread the pods over (by their Job's name), e.g. a
+   *     second one that a test loses ({@link #loseNode})
+   */
+  NodeStandIn(
+      KubernetesClient client,
+      Map<String, LocalContainer.CommandMapper> namespaces,
+      Path root,
+      List<String> nodeNames)
+      throws IOException {
     this.client = client;
-    this.commands = commands;
-    this.namespaces = Set.copyOf(namespaces);
+    this.namespaces = Map.copyOf(namespaces);
     this.root = root;
+    this.nodeNames = List.copyOf(nodeNames);
     Files.createDirectories(root);
     kubeletServer = startKubeletServer(root);
-    registerNode(kubeletServer.getAddress().getPort());
+    for (String node : nodeNames) {
+      registerNode(node, kubeletServer.getAddress().getPort());
+    }
     executor.submit(this::loop);
+  }
+
+  private static Map<String, LocalContainer.CommandMapper> mapperPerNamespace(
+      Set<String> namespaces, LocalContainer.CommandMapper commands) {
+    Map<String, LocalContainer.CommandMapper> map = new java.util.HashMap<>();
+    namespaces.forEach(namespace -> map.put(namespace, commands));
+    return map;
   }
 
   /** The local directory standing in for a PersistentVolumeClaim. */
@@ -137,15 +171,15 @@ final class NodeStandIn implements AutoCloseable {
     System.err.println("node stand-in: " + text);
   }
 
-  private void registerNode(int kubeletPort) {
+  private void registerNode(String nodeName, int kubeletPort) {
     String now = now();
     client
         .nodes()
         .resource(
             new NodeBuilder()
                 .withNewMetadata()
-                .withName(NODE_NAME)
-                .addToLabels("kubernetes.io/hostname", NODE_NAME)
+                .withName(nodeName)
+                .addToLabels("kubernetes.io/hostname", nodeName)
                 .addToLabels("kubernetes.io/os", "linux")
                 .endMetadata()
                 .withNewStatus()
@@ -206,7 +240,7 @@ final class NodeStandIn implements AutoCloseable {
   private void loop() {
     while (running) {
       try {
-        for (String namespace : namespaces) {
+        for (String namespace : namespaces.keySet()) {
           for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
             handle(pod);
           }
@@ -226,17 +260,21 @@ final class NodeStandIn implements AutoCloseable {
   private void handle(Pod pod) {
     String key = key(pod);
     String uid = pod.getMetadata().getUid();
+    String boundTo = pod.getSpec().getNodeName();
+    if (boundTo != null && lostNodes.contains(boundTo)) {
+      return; // no kubelet there any more: what happens to the pod is up to the control plane
+    }
     if (pod.getMetadata().getDeletionTimestamp() != null) {
       if (removed.add(uid)) {
         executor.submit(() -> remove(pod));
       }
       return;
     }
-    boolean pending = pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty();
+    boolean pending = boundTo == null || boundTo.isEmpty();
     if (!pending || handled.contains(uid)) {
       return;
     }
-    String unschedulable = missingClaim(pod);
+    String unschedulable = unschedulable(pod);
     if (unschedulable != null) {
       if (reportedUnschedulable.add(uid)) {
         writeStatus(
@@ -248,6 +286,26 @@ final class NodeStandIn implements AutoCloseable {
       return;
     }
     handled.add(uid);
+    String node;
+    // Binding and losing a node exclude each other: every pod bound to a lost node is lost with it.
+    synchronized (bindings) {
+      node = nodeFor(pod);
+      if (!bind(pod, node)) {
+        return;
+      }
+      podNodes.put(uid, node);
+    }
+    if (isUnpullable(pod.getSpec().getContainers().get(0).getImage())) {
+      executor.submit(() -> failToPull(pod));
+      return;
+    }
+    executor.submit(() -> run(pod, key, node));
+  }
+
+  private final Object bindings = new Object();
+
+  /** Binds the pod to the node, as the scheduler does; false when the pod is gone. */
+  private boolean bind(Pod pod, String node) {
     try {
       client
           .bindings()
@@ -260,17 +318,257 @@ final class NodeStandIn implements AutoCloseable {
                   .withNewTarget()
                   .withApiVersion("v1")
                   .withKind("Node")
-                  .withName(NODE_NAME)
+                  .withName(node)
                   .endTarget()
                   .build())
           .create();
+      return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
-        return; // deleted meanwhile (e.g. its Job was garbage-collected)
+        return false; // deleted meanwhile (e.g. its Job was garbage-collected)
       }
       throw e;
     }
-    executor.submit(() -> run(pod, key));
+  }
+
+  /**
+   * Images this node can never pull: those of the {@code .invalid} top-level domain, which never
+   * resolves (RFC 2606).
+   */
+  static boolean isUnpullable(String image) {
+    return image != null && image.startsWith(UNPULLABLE_REGISTRY + "/");
+  }
+
+  /** A registry no node can reach; images under it wait in ErrImagePull/ImagePullBackOff. */
+  static final String UNPULLABLE_REGISTRY = "registry.invalid";
+
+  /** The node of a pod: one that is not lost, chosen by the pod's Job name (else its own name). */
+  private String nodeFor(Pod pod) {
+    List<String> alive = nodeNames.stream().filter(node -> !lostNodes.contains(node)).toList();
+    if (alive.isEmpty()) {
+      throw new IllegalStateException("every node of the stand-in is lost");
+    }
+    Map<String, String> selector = pod.getSpec().getNodeSelector();
+    String wanted = selector == null ? null : selector.get("kubernetes.io/hostname");
+    if (wanted != null && alive.contains(wanted)) {
+      return wanted;
+    }
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    String by =
+        labels != null && labels.get("job-name") != null
+            ? labels.get("job-name")
+            : pod.getMetadata().getName();
+    return alive.get(Math.floorMod(by.hashCode(), alive.size()));
+  }
+
+  /**
+   * What a scheduler would say about a pod no node fits, in its words ({@code 0/2 nodes are
+   * available: 2 Insufficient nvidia.com/gpu.}); null when it fits. Checked: the claims it mounts
+   * exist, its nodeSelector matches the nodes' labels, its GPU limit fits a node's one GPU.
+   */
+  private String unschedulable(Pod pod) {
+    String claim = missingClaim(pod);
+    if (claim != null) {
+      return claim;
+    }
+    long nodes = nodeNames.stream().filter(node -> !lostNodes.contains(node)).count();
+    Map<String, String> selector = pod.getSpec().getNodeSelector();
+    if (selector != null && !selector.isEmpty()) {
+      boolean matches =
+          selector.entrySet().stream()
+              .allMatch(
+                  e ->
+                      (e.getKey().equals("kubernetes.io/os") && e.getValue().equals("linux"))
+                          || (e.getKey().equals("kubernetes.io/hostname")
+                              && nodeNames.contains(e.getValue())
+                              && !lostNodes.contains(e.getValue())));
+      if (!matches) {
+        return "0/"
+            + nodes
+            + " nodes are available: "
+            + nodes
+            + " node(s) didn't match node selector.";
+      }
+    }
+    for (Container container : pod.getSpec().getContainers()) {
+      Quantity gpus =
+          container.getResources() == null || container.getResources().getLimits() == null
+              ? null
+              : container.getResources().getLimits().get(GPU);
+      if (gpus != null && gpus.getNumericalAmount().compareTo(GPUS_PER_NODE) > 0) {
+        return "0/" + nodes + " nodes are available: " + nodes + " Insufficient " + GPU + ".";
+      }
+    }
+    return null;
+  }
+
+  private static final String GPU = "nvidia.com/gpu";
+  private static final java.math.BigDecimal GPUS_PER_NODE = java.math.BigDecimal.ONE;
+
+  /**
+   * A kubelet that cannot pull the pod's image: the container waits in ErrImagePull, then in
+   * ImagePullBackOff, as long as the pod exists.
+   */
+  private void failToPull(Pod pod) {
+    Container container = pod.getSpec().getContainers().get(0);
+    String image = container.getImage();
+    String pullError =
+        "rpc error: code = Unknown desc = failed to pull and unpack image \""
+            + image
+            + "\": failed to resolve reference \""
+            + image
+            + "\": dial tcp: lookup "
+            + UNPULLABLE_REGISTRY
+            + ": no such host";
+    String startedAt = now();
+    boolean exists =
+        writeStatus(
+            pod,
+            status -> waitingForImage(status, container, startedAt, "ErrImagePull", pullError));
+    if (!exists) {
+      return;
+    }
+    sleepQuietly(Duration.ofSeconds(3));
+    writeStatus(
+        pod,
+        status ->
+            waitingForImage(
+                status,
+                container,
+                startedAt,
+                "ImagePullBackOff",
+                "Back-off pulling image \"" + image + "\""));
+  }
+
+  private static void waitingForImage(
+      io.fabric8.kubernetes.api.model.PodStatus status,
+      Container container,
+      String startedAt,
+      String reason,
+      String message) {
+    status.setPhase("Pending");
+    status.setHostIP("127.0.0.1");
+    status.setStartTime(startedAt);
+    status.setConditions(
+        List.of(
+            condition("PodScheduled", "True", null, null),
+            condition("Initialized", "True", null, null),
+            condition(
+                "ContainersReady",
+                "False",
+                "ContainersNotReady",
+                "containers with unready status: [" + container.getName() + "]"),
+            condition(
+                "Ready",
+                "False",
+                "ContainersNotReady",
+                "containers with unready status: [" + container.getName() + "]")));
+    status.setContainerStatuses(
+        List.of(
+            new ContainerStatusBuilder()
+                .withName(container.getName())
+                .withImage(container.getImage())
+                .withImageID("")
+                .withReady(false)
+                .withStarted(false)
+                .withRestartCount(0)
+                .withNewState()
+                .withNewWaiting()
+                .withReason(reason)
+                .withMessage(message)
+                .endWaiting()
+                .endState()
+                .build()));
+  }
+
+  /**
+   * Loses a node as a machine dies: its trainer processes are killed at once and its kubelet writes
+   * nothing more; then, as the control plane of a newer Kubernetes does for such pods, each of its
+   * pods is marked Failed with reason NodeLost and a DisruptionTarget condition, and the Node
+   * object is deleted (the real 1.20 pod garbage collector then force-deletes what is left of the
+   * pods, about a minute later). New pods go to the other nodes.
+   *
+   * @return the pods that were running on it (namespace/name)
+   */
+  List<String> loseNode(String nodeName) {
+    List<Pod> onNode = new ArrayList<>();
+    synchronized (bindings) {
+      if (!nodeNames.contains(nodeName) || !lostNodes.add(nodeName)) {
+        throw new IllegalArgumentException(
+            "not a node of this stand-in, or lost already: " + nodeName);
+      }
+      for (String namespace : namespaces.keySet()) {
+        for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
+          String uid = pod.getMetadata().getUid();
+          if (nodeName.equals(pod.getSpec().getNodeName()) || nodeName.equals(podNodes.get(uid))) {
+            onNode.add(pod);
+            lostPods.add(uid);
+          }
+        }
+      }
+    }
+    List<String> lost = new ArrayList<>();
+    for (Pod pod : onNode) {
+      LocalContainer container = containers.get(key(pod));
+      if (container != null) {
+        container.kill();
+      }
+    }
+    for (Pod pod : onNode) {
+      if (PodPhases.isTerminal(pod)) {
+        continue;
+      }
+      lost.add(key(pod));
+      String message =
+          "Node "
+              + nodeName
+              + " which was running pod "
+              + pod.getMetadata().getName()
+              + " is unresponsive";
+      writeStatus(
+          pod,
+          status -> {
+            status.setPhase("Failed");
+            status.setReason("NodeLost");
+            status.setMessage(message);
+            List<PodCondition> conditions =
+                new ArrayList<>(
+                    status.getConditions() == null ? List.of() : status.getConditions());
+            conditions.removeIf(
+                c -> c.getType().equals("Ready") || c.getType().equals("DisruptionTarget"));
+            conditions.add(condition("Ready", "False", "NodeLost", message));
+            conditions.add(
+                condition(
+                    "DisruptionTarget", "True", "DeletionByPodGC", "PodGC: node no longer exists"));
+            status.setConditions(conditions);
+          });
+    }
+    try {
+      client.nodes().withName(nodeName).delete();
+    } catch (KubernetesClientException e) {
+      problem("cannot delete lost node " + nodeName + ": " + e.getMessage());
+    }
+    return lost;
+  }
+
+  /** The node a pod was bound to by this stand-in; null if it bound none. */
+  String nodeOf(Pod pod) {
+    return podNodes.get(pod.getMetadata().getUid());
+  }
+
+  private static final class PodPhases {
+    static boolean isTerminal(Pod pod) {
+      String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+      return "Succeeded".equals(phase) || "Failed".equals(phase);
+    }
+  }
+
+  private static void sleepQuietly(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -299,22 +597,29 @@ final class NodeStandIn implements AutoCloseable {
    * machine's CPU. The trainer rightly fails a pod that sees fewer GPUs than its limit
    * (ARREST_EXPECTED_GPUS), so the stand-in leaves that variable out, as if the device were there.
    */
-  private static Container cpuOnly(Container container) {
+  private static Container cpuOnly(Container container, String podName) {
     List<EnvVar> env =
-        container.getEnv() == null
-            ? List.of()
-            : container.getEnv().stream()
-                .filter(var -> !"ARREST_EXPECTED_GPUS".equals(var.getName()))
-                .toList();
+        new ArrayList<>(
+            container.getEnv() == null
+                ? List.of()
+                : container.getEnv().stream()
+                    .filter(var -> !"ARREST_EXPECTED_GPUS".equals(var.getName()))
+                    .toList());
+    // As a kubelet does: the pod's hostname is its name.
+    env.add(new EnvVar("HOSTNAME", podName, null));
     return new ContainerBuilder(container).withEnv(env).build();
   }
 
-  private void run(Pod pod, String key) {
+  private void run(Pod pod, String key, String node) {
     String namespace = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
-    Container container = cpuOnly(pod.getSpec().getContainers().get(0));
+    String uid = pod.getMetadata().getUid();
+    Container container = cpuOnly(pod.getSpec().getContainers().get(0), name);
     String startedAt = now();
     LocalContainer.Termination termination;
+    if (lostPods.contains(uid)) {
+      return; // its node was lost before the container started
+    }
     try {
       Path podDirectory =
           Files.createDirectories(root.resolve("pods").resolve(namespace).resolve(name));
@@ -324,11 +629,15 @@ final class NodeStandIn implements AutoCloseable {
           LocalContainer.start(
               container,
               mount -> mountSource(pod, mount, podDirectory),
-              field -> fieldRef(pod, field),
-              commands,
+              field -> fieldRef(pod, field, node),
+              namespaces.get(namespace),
               podDirectory,
               log::append);
       containers.put(key, process);
+      if (lostPods.contains(uid)) {
+        process.kill(); // its node was lost while the container started
+        return;
+      }
       boolean reported =
           writeStatus(
               pod,
@@ -359,6 +668,9 @@ final class NodeStandIn implements AutoCloseable {
         process.kill();
       }
       termination = process.awaitTermination();
+      if (lostPods.contains(uid)) {
+        return; // its node is lost: no kubelet reports how it ended
+      }
       LocalContainer.Termination ended = termination;
       writeStatus(
           pod,
@@ -483,11 +795,11 @@ final class NodeStandIn implements AutoCloseable {
     return source;
   }
 
-  private static String fieldRef(Pod pod, String fieldPath) {
+  private static String fieldRef(Pod pod, String fieldPath, String node) {
     return switch (fieldPath) {
       case "metadata.name" -> pod.getMetadata().getName();
       case "metadata.namespace" -> pod.getMetadata().getNamespace();
-      case "spec.nodeName" -> NODE_NAME;
+      case "spec.nodeName" -> node;
       case "status.podIP", "status.hostIP" -> "127.0.0.1";
       default -> null;
     };
@@ -623,10 +935,15 @@ final class NodeStandIn implements AutoCloseable {
     kubeletServer.stop(0);
     executor.shutdownNow();
     executor.awaitTermination(10, TimeUnit.SECONDS);
-    try {
-      client.nodes().withName(NODE_NAME).delete();
-    } catch (KubernetesClientException e) {
-      // the control plane may already be gone
+    for (String node : nodeNames) {
+      if (lostNodes.contains(node)) {
+        continue;
+      }
+      try {
+        client.nodes().withName(node).delete();
+      } catch (KubernetesClientException e) {
+        // the control plane may already be gone
+      }
     }
   }
 }

@@ -104,7 +104,7 @@ class PolicyOnApiServerTest {
         "image | image: docker.io/attacker/miner:latest | spec.image:"
             + " 'docker.io/attacker/miner:latest' is refused by the operator's allow-list"
             + " policy.allowedImages (flag --allowed-images), which allows the operator's trainer"
-            + " image 'arrest-trainer:0.1.0' and: none",
+            + " image 'arrest-trainer:0.1.0' and: registry.invalid/*",
         "claim | storage: {claimName: other-team-data} | spec.storage.claimName: 'other-team-data'"
             + " is refused by the operator's allow-list policy.allowedClaimNames (flag"
             + " --allowed-claim-names), which allows: arrest-data",

@@ -177,7 +177,7 @@ class StageJobRunner {
             adopted);
       }
       case RUNNING -> running(context, target, entry, observed, adopted);
-      case SUCCEEDED -> complete(context, target, entry, job, adopted);
+      case SUCCEEDED -> complete(context, target, entry, observed, adopted);
       case FAILED -> {
         if (observed.disruption().isPresent()) {
           yield restart(context, target, entry, observed, observed.disruption().get());
@@ -327,7 +327,12 @@ class StageJobRunner {
       return new Step(Kind.BLOCKED, Reason.JOB_CREATE_FAILED, message, null, null, false);
     }
     markStarted(context, target, entry, created);
-    entry.waitingSince = context.now();
+    // The start timeout counts from the Job's creation, not from the start of this pass (which
+    // may have taken a while on a busy API server).
+    entry.waitingSince =
+        created.getMetadata().getCreationTimestamp() != null
+            ? created.getMetadata().getCreationTimestamp()
+            : context.now();
     return new Step(Kind.CREATED, null, null, null, created, false);
   }
 
@@ -430,9 +435,28 @@ class StageJobRunner {
 
   /** Records a succeeded Job's result; an evaluation without results fails the stage instead. */
   private Step complete(
-      Context context, StageTarget target, TrainingStageStatus entry, Job job, boolean adopted) {
+      Context context,
+      StageTarget target,
+      TrainingStageStatus entry,
+      StageObservation observed,
+      boolean adopted) {
     Stage stage = target.stage();
+    Job job = observed.job();
     Optional<PodTermination> termination = jobs.termination(job, true);
+    if (termination.isEmpty()) {
+      // The result leaves the pod only in its termination message, and the pod is gone (deleted,
+      // or its node with it) before it was read. The stage runs again as the next attempt: the
+      // trainer resumes from its last checkpoint and reports the result again.
+      return restart(
+          context,
+          target,
+          entry,
+          observed,
+          new Disruption(
+              "Job "
+                  + job.getMetadata().getName()
+                  + " succeeded but its pod, which held the result, is gone"));
+    }
     TerminationMessage result = termination.map(PodTermination::result).orElse(null);
     if (result != null && result.status() == StageStatus.FAILED) {
       return fail(
@@ -457,7 +481,7 @@ class StageJobRunner {
                           + " left: "
                           + Objects.requireNonNullElse(t.failureMessage(), "nothing")
                           + ")")
-              .orElse(" (its pod is gone)");
+              .orElseThrow();
       String message =
           "the "
               + stage

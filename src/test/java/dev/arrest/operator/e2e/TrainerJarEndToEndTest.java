@@ -53,12 +53,13 @@ class TrainerJarEndToEndTest {
       assertTrue(standard > 0.2 && standard <= 1.0, "standard accuracy " + standard);
       assertTrue(robust >= 0.0 && robust <= standard, "robust accuracy " + robust);
       assertEquals(200, training.getStatus().results.samples);
+      // The output directory is keyed on the training's uid (status.output.path).
+      assertEquals("ml/tiny/" + training.getMetadata().getUid(), training.getStatus().output.path);
       assertTrue(
           Files.isRegularFile(
               volume
                   .resolve(training.getStatus().output.path)
-                  .resolve("evaluate/stage-result.json")),
-          "under the output directory keyed on the training's uid");
+                  .resolve("evaluate/stage-result.json")));
       assertTrue(
           loop.scrapeMetrics()
               .contains(

@@ -527,6 +527,38 @@ class TrainingLifecycleTest {
   }
 
   @Test
+  void aSucceededJobWhosePodIsGoneRunsAgainForItsResult() {
+    ArrestTraining training = Trainings.fashionMnist("podgone");
+    training.getSpec().pretraining.checkpoint = "/workspace/standard.params";
+    apply(training);
+    reconcile("podgone");
+    kubelet.finish(job("podgone-finetune"), 0, trainingStageResult(Stage.FINETUNE, 2));
+    reconcile("podgone");
+    kubelet.finish(job("podgone-evaluate"), 0, evaluationResult());
+    // The pod, whose termination message holds the result, is deleted before the operator reads it.
+    client.pods().inNamespace(NS).withLabel(TrainerLabels.JOB_NAME, "podgone-evaluate").delete();
+
+    training = reconcile("podgone");
+    assertEquals(TrainingPhase.EVALUATING, training.getStatus().phase);
+    assertEquals(1, training.getStatus().stages.evaluate.attempt);
+    assertEquals(1, training.getStatus().stages.evaluate.restarts);
+    assertTrue(
+        training
+            .getStatus()
+            .stages
+            .evaluate
+            .message
+            .contains("its pod, which held the result, is gone"),
+        training.getStatus().stages.evaluate.message);
+
+    reconcile("podgone");
+    kubelet.finish(job("podgone-evaluate-r1"), 0, evaluationResult());
+    training = reconcile("podgone");
+    assertEquals(TrainingPhase.SUCCEEDED, training.getStatus().phase);
+    assertEquals(0.81, training.getStatus().results.standardAccuracy);
+  }
+
+  @Test
   void reconcilingAgainChangesNothingAndCreatesNoJob() {
     apply(Trainings.fashionMnist("twice"));
     ArrestTraining first = reconcile("twice");
