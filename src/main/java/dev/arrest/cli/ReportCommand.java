@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "report",
     description =
-        "Print a run's results (results.json) as Markdown tables: accuracy per attack with 95 %"
+        "Print a run's results (results.json) as Markdown tables: accuracy per attack with 95 %%"
             + " intervals, tradeoff scores, the sweep score.")
 final class ReportCommand implements Callable<Integer> {
 
