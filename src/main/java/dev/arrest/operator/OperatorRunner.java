@@ -13,6 +13,7 @@ import dev.arrest.operator.reconciler.ArrestTrainingReconciler;
 import dev.arrest.operator.reconciler.TrainingLifecycle;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.prometheus.client.CollectorRegistry;
@@ -30,6 +31,8 @@ public final class OperatorRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorRunner.class);
 
   private final Operator operator;
+  private final TrainingLifecycle lifecycle;
+  private final boolean leaderElected;
 
   /**
    * @param namespaces namespaces to watch; empty for all
@@ -46,7 +49,8 @@ public final class OperatorRunner implements AutoCloseable {
     server.fallbacks().forEach(LOG::warn);
     TrainingEvents events = new TrainingEvents(client, clock);
     StageJobInformers jobInformers = new StageJobInformers();
-    TrainingLifecycle lifecycle =
+    leaderElected = leaderElection != null;
+    lifecycle =
         new TrainingLifecycle(
             settings,
             server,
@@ -75,7 +79,8 @@ public final class OperatorRunner implements AutoCloseable {
                   // and on Fabric8's mock server; nothing is server-side applied.
                   .withUseSSAToPatchPrimaryResource(false);
               if (leaderElection != null) {
-                overrider.withLeaderElectionConfiguration(leaderElection);
+                overrider.withLeaderElectionConfiguration(
+                    announcingLeadership(leaderElection, lifecycle::startedReconciling));
               }
             });
     operator.register(
@@ -101,8 +106,35 @@ public final class OperatorRunner implements AutoCloseable {
   }
 
   public OperatorRunner start() {
+    if (!leaderElected) {
+      lifecycle.startedReconciling();
+    }
     operator.start();
     return this;
+  }
+
+  /** The same configuration, whose start of leadership also runs {@code started} first. */
+  private static LeaderElectionConfiguration announcingLeadership(
+      LeaderElectionConfiguration configuration, Runnable started) {
+    LeaderCallbacks callbacks =
+        configuration
+            .getLeaderCallbacks()
+            .orElse(new LeaderCallbacks(() -> {}, () -> {}, leader -> {}));
+    return new LeaderElectionConfiguration(
+        configuration.getLeaseName(),
+        configuration.getLeaseNamespace().orElse(null),
+        configuration.getLeaseDuration(),
+        configuration.getRenewDeadline(),
+        configuration.getRetryPeriod(),
+        configuration.getIdentity().orElse(null),
+        new LeaderCallbacks(
+            () -> {
+              started.run();
+              callbacks.onStartLeading();
+            },
+            callbacks::onStopLeading,
+            callbacks::onNewLeader),
+        configuration.isExitOnStopLeading());
   }
 
   public Operator operator() {

@@ -488,7 +488,7 @@ class TrainingOnApiServerTest {
         "exit code of the operator after SIGTERM: " + exitCode);
     apply(training);
     ArrestTraining created = training(name);
-    String leftMessage = ServerCapabilities.OLDEST.fallbacks().get(0);
+    String leftMessage = ServerCapabilities.OLDEST.fallbackSummary().orElseThrow();
     String eventName =
         TrainingEvents.eventName(created, "Normal", "ServerFeatureMissing", leftMessage);
     String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();

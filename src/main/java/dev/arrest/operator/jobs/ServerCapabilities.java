@@ -45,6 +45,14 @@ public record ServerCapabilities(
     return major == null || minor == null || major < 1 ? UNKNOWN : of(major, minor);
   }
 
+  /** The {@link #fallbacks} as one message, empty on a server that has every feature. */
+  public java.util.Optional<String> fallbackSummary() {
+    List<String> lines = fallbacks();
+    return lines.isEmpty()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(String.join("; ", lines));
+  }
+
   /**
    * One line per missing feature, naming what the operator does instead; empty on a server that has
    * them all.

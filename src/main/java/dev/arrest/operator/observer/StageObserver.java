@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads what the cluster says about a stage's Job, without changing anything (the observe step of
@@ -31,7 +33,18 @@ public class StageObserver {
    */
   static final Duration PODLESS_BEFORE_EVENTS = Duration.ofSeconds(10);
 
+  /**
+   * A podless Job's Events are read again no sooner than this: on a busy Job controller thousands
+   * of Jobs can wait for their pod, each reconciled every few seconds.
+   */
+  static final Duration EVENTS_REREAD_AFTER = Duration.ofSeconds(30);
+
   private final StageJobs jobs;
+
+  /** The last FailedCreate reading of each podless Job, by uid. */
+  private final Map<String, FailedCreateReading> readings = new ConcurrentHashMap<>();
+
+  private record FailedCreateReading(Instant at, Optional<StageBlocker> blocker) {}
 
   public StageObserver(StageJobs jobs) {
     this.jobs = jobs;
@@ -57,7 +70,7 @@ public class StageObserver {
       if (blocker.isEmpty()
           && pods.stream().noneMatch(PodDiagnosis::isAlive)
           && podlessFor(job, now).compareTo(PODLESS_BEFORE_EVENTS) >= 0) {
-        blocker = failedCreate(job);
+        blocker = failedCreate(job, now);
       }
     }
     Optional<Disruption> disruption =
@@ -87,8 +100,28 @@ public class StageObserver {
     }
   }
 
-  /** The Job controller's latest complaint about creating the Job's pod, if any. */
-  private Optional<StageBlocker> failedCreate(Job job) {
+  /**
+   * The Job controller's latest complaint about creating the Job's pod, if any, as read at most
+   * {@link #EVENTS_REREAD_AFTER} ago.
+   */
+  private Optional<StageBlocker> failedCreate(Job job, Instant now) {
+    String uid = job.getMetadata().getUid();
+    FailedCreateReading last = uid == null ? null : readings.get(uid);
+    if (last != null && last.at().plus(EVENTS_REREAD_AFTER).isAfter(now)) {
+      return last.blocker();
+    }
+    Optional<StageBlocker> blocker = readFailedCreate(job);
+    if (uid != null) {
+      if (readings.put(uid, new FailedCreateReading(now, blocker)) == null
+          && readings.size() % 256 == 0) {
+        // Jobs that got their pod, or are gone, are not read again.
+        readings.values().removeIf(r -> r.at().plus(Duration.ofHours(1)).isBefore(now));
+      }
+    }
+    return blocker;
+  }
+
+  private Optional<StageBlocker> readFailedCreate(Job job) {
     return jobs.events(job).stream()
         .filter(e -> FAILED_CREATE.equals(e.getReason()))
         .max(

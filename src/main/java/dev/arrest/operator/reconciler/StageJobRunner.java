@@ -48,17 +48,20 @@ class StageJobRunner {
   private final StageJobFactory jobFactory;
   private final PodLogProgressReader progressReader;
   private final TrainingEvents events;
+  private final JobCreations creations;
 
   StageJobRunner(
       StageJobs jobs,
       StageJobFactory jobFactory,
       PodLogProgressReader progressReader,
-      TrainingEvents events) {
+      TrainingEvents events,
+      JobCreations creations) {
     this.jobs = jobs;
     this.observer = new StageObserver(jobs);
     this.jobFactory = jobFactory;
     this.progressReader = progressReader;
     this.events = events;
+    this.creations = creations;
   }
 
   /** What {@link #advance} found. */
@@ -259,8 +262,19 @@ class StageJobRunner {
     int attempt = attempt(entry);
     String namespace = training.getMetadata().getNamespace();
     String jobName = target.jobName(training.getMetadata().getName(), attempt);
+    // Whether an earlier pass created this attempt's Job and the status does not say so: this
+    // process's memory for a training no other process reconciled, else the cluster's trace.
+    boolean createdEarlier =
+        creations.onlyThisProcess(training)
+            ? creations.createdHere(namespace, jobName)
+            : events.recorded(
+                training,
+                TrainingEvents.NORMAL,
+                Reason.STAGE_STARTED,
+                startedMessage(target, jobName));
     if ((attempt > 0 && previousAttemptAlive(training, target, attempt))
-        || jobs.pods(namespace, jobName).stream().anyMatch(PodDiagnosis::isAlive)) {
+        || ((createdEarlier || !creations.onlyThisProcess(training))
+            && jobs.pods(namespace, jobName).stream().anyMatch(PodDiagnosis::isAlive))) {
       // Never two trainers on one stage: pods of the previous attempt, or of a Job of this very
       // name deleted before its outcome was recorded, may still write its checkpoints.
       return new Step(
@@ -271,8 +285,7 @@ class StageJobRunner {
           null,
           false);
     }
-    if (events.recorded(
-        training, TrainingEvents.NORMAL, Reason.STAGE_STARTED, startedMessage(target, jobName))) {
+    if (createdEarlier) {
       // An earlier pass created this attempt's Job (its StageStarted Event says so), and the Job
       // was deleted before the status recorded it: run the stage as the next attempt, as after any
       // deleted Job, rather than a second Job for this attempt.
@@ -326,6 +339,7 @@ class StageJobRunner {
       entry.message = message;
       return new Step(Kind.BLOCKED, Reason.JOB_CREATE_FAILED, message, null, null, false);
     }
+    creations.created(namespace, jobName);
     markStarted(context, target, entry, created);
     // The start timeout counts from the Job's creation, not from the start of this pass (which
     // may have taken a while on a busy API server).

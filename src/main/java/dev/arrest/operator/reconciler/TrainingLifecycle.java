@@ -64,6 +64,7 @@ public class TrainingLifecycle {
   private final StageJobs jobs;
   private final StageJobFactory jobFactory;
   private final StageJobRunner runner;
+  private final JobCreations creations;
   private final SweepLifecycle sweeps;
   private final TrainingEvents events;
   private final Clock clock;
@@ -85,14 +86,38 @@ public class TrainingLifecycle {
       PodLogProgressReader progressReader,
       TrainingEvents events,
       Clock clock) {
+    this(settings, server, jobs, progressReader, events, clock, new JobCreations(clock));
+  }
+
+  /**
+   * @param creations the stage Jobs this process creates; call {@link #startedReconciling} when it
+   *     begins to reconcile (at start, or on becoming the leader)
+   */
+  public TrainingLifecycle(
+      OperatorSettings settings,
+      ServerCapabilities server,
+      StageJobs jobs,
+      PodLogProgressReader progressReader,
+      TrainingEvents events,
+      Clock clock,
+      JobCreations creations) {
     this.settings = settings;
     this.server = server;
     this.jobs = jobs;
     this.jobFactory = new StageJobFactory(settings, server);
-    this.runner = new StageJobRunner(jobs, jobFactory, progressReader, events);
+    this.creations = creations;
+    this.runner = new StageJobRunner(jobs, jobFactory, progressReader, events, creations);
     this.sweeps = new SweepLifecycle(settings, runner, events);
     this.events = events;
     this.clock = clock;
+  }
+
+  /**
+   * This process begins to reconcile (it started, or became the leader): trainings created later
+   * were never reconciled by another process.
+   */
+  public void startedReconciling() {
+    creations.reconciling();
   }
 
   /**
@@ -609,10 +634,11 @@ public class TrainingLifecycle {
         status.appliedGeneration,
         now);
     setRunning(status, Reason.PENDING.toString(), "starting", training, now);
-    // Said once per training, where its users look: what this server lacks and what replaces it.
+    // Said once per training, where its users look: what this server lacks and what replaces it
+    // (one Event, not one per feature: a burst of new trainings costs the API server one each).
     server
-        .fallbacks()
-        .forEach(line -> events.normal(training, Reason.SERVER_FEATURE_MISSING, line));
+        .fallbackSummary()
+        .ifPresent(summary -> events.normal(training, Reason.SERVER_FEATURE_MISSING, summary));
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.StagePhase;
 import dev.arrest.api.v1alpha1.TrainingPhase;
+import dev.arrest.operator.reconciler.JobCreations;
 import dev.arrest.operator.testing.ApiRequests;
 import dev.arrest.operator.testing.Trainings;
 import java.nio.file.Path;
@@ -84,6 +85,33 @@ class ReconcileCostTest {
         loop.reconciliations() - reconcilesBefore >= 3,
         "rescheduled reconciliations: " + (loop.reconciliations() - reconcilesBefore));
     assertEquals(List.of(), requestsBesidesWatches(requestsBefore));
+  }
+
+  @Test
+  void aTrainingCreatedAfterTheOperatorStartedGetsItsJobWithoutReadingTheClusterFirst()
+      throws Exception {
+    loop.startOperator(Duration.ofHours(1));
+    // Past the clock margin: no earlier operator process can have seen this training.
+    Thread.sleep(JobCreations.CLOCK_MARGIN.plusSeconds(2).toMillis());
+    int requestsBefore = loop.operatorRequests().size();
+    loop.client.resource(Trainings.fashionMnist("fresh")).inNamespace(NS).create();
+    loop.awaitTraining(NS, "fresh", ReconcileCostTest::pretrainRunning, TIMEOUT);
+
+    List<String> requests = requestsBesidesWatches(requestsBefore);
+    // Neither the StageStarted Event of an earlier process nor pods of an earlier Job of the
+    // attempt's name are looked for: this process alone created its Jobs.
+    assertEquals(
+        List.of(),
+        requests.stream()
+            .filter(
+                r ->
+                    (r.startsWith("GET ") && r.contains("/events/"))
+                        || (r.contains("/pods?") && r.contains("job-name")))
+            .toList(),
+        String.join("\n", requests));
+    assertTrue(
+        requests.stream().anyMatch(r -> r.startsWith("POST ") && r.contains("/jobs")),
+        String.join("\n", requests));
   }
 
   @Test

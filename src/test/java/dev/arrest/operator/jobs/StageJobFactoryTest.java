@@ -260,6 +260,11 @@ class StageJobFactoryTest {
     assertTrue(ServerCapabilities.of(1, 20).fallbacks().size() == 2);
     assertTrue(ServerCapabilities.of(1, 29).fallbacks().isEmpty());
     assertEquals(
+        java.util.Optional.of(String.join("; ", ServerCapabilities.of(1, 20).fallbacks())),
+        ServerCapabilities.of(1, 20).fallbackSummary(),
+        "one Event per training says it all");
+    assertTrue(ServerCapabilities.of(1, 29).fallbackSummary().isEmpty());
+    assertEquals(
         ServerCapabilities.of(1, 27),
         ServerCapabilities.of(new VersionInfo.Builder().withMajor("1").withMinor("27+").build()));
   }
