@@ -264,8 +264,9 @@ class StageJobRunner {
     String jobName = target.jobName(training.getMetadata().getName(), attempt);
     // Whether an earlier pass created this attempt's Job and the status does not say so: this
     // process's memory for a training no other process reconciled, else the cluster's trace.
+    boolean ours = creations.onlyThisProcess(training);
     boolean createdEarlier =
-        creations.onlyThisProcess(training)
+        ours
             ? creations.createdHere(namespace, jobName)
             : events.recorded(
                 training,
@@ -273,7 +274,7 @@ class StageJobRunner {
                 Reason.STAGE_STARTED,
                 startedMessage(target, jobName));
     if ((attempt > 0 && previousAttemptAlive(training, target, attempt))
-        || ((createdEarlier || !creations.onlyThisProcess(training))
+        || ((createdEarlier || !ours)
             && jobs.pods(namespace, jobName).stream().anyMatch(PodDiagnosis::isAlive))) {
       // Never two trainers on one stage: pods of the previous attempt, or of a Job of this very
       // name deleted before its outcome was recorded, may still write its checkpoints.
