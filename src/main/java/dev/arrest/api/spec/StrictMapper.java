@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.io.IOException;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -43,6 +44,9 @@ final class StrictMapper {
             .streamReadConstraints(
                 StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // YAML's empty value ("key:" with nothing or a comment after it) is null, as kubectl
+            // reads it; YAMLFactory.builder() starts with no parser features, so enable it here.
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
             .build();
     return configure(new YAMLMapper(factory));
   }

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrest.api.v1alpha1.ArrestTraining;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -93,6 +97,40 @@ class StrictParsingTest {
     assertEquals(1.0, training.getSpec().finetuning.attack.epsilon);
     assertEquals(0, training.getSpec().seed);
     assertEquals("500m", training.getSpec().resources.pretrain.cpu.toString());
+  }
+
+  /**
+   * A key with nothing after it (or only a comment) is null in YAML, as kubectl sends it, and the
+   * API server prunes it: the trainer must not read it as an empty string. Found by SpecFuzzTest
+   * (the cifar10-wrn-34-10-sweep example with its tradeoff reference emptied).
+   */
+  @Test
+  void anEmptyYamlValueIsNullAsKubectlReadsIt() {
+    String bare = SPEC.replace("seed: 1", "seed:");
+    String commented = SPEC.replace("seed: 1", "seed:   # the default");
+    String quoted = SPEC.replace("name: t", "name: ''");
+    assertEquals(0, ArrestTrainingDocuments.parse(bare, "t").getSpec().seed);
+    assertEquals(0, ArrestTrainingDocuments.parse(commented, "t").getSpec().seed);
+    assertEquals("", ArrestTrainingDocuments.bind(quoted, "t").getMetadata().getName());
+
+    String example = readExample("cifar10-wrn-34-10-sweep.yaml");
+    String emptied = example.replaceFirst("reference: cifar10-linf-8255-wrn34", "reference:");
+    assertTrue(emptied.contains("reference:   #"), "the example still has its comment");
+    SpecException e =
+        assertThrows(SpecException.class, () -> ArrestTrainingDocuments.parse(emptied, "t"));
+    assertEquals(
+        List.of(
+            "spec.evaluation.tradeoff: give exactly one of reference (one of [cifar10-linf-8255,"
+                + " cifar10-linf-8255-wrn34]), points or fromSweepMethods"),
+        e.problems());
+  }
+
+  private static String readExample(String name) {
+    try {
+      return Files.readString(Path.of("examples", name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test
