@@ -1,5 +1,7 @@
 package dev.arrest.operator.jobs;
 
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -17,7 +19,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
  * annotations, owner references, finalizers), a Job's spec without its pod template and selector
  * ({@code suspend}, {@code backoffLimit}, deadlines), a pod's node, and the whole status of both
  * (conditions and counts; phase, container states with their termination messages). Dropped:
- * managedFields, the pod template, a pod's containers, volumes and security settings.
+ * managedFields, the pod template, a pod's containers, volumes and security settings. Of an Event
+ * (the Job controller's FailedCreate), what says which Job it is about, why and when.
  */
 public final class CachedObjects {
   private CachedObjects() {}
@@ -37,6 +40,28 @@ public final class CachedObjects {
       pruned.withSpec(new PodSpecBuilder().withNodeName(pod.getSpec().getNodeName()).build());
     }
     return pruned.withStatus(pod.getStatus()).build();
+  }
+
+  public static Event event(Event event) {
+    ObjectMeta full = event.getMetadata();
+    return new EventBuilder()
+        .withMetadata(
+            full == null
+                ? null
+                : new ObjectMetaBuilder()
+                    .withName(full.getName())
+                    .withNamespace(full.getNamespace())
+                    .withUid(full.getUid())
+                    .withResourceVersion(full.getResourceVersion())
+                    .build())
+        .withInvolvedObject(event.getInvolvedObject())
+        .withType(event.getType())
+        .withReason(event.getReason())
+        .withMessage(event.getMessage())
+        .withCount(event.getCount())
+        .withLastTimestamp(event.getLastTimestamp())
+        .withEventTime(event.getEventTime())
+        .build();
   }
 
   private static ObjectMeta metadata(ObjectMeta full) {

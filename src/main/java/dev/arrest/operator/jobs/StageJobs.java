@@ -35,6 +35,9 @@ import java.util.Optional;
  * write was lost) is still found: creating it again answers 409, and {@link #create} returns it.
  */
 public class StageJobs {
+  /** The Job controller's Event reason when it cannot create a Job's pod. */
+  public static final String FAILED_CREATE = "FailedCreate";
+
   private final KubernetesClient client;
   private final StageJobCache cache;
 
@@ -119,19 +122,28 @@ public class StageJobs {
     client.resource(training).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
   }
 
-  /** The Events recorded about the Job (by the Job controller, above all FailedCreate). */
-  public List<Event> events(Job job) {
-    return client
-        .v1()
-        .events()
-        .inNamespace(job.getMetadata().getNamespace())
-        .withField("involvedObject.name", job.getMetadata().getName())
-        .list()
-        .getItems()
-        .stream()
+  /**
+   * The Job controller's FailedCreate Events about this Job: from the Event informer's cache, or
+   * without one from the API server.
+   */
+  public List<Event> failedCreateEvents(Job job) {
+    String namespace = job.getMetadata().getNamespace();
+    List<Event> events =
+        cache != null
+            ? cache.failedCreateEvents(namespace, job.getMetadata().getName())
+            : client
+                .v1()
+                .events()
+                .inNamespace(namespace)
+                .withField("involvedObject.name", job.getMetadata().getName())
+                .withField("reason", FAILED_CREATE)
+                .list()
+                .getItems();
+    return events.stream()
         .filter(
             e ->
-                e.getInvolvedObject() != null
+                FAILED_CREATE.equals(e.getReason())
+                    && e.getInvolvedObject() != null
                     && "Job".equals(e.getInvolvedObject().getKind())
                     && job.getMetadata().getName().equals(e.getInvolvedObject().getName())
                     && (job.getMetadata().getUid() == null

@@ -14,37 +14,22 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads what the cluster says about a stage's Job, without changing anything (the observe step of
- * observe, reconcile, record). The Job controller's FailedCreate Events are read only for a Job
- * that should have a pod and has none, the one case where they are the only trace.
+ * observe, reconcile, record). The Job controller's FailedCreate Events are looked at only for a
+ * Job that should have a pod and has none, the one case where they are the only trace; the operator
+ * has them in an informer's cache (StageJobInformers), so this costs no request.
  */
 public class StageObserver {
-  /** The Job controller's Event reason when it cannot create a pod. */
-  static final String FAILED_CREATE = "FailedCreate";
-
   /**
-   * The Job controller creates a pod within moments; a Job without one for this long has its Events
-   * read (one list per reconciliation of a stuck stage, none for a healthy one).
+   * The Job controller creates a pod within moments; a Job without one for this long is stuck, and
+   * its FailedCreate Events say why.
    */
   static final Duration PODLESS_BEFORE_EVENTS = Duration.ofSeconds(10);
 
-  /**
-   * A podless Job's Events are read again no sooner than this: on a busy Job controller thousands
-   * of Jobs can wait for their pod, each reconciled every few seconds.
-   */
-  static final Duration EVENTS_REREAD_AFTER = Duration.ofSeconds(30);
-
   private final StageJobs jobs;
-
-  /** The last FailedCreate reading of each podless Job, by uid. */
-  private final Map<String, FailedCreateReading> readings = new ConcurrentHashMap<>();
-
-  private record FailedCreateReading(Instant at, Optional<StageBlocker> blocker) {}
 
   public StageObserver(StageJobs jobs) {
     this.jobs = jobs;
@@ -70,7 +55,7 @@ public class StageObserver {
       if (blocker.isEmpty()
           && pods.stream().noneMatch(PodDiagnosis::isAlive)
           && podlessFor(job, now).compareTo(PODLESS_BEFORE_EVENTS) >= 0) {
-        blocker = failedCreate(job, now);
+        blocker = failedCreate(job);
       }
     }
     Optional<Disruption> disruption =
@@ -100,30 +85,9 @@ public class StageObserver {
     }
   }
 
-  /**
-   * The Job controller's latest complaint about creating the Job's pod, if any, as read at most
-   * {@link #EVENTS_REREAD_AFTER} ago.
-   */
-  private Optional<StageBlocker> failedCreate(Job job, Instant now) {
-    String uid = job.getMetadata().getUid();
-    FailedCreateReading last = uid == null ? null : readings.get(uid);
-    if (last != null && last.at().plus(EVENTS_REREAD_AFTER).isAfter(now)) {
-      return last.blocker();
-    }
-    Optional<StageBlocker> blocker = readFailedCreate(job);
-    if (uid != null) {
-      if (readings.put(uid, new FailedCreateReading(now, blocker)) == null
-          && readings.size() % 256 == 0) {
-        // Jobs that got their pod, or are gone, are not read again.
-        readings.values().removeIf(r -> r.at().plus(Duration.ofHours(1)).isBefore(now));
-      }
-    }
-    return blocker;
-  }
-
-  private Optional<StageBlocker> readFailedCreate(Job job) {
-    return jobs.events(job).stream()
-        .filter(e -> FAILED_CREATE.equals(e.getReason()))
+  /** The Job controller's latest complaint about creating the Job's pod, if any. */
+  private Optional<StageBlocker> failedCreate(Job job) {
+    return jobs.failedCreateEvents(job).stream()
         .max(
             Comparator.comparing(
                 StageObserver::lastSeen, Comparator.nullsFirst(Comparator.naturalOrder())))

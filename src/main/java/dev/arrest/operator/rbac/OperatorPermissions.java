@@ -96,10 +96,10 @@ public final class OperatorPermissions {
               "",
               List.of("events"),
               List.of(),
-              List.of("get", "list", "create", "patch"),
+              List.of("get", "list", "watch", "create", "patch"),
               "TrainingEvents creates Events and raises the count of a repeated one (its create"
-                  + " answers 409; get, then patch); StageObserver lists a podless Job's Events for"
-                  + " the Job controller's FailedCreate"));
+                  + " answers 409; get, then patch); StageJobInformers watches the Job"
+                  + " controller's FailedCreate Events about Jobs (a podless Job's reason)"));
 
   /**
    * In the operator's own namespace, with leader election only; the Lease name is a chart value.

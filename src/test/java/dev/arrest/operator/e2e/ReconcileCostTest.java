@@ -8,6 +8,7 @@ import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.StagePhase;
 import dev.arrest.api.v1alpha1.TrainingPhase;
 import dev.arrest.operator.reconciler.JobCreations;
+import dev.arrest.operator.status.Conditions;
 import dev.arrest.operator.testing.ApiRequests;
 import dev.arrest.operator.testing.Trainings;
 import java.nio.file.Path;
@@ -111,6 +112,38 @@ class ReconcileCostTest {
         String.join("\n", requests));
     assertTrue(
         requests.stream().anyMatch(r -> r.startsWith("POST ") && r.contains("/jobs")),
+        String.join("\n", requests));
+  }
+
+  @Test
+  void aStuckJobsFailedCreateReachesTheStatusFromTheEventWatchWithoutARequest() throws Exception {
+    loop.startOperator(Duration.ofMillis(200));
+    loop.client.resource(Trainings.fashionMnist("stuck")).inNamespace(NS).create();
+    loop.awaitTraining(NS, "stuck", ReconcileCostTest::pretrainRunning, TIMEOUT);
+    int requestsBefore = loop.operatorRequests().size();
+
+    // No kubelet: the Job has no pod, as when a quota refuses it.
+    loop.kubelet.failedCreate(
+        loop.client.batch().v1().jobs().inNamespace(NS).withName("stuck-pretrain").get(),
+        "Error creating: pods \"stuck-pretrain-x\" is forbidden: exceeded quota: gpu-quota");
+    ArrestTraining stuck =
+        loop.awaitTraining(
+            NS,
+            "stuck",
+            training ->
+                Conditions.find(training.getStatus().conditions, Conditions.READY)
+                    .filter(ready -> "JobCreateFailed".equals(ready.getReason()))
+                    .isPresent(),
+            TIMEOUT);
+
+    assertTrue(
+        Conditions.find(stuck.getStatus().conditions, Conditions.READY)
+            .orElseThrow()
+            .getMessage()
+            .contains("exceeded quota: gpu-quota"));
+    List<String> requests = requestsBesidesWatches(requestsBefore);
+    assertTrue(
+        requests.stream().noneMatch(r -> r.startsWith("GET ") && r.contains("/events")),
         String.join("\n", requests));
   }
 

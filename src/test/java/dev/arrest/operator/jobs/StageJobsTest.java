@@ -13,6 +13,8 @@ import dev.arrest.operator.testing.FakeCluster;
 import dev.arrest.operator.testing.FakeKubelet;
 import dev.arrest.operator.testing.Trainings;
 import dev.arrest.results.Stage;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -51,6 +53,7 @@ class StageJobsTest {
     final Map<String, Job> jobs = new HashMap<>();
     final Map<String, List<Pod>> pods = new HashMap<>();
     final List<Job> created = new ArrayList<>();
+    final Map<String, List<Event>> failedCreates = new HashMap<>();
 
     @Override
     public Optional<Job> job(String namespace, String name) {
@@ -60,6 +63,11 @@ class StageJobsTest {
     @Override
     public List<Pod> pods(String namespace, String jobName) {
       return pods.getOrDefault(namespace + "/" + jobName, List.of());
+    }
+
+    @Override
+    public List<Event> failedCreateEvents(String namespace, String jobName) {
+      return failedCreates.getOrDefault(namespace + "/" + jobName, List.of());
     }
 
     @Override
@@ -125,6 +133,39 @@ class StageJobsTest {
 
     assertTrue(jobs.find(training, Stage.FINETUNE).isPresent());
     assertEquals(List.of(), requests());
+  }
+
+  @Test
+  void aJobsFailedCreateEventsComeFromTheCacheWithoutARequest() {
+    Job job = existingJob();
+    Event ours = failedCreate(job, job.getMetadata().getUid(), "exceeded quota: gpu-quota");
+    Event earlierJobOfTheName = failedCreate(job, "uid-of-a-deleted-job", "an older refusal");
+    cache.failedCreates.put(
+        NS + "/" + job.getMetadata().getName(),
+        List.of(CachedObjects.event(ours), CachedObjects.event(earlierJobOfTheName)));
+
+    assertEquals(
+        List.of("exceeded quota: gpu-quota"),
+        jobs.failedCreateEvents(job).stream().map(Event::getMessage).toList());
+    assertEquals(List.of(), requests());
+  }
+
+  private static Event failedCreate(Job job, String uid, String message) {
+    return new EventBuilder()
+        .withNewMetadata()
+        .withName(job.getMetadata().getName() + "." + uid)
+        .withNamespace(NS)
+        .endMetadata()
+        .withNewInvolvedObject()
+        .withKind("Job")
+        .withNamespace(NS)
+        .withName(job.getMetadata().getName())
+        .withUid(uid)
+        .endInvolvedObject()
+        .withType("Warning")
+        .withReason(StageJobs.FAILED_CREATE)
+        .withMessage(message)
+        .build();
   }
 
   @Test

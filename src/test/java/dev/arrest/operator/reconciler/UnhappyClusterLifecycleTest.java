@@ -183,62 +183,6 @@ class UnhappyClusterLifecycleTest {
   }
 
   @Test
-  void aPodlessJobsEventsAreReadAgainOnlyAfterHalfAMinute() {
-    // One operator process (one lifecycle) whose clock the test moves.
-    Clock moving =
-        new Clock() {
-          @Override
-          public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public java.time.Instant instant() {
-            return java.time.Instant.now().plus(clockOffset);
-          }
-        };
-    TrainingLifecycle process =
-        new TrainingLifecycle(
-            OperatorSettings.defaults().withProgressInterval(Duration.ofSeconds(15)),
-            new StageJobs(client),
-            new PodLogProgressReader(client),
-            new TrainingEvents(client, moving),
-            moving);
-    apply("slow", t -> {});
-    ArrestTraining training = get("slow");
-    process.reconcile(training);
-    training =
-        client.resources(ArrestTraining.class).inNamespace(NS).resource(training).updateStatus();
-
-    clockOffset = Duration.ofSeconds(11);
-    process.reconcile(training);
-    training =
-        client.resources(ArrestTraining.class).inNamespace(NS).resource(training).updateStatus();
-    assertEquals("Pretraining", condition(training, Conditions.READY).getReason(), "read: none");
-
-    kubelet.failedCreate(job("slow-pretrain"), "Error creating: exceeded quota: gpu-quota");
-    clockOffset = Duration.ofSeconds(25);
-    process.reconcile(training);
-    training =
-        client.resources(ArrestTraining.class).inNamespace(NS).resource(training).updateStatus();
-    assertEquals(
-        "Pretraining",
-        condition(training, Conditions.READY).getReason(),
-        "14 s after the last reading the Events are not read again");
-
-    clockOffset = Duration.ofSeconds(42);
-    process.reconcile(training);
-    training =
-        client.resources(ArrestTraining.class).inNamespace(NS).resource(training).updateStatus();
-    assertEquals("JobCreateFailed", condition(training, Conditions.READY).getReason());
-  }
-
-  @Test
   void aJobTheApiServerRefusesFailsBeforeAnyJobWithTheField() {
     cluster.refuseDryRuns(
         new StatusBuilder()

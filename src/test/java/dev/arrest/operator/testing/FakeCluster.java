@@ -162,8 +162,9 @@ public final class FakeCluster implements AutoCloseable {
       }
       if ("GET".equals(request.getMethod())
           && request.getPath().contains("/events?")
-          && request.getPath().contains("fieldSelector=involvedObject.name")) {
-        // The CRUD mode filters on metadata fields only; the caller filters the rest itself.
+          && request.getPath().contains("fieldSelector=involvedObject.")) {
+        // The CRUD mode filters on metadata fields only, so it is given none; the caller filters
+        // Events itself too (a list by Job name, the informer of FailedCreate Events).
         String path = request.getPath().replaceAll("fieldSelector=[^&]*&?", "");
         return super.dispatch(
             new RecordedRequest(
