@@ -1,7 +1,8 @@
 """PyTorch eager peer of `arrest benchmark`: the same ARREST finetuning step on the same network and batch.
 
 Step = student clean forward (eval) + teacher forward (eval) + PGD-k on the student (eval, weights frozen)
-       + train-mode forward on the adversarial batch + CE + lambda * cosine RGKD + backward + SGD update.
+       + train-mode forward on the adversarial batch + CE + lambda * cosine RGKD + backward + SGD update;
+with --step pretrain, the clean pretraining step: train-mode forward + CE + backward + SGD update.
 Prints one line of key=value pairs, so the Java side can parse it: images_per_second, the process's user and system
 CPU seconds and minor page faults per timed step (resource.getrusage, all threads), the malloc in use (from
 /proc/self/maps) and the settings.
@@ -58,6 +59,7 @@ def pgd(model, x, y, eps, step, steps):
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--step", choices=["finetune", "pretrain"], default="finetune")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--epsilon", type=float, default=0.1)
@@ -97,6 +99,16 @@ def main():
         optimizer.step()
         return loss.item()
 
+    def pretrain_step():
+        student.train()
+        loss = F.cross_entropy(student(x)[0], y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    if args.step == "pretrain":
+        train_step = pretrain_step
     for _ in range(args.warmup):
         train_step()
     before = resource.getrusage(resource.RUSAGE_SELF)
@@ -107,10 +119,10 @@ def main():
     after = resource.getrusage(resource.RUSAGE_SELF)
     n = args.iterations
     print("images_per_second=%.2f user_seconds_per_step=%.4f system_seconds_per_step=%.4f "
-          "minor_faults_per_step=%.1f allocator=%s torch=%s threads=%d batch=%d pgd_steps=%d iterations=%d" % (
+          "minor_faults_per_step=%.1f allocator=%s torch=%s threads=%d batch=%d step=%s pgd_steps=%d iterations=%d" % (
               n * args.batch_size / seconds, (after.ru_utime - before.ru_utime) / n,
               (after.ru_stime - before.ru_stime) / n, (after.ru_minflt - before.ru_minflt) / n, allocator(),
-              torch.__version__, torch.get_num_threads(), args.batch_size, args.steps, n))
+              torch.__version__, torch.get_num_threads(), args.batch_size, args.step, args.steps, n))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ import dev.arrest.trainer.model.Models;
 import dev.arrest.trainer.optim.SgdOptimizer;
 import dev.arrest.trainer.train.AdversarialObjective;
 import dev.arrest.trainer.train.Backpropagation;
+import dev.arrest.trainer.train.CleanObjective;
+import dev.arrest.trainer.train.TrainingObjective;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,14 +35,26 @@ import picocli.CommandLine.Option;
  * eager on this machine, with the CPU time (user and kernel) and minor page faults per step of each
  * and the malloc each runs with. The step: student clean forward, teacher forward, PGD-k,
  * train-mode forward with CE + cosine RGKD, backward, SGD update — on SmallCNN with a fixed random
- * Fashion-MNIST-shaped batch.
+ * Fashion-MNIST-shaped batch. With {@code --step pretrain}, the clean pretraining step instead:
+ * train-mode forward, CE, backward, SGD update.
  */
 @Command(
     name = "benchmark",
     description =
-        "Finetuning throughput (SmallCNN, PGD-k + RGKD) of DJL vs PyTorch eager; with"
-            + " --architecture and --dataset, of this trainer on any model and input shape.")
+        "Finetuning throughput (SmallCNN, PGD-k + RGKD) of DJL vs PyTorch eager (--step"
+            + " pretrain: clean pretraining); with --architecture and --dataset, of this trainer on"
+            + " any model and input shape.")
 final class BenchmarkCommand implements Callable<Integer> {
+  static final String FINETUNE = "finetune";
+  static final String PRETRAIN = "pretrain";
+
+  @Option(
+      names = "--step",
+      defaultValue = FINETUNE,
+      description =
+          "finetune (PGD-k + RGKD, the ARREST step) or pretrain (clean: forward, CE, backward,"
+              + " SGD) (default: ${DEFAULT-VALUE}).")
+  String step;
 
   @Option(
       names = "--architecture",
@@ -117,6 +131,10 @@ final class BenchmarkCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DatasetKind kind = DatasetKind.fromId(dataset);
+    if (!step.equals(FINETUNE) && !step.equals(PRETRAIN)) {
+      System.err.println("--step " + step + ": expected finetune or pretrain");
+      return 2;
+    }
     if (!Models.ARCHITECTURES.contains(architecture)) {
       System.err.println(
           "--architecture " + architecture + ": expected one of " + Models.ARCHITECTURES);
@@ -136,8 +154,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     StepFigures djl = measureDjl(kind, allocator);
     System.out.printf(
         Locale.ROOT,
-        "DJL %s (PyTorch %s), %s, input %dx%dx%d, batch %d, PGD-%d + RGKD, %d threads,"
-            + " %d timed steps:%n",
+        "DJL %s (PyTorch %s), %s, input %dx%dx%d, batch %d, %s, %d threads, %d timed steps:%n",
         Engine.getDjlVersion(),
         Engine.getInstance().getVersion(),
         modelName(),
@@ -145,7 +162,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         kind.height(),
         kind.width(),
         batchSize,
-        pgdSteps,
+        step.equals(PRETRAIN) ? "clean pretraining step" : "PGD-" + pgdSteps + " + RGKD",
         effectiveThreads,
         iterations);
     if (skipPytorch) {
@@ -158,9 +175,12 @@ final class BenchmarkCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "PyTorch eager: %s%n", peer.trim());
     System.out.printf(
         Locale.ROOT,
-        "ratio DJL / PyTorch eager: %.2fx images/s, %.2fx minor page faults per step%n",
+        "ratio DJL / PyTorch eager: %.2fx images/s, %s minor page faults per step%n",
         djl.imagesPerSecond() / eager.imagesPerSecond(),
-        djl.minorFaultsPerStep() / eager.minorFaultsPerStep());
+        eager.minorFaultsPerStep() > 0
+            ? String.format(
+                Locale.ROOT, "%.2fx", djl.minorFaultsPerStep() / eager.minorFaultsPerStep())
+            : String.format(Locale.ROOT, "%.0f against none", djl.minorFaultsPerStep()));
     return 0;
   }
 
@@ -175,12 +195,15 @@ final class BenchmarkCommand implements Callable<Integer> {
       SgdOptimizer sgd =
           new SgdOptimizer(
               student.parameters(), optimizer.momentum, optimizer.weightDecay, false, manager);
-      AdversarialObjective objective =
-          new AdversarialObjective(
-              new PgdAttack(epsilon, 2.5 * epsilon / pgdSteps, pgdSteps, PgdAttack.Start.UNIFORM),
-              teacher,
-              new AdversarialObjective.Rgkd(1.0, RepresentationDistance.COSINE),
-              null);
+      TrainingObjective objective =
+          step.equals(PRETRAIN)
+              ? new CleanObjective()
+              : new AdversarialObjective(
+                  new PgdAttack(
+                      epsilon, 2.5 * epsilon / pgdSteps, pgdSteps, PgdAttack.Start.UNIFORM),
+                  teacher,
+                  new AdversarialObjective.Rgkd(1.0, RepresentationDistance.COSINE),
+                  null);
       NDArray images = manager.randomUniform(0, 1, new Shape(batchSize).addAll(imageShape));
       NDArray labels =
           manager.randomInteger(0, kind.numClasses(), new Shape(batchSize), DataType.INT64);
@@ -243,6 +266,8 @@ final class BenchmarkCommand implements Callable<Integer> {
                 script.toString(),
                 "--batch-size",
                 Integer.toString(batchSize),
+                "--step",
+                step,
                 "--steps",
                 Integer.toString(pgdSteps),
                 "--epsilon",

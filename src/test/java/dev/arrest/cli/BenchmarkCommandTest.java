@@ -62,6 +62,36 @@ class BenchmarkCommandTest {
   }
 
   @Test
+  void measuresTheCleanPretrainingStep() {
+    String[] result =
+        run(
+            "benchmark",
+            "--no-pytorch",
+            "--step",
+            "pretrain",
+            "--batch-size",
+            "4",
+            "--iterations",
+            "2",
+            "--warmup",
+            "1",
+            "--threads",
+            "1");
+    assertEquals("0", result[0], result[2]);
+    assertTrue(
+        result[1].contains("SmallCNN, input 1x28x28, batch 4, clean pretraining step, 1 threads"),
+        result[1]);
+    assertTrue(result[1].contains("DJL (this trainer)"), result[1]);
+  }
+
+  @Test
+  void rejectsAnUnknownStep() {
+    String[] result = run("benchmark", "--no-pytorch", "--step", "evaluate");
+    assertEquals("2", result[0]);
+    assertTrue(result[2].contains("--step evaluate: expected finetune or pretrain"), result[2]);
+  }
+
+  @Test
   void thePytorchPeerIsSmallCnnOnFashionMnistOnly() {
     String[] result = run("benchmark", "--architecture", "preact-resnet18", "--dataset", "cifar10");
     assertEquals("2", result[0]);
