@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Reproduction v2 (issue #14, docs/reproduction.md "Reproduction v2"), from the repository root, after the README's
+# set-up. The plan spans many sessions of a 2-core machine, so it runs step by step: each step resumes where it was
+# interrupted, is skipped once its result exists, and copies its results (not its checkpoints) to
+# docs/reproduction/v2/, where they are committed. Steps so far:
+#   1. the shared clean pretraining: 20 epochs on all 60 000 images, with a test curve (23 min on 2 cores)
+set -euo pipefail
+ARREST=(bin/arrest)
+RUNS=${RUNS:-runs/reproduction-v2}
+RESULTS=docs/reproduction/v2
+
+succeeded() { [ -f "$1/stage-result.json" ] && grep -q '"status" *: *"Succeeded"' "$1/stage-result.json"; }
+
+# 1. Clean pretraining. Later steps start from its model ($RESULTS/pretrain/model.params, given to them as
+#    spec.pretraining.checkpoint), so every finetuned point starts from the same weights whatever machine runs it.
+if ! succeeded "$RUNS/pretrain/pretrain"; then
+  "${ARREST[@]}" stage pretrain --spec examples/reproduction-v2/pretrain.yaml -o "$RUNS/pretrain" --progress lines
+fi
+mkdir -p "$RESULTS/pretrain"
+cp "$RUNS/pretrain/pretrain/"{stage-result.json,epochs.csv,model.params} "$RESULTS/pretrain/"
