@@ -4,6 +4,7 @@
 # interrupted, is skipped once its result exists, and copies its results (not its checkpoints) to
 # docs/reproduction/v2/, where they are committed. Steps so far:
 #   1. the shared clean pretraining: 20 epochs on all 60 000 images, with a test curve (23 min on 2 cores)
+#   2. AT from scratch, PGD-10, 30 epochs, with a test curve (about 8 min per epoch on 2 cores: several sessions)
 set -euo pipefail
 ARREST=(bin/arrest)
 RUNS=${RUNS:-runs/reproduction-v2}
@@ -18,3 +19,10 @@ if ! succeeded "$RUNS/pretrain/pretrain"; then
 fi
 mkdir -p "$RESULTS/pretrain"
 cp "$RUNS/pretrain/pretrain/"{stage-result.json,epochs.csv,model.params} "$RESULTS/pretrain/"
+
+# 2. AT from scratch; its curve sizes the from-scratch baselines. The stage resumes from its newest epoch checkpoint.
+if ! succeeded "$RUNS/at/finetune"; then
+  "${ARREST[@]}" stage finetune --spec examples/reproduction-v2/at.yaml -o "$RUNS/at" --progress lines
+fi
+mkdir -p "$RESULTS/at"
+cp "$RUNS/at/finetune/"{stage-result.json,epochs.csv} "$RESULTS/at/"
