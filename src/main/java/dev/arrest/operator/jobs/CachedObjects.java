@@ -43,17 +43,8 @@ public final class CachedObjects {
   }
 
   public static Event event(Event event) {
-    ObjectMeta full = event.getMetadata();
     return new EventBuilder()
-        .withMetadata(
-            full == null
-                ? null
-                : new ObjectMetaBuilder()
-                    .withName(full.getName())
-                    .withNamespace(full.getNamespace())
-                    .withUid(full.getUid())
-                    .withResourceVersion(full.getResourceVersion())
-                    .build())
+        .withMetadata(metadata(event.getMetadata()))
         .withInvolvedObject(event.getInvolvedObject())
         .withType(event.getType())
         .withReason(event.getReason())

@@ -9,6 +9,8 @@ import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.operator.OperatorSettings;
 import dev.arrest.operator.testing.Trainings;
 import dev.arrest.results.Stage;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -121,6 +123,46 @@ class CachedObjectsTest {
     assertEquals(List.of(), cached.getSpec().getVolumes());
     assertEquals(pod.getStatus(), cached.getStatus());
     assertFalse(Serialization.asJson(cached).contains(TrainerDocument.ENV_VAR));
+  }
+
+  @Test
+  void aCachedEventKeepsWhichJobItIsAboutWhyAndWhenAndNotItsManagedFields() {
+    Event event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withName("quick-finetune.17a")
+            .withNamespace("ml")
+            .withUid("event-uid")
+            .withResourceVersion("44")
+            .withManagedFields(
+                new ManagedFieldsEntryBuilder().withManager("kube-controller-manager").build())
+            .endMetadata()
+            .withNewInvolvedObject()
+            .withKind("Job")
+            .withNamespace("ml")
+            .withName("quick-finetune")
+            .withUid("job-uid")
+            .endInvolvedObject()
+            .withType("Warning")
+            .withReason(StageJobs.FAILED_CREATE)
+            .withMessage("Error creating: pods \"quick-finetune-x\" is forbidden: exceeded quota")
+            .withCount(3)
+            .withLastTimestamp("2026-11-29T10:00:05Z")
+            .withNewSource()
+            .withComponent("job-controller")
+            .endSource()
+            .build();
+
+    Event cached = CachedObjects.event(event);
+
+    assertEquals("quick-finetune.17a", cached.getMetadata().getName());
+    assertEquals("44", cached.getMetadata().getResourceVersion());
+    assertEquals(List.of(), cached.getMetadata().getManagedFields());
+    assertEquals(event.getInvolvedObject(), cached.getInvolvedObject());
+    assertEquals(StageJobs.FAILED_CREATE, cached.getReason());
+    assertEquals(event.getMessage(), cached.getMessage());
+    assertEquals(3, cached.getCount());
+    assertEquals("2026-11-29T10:00:05Z", cached.getLastTimestamp());
   }
 
   private static ArrestTraining training() {
