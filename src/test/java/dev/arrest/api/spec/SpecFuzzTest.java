@@ -393,7 +393,9 @@ class SpecFuzzTest {
         case 2 -> text.getBytes(StandardCharsets.ISO_8859_1);
         default -> {
           byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-          bytes[random.nextInt(bytes.length)] = (byte) 0xff;
+          if (bytes.length > 0) { // a text mutation can leave nothing to corrupt
+            bytes[random.nextInt(bytes.length)] = (byte) 0xff;
+          }
           yield bytes;
         }
       };
