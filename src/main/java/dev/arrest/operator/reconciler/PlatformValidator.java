@@ -40,19 +40,6 @@ public final class PlatformValidator {
       checkResources(spec.resources.pretrain, "spec.resources.pretrain", problems);
       checkResources(spec.resources.finetune, "spec.resources.finetune", problems);
       checkResources(spec.resources.evaluate, "spec.resources.evaluate", problems);
-      if (spec.pretraining != null
-          && spec.pretraining.torchScriptModel != null
-          && spec.resources.finetune != null
-          && spec.resources.finetune.gpus > 1) {
-        // A Job must not hold GPUs the trainer leaves idle (docs/trainer.md, Data parallelism).
-        problems.add(
-            "spec.resources.finetune.gpus: finetuning a TorchScript module"
-                + " (spec.pretraining.torchScriptModel) runs on one device, so the finetune Job"
-                + " would hold "
-                + (spec.resources.finetune.gpus - 1)
-                + " idle GPUs; request at most 1, or import the model as this trainer's checkpoint"
-                + " (spec.pretraining.checkpoint), which trains data parallel on every GPU");
-      }
     }
     if (spec.runPolicy != null
         && spec.runPolicy.maxParallelPoints != null

@@ -97,24 +97,7 @@ public final class DataParallelNetwork implements TrainableClassifier {
   @Override
   public void applyUpdate(Runnable update) {
     List<List<Parameter>> byReplica = parametersByReplica();
-    for (int p = 0; p < byReplica.get(0).size(); p++) {
-      NDArray primary = byReplica.get(0).get(p).getArray();
-      if (!primary.hasGradient()) {
-        continue;
-      }
-      try (NDArray sum = primary.getGradient()) {
-        for (int k = 1; k < replicas.size(); k++) {
-          NDArray replica = byReplica.get(k).get(p).getArray();
-          if (!replica.hasGradient()) {
-            continue;
-          }
-          try (NDArray gradient = replica.getGradient()) {
-            InPlace.addOnto(sum, gradient);
-            gradient.subi(gradient);
-          }
-        }
-      }
-    }
+    ReplicaGradients.sumOntoPrimary(byReplica);
     update.run();
     averageRunningStatistics(byReplica);
     copyPrimaryToReplicas();

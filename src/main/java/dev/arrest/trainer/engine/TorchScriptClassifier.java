@@ -11,6 +11,8 @@ import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -111,6 +113,44 @@ public final class TorchScriptClassifier implements TrainableClassifier {
               + " (docs/torchscript.md).",
           e);
     }
+    install(newModule, newManager);
+    checkOutputs(file);
+  }
+
+  /**
+   * The whole module (parameters and buffers) in torch.jit.save's format, for {@link #replaceWith}.
+   */
+  byte[] moduleBytes() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    JniUtils.writeModule(module, bytes, false);
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Replaces the module with {@link #moduleBytes} of a copy of the same module (possibly on another
+   * device), mapped onto this classifier's device; mode and frozen state stay as they were. This is
+   * the only way to copy a TorchScript module's buffers (batch-norm running statistics), which DJL
+   * does not expose. Parameter arrays are replaced: ask {@link #parameters} again afterwards.
+   */
+  void replaceWith(byte[] moduleBytes) {
+    NDManager newManager = manager.newSubManager();
+    PtSymbolBlock newModule;
+    try {
+      newModule =
+          JniUtils.loadModule(
+              (PtNDManager) newManager, new ByteArrayInputStream(moduleBytes), true, false);
+    } catch (IOException | RuntimeException e) {
+      newManager.close();
+      throw new IllegalStateException(
+          "cannot copy the TorchScript module onto " + newManager.getDevice(), e);
+    }
+    Boolean mode = trainMode;
+    install(newModule, newManager);
+    setTrainMode(mode != null && mode);
+    applyRequiresGradient(trainable && !frozen);
+  }
+
+  private void install(PtSymbolBlock newModule, NDManager newManager) {
     if (module != null) {
       module.close();
       moduleManager.close();
@@ -121,6 +161,10 @@ public final class TorchScriptClassifier implements TrainableClassifier {
     trainMode = null;
     setTrainMode(false);
     applyRequiresGradient(false);
+  }
+
+  /** Runs two blank images through the module to learn its classes and whether it has features. */
+  private void checkOutputs(Path file) {
     Shape probeShape = new Shape(2).addAll(imageShape);
     try (NDManager probe = manager.newSubManager()) {
       NDList out;

@@ -7,6 +7,7 @@ import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.Initialization;
 import dev.arrest.trainer.data.DatasetKind;
 import dev.arrest.trainer.engine.DataParallelNetwork;
+import dev.arrest.trainer.engine.DataParallelTorchScript;
 import dev.arrest.trainer.engine.Devices;
 import dev.arrest.trainer.engine.Network;
 import dev.arrest.trainer.engine.TorchScriptClassifier;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -85,26 +87,51 @@ final class Networks {
 
   /**
    * A user's TorchScript module as the pretrained model: the student (trainable) or the frozen
-   * teacher. Checks that it fits the dataset, and that it exposes its representation when {@code
-   * needsFeatures}.
+   * teacher, on every device of this process ({@link Devices#visible}): loaded once per device and
+   * trained data parallel ({@link DataParallelTorchScript}) when there are several. Checks that it
+   * fits the dataset, and that it exposes its representation when {@code needsFeatures}.
    *
    * @param needsFeatures why the representation is needed, or null when it is not
    */
-  static TorchScriptClassifier loadTorchScript(
+  static TrainableClassifier loadTorchScript(
       ArrestTrainingSpec spec, NDManager manager, boolean trainable, String needsFeatures) {
     String field = "spec.pretraining.torchScriptModel";
     Path file = Path.of(spec.pretraining.torchScriptModel);
     DatasetKind kind = TrainingData.kind(spec);
     Shape shape = new Shape(kind.channels(), kind.height(), kind.width());
-    TorchScriptClassifier module;
+    List<Device> devices = Devices.visible();
+    List<TorchScriptClassifier> replicas = new ArrayList<>(devices.size());
     try {
-      module =
-          trainable
-              ? TorchScriptClassifier.loadTrainable(file, manager, shape)
-              : TorchScriptClassifier.load(file, manager, shape);
+      for (Device device : devices) {
+        NDManager onDevice = devices.size() == 1 ? manager : manager.newSubManager(device);
+        TorchScriptClassifier module;
+        try {
+          module =
+              trainable
+                  ? TorchScriptClassifier.loadTrainable(file, onDevice, shape)
+                  : TorchScriptClassifier.load(file, onDevice, shape);
+        } catch (RuntimeException e) {
+          throw new IllegalStateException(field + ": " + e.getMessage(), e);
+        }
+        replicas.add(module);
+        if (replicas.size() == 1) {
+          checkFits(spec, module, needsFeatures, field, file);
+        }
+      }
     } catch (RuntimeException e) {
-      throw new IllegalStateException(field + ": " + e.getMessage(), e);
+      replicas.forEach(TorchScriptClassifier::close);
+      throw e;
     }
+    return replicas.size() == 1 ? replicas.get(0) : new DataParallelTorchScript(replicas, devices);
+  }
+
+  private static void checkFits(
+      ArrestTrainingSpec spec,
+      TorchScriptClassifier module,
+      String needsFeatures,
+      String field,
+      Path file) {
+    DatasetKind kind = TrainingData.kind(spec);
     String problem = null;
     if (module.numClasses() != kind.numClasses()) {
       problem =
@@ -123,10 +150,8 @@ final class Networks {
               + " (docs/torchscript.md), or finetune with method aft";
     }
     if (problem != null) {
-      module.close();
       throw new IllegalStateException(field + ": " + file.toAbsolutePath() + " " + problem);
     }
-    return module;
   }
 
   static void save(TrainableClassifier network, Path file) {

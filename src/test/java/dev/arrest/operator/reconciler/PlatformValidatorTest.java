@@ -1,7 +1,6 @@
 package dev.arrest.operator.reconciler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.operator.OperatorSettings;
@@ -19,30 +18,12 @@ class PlatformValidatorTest {
   }
 
   @Test
-  void aTorchScriptFinetuningGetsNoGpusItWouldLeaveIdle() {
-    ArrestTrainingSpec spec = spec();
-    spec.pretraining.torchScriptModel = "models/resnet.pt";
-    spec.resources.finetune.gpus = 4;
-
-    List<String> problems = PlatformValidator.validate(spec, SETTINGS);
-
-    assertEquals(1, problems.size(), problems.toString());
-    assertTrue(
-        problems
-            .get(0)
-            .startsWith(
-                "spec.resources.finetune.gpus: finetuning a TorchScript module"
-                    + " (spec.pretraining.torchScriptModel) runs on one device, so the finetune"
-                    + " Job would hold 3 idle GPUs"),
-        problems.get(0));
-  }
-
-  @Test
-  void oneGpuForATorchScriptFinetuningAndManyForThisTrainersModelsAreFine() {
+  void severalGpusAreFineForTorchScriptAndThisTrainersModels() {
+    // Finetuning and evaluating a TorchScript module are data parallel like this trainer's models.
     ArrestTrainingSpec torchScript = spec();
     torchScript.pretraining.torchScriptModel = "models/resnet.pt";
-    torchScript.resources.finetune.gpus = 1;
-    torchScript.resources.evaluate.gpus = 4; // evaluation of a TorchScript module is data parallel
+    torchScript.resources.finetune.gpus = 4;
+    torchScript.resources.evaluate.gpus = 4;
     ArrestTrainingSpec checkpoint = spec();
     checkpoint.pretraining.checkpoint = "models/pretrained.params";
     checkpoint.resources.finetune.gpus = 4;

@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -128,7 +125,7 @@ class DataParallelNetworkTest {
     DataParallelNetwork parallel =
         new DataParallelNetwork(network(Models.WIDE_RESNET, 0f), TWO_CPU_REPLICAS);
     // What one device computes with the same per-shard batch statistics ("ghost batches").
-    ShardedOnOneDevice ghost = new ShardedOnOneDevice(single, new long[] {5, 4});
+    GhostBatches ghost = new GhostBatches(single, new long[] {5, 4});
     Network firstShardOnly = network(Models.WIDE_RESNET, 0f);
     Network secondShardOnly = network(Models.WIDE_RESNET, 0f);
     firstShardOnly.forward(images.get("0:5"), true);
@@ -240,82 +237,6 @@ class DataParallelNetworkTest {
     List<Network> replicas = parallel.replicas();
     for (int k = 1; k < replicas.size(); k++) {
       assertParametersEqual(replicas.get(0), replicas.get(k), p -> true, 0f);
-    }
-  }
-
-  /**
-   * One network that forwards a batch shard by shard in training mode, so that batch norm sees each
-   * shard's statistics; the gradients of both shards accumulate in its one set of parameters.
-   */
-  private static final class ShardedOnOneDevice implements TrainableClassifier {
-    private final Network network;
-    private final long[] sizes;
-
-    ShardedOnOneDevice(Network network, long[] sizes) {
-      this.network = network;
-      this.sizes = sizes;
-    }
-
-    @Override
-    public Outputs forward(NDArray images, boolean training) {
-      if (!training) {
-        return network.forward(images, false);
-      }
-      NDList logits = new NDList();
-      NDList features = new NDList();
-      long start = 0;
-      for (long size : sizes) {
-        Outputs out = network.forward(images.get(new NDIndex("{}:{}", start, start + size)), true);
-        logits.add(out.logits());
-        features.add(out.features());
-        start += size;
-      }
-      return new Outputs(NDArrays.concat(logits, 0), NDArrays.concat(features, 0));
-    }
-
-    @Override
-    public void setFrozen(boolean frozen) {
-      network.setFrozen(frozen);
-    }
-
-    @Override
-    public int numClasses() {
-      return network.numClasses();
-    }
-
-    @Override
-    public List<Pair<String, Parameter>> parameters() {
-      return network.parameters();
-    }
-
-    @Override
-    public NDManager manager() {
-      return network.manager();
-    }
-
-    @Override
-    public String description() {
-      return network.description();
-    }
-
-    @Override
-    public String modelFileName() {
-      return network.modelFileName();
-    }
-
-    @Override
-    public void save(java.nio.file.Path file) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void load(java.nio.file.Path file) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void close() {
-      network.close();
     }
   }
 }

@@ -14,11 +14,14 @@ import dev.arrest.results.EpochMetrics;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
 import dev.arrest.results.StageStatus;
+import dev.arrest.trainer.engine.Devices;
 import dev.arrest.trainer.engine.IntraOpThreads;
 import dev.arrest.trainer.engine.TorchScriptClassifier;
 import dev.arrest.trainer.progress.ProgressListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,6 +121,46 @@ class TorchScriptFinetuningStageTest {
       assertEquals(StageStatus.SUCCEEDED, evaluate.status, evaluate.message);
       assertEquals("finetune/model.pt", evaluate.artifacts.get("model"));
       assertEquals(32, evaluate.evaluation.samples());
+    }
+  }
+
+  /**
+   * On a device list of two CPU replicas ({@code -Darrest.devices=cpu,cpu}), as on a pod with two
+   * GPUs: the student and the teacher are loaded once per device and trained data parallel.
+   */
+  @Test
+  void onTwoDevicesTheModuleIsFinetunedDataParallel() throws Exception {
+    Path pretrained = model("bn_cnn.pt");
+    ArrestTraining training = spec(pretrained, "arrest");
+    List<String> printed = new ArrayList<>();
+    ProgressListener listener =
+        new ProgressListener() {
+          @Override
+          public void info(String message) {
+            printed.add(message);
+          }
+        };
+    System.setProperty(Devices.PROPERTY, "cpu,cpu");
+    try (NDManager manager = NDManager.newBaseManager()) {
+      StageResult finetune =
+          StageExecutor.run(
+              Stage.FINETUNE, new StageContext(training, new RunLayout(output), manager, listener));
+      assertEquals(StageStatus.SUCCEEDED, finetune.status, finetune.message);
+      assertTrue(
+          printed.stream().anyMatch(line -> line.endsWith("data parallel on cpu(), cpu()")),
+          printed.toString());
+      for (EpochMetrics epoch : finetune.epochs) {
+        assertTrue(epoch.rgkdLoss() > 0, "RGKD against the replicated teacher");
+      }
+      assertTrue(
+          !java.util.Arrays.equals(
+              logits(pretrained, manager), logits(output.resolve("finetune/model.pt"), manager)),
+          "the module was trained");
+
+      StageResult evaluate = run(Stage.EVALUATE, training, output, manager);
+      assertEquals(StageStatus.SUCCEEDED, evaluate.status, evaluate.message);
+    } finally {
+      System.clearProperty(Devices.PROPERTY);
     }
   }
 

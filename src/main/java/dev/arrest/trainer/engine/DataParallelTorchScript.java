@@ -1,0 +1,145 @@
+package dev.arrest.trainer.engine;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Data-parallel finetuning of a user's TorchScript module: one copy of the module per device, the
+ * first (the primary) being the one the optimizer updates and checkpoints save. Forward passes and
+ * the gradient reduction are those of {@link DataParallelNetwork}.
+ *
+ * <p>What differs is how replicas are kept equal. DJL reaches a TorchScript module's parameters but
+ * not its buffers (batch-norm running statistics), so after each update every replica is replaced
+ * by a copy of the primary module, serialized in memory and mapped onto the replica's device. The
+ * running statistics are therefore those the primary's shard gives, as in {@code
+ * torch.nn.DataParallel} (whose replicas' buffer updates are lost, except those of device 0); this
+ * trainer's own models average every shard's instead. Each update copies the whole module once per
+ * extra device, which for a module of P parameters is 4P bytes written and read per replica.
+ */
+public final class DataParallelTorchScript implements TrainableClassifier {
+  private final List<TorchScriptClassifier> replicas;
+  private final List<Device> devices;
+
+  /**
+   * @param replicas the same module file loaded once per device (with {@link
+   *     TorchScriptClassifier#loadTrainable} to finetune it, {@link TorchScriptClassifier#load} for
+   *     a frozen teacher), in the order of {@code devices}; this object closes them
+   */
+  public DataParallelTorchScript(List<TorchScriptClassifier> replicas, List<Device> devices) {
+    if (replicas.size() != devices.size() || replicas.size() < 2) {
+      throw new IllegalArgumentException(
+          "need one replica per device and at least two, found "
+              + replicas.size()
+              + " for "
+              + devices);
+    }
+    this.replicas = List.copyOf(replicas);
+    this.devices = List.copyOf(devices);
+  }
+
+  @Override
+  public Outputs forward(NDArray images, boolean training) {
+    long[] sizes = ShardedForward.shardSizes(images.getShape().get(0), replicas.size());
+    return ShardedForward.forward(replicas, devices, images, training, sizes);
+  }
+
+  /** Sums the replicas' gradients onto the primary, runs the update, then copies the primary. */
+  @Override
+  public void applyUpdate(Runnable update) {
+    ReplicaGradients.sumOntoPrimary(parametersByReplica());
+    update.run();
+    copyPrimaryToReplicas();
+  }
+
+  /** Replaces every replica by the primary module: parameters and buffers. */
+  private void copyPrimaryToReplicas() {
+    byte[] primary = replicas.get(0).moduleBytes();
+    for (TorchScriptClassifier replica : replicas.subList(1, replicas.size())) {
+      replica.replaceWith(primary);
+    }
+  }
+
+  /** The replicas' parameters, in the same order for every replica (checked by name). */
+  private List<List<Parameter>> parametersByReplica() {
+    List<List<Parameter>> result = new ArrayList<>(replicas.size());
+    List<String> names = replicas.get(0).parameters().stream().map(Pair::getKey).toList();
+    for (TorchScriptClassifier replica : replicas) {
+      List<Pair<String, Parameter>> parameters = replica.parameters();
+      if (!names.equals(parameters.stream().map(Pair::getKey).toList())) {
+        throw new IllegalStateException("replicas of " + description() + " differ in parameters");
+      }
+      result.add(parameters.stream().map(Pair::getValue).toList());
+    }
+    return result;
+  }
+
+  @Override
+  public List<List<Pair<String, Parameter>>> replicaParameters() {
+    parametersByReplica(); // checks that the replicas list the same parameters
+    return replicas.stream().map(TorchScriptClassifier::parameters).toList();
+  }
+
+  @Override
+  public void setFrozen(boolean frozen) {
+    replicas.forEach(r -> r.setFrozen(frozen));
+  }
+
+  @Override
+  public int numClasses() {
+    return replicas.get(0).numClasses();
+  }
+
+  /** Whether the module returns (logits, features). */
+  public boolean returnsFeatures() {
+    return replicas.get(0).returnsFeatures();
+  }
+
+  @Override
+  public List<Pair<String, Parameter>> parameters() {
+    return replicas.get(0).parameters();
+  }
+
+  @Override
+  public NDManager manager() {
+    return replicas.get(0).manager();
+  }
+
+  @Override
+  public String description() {
+    return replicas.get(0).description()
+        + ", data parallel on "
+        + devices.stream().map(Device::toString).collect(Collectors.joining(", "));
+  }
+
+  @Override
+  public String modelFileName() {
+    return replicas.get(0).modelFileName();
+  }
+
+  @Override
+  public void save(Path file) throws IOException {
+    replicas.get(0).save(file);
+  }
+
+  @Override
+  public void load(Path file) throws IOException {
+    replicas.get(0).load(file);
+    copyPrimaryToReplicas();
+  }
+
+  /** Closes the replicas, then the primary. */
+  @Override
+  public void close() {
+    for (int k = replicas.size() - 1; k >= 0; k--) {
+      replicas.get(k).close();
+    }
+  }
+}
