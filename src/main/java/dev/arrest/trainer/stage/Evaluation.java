@@ -1,8 +1,5 @@
 package dev.arrest.trainer.stage;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.EvaluationSpec;
 import dev.arrest.results.EvaluationResult;
@@ -11,12 +8,8 @@ import dev.arrest.results.StageResult;
 import dev.arrest.results.StageStatus;
 import dev.arrest.tradeoff.TradeoffCurve;
 import dev.arrest.tradeoff.TradeoffReferences;
-import dev.arrest.trainer.data.DatasetKind;
 import dev.arrest.trainer.data.ImageDataset;
 import dev.arrest.trainer.engine.Classifier;
-import dev.arrest.trainer.engine.DataParallelClassifier;
-import dev.arrest.trainer.engine.Devices;
-import dev.arrest.trainer.engine.TorchScriptClassifier;
 import dev.arrest.trainer.eval.AdversarialExamplesFile;
 import dev.arrest.trainer.eval.EvaluationOutcome;
 import dev.arrest.trainer.eval.RobustnessEvaluator;
@@ -24,8 +17,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Clean and robust accuracy of the finetuned model, or of a TorchScript classifier the spec names;
@@ -85,7 +76,9 @@ final class Evaluation {
     Classifier model;
     if (spec.evaluation.torchScriptModel != null) {
       file = Path.of(spec.evaluation.torchScriptModel);
-      model = loadTorchScript(spec, context, file, "spec.evaluation.torchScriptModel");
+      model =
+          Networks.torchScriptOnAllDevices(
+              spec, context.manager(), file, false, "spec.evaluation.torchScriptModel", null);
     } else if (Networks.finetunesTorchScript(spec)) {
       // Finetuning wrote the user's module back as TorchScript.
       file = context.layout().stageDirectory(Stage.FINETUNE).resolve("model.pt");
@@ -95,7 +88,9 @@ final class Evaluation {
                 + file.toAbsolutePath()
                 + " does not exist");
       }
-      model = loadTorchScript(spec, context, file, "finetuned model");
+      model =
+          Networks.torchScriptOnAllDevices(
+              spec, context.manager(), file, false, "finetuned model", null);
     } else {
       file = context.layout().model(Stage.FINETUNE);
       model =
@@ -105,47 +100,5 @@ final class Evaluation {
     }
     result.artifacts.put("model", context.layout().relative(file));
     return model;
-  }
-
-  /**
-   * The module once per device ({@link Devices#visible}), evaluated data parallel; refused, naming
-   * {@code field}, when it cannot be loaded or does not classify into the dataset's classes.
-   */
-  private static Classifier loadTorchScript(
-      ArrestTrainingSpec spec, StageContext context, Path file, String field) {
-    DatasetKind kind = TrainingData.kind(spec);
-    Shape shape = new Shape(kind.channels(), kind.height(), kind.width());
-    List<Device> devices = Devices.visible();
-    List<TorchScriptClassifier> replicas = new ArrayList<>();
-    try {
-      for (Device device : devices) {
-        NDManager manager =
-            devices.size() == 1 ? context.manager() : context.manager().newSubManager(device);
-        replicas.add(TorchScriptClassifier.load(file, manager, shape));
-      }
-    } catch (RuntimeException e) {
-      replicas.forEach(Classifier::close);
-      throw new IllegalStateException(field + ": " + e.getMessage(), e);
-    }
-    int classes = replicas.get(0).numClasses();
-    if (classes != kind.numClasses()) {
-      replicas.forEach(Classifier::close);
-      throw new IllegalStateException(
-          field
-              + ": "
-              + file.toAbsolutePath()
-              + " returns "
-              + classes
-              + " logits, but "
-              + spec.dataset.name
-              + " has "
-              + kind.numClasses()
-              + " classes. Give the module's last layer "
-              + kind.numClasses()
-              + " outputs.");
-    }
-    return replicas.size() == 1
-        ? replicas.get(0)
-        : new DataParallelClassifier(List.<Classifier>copyOf(replicas), devices);
   }
 }

@@ -87,16 +87,36 @@ final class Networks {
 
   /**
    * A user's TorchScript module as the pretrained model: the student (trainable) or the frozen
-   * teacher, on every device of this process ({@link Devices#visible}): loaded once per device and
-   * trained data parallel ({@link DataParallelTorchScript}) when there are several. Checks that it
-   * fits the dataset, and that it exposes its representation when {@code needsFeatures}.
+   * teacher. Checks that it fits the dataset, and that it exposes its representation when {@code
+   * needsFeatures}.
    *
    * @param needsFeatures why the representation is needed, or null when it is not
    */
   static TrainableClassifier loadTorchScript(
       ArrestTrainingSpec spec, NDManager manager, boolean trainable, String needsFeatures) {
-    String field = "spec.pretraining.torchScriptModel";
-    Path file = Path.of(spec.pretraining.torchScriptModel);
+    return torchScriptOnAllDevices(
+        spec,
+        manager,
+        Path.of(spec.pretraining.torchScriptModel),
+        trainable,
+        "spec.pretraining.torchScriptModel",
+        needsFeatures);
+  }
+
+  /**
+   * The TorchScript module in {@code file} on every device of this process ({@link
+   * Devices#visible}): loaded once per device and run data parallel ({@link
+   * DataParallelTorchScript}) when there are several. Refused, naming {@code field}, when it cannot
+   * be loaded, does not classify into the dataset's classes, or lacks the representation that
+   * {@code needsFeatures} (why it is needed, or null) asks for.
+   */
+  static TrainableClassifier torchScriptOnAllDevices(
+      ArrestTrainingSpec spec,
+      NDManager manager,
+      Path file,
+      boolean trainable,
+      String field,
+      String needsFeatures) {
     DatasetKind kind = TrainingData.kind(spec);
     Shape shape = new Shape(kind.channels(), kind.height(), kind.width());
     List<Device> devices = Devices.visible();
@@ -141,7 +161,9 @@ final class Networks {
               + spec.dataset.name
               + " has "
               + kind.numClasses()
-              + " classes";
+              + " classes. Give the module's last layer "
+              + kind.numClasses()
+              + " outputs.";
     } else if (needsFeatures != null && !module.returnsFeatures()) {
       problem =
           "returns logits only, but "
