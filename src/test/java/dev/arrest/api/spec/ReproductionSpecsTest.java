@@ -2,9 +2,11 @@ package dev.arrest.api.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -64,5 +66,28 @@ class ReproductionSpecsTest {
     assertEquals(reproduction.evaluation.samples, baselines.evaluation.samples);
     assertEquals(json(reproduction.evaluation.attacks), json(baselines.evaluation.attacks));
     assertEquals(reproduction.sweep.tradesBetas, baselines.sweep.tradesBetas);
+  }
+
+  /**
+   * Reproduction v2's finetuned points (examples/reproduction-v2) differ only in length, points and
+   * AWP; they start from the committed pretrained model and train and evaluate as step 2's AT does.
+   */
+  @Test
+  void theReproductionV2SpecsDifferOnlyInWhatTheyCompare() {
+    ArrestTrainingSpec longest = read("reproduction-v2/finetune-10.yaml").getSpec();
+    for (String name : List.of("finetune-2", "finetune-5", "arrest-awp-10")) {
+      ArrestTrainingSpec other = read("reproduction-v2/" + name + ".yaml").getSpec();
+      other.finetuning.epochs = longest.finetuning.epochs;
+      other.finetuning.awp = longest.finetuning.awp;
+      other.sweep = longest.sweep;
+      assertEquals(json(longest), json(other), name);
+    }
+    assertEquals("docs/reproduction/v2/pretrain/model.params", longest.pretraining.checkpoint);
+    assertTrue(Files.isRegularFile(Path.of(longest.pretraining.checkpoint)), "committed");
+    ArrestTrainingSpec at = read("reproduction-v2/at.yaml").getSpec();
+    assertEquals(json(at.finetuning.attack), json(longest.finetuning.attack));
+    assertEquals(json(at.evaluation), json(longest.evaluation));
+    assertEquals(json(at.dataset), json(longest.dataset));
+    assertEquals(at.seed, longest.seed);
   }
 }
