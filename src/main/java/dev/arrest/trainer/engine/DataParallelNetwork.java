@@ -97,7 +97,7 @@ public final class DataParallelNetwork implements TrainableClassifier {
   @Override
   public void applyUpdate(Runnable update) {
     List<List<Parameter>> byReplica = parametersByReplica();
-    ReplicaGradients.sumOntoPrimary(byReplica);
+    Replicas.sumOntoPrimary(byReplica);
     update.run();
     averageRunningStatistics(byReplica);
     copyPrimaryToReplicas();
@@ -152,21 +152,8 @@ public final class DataParallelNetwork implements TrainableClassifier {
     }
   }
 
-  /** The replicas' parameters, in the same order for every replica (checked by name). */
   private List<List<Parameter>> parametersByReplica() {
-    List<List<Parameter>> result = new ArrayList<>(replicas.size());
-    List<String> names = null;
-    for (Network replica : replicas) {
-      List<Pair<String, Parameter>> parameters = replica.parameters();
-      List<String> replicaNames = parameters.stream().map(Pair::getKey).toList();
-      if (names == null) {
-        names = replicaNames;
-      } else if (!names.equals(replicaNames)) {
-        throw new IllegalStateException("replicas of " + description() + " differ in parameters");
-      }
-      result.add(parameters.stream().map(Pair::getValue).toList());
-    }
-    return result;
+    return Replicas.byReplica(replicas, description());
   }
 
   @Override

@@ -7,7 +7,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -54,7 +53,7 @@ public final class DataParallelTorchScript implements TrainableClassifier {
   /** Sums the replicas' gradients onto the primary, runs the update, then copies the primary. */
   @Override
   public void applyUpdate(Runnable update) {
-    ReplicaGradients.sumOntoPrimary(parametersByReplica());
+    Replicas.sumOntoPrimary(parametersByReplica());
     update.run();
     copyPrimaryToReplicas();
   }
@@ -67,18 +66,8 @@ public final class DataParallelTorchScript implements TrainableClassifier {
     }
   }
 
-  /** The replicas' parameters, in the same order for every replica (checked by name). */
   private List<List<Parameter>> parametersByReplica() {
-    List<List<Parameter>> result = new ArrayList<>(replicas.size());
-    List<String> names = replicas.get(0).parameters().stream().map(Pair::getKey).toList();
-    for (TorchScriptClassifier replica : replicas) {
-      List<Pair<String, Parameter>> parameters = replica.parameters();
-      if (!names.equals(parameters.stream().map(Pair::getKey).toList())) {
-        throw new IllegalStateException("replicas of " + description() + " differ in parameters");
-      }
-      result.add(parameters.stream().map(Pair::getValue).toList());
-    }
-    return result;
+    return Replicas.byReplica(replicas, description());
   }
 
   @Override
