@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
+import dev.arrest.api.v1alpha1.EvaluationSubset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,5 +90,28 @@ class ReproductionSpecsTest {
     assertEquals(json(at.evaluation), json(longest.evaluation));
     assertEquals(json(at.dataset), json(longest.dataset));
     assertEquals(at.seed, longest.seed);
+  }
+
+  /** Reproduction v2's AutoAttack twins reuse their run's trained stages (run.sh copies them). */
+  @ParameterizedTest
+  @ValueSource(strings = {"at", "finetune-2", "finetune-5", "finetune-10", "arrest-awp-10"})
+  void eachReproductionV2AutoAttackTwinDiffersFromItsRunOnlyInItsEvaluation(String run) {
+    ArrestTraining trained = read("reproduction-v2/" + run + ".yaml");
+    ArrestTraining twin = read("reproduction-v2/" + run + "-autoattack.yaml");
+    ArrestTrainingSpec spec = twin.getSpec();
+    assertEquals(1000, spec.evaluation.samples);
+    assertEquals(EvaluationSubset.STRATIFIED, spec.evaluation.subset);
+    assertEquals(trained.getSpec().evaluation.subsetSeed, spec.evaluation.subsetSeed);
+    assertEquals(trained.getSpec().evaluation.epsilon, spec.evaluation.epsilon);
+    assertEquals(
+        List.of("autoattack"),
+        spec.evaluation.attacks.stream().map(a -> a.type.toString()).toList());
+    if (trained.getSpec().sweep != null) {
+      assertEquals(
+          SweepPoints.expand(trained).stream().map(SweepPoint::directoryName).toList(),
+          SweepPoints.expand(twin).stream().map(SweepPoint::directoryName).toList());
+    }
+    spec.evaluation = trained.getSpec().evaluation;
+    assertEquals(json(trained.getSpec()), json(spec));
   }
 }
