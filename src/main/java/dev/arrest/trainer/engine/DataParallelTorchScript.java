@@ -15,17 +15,22 @@ import java.util.stream.Collectors;
  * first (the primary) being the one the optimizer updates and checkpoints save. Forward passes and
  * the gradient reduction are those of {@link DataParallelNetwork}.
  *
- * <p>What differs is how replicas are kept equal. DJL reaches a TorchScript module's parameters but
- * not its buffers (batch-norm running statistics), so after each update every replica is replaced
- * by a copy of the primary module, serialized in memory and mapped onto the replica's device. The
- * running statistics are therefore those the primary's shard gives, as in {@code
- * torch.nn.DataParallel} (whose replicas' buffer updates are lost, except those of device 0); this
- * trainer's own models average every shard's instead. Each update copies the whole module once per
- * extra device, which for a module of P parameters is 4P bytes written and read per replica.
+ * <p>What differs is how replicas are kept equal. A module whose eval-mode outputs do not depend on
+ * its training-mode passes (no running statistics) gets the primary's updated parameters copied in
+ * place, as the trainer's own models do. A module with running state (batch-norm statistics) cannot
+ * be synchronized that way: DJL reaches a TorchScript module's parameters but not its buffers. So
+ * after each update every replica is replaced by a copy of the primary module, serialized in memory
+ * and mapped onto the replica's device, and the running statistics are those the primary's shard
+ * gives, as in {@code torch.nn.DataParallel} (whose replicas' buffer updates are lost, except those
+ * of device 0); the trainer's own models average every shard's instead. That copy writes and reads
+ * the whole module once per extra device and update.
  */
 public final class DataParallelTorchScript implements TrainableClassifier {
   private final List<TorchScriptClassifier> replicas;
   private final List<Device> devices;
+
+  /** Whether replicas must be replaced by copies of the primary module, not just its parameters. */
+  private final boolean copiesWholeModule;
 
   /**
    * @param replicas the same module file loaded once per device (with {@link
@@ -42,6 +47,7 @@ public final class DataParallelTorchScript implements TrainableClassifier {
     }
     this.replicas = List.copyOf(replicas);
     this.devices = List.copyOf(devices);
+    this.copiesWholeModule = this.replicas.get(0).trainingChangesEvalOutputs();
   }
 
   @Override
@@ -58,12 +64,31 @@ public final class DataParallelTorchScript implements TrainableClassifier {
     copyPrimaryToReplicas();
   }
 
-  /** Replaces every replica by the primary module: parameters and buffers. */
+  /** Makes every replica compute what the primary computes. */
   private void copyPrimaryToReplicas() {
+    if (copiesWholeModule) {
+      copyModuleToReplicas();
+      return;
+    }
+    List<List<Parameter>> byReplica = parametersByReplica();
+    for (int k = 1; k < byReplica.size(); k++) {
+      for (int p = 0; p < byReplica.get(0).size(); p++) {
+        InPlace.copyInto(byReplica.get(k).get(p).getArray(), byReplica.get(0).get(p).getArray());
+      }
+    }
+  }
+
+  /** Replaces every replica by the primary module: parameters and buffers. */
+  private void copyModuleToReplicas() {
     byte[] primary = replicas.get(0).moduleBytes();
     for (TorchScriptClassifier replica : replicas.subList(1, replicas.size())) {
       replica.replaceWith(primary);
     }
+  }
+
+  /** Whether updates copy the whole module to the replicas (it keeps running statistics). */
+  boolean copiesWholeModule() {
+    return copiesWholeModule;
   }
 
   private List<List<Parameter>> parametersByReplica() {
@@ -121,7 +146,7 @@ public final class DataParallelTorchScript implements TrainableClassifier {
   @Override
   public void load(Path file) throws IOException {
     replicas.get(0).load(file);
-    copyPrimaryToReplicas();
+    copyModuleToReplicas();
   }
 
   /** Closes the replicas, then the primary. */

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -148,6 +149,30 @@ public final class TorchScriptClassifier implements TrainableClassifier {
     install(newModule, newManager);
     setTrainMode(mode != null && mode);
     applyRequiresGradient(trainable && !frozen);
+  }
+
+  /**
+   * Whether a training-mode pass changes what the module computes in eval mode, i.e. it keeps
+   * running state such as batch-norm statistics. Found on a throwaway copy with a fixed input, so
+   * this module is left as it was.
+   */
+  boolean trainingChangesEvalOutputs() {
+    TorchScriptClassifier copy =
+        new TorchScriptClassifier(manager.newSubManager(), imageShape, false);
+    try {
+      copy.replaceWith(moduleBytes());
+      copy.returnsFeatures = returnsFeatures;
+      NDArray probe =
+          copy.manager
+              .linspace(0f, 1f, (int) (2 * imageShape.size()))
+              .reshape(new Shape(2).addAll(imageShape));
+      float[] before = copy.forward(probe, false).logits().toFloatArray();
+      copy.forward(probe, true);
+      float[] after = copy.forward(probe, false).logits().toFloatArray();
+      return !Arrays.equals(before, after);
+    } finally {
+      copy.close();
+    }
   }
 
   private void install(PtSymbolBlock newModule, NDManager newManager) {
@@ -308,8 +333,10 @@ public final class TorchScriptClassifier implements TrainableClassifier {
 
   @Override
   public void close() {
-    module.close();
-    moduleManager.close();
+    if (module != null) {
+      module.close();
+      moduleManager.close();
+    }
     manager.close();
   }
 

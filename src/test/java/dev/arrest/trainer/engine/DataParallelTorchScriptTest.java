@@ -4,6 +4,7 @@ import static dev.arrest.trainer.engine.TorchScriptClassifierTest.resource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -73,6 +74,9 @@ class DataParallelTorchScriptTest {
   void adversarialStepsOfAModuleWithoutBatchNormEqualOneDeviceSteps() {
     TorchScriptClassifier single = trainable("linear.pt");
     DataParallelTorchScript parallel = parallel("linear.pt");
+    assertFalse(parallel.copiesWholeModule(), "no running statistics: parameters are copied");
+    List<NDArray> replicaArrays =
+        parallel.replicaParameters().get(1).stream().map(p -> p.getValue().getArray()).toList();
     TrainingObjective objective =
         new AdversarialObjective(
             new PgdAttack(0.1, 0.04, 3, PgdAttack.Start.UNIFORM), null, null, null);
@@ -88,6 +92,12 @@ class DataParallelTorchScriptTest {
       assertParametersEqual(single.parameters(), parallel.parameters(), 1e-5f);
     }
     assertReplicasEqual(parallel);
+    for (int i = 0; i < replicaArrays.size(); i++) {
+      assertSame(
+          replicaArrays.get(i),
+          parallel.replicaParameters().get(1).get(i).getValue().getArray(),
+          "updated in place");
+    }
   }
 
   @Test
@@ -96,6 +106,7 @@ class DataParallelTorchScriptTest {
     images = NDArrays.concat(new NDList(images.get("0:5"), images.get("5:9").neg().add(1f)));
     TorchScriptClassifier single = trainable("bn_cnn.pt");
     DataParallelTorchScript parallel = parallel("bn_cnn.pt");
+    assertTrue(parallel.copiesWholeModule(), "running statistics: the whole module is copied");
     GhostBatches ghost = new GhostBatches(single, new long[] {5, 4});
 
     StepMetrics expected = step(ghost, optimizer(single), new CleanObjective());
