@@ -111,11 +111,6 @@ public final class DataParallelTorchScript implements TrainableClassifier {
     return replicas.get(0).numClasses();
   }
 
-  /** Whether the module returns (logits, features). */
-  public boolean returnsFeatures() {
-    return replicas.get(0).returnsFeatures();
-  }
-
   @Override
   public List<Pair<String, Parameter>> parameters() {
     return replicas.get(0).parameters();

@@ -138,11 +138,13 @@ final class Networks {
           checkFits(spec, module, needsFeatures, field, file);
         }
       }
+      return replicas.size() == 1
+          ? replicas.get(0)
+          : new DataParallelTorchScript(replicas, devices);
     } catch (RuntimeException e) {
       replicas.forEach(TorchScriptClassifier::close);
       throw e;
     }
-    return replicas.size() == 1 ? replicas.get(0) : new DataParallelTorchScript(replicas, devices);
   }
 
   private static void checkFits(
