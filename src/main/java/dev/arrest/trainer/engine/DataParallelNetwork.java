@@ -4,17 +4,13 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Single-process data parallelism over several devices, in the manner of {@code
  * torch.nn.DataParallel}: one replica of a {@link Network} per device, the first (the primary)
- * being the model the optimizer updates and checkpoints save.
+ * being the model the optimizer updates and checkpoints save ({@link DataParallelModel}).
  *
  * <p>A forward pass splits the batch into contiguous shards, as equal as possible, moves each to
  * its replica's device, runs the replicas and gathers logits and features back onto the first
@@ -37,9 +33,7 @@ import java.util.stream.Collectors;
  * compute exactly the one-device step; with dropout the masks are drawn per shard, so they differ
  * from a one-device run's masks in value, not in distribution.
  */
-public final class DataParallelNetwork implements TrainableClassifier {
-  private final List<Network> replicas;
-  private final List<Device> devices;
+public final class DataParallelNetwork extends DataParallelModel<Network> {
   private final Device primaryDevice;
 
   /** Shard sizes of the training-mode forward passes since the last update, for the BN average. */
@@ -51,6 +45,12 @@ public final class DataParallelNetwork implements TrainableClassifier {
    * @param devices the devices to use; the first must be the primary's
    */
   public DataParallelNetwork(Network primary, List<Device> devices) {
+    super(replicate(primary, devices), devices);
+    this.primaryDevice = primary.device();
+    copyParametersToReplicas();
+  }
+
+  private static List<Network> replicate(Network primary, List<Device> devices) {
     if (devices.isEmpty() || !devices.get(0).equals(primary.device())) {
       throw new IllegalArgumentException(
           "the first device must be the primary model's "
@@ -58,30 +58,21 @@ public final class DataParallelNetwork implements TrainableClassifier {
               + ", found devices "
               + devices);
     }
-    this.primaryDevice = primary.device();
-    this.devices = List.copyOf(devices);
-    this.replicas = new ArrayList<>();
+    List<Network> replicas = new ArrayList<>();
     replicas.add(primary);
     for (Device device : devices.subList(1, devices.size())) {
       replicas.add(primary.replicaOn(device));
     }
-    copyPrimaryToReplicas();
+    return replicas;
   }
 
   /** The replicas, the primary first. */
   public List<Network> replicas() {
-    return List.copyOf(replicas);
+    return replicas;
   }
 
   @Override
-  public Outputs forward(NDArray images, boolean training) {
-    long[] sizes = ShardedForward.shardSizes(images.getShape().get(0), replicas.size());
-    Outputs out = ShardedForward.forward(replicas, devices, images, training, sizes);
-    recordTrainingShards(sizes, training);
-    return out;
-  }
-
-  private void recordTrainingShards(long[] sizes, boolean training) {
+  void forwarded(long[] sizes, boolean training) {
     if (!training) {
       return;
     }
@@ -93,15 +84,17 @@ public final class DataParallelNetwork implements TrainableClassifier {
     }
   }
 
-  /** Sums the replicas' gradients onto the primary, runs the update, then re-synchronizes. */
+  /** Averages the running statistics, then copies every parameter from the primary. */
   @Override
-  public void applyUpdate(Runnable update) {
-    List<List<Parameter>> byReplica = parametersByReplica();
-    Replicas.sumOntoPrimary(byReplica);
-    update.run();
+  void synchronizeReplicas(List<List<Parameter>> byReplica) {
     averageRunningStatistics(byReplica);
-    copyPrimaryToReplicas();
+    copyParametersToReplicas();
     trainingShardSizes = null;
+  }
+
+  @Override
+  void synchronizeAfterLoad() {
+    copyParametersToReplicas();
   }
 
   /**
@@ -140,76 +133,5 @@ public final class DataParallelNetwork implements TrainableClassifier {
   private static boolean isRunningStatistic(Parameter parameter) {
     return parameter.getType() == Parameter.Type.RUNNING_MEAN
         || parameter.getType() == Parameter.Type.RUNNING_VAR;
-  }
-
-  /** Copies every parameter (batch-norm running statistics included) from the primary. */
-  private void copyPrimaryToReplicas() {
-    List<List<Parameter>> byReplica = parametersByReplica();
-    for (int k = 1; k < replicas.size(); k++) {
-      for (int p = 0; p < byReplica.get(0).size(); p++) {
-        InPlace.copyInto(byReplica.get(k).get(p).getArray(), byReplica.get(0).get(p).getArray());
-      }
-    }
-  }
-
-  private List<List<Parameter>> parametersByReplica() {
-    return Replicas.byReplica(replicas, description());
-  }
-
-  @Override
-  public void setFrozen(boolean frozen) {
-    replicas.forEach(r -> r.setFrozen(frozen));
-  }
-
-  @Override
-  public int numClasses() {
-    return replicas.get(0).numClasses();
-  }
-
-  @Override
-  public List<Pair<String, Parameter>> parameters() {
-    return replicas.get(0).parameters();
-  }
-
-  @Override
-  public List<List<Pair<String, Parameter>>> replicaParameters() {
-    parametersByReplica(); // checks that the replicas list the same parameters
-    return replicas.stream().map(Network::parameters).toList();
-  }
-
-  @Override
-  public NDManager manager() {
-    return replicas.get(0).manager();
-  }
-
-  @Override
-  public String description() {
-    return replicas.get(0).description()
-        + ", data parallel on "
-        + replicas.stream().map(r -> r.device().toString()).collect(Collectors.joining(", "));
-  }
-
-  @Override
-  public String modelFileName() {
-    return replicas.get(0).modelFileName();
-  }
-
-  @Override
-  public void save(Path file) throws IOException {
-    replicas.get(0).save(file);
-  }
-
-  @Override
-  public void load(Path file) throws IOException {
-    replicas.get(0).load(file);
-    copyPrimaryToReplicas();
-  }
-
-  /** Closes the replicas, then the primary. */
-  @Override
-  public void close() {
-    for (int k = replicas.size() - 1; k >= 0; k--) {
-      replicas.get(k).close();
-    }
   }
 }

@@ -1,19 +1,13 @@
 package dev.arrest.trainer.engine;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Data-parallel finetuning of a user's TorchScript module: one copy of the module per device, the
  * first (the primary) being the one the optimizer updates and checkpoints save. Forward passes and
- * the gradient reduction are those of {@link DataParallelNetwork}.
+ * the gradient reduction are those of every {@link DataParallelModel}.
  *
  * <p>What differs is how replicas are kept equal. A module whose eval-mode outputs do not depend on
  * its training-mode passes (no running statistics) gets the primary's updated parameters copied in
@@ -25,9 +19,7 @@ import java.util.stream.Collectors;
  * of device 0); the trainer's own models average every shard's instead. That copy writes and reads
  * the whole module once per extra device and update.
  */
-public final class DataParallelTorchScript implements TrainableClassifier {
-  private final List<TorchScriptClassifier> replicas;
-  private final List<Device> devices;
+public final class DataParallelTorchScript extends DataParallelModel<TorchScriptClassifier> {
 
   /** Whether replicas must be replaced by copies of the primary module, not just its parameters. */
   private final boolean copiesWholeModule;
@@ -38,44 +30,25 @@ public final class DataParallelTorchScript implements TrainableClassifier {
    *     a frozen teacher), in the order of {@code devices}; this object closes them
    */
   public DataParallelTorchScript(List<TorchScriptClassifier> replicas, List<Device> devices) {
-    if (replicas.size() != devices.size() || replicas.size() < 2) {
-      throw new IllegalArgumentException(
-          "need one replica per device and at least two, found "
-              + replicas.size()
-              + " for "
-              + devices);
+    super(replicas, devices);
+    if (replicas.size() < 2) {
+      throw new IllegalArgumentException("need at least two devices, found " + devices);
     }
-    this.replicas = List.copyOf(replicas);
-    this.devices = List.copyOf(devices);
-    this.copiesWholeModule = this.replicas.get(0).trainingChangesEvalOutputs();
+    this.copiesWholeModule = replicas.get(0).trainingChangesEvalOutputs();
   }
 
   @Override
-  public Outputs forward(NDArray images, boolean training) {
-    long[] sizes = ShardedForward.shardSizes(images.getShape().get(0), replicas.size());
-    return ShardedForward.forward(replicas, devices, images, training, sizes);
-  }
-
-  /** Sums the replicas' gradients onto the primary, runs the update, then copies the primary. */
-  @Override
-  public void applyUpdate(Runnable update) {
-    Replicas.sumOntoPrimary(parametersByReplica());
-    update.run();
-    copyPrimaryToReplicas();
-  }
-
-  /** Makes every replica compute what the primary computes. */
-  private void copyPrimaryToReplicas() {
+  void synchronizeReplicas(List<List<Parameter>> byReplica) {
     if (copiesWholeModule) {
       copyModuleToReplicas();
-      return;
+    } else {
+      copyParametersToReplicas();
     }
-    List<List<Parameter>> byReplica = parametersByReplica();
-    for (int k = 1; k < byReplica.size(); k++) {
-      for (int p = 0; p < byReplica.get(0).size(); p++) {
-        InPlace.copyInto(byReplica.get(k).get(p).getArray(), byReplica.get(0).get(p).getArray());
-      }
-    }
+  }
+
+  @Override
+  void synchronizeAfterLoad() {
+    copyModuleToReplicas();
   }
 
   /** Replaces every replica by the primary module: parameters and buffers. */
@@ -89,66 +62,5 @@ public final class DataParallelTorchScript implements TrainableClassifier {
   /** Whether updates copy the whole module to the replicas (it keeps running statistics). */
   boolean copiesWholeModule() {
     return copiesWholeModule;
-  }
-
-  private List<List<Parameter>> parametersByReplica() {
-    return Replicas.byReplica(replicas, description());
-  }
-
-  @Override
-  public List<List<Pair<String, Parameter>>> replicaParameters() {
-    parametersByReplica(); // checks that the replicas list the same parameters
-    return replicas.stream().map(TorchScriptClassifier::parameters).toList();
-  }
-
-  @Override
-  public void setFrozen(boolean frozen) {
-    replicas.forEach(r -> r.setFrozen(frozen));
-  }
-
-  @Override
-  public int numClasses() {
-    return replicas.get(0).numClasses();
-  }
-
-  @Override
-  public List<Pair<String, Parameter>> parameters() {
-    return replicas.get(0).parameters();
-  }
-
-  @Override
-  public NDManager manager() {
-    return replicas.get(0).manager();
-  }
-
-  @Override
-  public String description() {
-    return replicas.get(0).description()
-        + ", data parallel on "
-        + devices.stream().map(Device::toString).collect(Collectors.joining(", "));
-  }
-
-  @Override
-  public String modelFileName() {
-    return replicas.get(0).modelFileName();
-  }
-
-  @Override
-  public void save(Path file) throws IOException {
-    replicas.get(0).save(file);
-  }
-
-  @Override
-  public void load(Path file) throws IOException {
-    replicas.get(0).load(file);
-    copyModuleToReplicas();
-  }
-
-  /** Closes the replicas, then the primary. */
-  @Override
-  public void close() {
-    for (int k = replicas.size() - 1; k >= 0; k--) {
-      replicas.get(k).close();
-    }
   }
 }
