@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.arrest.trainer.attack.PgdAttack;
 import dev.arrest.trainer.data.DatasetKind;
-import dev.arrest.trainer.data.ImageDataset;
 import dev.arrest.trainer.model.Models;
 import dev.arrest.trainer.optim.SgdOptimizer;
 import dev.arrest.trainer.testing.TinyData;
@@ -49,15 +49,9 @@ class DataParallelNetworkTest {
   @BeforeEach
   void setUp() {
     manager = NDManager.newBaseManager(Device.cpu());
-    ImageDataset data = TinyData.bands(BATCH, 3);
-    float[] pixels = new float[BATCH * 28 * 28];
-    long[] classes = new long[BATCH];
-    for (int i = 0; i < BATCH; i++) {
-      data.copyImage(i, pixels, i * 28 * 28);
-      classes[i] = data.label(i);
-    }
-    images = manager.create(pixels, new Shape(BATCH, 1, 28, 28));
-    labels = manager.create(classes);
+    NDList batch = TinyData.bandsBatch(BATCH, 3, manager);
+    images = batch.get(0);
+    labels = batch.get(1);
   }
 
   @AfterEach

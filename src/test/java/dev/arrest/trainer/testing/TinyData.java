@@ -1,5 +1,6 @@
 package dev.arrest.trainer.testing;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.arrest.trainer.data.DatasetKind;
@@ -33,6 +34,18 @@ public final class TinyData {
       }
     }
     return new ImageDataset("bands", shape, 10, pixels, labels);
+  }
+
+  /** {@link #bands} as one batch: images [size, 1, 28, 28] in [0, 1] and their labels. */
+  public static NDList bandsBatch(int size, long seed, NDManager manager) {
+    ImageDataset data = bands(size, seed);
+    float[] pixels = new float[size * 28 * 28];
+    long[] classes = new long[size];
+    for (int i = 0; i < size; i++) {
+      data.copyImage(i, pixels, i * 28 * 28);
+      classes[i] = data.label(i);
+    }
+    return new NDList(manager.create(pixels, new Shape(size, 1, 28, 28)), manager.create(classes));
   }
 
   public static Network smallCnn(NDManager manager) {

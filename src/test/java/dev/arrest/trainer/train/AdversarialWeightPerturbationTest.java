@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -20,7 +21,6 @@ import dev.arrest.results.Stage;
 import dev.arrest.trainer.attack.PgdAttack;
 import dev.arrest.trainer.data.DataLoader;
 import dev.arrest.trainer.data.DatasetKind;
-import dev.arrest.trainer.data.ImageDataset;
 import dev.arrest.trainer.engine.IntraOpThreads;
 import dev.arrest.trainer.engine.Network;
 import dev.arrest.trainer.loss.Losses;
@@ -54,15 +54,9 @@ class AdversarialWeightPerturbationTest {
     threadsBefore = IntraOpThreads.current();
     IntraOpThreads.configure(1);
     manager = NDManager.newBaseManager();
-    ImageDataset data = TinyData.bands(BATCH, 3);
-    float[] pixels = new float[BATCH * 28 * 28];
-    long[] classes = new long[BATCH];
-    for (int i = 0; i < BATCH; i++) {
-      data.copyImage(i, pixels, i * 28 * 28);
-      classes[i] = data.label(i);
-    }
-    images = manager.create(pixels, new Shape(BATCH, 1, 28, 28));
-    labels = manager.create(classes);
+    NDList batch = TinyData.bandsBatch(BATCH, 3, manager);
+    images = batch.get(0);
+    labels = batch.get(1);
   }
 
   @AfterEach
