@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.arrest.trainer.engine.Network;
-import dev.arrest.trainer.engine.Outputs;
 import dev.arrest.trainer.engine.TrainableClassifier;
 import dev.arrest.trainer.optim.SgdOptimizer;
+import dev.arrest.trainer.testing.ForwardingTrainableClassifier;
 import dev.arrest.trainer.testing.TinyData;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -145,51 +144,11 @@ class CheckpointStoreFullDiskTest {
 
   /** The network's own model writer hitting a full disk after part of the file. */
   private static TrainableClassifier modelWriterOnAFullDisk(Network network) {
-    return new TrainableClassifier() {
+    return new ForwardingTrainableClassifier(network) {
       @Override
       public void save(Path file) throws IOException {
         Files.write(file, new byte[100]);
         throw new IOException("No space left on device");
-      }
-
-      @Override
-      public void load(Path file) throws IOException {
-        network.load(file);
-      }
-
-      @Override
-      public String modelFileName() {
-        return network.modelFileName();
-      }
-
-      @Override
-      public List<Pair<String, Parameter>> parameters() {
-        return network.parameters();
-      }
-
-      @Override
-      public NDManager manager() {
-        return network.manager();
-      }
-
-      @Override
-      public String description() {
-        return network.description();
-      }
-
-      @Override
-      public Outputs forward(NDArray images, boolean training) {
-        return network.forward(images, training);
-      }
-
-      @Override
-      public void setFrozen(boolean frozen) {
-        network.setFrozen(frozen);
-      }
-
-      @Override
-      public int numClasses() {
-        return network.numClasses();
       }
 
       @Override
