@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       StageCommand.class,
       ValidateCommand.class,
       ReportCommand.class,
+      CompareCommand.class,
       BenchmarkCommand.class,
       AutoAttackBenchmarkCommand.class,
       EngineCommand.class,

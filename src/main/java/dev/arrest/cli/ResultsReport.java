@@ -50,6 +50,7 @@ final class ResultsReport {
     table.add(header);
     Integer samples = null;
     TestSubset subset = null;
+    Set<String> testImages = new LinkedHashSet<>();
     for (Row row : rows) {
       List<String> cells = new ArrayList<>();
       cells.add(row.id());
@@ -58,6 +59,7 @@ final class ResultsReport {
       if (evaluation != null) {
         samples = evaluation.samples();
         subset = evaluation.subset();
+        testImages.add(testImages(samples, subset));
       }
       cells.add(evaluation == null ? "-" : withInterval(evaluation.standardAccuracy(), samples));
       for (String attack : attackColumns) {
@@ -76,14 +78,15 @@ final class ResultsReport {
       out.append(
           String.format(
               Locale.ROOT,
-              "Accuracies on %d test images%s; standard and worst-case robust accuracy with their"
+              "Accuracies on %s; standard and worst-case robust accuracy with their"
                   + " 95 %% Wilson interval. Score: signed distance to the reference curve"
                   + " (positive above it); gains: robust accuracy gained at equal standard"
                   + " accuracy, standard accuracy gained at equal robust accuracy"
                   + " (docs/tradeoff-score.md); * read the reference curve's linear extension"
                   + " beyond the range of its points.%n",
-              samples,
-              subset == null ? "" : " (" + subset.describe(samples) + ")"));
+              testImages.size() == 1
+                  ? testImages.iterator().next()
+                  : "different test images per row (" + String.join("; ", testImages) + ")"));
     }
     CurveSummary curve = results.referenceCurve;
     if (curve != null) {
@@ -225,5 +228,10 @@ final class ResultsReport {
         out.append("|").append(" --- |".repeat(rows.get(0).size())).append('\n');
       }
     }
+  }
+
+  /** E.g. "1000 test images (a class-stratified random sample of 10000, seed 0)". */
+  private static String testImages(int samples, TestSubset subset) {
+    return samples + " test images" + (subset == null ? "" : " (" + subset.describe(samples) + ")");
   }
 }

@@ -97,7 +97,7 @@ final class RunPlots {
   /**
    * Every evaluated point, labelled; the reference points and curve when the spec has a reference.
    */
-  private static Path sweepPlane(Path dir, List<PointResults> evaluated, TradeoffSpec tradeoff)
+  static Path sweepPlane(Path dir, List<PointResults> evaluated, TradeoffSpec tradeoff)
       throws IOException {
     List<ReferencePoint> referencePoints = List.of();
     TradeoffCurve curve = null;
@@ -110,9 +110,8 @@ final class RunPlots {
       try {
         curve = SweepScoring.ownReferenceCurve(own, tradeoff);
       } catch (IllegalArgumentException e) {
-        curve =
-            null; // too few points so far, or no tradeoff among them: results.json's warnings say
-        // which
+        // Too few points so far, or no tradeoff among them: results.json's warnings say which.
+        curve = null;
       }
     } else if (tradeoff != null) {
       referencePoints = TradeoffReferences.referenceSet(tradeoff).points();

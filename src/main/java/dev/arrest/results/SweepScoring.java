@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +31,16 @@ public final class SweepScoring {
    * results.points}.
    */
   public static void apply(RunResults results, TradeoffSpec tradeoff) {
+    apply(results, tradeoff, point -> true);
+  }
+
+  /**
+   * As {@link #apply(RunResults, TradeoffSpec)}, with the sweep score computed over the scored
+   * points {@code inSweepScore} accepts only (e.g. the phi sweep of one method among several runs
+   * compared; every scored point still gets its own score).
+   */
+  public static void apply(
+      RunResults results, TradeoffSpec tradeoff, Predicate<PointResults> inSweepScore) {
     results.sweep = null;
     results.referenceCurve = null;
     List<String> warnings = new ArrayList<>();
@@ -75,6 +86,7 @@ public final class SweepScoring {
       curve = TradeoffReferences.curve(tradeoff);
     }
     warnIfBudgetsDiffer(scored, warnings);
+    scored = scored.stream().filter(inSweepScore).toList();
     if (scored.size() < 2) {
       warnings.add(
           "the sweep is not scored: a sweep score needs at least 2 scored points, this sweep has "

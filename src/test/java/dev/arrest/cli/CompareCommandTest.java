@@ -1,0 +1,225 @@
+package dev.arrest.cli;
+
+import static dev.arrest.cli.CliFixture.cli;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arrest.results.AttackResult;
+import dev.arrest.results.EvaluationResult;
+import dev.arrest.results.PointResults;
+import dev.arrest.results.ResultsJson;
+import dev.arrest.results.RunResults;
+import dev.arrest.results.Stage;
+import dev.arrest.results.StageResult;
+import dev.arrest.results.TestSubset;
+import dev.arrest.tradeoff.TradeoffScore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompareCommandTest {
+  private static final TestSubset ALL = new TestSubset(TestSubset.ALL, 10000, null);
+
+  @TempDir Path dir;
+
+  private static EvaluationResult evaluation(
+      int samples, TestSubset subset, double standard, double robust) {
+    AttackResult pgd = new AttackResult("pgd-20", "pgd", "linf", 0.1, 20, 0.0125, 1, robust, 1.0);
+    return new EvaluationResult(samples, standard, robust, List.of(pgd), List.of())
+        .withSubset(subset);
+  }
+
+  private static StageResult evaluate(EvaluationResult evaluation) {
+    StageResult evaluate = new StageResult();
+    evaluate.stage = Stage.EVALUATE;
+    evaluate.evaluation = evaluation;
+    return evaluate;
+  }
+
+  /** A sweep point; evaluated on all 10 000 test images unless standard is null. */
+  private static PointResults point(String label, String method, Double standard, double robust) {
+    PointResults point = new PointResults();
+    point.label = label;
+    point.method = method;
+    point.directory = "points/" + label.replace(' ', '-');
+    if (standard != null) {
+      point.put(evaluate(evaluation(10000, ALL, standard, robust)));
+    }
+    return point;
+  }
+
+  private Path sweep(String name, String dataset, PointResults... points) {
+    RunResults results = new RunResults();
+    results.name = name;
+    results.dataset = dataset;
+    results.architecture = "small-cnn";
+    results.points = new ArrayList<>(List.of(points));
+    for (int i = 0; i < points.length; i++) {
+      points[i].id = i;
+    }
+    return write(name, results);
+  }
+
+  private Path write(String name, RunResults results) {
+    Path run = dir.resolve(name);
+    ResultsJson.write(run.resolve("results.json"), results);
+    return run;
+  }
+
+  /** From-scratch baselines on the line standard + robust = 155 (percent), and finetuned runs. */
+  private List<Path> study() {
+    Path scratch =
+        sweep(
+            "scratch",
+            "fashion-mnist",
+            point("at", "at", 0.85, 0.70),
+            point("trades beta=6", "trades", 0.80, 0.75),
+            point("trades beta=1", "trades", 0.90, 0.65));
+    PointResults stale = point("arrest phi=30", "arrest", 0.89, 0.69);
+    stale.summary =
+        stale.summary.withTradeoffScore(
+            new TradeoffScore(9, 9, 9, "sweep:at", 1, List.of(), List.of()));
+    Path finetuned =
+        sweep(
+            "finetune-10",
+            "fashion-mnist",
+            point("aft", "aft", 0.86, 0.68),
+            stale,
+            point("arrest phi=45", "arrest", 0.87, 0.71),
+            point("arrest phi=60", "arrest", null, 0));
+    RunResults single = new RunResults();
+    single.name = "reproduction-arrest-awp";
+    single.method = "arrest";
+    single.dataset = "fashion-mnist";
+    single.architecture = "small-cnn";
+    single.put(evaluate(evaluation(10000, ALL, 0.88, 0.72)));
+    return List.of(scratch, finetuned, write("arrest-awp-10", single));
+  }
+
+  @Test
+  void pointsOfSeveralRunsAreScoredAgainstTheCurveOfTheReferenceMethodsAcrossThem()
+      throws Exception {
+    List<Path> runs = study();
+    Path output = dir.resolve("comparison");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "compare",
+                "--reference-methods",
+                "at,trades",
+                "--degree",
+                "1",
+                "--sweep-points",
+                "finetune-10/arrest phi=.*",
+                "-o",
+                output.toString()));
+    runs.forEach(run -> args.add(run.toString()));
+
+    assertEquals(0, cli(args.toArray(String[]::new)));
+
+    RunResults combined = ResultsJson.read(output.resolve("results.json"), RunResults.class);
+    Map<String, PointResults> byLabel =
+        combined.points.stream().collect(Collectors.toMap(p -> p.label, p -> p));
+    assertEquals(
+        List.of(
+            "scratch/at",
+            "scratch/trades beta=6",
+            "scratch/trades beta=1",
+            "finetune-10/aft",
+            "finetune-10/arrest phi=30",
+            "finetune-10/arrest phi=45",
+            "arrest-awp-10"),
+        combined.points.stream().map(p -> p.label).toList());
+    assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), combined.points.stream().map(p -> p.id).toList());
+    assertTrue(
+        combined.warnings.contains("left out, not evaluated yet: finetune-10/arrest phi=60"),
+        combined.warnings.toString());
+    for (String reference :
+        List.of("scratch/at", "scratch/trades beta=6", "scratch/trades beta=1")) {
+      assertEquals(Boolean.TRUE, byLabel.get(reference).reference, reference);
+      assertNull(byLabel.get(reference).summary.tradeoffScore(), reference);
+    }
+    assertNotNull(combined.referenceCurve);
+    // On the line s + r = 155: the single run (88 %, 72 %) is 5 pp above it on either axis, at a
+    // signed distance of 5 / sqrt(2); a point of another run is rescored, not left with its old
+    // score.
+    TradeoffScore awp = byLabel.get("arrest-awp-10").summary.tradeoffScore();
+    assertEquals(5.0, awp.robustGainAtEqualStandard(), 1e-6);
+    assertEquals(5.0, awp.standardGainAtEqualRobust(), 1e-6);
+    assertEquals(5 / Math.sqrt(2), awp.signedDistance(), 1e-6);
+    TradeoffScore phi30 = byLabel.get("finetune-10/arrest phi=30").summary.tradeoffScore();
+    assertEquals(3.0, phi30.robustGainAtEqualStandard(), 1e-6);
+    assertEquals(
+        -1.0,
+        byLabel.get("finetune-10/aft").summary.tradeoffScore().robustGainAtEqualStandard(),
+        1e-6);
+    // The sweep score covers the two arrest points of finetune-10 only.
+    assertNotNull(combined.sweep, combined.warnings.toString());
+    assertEquals(2, combined.sweep.runCount());
+    assertTrue(Files.isRegularFile(output.resolve("plots/tradeoff-plane.png")));
+    assertTrue(Files.isRegularFile(output.resolve("plots/tradeoff-plane.svg")));
+    String report = Files.readString(output.resolve("report.md"));
+    assertTrue(report.contains("| arrest-awp-10 |"), report);
+    assertTrue(report.contains("| finetune-10/arrest phi=45 |"), report);
+  }
+
+  @Test
+  void pointsEvaluatedDifferentlyAreComparedWithAWarning() throws Exception {
+    Path scratch = sweep("scratch", "fashion-mnist", point("at", "at", 0.85, 0.70));
+    RunResults single = new RunResults();
+    single.name = "aft";
+    single.method = "aft";
+    single.dataset = "fashion-mnist";
+    single.put(
+        evaluate(evaluation(1000, new TestSubset(TestSubset.STRATIFIED, 10000, 0L), 0.86, 0.68)));
+    Path aft = write("aft", single);
+    Path output = dir.resolve("comparison");
+
+    assertEquals(0, cli("compare", "-o", output.toString(), scratch.toString(), aft.toString()));
+
+    RunResults combined = ResultsJson.read(output.resolve("results.json"), RunResults.class);
+    assertTrue(
+        combined.warnings.stream()
+            .anyMatch(
+                w ->
+                    w.startsWith("the points were not evaluated alike (10000 test images (all")
+                        && w.contains("1000 test images (a class-stratified random sample")),
+        combined.warnings.toString());
+    assertTrue(
+        combined.warnings.stream()
+            .anyMatch(w -> w.startsWith("nothing is scored: no reference methods")),
+        "without --reference-methods nothing is scored, and the results say so: "
+            + combined.warnings);
+    assertTrue(
+        Files.readString(output.resolve("report.md"))
+            .contains(
+                "Accuracies on different test images per row (10000 test images (all 10000);"
+                    + " 1000 test images (a class-stratified"),
+        "the report does not claim one sample size for all rows");
+  }
+
+  @Test
+  void runsOfDifferentDatasetsOrWithTheSameNameAreRefused() {
+    Path fashion = sweep("scratch", "fashion-mnist", point("at", "at", 0.85, 0.70));
+    Path cifar = sweep("cifar", "cifar10", point("at", "at", 0.85, 0.50));
+    Path output = dir.resolve("comparison");
+
+    assertEquals(2, cli("compare", "-o", output.toString(), fashion.toString(), cifar.toString()));
+    assertEquals(
+        2,
+        cli(
+            "compare",
+            "-o",
+            output.toString(),
+            fashion.toString(),
+            fashion.resolve("results.json").toString()));
+    assertTrue(Files.notExists(output.resolve("results.json")));
+  }
+}
