@@ -2,13 +2,17 @@
 # Reproduction v2 (issue #14, docs/reproduction.md "Reproduction v2"), from the repository root, after the README's
 # set-up. The plan spans many sessions of a 2-core machine, so it runs step by step: each step resumes where it was
 # interrupted, is skipped once its result exists, and copies its results (not its checkpoints or models, except
-# step 1's model, which the others start from) to docs/reproduction/v2/, where they are committed. Steps so far:
-#   1. the shared clean pretraining: 20 epochs on all 60 000 images, with a test curve (23 min on 2 cores)
-#   2. AT from scratch, PGD-10, 30 epochs, with a test curve (about 8.5 min per epoch on 2 cores)
-#   3-5. the finetuning-length sweep from step 1's model: aft and arrest for 2 and 5 epochs, then aft, the
-#        ablations and arrest at three phi for 10 epochs (about 9.5 min per epoch and point on 2 cores)
-#   6. arrest with AWP, 10 epochs
-#   7. every model of steps 2-6 under AutoAttack (standard) on 1000 stratified test images (about 22 min per model)
+# step 1's model, which the others start from) to docs/reproduction/v2/, where they are committed. After every step
+# the comparisons (step 10) are redrawn from whatever is evaluated so far. Steps (times on 2 cores, docs/reproduction.md):
+#   1. the shared clean pretraining: 20 epochs on all 60 000 images, with a test curve (23 min)
+#   2. AT from scratch, PGD-10, 30 epochs, with a test curve (about 8.5 min per epoch), then its evaluation
+#   3-4. the finetuning-length sweep from step 1's model: aft and arrest for 2 and 5 epochs
+#   5. the from-scratch reference points: TRADES beta = 6, 1, 3 for 30 epochs (the at point is step 2's run)
+#   6. aft, the ablations and arrest at three phi for 10 epochs
+#   7. arrest with AWP, 10 epochs; 8. AT+AWP and TRADES+AWP from scratch, 30 epochs
+#   9. AT and TRADES from scratch with 10 epochs (equal adversarial-training compute with step 6)
+#   10. every model under AutoAttack (standard) on 1000 stratified test images (about 22 min per model), then
+#       `arrest compare`: the reference curve of the from-scratch points, every point's score, the phi sweep's score
 set -euo pipefail
 ARREST=(bin/arrest)
 RUNS=${RUNS:-runs/reproduction-v2}
@@ -44,25 +48,70 @@ if ! succeeded "$RUNS/at/evaluate"; then
 fi
 copy_results "$RUNS/at" "$RESULTS/at"
 
-# 3-6. Finetuned points: `arrest run` resumes a sweep and keeps every stage that already succeeded.
-for run in finetune-2 finetune-5 finetune-10 arrest-awp-10; do
-  "${ARREST[@]}" run "examples/reproduction-v2/$run.yaml" -o "$RUNS/$run" --progress lines
-  copy_results "$RUNS/$run" "$RESULTS/$run"
-done
+# Runs (or resumes) a spec of examples/reproduction-v2 with `arrest run`, which keeps every stage that already
+# succeeded, and copies its results.
+run() {
+  "${ARREST[@]}" run "examples/reproduction-v2/$1.yaml" -o "$RUNS/$1" --progress lines
+  copy_results "$RUNS/$1" "$RESULTS/$1"
+}
 
-# 7. AutoAttack: each -autoattack twin differs from its run only in the evaluation, so the trained stages are copied
-#    into the twin's directory (never overwritten there) and only its evaluation runs.
-for run in at finetune-2 finetune-5 finetune-10 arrest-awp-10; do
-  trained="$RUNS/$run" twin="$RUNS/$run-autoattack"
-  if [ -d "$trained/finetune" ]; then
-    mkdir -p "$twin"
-    cp -rn "$trained/finetune" "$twin/"
-  fi
-  for point in "$trained"/points/*/; do
-    [ -d "$point" ] || continue
-    mkdir -p "$twin/points/$(basename "$point")"
-    cp -rn "$point/finetune" "$twin/points/$(basename "$point")/"
+# Copies the stages named after the first two arguments (e.g. finetune evaluate) of the run in $1 into the run directory $2, never over what
+# is there: an -autoattack twin differs from its run only in the evaluation, and scratch-30's at point is step 2's run.
+reuse_stages() {
+  local from="$1" to="$2" stage
+  shift 2
+  for stage in "$@"; do
+    if [ -d "$from/$stage" ]; then
+      mkdir -p "$to"
+      cp -rn "$from/$stage" "$to/"
+    fi
   done
-  "${ARREST[@]}" run "examples/reproduction-v2/$run-autoattack.yaml" -o "$twin" --progress lines
-  copy_results "$twin" "$RESULTS/$run-autoattack"
+}
+
+# The comparisons of docs/reproduction.md, from the runs evaluated so far (points not evaluated yet are left out):
+# at convergence (the from-scratch points of 30 epochs form the reference curve), at equal adversarial-training
+# compute (10 epochs each), each under PGD-20 on all 10 000 test images and under AutoAttack on 1000.
+compare_all() {
+  local suffix name runs
+  for suffix in "" -autoattack; do
+    for name in converged equal-adversarial-epochs; do
+      if [ "$name" = converged ]; then
+        runs=(scratch-30 scratch-awp-30 finetune-2 finetune-5 finetune-10 arrest-awp-10)
+      else
+        runs=(scratch-10 finetune-10 arrest-awp-10)
+      fi
+      local existing=()
+      for run in "${runs[@]}"; do
+        [ -f "$RUNS/$run$suffix/results.json" ] && existing+=("$RUNS/$run$suffix")
+      done
+      [ ${#existing[@]} -gt 0 ] || continue
+      "${ARREST[@]}" compare "${existing[@]}" --reference-methods at,trades --degree 2 \
+        --sweep-points "finetune-10$suffix/arrest phi=.*" -o "$RESULTS/compare/$name$suffix" > /dev/null || true
+    done
+  done
+}
+
+run finetune-2                                                         # 3
+run finetune-5                                                         # 4
+compare_all
+reuse_stages "$RUNS/at" "$RUNS/scratch-30/points/00-at" finetune evaluate
+run scratch-30                                                         # 5
+compare_all
+run finetune-10                                                        # 6
+compare_all
+run arrest-awp-10                                                      # 7
+run scratch-awp-30                                                     # 8
+compare_all
+run scratch-10                                                         # 9
+compare_all
+
+# 10. AutoAttack twins: the trained stages are copied into the twin's directory and only its evaluation runs.
+for trained in finetune-2 finetune-5 scratch-30 finetune-10 arrest-awp-10 scratch-awp-30 scratch-10; do
+  reuse_stages "$RUNS/$trained" "$RUNS/$trained-autoattack" finetune
+  for point in "$RUNS/$trained"/points/*/; do
+    [ -d "$point" ] || continue
+    reuse_stages "$point" "$RUNS/$trained-autoattack/points/$(basename "$point")" finetune
+  done
+  run "$trained-autoattack"
+  compare_all
 done

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.EvaluationSubset;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -94,7 +96,16 @@ class ReproductionSpecsTest {
 
   /** Reproduction v2's AutoAttack twins reuse their run's trained stages (run.sh copies them). */
   @ParameterizedTest
-  @ValueSource(strings = {"at", "finetune-2", "finetune-5", "finetune-10", "arrest-awp-10"})
+  @ValueSource(
+      strings = {
+        "finetune-2",
+        "finetune-5",
+        "finetune-10",
+        "arrest-awp-10",
+        "scratch-30",
+        "scratch-awp-30",
+        "scratch-10"
+      })
   void eachReproductionV2AutoAttackTwinDiffersFromItsRunOnlyInItsEvaluation(String run) {
     ArrestTraining trained = read("reproduction-v2/" + run + ".yaml");
     ArrestTraining twin = read("reproduction-v2/" + run + "-autoattack.yaml");
@@ -113,5 +124,67 @@ class ReproductionSpecsTest {
     }
     spec.evaluation = trained.getSpec().evaluation;
     assertEquals(json(trained.getSpec()), json(spec));
+  }
+
+  /**
+   * Reproduction v2's from-scratch baselines: scratch-30's at point is step 2's at.yaml, the same
+   * spec (so its fingerprint, and run.sh reuses that run's stages), and the AWP and 10-epoch
+   * baselines differ from scratch-30 only in AWP, length and points.
+   */
+  @Test
+  void theReproductionV2FromScratchBaselinesAreStep2sAtAndDifferOnlyInWhatTheyCompare() {
+    ArrestTraining scratch = read("reproduction-v2/scratch-30.yaml");
+    SweepPoint at = SweepPoints.expand(scratch).get(0);
+    assertEquals("00-at", at.directoryName(), "the directory run.sh copies step 2's stages into");
+    assertEquals(json(read("reproduction-v2/at.yaml").getSpec()), json(at.training().getSpec()));
+    assertEquals(
+        List.of("at", "trades beta=6", "trades beta=1", "trades beta=3"),
+        SweepPoints.expand(scratch).stream().map(SweepPoint::label).toList());
+    ArrestTrainingSpec longest = scratch.getSpec();
+    ArrestTrainingSpec awp = read("reproduction-v2/scratch-awp-30.yaml").getSpec();
+    assertEquals(0.005, awp.finetuning.awp.gamma);
+    assertEquals(
+        List.of("at+awp", "trades+awp"),
+        SweepPoints.expand(read("reproduction-v2/scratch-awp-30.yaml")).stream()
+            .map(SweepPoint::label)
+            .toList());
+    assertEquals(
+        json(read("reproduction-v2/arrest-awp-10.yaml").getSpec().finetuning.awp),
+        json(awp.finetuning.awp),
+        "one AWP setting for every AWP point");
+    ArrestTrainingSpec equalCompute = read("reproduction-v2/scratch-10.yaml").getSpec();
+    assertEquals(
+        read("reproduction-v2/finetune-10.yaml").getSpec().finetuning.epochs,
+        equalCompute.finetuning.epochs,
+        "as many adversarial epochs as the finetuned points");
+    for (ArrestTrainingSpec other : List.of(awp, equalCompute)) {
+      other.finetuning.epochs = longest.finetuning.epochs;
+      other.finetuning.awp = longest.finetuning.awp;
+      other.finetuning.tradesBeta = longest.finetuning.tradesBeta;
+      other.sweep = longest.sweep;
+      assertEquals(json(longest), json(other));
+    }
+  }
+
+  /** run.sh runs every spec of examples/reproduction-v2, and only those. */
+  @Test
+  void theReproductionV2ScriptRunsEverySpec() throws IOException {
+    Path directory = Path.of("examples/reproduction-v2");
+    String script = Files.readString(directory.resolve("run.sh"));
+    String twinsLoop =
+        script.lines().filter(l -> l.startsWith("for trained in ")).findFirst().orElse("");
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path spec : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+        String name = spec.getFileName().toString().replace(".yaml", "");
+        boolean twin = name.endsWith("-autoattack");
+        String run = name.replace("-autoattack", "");
+        assertTrue(
+            twin
+                ? List.of(twinsLoop.replace(";", " ").split(" ")).contains(run)
+                : script.contains("/" + name + ".yaml")
+                    || script.lines().anyMatch(l -> l.matches("run " + name + "( .*)?")),
+            "run.sh does not run " + spec);
+      }
+    }
   }
 }
