@@ -105,8 +105,9 @@ compare_all
 run scratch-10                                                         # 9
 compare_all
 
-# 10. AutoAttack twins: the trained stages are copied into the twin's directory and only its evaluation runs.
-for trained in finetune-2 finetune-5 scratch-30 finetune-10 arrest-awp-10 scratch-awp-30 scratch-10; do
+# 10. AutoAttack twins, the points of the comparison at convergence first: the trained stages are copied into the
+#     twin's directory and only its evaluation runs.
+for trained in scratch-30 finetune-10 arrest-awp-10 scratch-awp-30 scratch-10 finetune-5 finetune-2; do
   reuse_stages "$RUNS/$trained" "$RUNS/$trained-autoattack" finetune
   for point in "$RUNS/$trained"/points/*/; do
     [ -d "$point" ] || continue
