@@ -139,19 +139,30 @@ final class RunPlots {
    * The points' finetuning side by side: total loss and accuracy on the inputs trained on, one
    * series per point.
    */
-  private static Path comparison(Path dir, String name, Map<String, List<EpochMetrics>> byPoint)
+  static Path comparison(Path dir, String name, Map<String, List<EpochMetrics>> byPoint)
       throws IOException {
     Map<String, double[]> loss = new LinkedHashMap<>();
     Map<String, double[]> adversarial = new LinkedHashMap<>();
+    Map<String, double[]> testRobust = new LinkedHashMap<>();
     byPoint.forEach(
         (label, epochs) -> {
           put(loss, label, epochs, EpochMetrics::loss);
           put(adversarial, label, epochs, m -> percent(m.trainAdversarialAccuracy()));
+          put(
+              testRobust,
+              label,
+              epochs,
+              m -> m.test() == null ? null : percent(m.test().robustAccuracy()));
         });
     List<CurvesPlot.Panel> panels = new ArrayList<>();
     panels.add(new CurvesPlot.Panel("Loss", loss));
     if (!adversarial.isEmpty()) {
       panels.add(new CurvesPlot.Panel("Train adversarial accuracy (%)", adversarial));
+    }
+    if (!testRobust.isEmpty()) {
+      String label = testLabel(byPoint.values().stream().flatMap(List::stream).toList());
+      panels.add(
+          new CurvesPlot.Panel(label.replace("Test accuracy", "Test robust accuracy"), testRobust));
     }
     Path png = dir.resolve("points-finetune-curves.png");
     CurvesPlot.write(
@@ -175,6 +186,20 @@ final class RunPlots {
     put(accuracy, "train clean", epochs, m -> percent(m.trainCleanAccuracy()));
     put(accuracy, "train adversarial", epochs, m -> percent(m.trainAdversarialAccuracy()));
     panels.add(new CurvesPlot.Panel("Accuracy (%)", accuracy));
+    Map<String, double[]> test = new LinkedHashMap<>();
+    put(
+        test,
+        "test clean",
+        epochs,
+        m -> m.test() == null ? null : percent(m.test().standardAccuracy()));
+    put(
+        test,
+        "test robust",
+        epochs,
+        m -> m.test() == null ? null : percent(m.test().robustAccuracy()));
+    if (!test.isEmpty()) {
+      panels.add(new CurvesPlot.Panel(testLabel(epochs), test));
+    }
     Map<String, double[]> replay = new LinkedHashMap<>();
     put(replay, "NR switch rate", epochs, m -> percent(m.noisyReplayRate()));
     if (!replay.isEmpty()) {
@@ -201,5 +226,23 @@ final class RunPlots {
 
   private static Double percent(Double fraction) {
     return fraction == null ? null : 100 * fraction;
+  }
+
+  /**
+   * The test panel's axis label, naming what the curve measured, e.g. "Test accuracy (%), 1000
+   * images, pgd-10".
+   */
+  private static String testLabel(List<EpochMetrics> epochs) {
+    return epochs.stream()
+        .map(EpochMetrics::test)
+        .filter(t -> t != null)
+        .findFirst()
+        .map(
+            t ->
+                "Test accuracy (%), "
+                    + t.samples()
+                    + " images"
+                    + (t.attack() == null ? "" : ", " + t.attack()))
+        .orElse("Test accuracy (%)");
   }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrest.results.AttackResult;
+import dev.arrest.results.EpochMetrics;
+import dev.arrest.results.EpochTest;
 import dev.arrest.results.EvaluationResult;
 import dev.arrest.results.PointResults;
 import dev.arrest.results.ResultsJson;
@@ -86,6 +88,27 @@ class CompareCommandTest {
     stale.summary =
         stale.summary.withTradeoffScore(
             new TradeoffScore(9, 9, 9, "sweep:at", 1, List.of(), List.of()));
+    StageResult training = new StageResult();
+    training.stage = Stage.FINETUNE;
+    for (int epoch = 1; epoch <= 2; epoch++) {
+      training.epochs.add(
+          new EpochMetrics(
+              epoch,
+              0.01,
+              1.0,
+              1.0,
+              null,
+              null,
+              null,
+              0.8,
+              0.6,
+              60000,
+              500,
+              120,
+              null,
+              new EpochTest(1000, 0.84, 0.60 + 0.05 * epoch, "pgd-10", 9)));
+    }
+    stale.stages.put(Stage.FINETUNE, training);
     Path finetuned =
         sweep(
             "finetune-10",
@@ -165,6 +188,11 @@ class CompareCommandTest {
     assertEquals(2, combined.sweep.runCount());
     assertTrue(Files.isRegularFile(output.resolve("plots/tradeoff-plane.png")));
     assertTrue(Files.isRegularFile(output.resolve("plots/tradeoff-plane.svg")));
+    String curves = Files.readString(output.resolve("plots/points-finetune-curves.svg"));
+    assertTrue(
+        curves.contains("Test robust accuracy (%), 1000 images, pgd-10")
+            && curves.contains("finetune-10/arrest phi=30"),
+        "the points' test curves side by side");
     String report = Files.readString(output.resolve("report.md"));
     assertTrue(report.contains("| arrest-awp-10 |"), report);
     assertTrue(report.contains("| finetune-10/arrest phi=45 |"), report);

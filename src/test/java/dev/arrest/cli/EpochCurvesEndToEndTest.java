@@ -2,6 +2,7 @@ package dev.arrest.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,5 +112,14 @@ class EpochCurvesEndToEndTest {
                     first.standardAccuracy(),
                     first.robustAccuracy())),
         csv.get(1));
+    for (String plot : List.of("pretrain-curves", "finetune-curves")) {
+      String svg = Files.readString(out.resolve("curves/plots/" + plot + ".svg"));
+      assertTrue(
+          svg.contains("Test accuracy (%), 60 images, pgd-3"), plot + " draws the test curve");
+      assertTrue(svg.contains("test robust"), plot);
+      assertFalse(
+          Files.readString(out.resolve("plain/plots/" + plot + ".svg")).contains("Test accuracy"),
+          "no test panel without a test curve");
+    }
   }
 }
