@@ -3,6 +3,7 @@ package dev.arrest.cli;
 import dev.arrest.results.AttackResult;
 import dev.arrest.results.EpochMetrics;
 import dev.arrest.results.EvaluationResult;
+import dev.arrest.results.PairedComparison;
 import dev.arrest.results.PointResults;
 import dev.arrest.results.RunResults;
 import dev.arrest.results.Stage;
@@ -104,6 +105,22 @@ final class ResultsReport {
     SweepScore sweep = results.sweep;
     if (sweep != null) {
       out.append('\n').append(SummaryTable.describe(sweep)).append(".\n");
+    }
+    if (results.pairs != null && !results.pairs.isEmpty()) {
+      List<List<String>> pairs = new ArrayList<>();
+      pairs.add(List.of("first", "second", "standard: first - second", "robust: first - second"));
+      for (PairedComparison pair : results.pairs) {
+        pairs.add(
+            List.of(
+                pair.first(), pair.second(), pair.standard().describe(), pair.robust().describe()));
+      }
+      out.append('\n');
+      appendTable(pairs, out);
+      out.append(
+          "\nPaired differences on the same test images: the difference in percentage points,"
+              + " its 95 % interval (Newcombe's method for paired data), and how many images only"
+              + " the first / only the second got right. An interval that excludes 0 decides"
+              + " which is more accurate.\n");
     }
     if (results.warnings != null && !results.warnings.isEmpty()) {
       out.append('\n');

@@ -16,6 +16,8 @@ import java.util.List;
  * @param tradeoff the score against the spec's tradeoff curve (percent units), or null when none is
  *     configured
  * @param subset which test images were evaluated; null in results written before it was recorded
+ * @param examples which examples were right, clean and robust, for paired comparisons; null in
+ *     results written before it was recorded and in a trainer pod's termination message
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EvaluationResult(
@@ -25,7 +27,8 @@ public record EvaluationResult(
     List<AttackResult> attacks,
     List<String> warnings,
     TradeoffScore tradeoff,
-    TestSubset subset) {
+    TestSubset subset,
+    ExampleOutcomes examples) {
 
   public EvaluationResult(
       int samples,
@@ -33,7 +36,7 @@ public record EvaluationResult(
       double robustAccuracy,
       List<AttackResult> attacks,
       List<String> warnings) {
-    this(samples, standardAccuracy, robustAccuracy, attacks, warnings, null, null);
+    this(samples, standardAccuracy, robustAccuracy, attacks, warnings, null, null, null);
   }
 
   public EvaluationResult(
@@ -43,16 +46,28 @@ public record EvaluationResult(
       List<AttackResult> attacks,
       List<String> warnings,
       TradeoffScore tradeoff) {
-    this(samples, standardAccuracy, robustAccuracy, attacks, warnings, tradeoff, null);
+    this(samples, standardAccuracy, robustAccuracy, attacks, warnings, tradeoff, null, null);
   }
 
   public EvaluationResult withTradeoff(TradeoffScore score) {
     return new EvaluationResult(
-        samples, standardAccuracy, robustAccuracy, attacks, warnings, score, subset);
+        samples, standardAccuracy, robustAccuracy, attacks, warnings, score, subset, examples);
   }
 
   public EvaluationResult withSubset(TestSubset testSubset) {
     return new EvaluationResult(
-        samples, standardAccuracy, robustAccuracy, attacks, warnings, tradeoff, testSubset);
+        samples,
+        standardAccuracy,
+        robustAccuracy,
+        attacks,
+        warnings,
+        tradeoff,
+        testSubset,
+        examples);
+  }
+
+  public EvaluationResult withExamples(ExampleOutcomes outcomes) {
+    return new EvaluationResult(
+        samples, standardAccuracy, robustAccuracy, attacks, warnings, tradeoff, subset, outcomes);
   }
 }

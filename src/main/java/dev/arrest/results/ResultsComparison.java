@@ -1,6 +1,7 @@
 package dev.arrest.results;
 
 import dev.arrest.api.v1alpha1.TradeoffSpec;
+import dev.arrest.tradeoff.PairedDifference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,20 +29,28 @@ public final class ResultsComparison {
    */
   public record Input(String name, RunResults results) {}
 
+  /** Two points to compare example by example, by their labels in the comparison. */
+  public record Pair(String first, String second) {}
+
   /**
    * The inputs' evaluated points as one sweep, scored against {@code tradeoff} (typically {@code
    * fromSweepMethods}; null scores nothing); the sweep score covers the points {@code inSweepScore}
    * accepts. Points not evaluated yet are left out with a warning, so that a study can be compared
    * while it runs.
    *
-   * @throws IllegalArgumentException when the inputs are of different datasets, or no input has an
-   *     evaluated point
+   * <p>Each of {@code pairs} is compared example by example on the test images both were evaluated
+   * on; a pair that cannot be (not evaluated alike, or without per-example outcomes) is left out
+   * with a warning saying why.
+   *
+   * @throws IllegalArgumentException when the inputs are of different datasets, no input has an
+   *     evaluated point, or a pair names a point that is not among them
    */
   public static RunResults combine(
       String name,
       List<Input> inputs,
       TradeoffSpec tradeoff,
-      Predicate<PointResults> inSweepScore) {
+      Predicate<PointResults> inSweepScore,
+      List<Pair> pairs) {
     Set<String> datasets =
         inputs.stream()
             .map(i -> i.results().dataset)
@@ -87,12 +96,21 @@ public final class ResultsComparison {
               + ")");
     }
     warnIfEvaluationsDiffer(points, warnings);
+    List<PairedComparison> compared = new ArrayList<>();
+    for (Pair pair : pairs) {
+      PairedComparison comparison =
+          paired(pointNamed(pair.first(), points), pointNamed(pair.second(), points), warnings);
+      if (comparison != null) {
+        compared.add(comparison);
+      }
+    }
     RunResults combined = new RunResults();
     combined.name = name;
     combined.dataset = datasets.isEmpty() ? null : datasets.iterator().next();
     combined.architecture = architectures.size() == 1 ? architectures.iterator().next() : null;
     combined.seed = inputs.get(0).results().seed;
     combined.points = points;
+    combined.pairs = compared.isEmpty() ? null : compared;
     if (tradeoff == null) {
       warnings.add("nothing is scored: no reference methods were given to fit a curve to");
     } else {
@@ -101,6 +119,53 @@ public final class ResultsComparison {
     }
     combined.warnings = warnings;
     return combined;
+  }
+
+  private static PointResults pointNamed(String label, List<PointResults> points) {
+    return points.stream()
+        .filter(p -> p.label.equals(label))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no evaluated point is labelled '"
+                        + label
+                        + "' (the points: "
+                        + points.stream().map(p -> p.label).collect(Collectors.joining(", "))
+                        + ")"));
+  }
+
+  /**
+   * The two points compared example by example, or null (with a warning) when their outcomes are
+   * not of the same test images.
+   */
+  private static PairedComparison paired(
+      PointResults first, PointResults second, List<String> warnings) {
+    EvaluationResult a = first.stages.get(Stage.EVALUATE).evaluation;
+    EvaluationResult b = second.stages.get(Stage.EVALUATE).evaluation;
+    String problem = null;
+    if (a.examples() == null || b.examples() == null) {
+      problem =
+          (a.examples() == null ? first.label : second.label)
+              + " has no per-example outcomes (evaluated before they were recorded)";
+    } else if (a.samples() != b.samples() || !Objects.equals(a.subset(), b.subset())) {
+      problem = "they were not evaluated on the same test images";
+    } else if (!a.attacks().stream()
+        .map(AttackResult::name)
+        .toList()
+        .equals(b.attacks().stream().map(AttackResult::name).toList())) {
+      problem = "they were not evaluated by the same attacks";
+    }
+    if (problem != null) {
+      warnings.add("cannot pair " + first.label + " with " + second.label + ": " + problem);
+      return null;
+    }
+    int n = a.samples();
+    return new PairedComparison(
+        first.label,
+        second.label,
+        PairedDifference.of(a.examples().standard(n), b.examples().standard(n)),
+        PairedDifference.of(a.examples().robust(n), b.examples().robust(n)));
   }
 
   /**

@@ -49,6 +49,12 @@ public class RunResults {
    */
   public CurveSummary referenceCurve;
 
+  /**
+   * Comparisons of runs ({@code arrest compare --pair}): pairs of points compared example by
+   * example.
+   */
+  public List<PairedComparison> pairs;
+
   /** What a reader should know about these results, e.g. why the sweep has no score. */
   public List<String> warnings;
 

@@ -40,7 +40,8 @@ public record TerminationMessage(
         result.seconds,
         result.epochs.size(),
         result.lastEpoch(),
-        result.evaluation,
+        // The per-example outcomes (kilobytes) stay in stage-result.json on the volume.
+        result.evaluation == null ? null : result.evaluation.withExamples(null),
         result.artifacts);
   }
 

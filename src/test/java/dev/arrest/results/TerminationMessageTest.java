@@ -21,11 +21,12 @@ class TerminationMessageTest {
     }
     result.evaluation =
         new EvaluationResult(
-            1000,
-            0.8,
-            0.5,
-            List.of(new AttackResult("pgd-20", "pgd", "linf", 0.1, 20, 0.0125, 1, 0.5, 12.5)),
-            List.of("w"));
+                1000,
+                0.8,
+                0.5,
+                List.of(new AttackResult("pgd-20", "pgd", "linf", 0.1, 20, 0.0125, 1, 0.5, 12.5)),
+                List.of("w"))
+            .withExamples(ExampleOutcomes.of(new boolean[10000], new boolean[10000]));
     result.artifacts.put("model", "finetune/model.params");
     return result;
   }
@@ -39,6 +40,7 @@ class TerminationMessageTest {
     assertEquals("boom", parsed.message());
     assertEquals(0.5, parsed.evaluation().attacks().get(0).robustAccuracy());
     assertEquals("finetune/model.params", parsed.artifacts().get("model"));
+    assertNull(parsed.evaluation().examples(), "per-example outcomes stay in stage-result.json");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.arrest.api.v1alpha1.EvaluationAttackSpec;
 import dev.arrest.api.v1alpha1.Norm;
 import dev.arrest.results.AttackResult;
 import dev.arrest.results.EvaluationResult;
+import dev.arrest.results.ExampleOutcomes;
 import dev.arrest.results.Stage;
 import dev.arrest.trainer.attack.AttackBatch;
 import dev.arrest.trainer.attack.AttackDiagnostics;
@@ -115,7 +116,8 @@ public final class RobustnessEvaluator {
       progress.info("warning: " + warning);
     }
     EvaluationResult result =
-        new EvaluationResult(size, fraction(clean.correct()), fraction(robust), results, warnings);
+        new EvaluationResult(size, fraction(clean.correct()), fraction(robust), results, warnings)
+            .withExamples(ExampleOutcomes.of(clean.correct(), robust));
     return new EvaluationOutcome(
         result, adversarial, plans.stream().map(PlannedAttack::name).toList());
   }

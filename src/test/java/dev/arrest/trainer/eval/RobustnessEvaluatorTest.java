@@ -26,7 +26,9 @@ import dev.arrest.trainer.testing.TinyData;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,6 +121,17 @@ class RobustnessEvaluatorTest {
     assertEquals(30 - count(radii, epsilon), broken);
     assertEquals(broken, outcome.adversarialExamples().size());
     assertEquals(List.of(), result.warnings());
+    // Per example: right clean, and robust exactly where no attack found an adversarial example.
+    boolean[] standard = result.examples().standard(30);
+    boolean[] robust = result.examples().robust(30);
+    Set<Integer> brokenIndices =
+        outcome.adversarialExamples().entries().stream()
+            .map(AdversarialExamples.Entry::index)
+            .collect(Collectors.toSet());
+    for (int i = 0; i < 30; i++) {
+      assertTrue(standard[i], "example " + i);
+      assertEquals(!brokenIndices.contains(i), robust[i], "example " + i);
+    }
   }
 
   @Test
