@@ -70,22 +70,42 @@ reuse_stages() {
 
 # The comparisons of docs/reproduction.md, from the runs evaluated so far (points not evaluated yet are left out):
 # at convergence (the from-scratch points of 30 epochs form the reference curve), at equal adversarial-training
-# compute (10 epochs each), each under PGD-20 on all 10 000 test images and under AutoAttack on 1000.
+# compute (10 epochs each), each under PGD-20 on all 10 000 test images and under AutoAttack on 1000. The pairs are
+# the claims' example-by-example comparisons (docs/reproduction.md, "Verdict per claim"): AFT against AT (clean
+# accuracy kept), RGKD, NR and ARREST against AFT, AWP added to ARREST, ARREST+AWP against the best baselines.
+CLAIM_PAIRS=(
+  "finetune-10/aft|scratch-30/at"
+  "finetune-10/aft+rgkd|finetune-10/aft"
+  "finetune-10/aft+nr phi=37.5|finetune-10/aft"
+  "finetune-10/arrest phi=37.5|finetune-10/aft"
+  "arrest-awp-10|finetune-10/arrest phi=37.5"
+  "arrest-awp-10|scratch-awp-30/trades+awp"
+  "arrest-awp-10|scratch-30/trades beta=6"
+  "scratch-10/at|finetune-10/aft"
+)
+# A comparison's label of point $1 (e.g. finetune-10/aft, or arrest-awp-10 for a single run) in the runs with suffix $2.
+label() { if [[ $1 == */* ]]; then echo "${1%%/*}$2/${1#*/}"; else echo "$1$2"; fi; }
+
 compare_all() {
-  local suffix name runs
+  local suffix name run pair first second
   for suffix in "" -autoattack; do
     for name in converged equal-adversarial-epochs; do
-      if [ "$name" = converged ]; then
-        runs=(scratch-30 scratch-awp-30 finetune-2 finetune-5 finetune-10 arrest-awp-10)
-      else
-        runs=(scratch-10 finetune-10 arrest-awp-10)
-      fi
-      local existing=()
+      local runs=(scratch-10 finetune-10 arrest-awp-10)
+      [ "$name" = converged ] && runs=(scratch-30 scratch-awp-30 finetune-2 finetune-5 finetune-10 arrest-awp-10)
+      local existing=() pairs=()
       for run in "${runs[@]}"; do
         [ -f "$RUNS/$run$suffix/results.json" ] && existing+=("$RUNS/$run$suffix")
       done
       [ ${#existing[@]} -gt 0 ] || continue
-      "${ARREST[@]}" compare "${existing[@]}" --reference-methods at,trades --degree 2 \
+      # A pair is compared once both its runs have results; a point of theirs not evaluated yet is only warned about.
+      for pair in "${CLAIM_PAIRS[@]}"; do
+        first=${pair%|*} second=${pair#*|}
+        if [[ " ${runs[*]} " == *" ${first%%/*} "* && " ${runs[*]} " == *" ${second%%/*} "* ]] &&
+          [ -f "$RUNS/${first%%/*}$suffix/results.json" ] && [ -f "$RUNS/${second%%/*}$suffix/results.json" ]; then
+          pairs+=(--pair "$(label "$first" "$suffix")" "$(label "$second" "$suffix")")
+        fi
+      done
+      "${ARREST[@]}" compare "${existing[@]}" --reference-methods at,trades --degree 2 "${pairs[@]}" \
         --sweep-points "finetune-10$suffix/arrest phi=.*" -o "$RESULTS/compare/$name$suffix" > /dev/null || true
     done
   done

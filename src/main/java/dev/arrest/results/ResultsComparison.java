@@ -39,11 +39,11 @@ public final class ResultsComparison {
    * while it runs.
    *
    * <p>Each of {@code pairs} is compared example by example on the test images both were evaluated
-   * on; a pair that cannot be (not evaluated alike, or without per-example outcomes) is left out
-   * with a warning saying why.
+   * on; a pair that cannot be (a point not evaluated yet, not evaluated alike, or without
+   * per-example outcomes) is left out with a warning saying why.
    *
    * @throws IllegalArgumentException when the inputs are of different datasets, no input has an
-   *     evaluated point, or a pair names a point that is not among them
+   *     evaluated point, or a pair names a point that none of them has
    */
   public static RunResults combine(
       String name,
@@ -98,6 +98,19 @@ public final class ResultsComparison {
     warnIfEvaluationsDiffer(points, warnings);
     List<PairedComparison> compared = new ArrayList<>();
     for (Pair pair : pairs) {
+      List<String> notYet =
+          List.of(pair.first(), pair.second()).stream().filter(unevaluated::contains).toList();
+      if (!notYet.isEmpty()) {
+        warnings.add(
+            "cannot pair "
+                + pair.first()
+                + " with "
+                + pair.second()
+                + " yet: "
+                + String.join(" and ", notYet)
+                + " not evaluated");
+        continue;
+      }
       PairedComparison comparison =
           paired(pointNamed(pair.first(), points), pointNamed(pair.second(), points), warnings);
       if (comparison != null) {

@@ -154,6 +154,9 @@ class CompareCommandTest {
                 "--pair",
                 "finetune-10/aft",
                 "scratch/at",
+                "--pair",
+                "finetune-10/arrest phi=60",
+                "scratch/at",
                 "-o",
                 output.toString()));
     runs.forEach(run -> args.add(run.toString()));
@@ -208,6 +211,12 @@ class CompareCommandTest {
         "the points' test curves side by side");
     String report = Files.readString(output.resolve("report.md"));
     // aft got 100 more images right clean (86 % vs 85 % of 10 000) and 200 fewer under attack.
+    assertEquals(1, combined.pairs.size());
+    assertTrue(
+        combined.warnings.contains(
+            "cannot pair finetune-10/arrest phi=60 with scratch/at yet: finetune-10/arrest phi=60"
+                + " not evaluated"),
+        combined.warnings.toString());
     PairedComparison pair = combined.pairs.get(0);
     assertEquals("finetune-10/aft", pair.first());
     assertEquals("scratch/at", pair.second());

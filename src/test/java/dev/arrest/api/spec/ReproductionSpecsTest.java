@@ -187,4 +187,34 @@ class ReproductionSpecsTest {
       }
     }
   }
+
+  /** Every point the script's claim pairs name is a point of the run it names. */
+  @Test
+  void theReproductionV2ClaimPairsNamePointsThatExist() throws IOException {
+    String script = Files.readString(Path.of("examples/reproduction-v2/run.sh"));
+    String block = script.substring(script.indexOf("CLAIM_PAIRS=("));
+    block = block.substring(0, block.indexOf("\n)"));
+    List<String> labels =
+        block
+            .lines()
+            .skip(1)
+            .map(String::strip)
+            .map(l -> l.substring(1, l.length() - 1))
+            .flatMap(l -> Stream.of(l.split("\\|")))
+            .toList();
+    assertEquals(16, labels.size(), block);
+    for (String label : labels) {
+      int slash = label.indexOf('/');
+      String run = slash < 0 ? label : label.substring(0, slash);
+      ArrestTraining training = read("reproduction-v2/" + run + ".yaml");
+      if (slash < 0) {
+        assertNull(training.getSpec().sweep, label + ": a single run is labelled by its directory");
+      } else {
+        assertTrue(
+            SweepPoints.expand(training).stream()
+                .anyMatch(p -> p.label().equals(label.substring(slash + 1))),
+            label + " is not a point of " + run);
+      }
+    }
+  }
 }
