@@ -33,6 +33,8 @@ import picocli.CommandLine.Parameters;
             + " the given methods across all of them, score every other point, and write the"
             + " combined results.json, a Markdown report and the accuracy-robustness plane.")
 final class CompareCommand implements Callable<Integer> {
+  /** Beyond this many points the plane labels them by id. */
+  private static final int MAX_NAMED_POINTS = 8;
 
   @Parameters(
       paramLabel = "RUN",
@@ -138,8 +140,15 @@ final class CompareCommand implements Callable<Integer> {
     try {
       Files.createDirectories(plots);
       ResultsJson.write(output.resolve("results.json"), combined);
-      Files.writeString(output.resolve("report.md"), report);
-      RunPlots.sweepPlane(plots, combined.points, tradeoff);
+      if (combined.points.size() > MAX_NAMED_POINTS) {
+        RunPlots.numberedSweepPlane(plots, combined.points, tradeoff);
+        report +=
+            "\nThe plane (plots/tradeoff-plane) labels the points by their id: the names of "
+                + combined.points.size()
+                + " points would overlap.\n";
+      } else {
+        RunPlots.sweepPlane(plots, combined.points, tradeoff);
+      }
       Map<String, List<EpochMetrics>> trained = new LinkedHashMap<>();
       for (PointResults point : combined.points) {
         StageResult finetune = point.stages.get(Stage.FINETUNE);
@@ -150,6 +159,7 @@ final class CompareCommand implements Callable<Integer> {
       if (!trained.isEmpty()) {
         RunPlots.comparison(plots, combined.name, trained);
       }
+      Files.writeString(output.resolve("report.md"), report);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to " + output, e);
     }

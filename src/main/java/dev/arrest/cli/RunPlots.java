@@ -120,6 +120,26 @@ final class RunPlots {
     return plane(dir, referencePoints, curve, SweepScoring.runPoints(runs));
   }
 
+  /**
+   * As {@link #sweepPlane}, with every point labelled by its id instead of its name: the names of
+   * many points overlap.
+   */
+  static Path numberedSweepPlane(Path dir, List<PointResults> evaluated, TradeoffSpec tradeoff)
+      throws IOException {
+    return sweepPlane(dir, evaluated.stream().map(RunPlots::labelledById).toList(), tradeoff);
+  }
+
+  private static PointResults labelledById(PointResults point) {
+    PointResults copy = new PointResults();
+    copy.id = point.id;
+    copy.label = String.valueOf(point.id);
+    copy.method = point.method;
+    copy.reference = point.reference;
+    copy.stages = point.stages;
+    copy.summary = point.summary;
+    return copy;
+  }
+
   private static Path plane(
       Path dir, List<ReferencePoint> referencePoints, TradeoffCurve curve, List<RunPoint> runs)
       throws IOException {

@@ -2,6 +2,7 @@ package dev.arrest.cli;
 
 import static dev.arrest.cli.CliFixture.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -283,6 +284,24 @@ class CompareCommandTest {
                 "Accuracies on different test images per row (10000 test images (all 10000);"
                     + " 1000 test images (a class-stratified"),
         "the report does not claim one sample size for all rows");
+  }
+
+  @Test
+  void manyPointsAreLabelledByTheirIdsInThePlane() throws Exception {
+    List<PointResults> points = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      points.add(point("trades beta=" + (i + 1), "trades", 0.80 + 0.01 * i, 0.76 - 0.01 * i));
+    }
+    Path many = sweep("many", "fashion-mnist", points.toArray(PointResults[]::new));
+    Path output = dir.resolve("comparison");
+
+    assertEquals(0, cli("compare", "-o", output.toString(), many.toString()));
+
+    String plane = Files.readString(output.resolve("plots/tradeoff-plane.svg"));
+    assertFalse(plane.contains("many/trades beta=1"), "no names in the plane");
+    assertTrue(
+        Files.readString(output.resolve("report.md"))
+            .contains("The plane (plots/tradeoff-plane) labels the points by their id"));
   }
 
   @Test
