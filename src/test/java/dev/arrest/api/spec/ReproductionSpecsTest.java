@@ -138,7 +138,7 @@ class ReproductionSpecsTest {
     assertEquals("00-at", at.directoryName(), "the directory run.sh copies step 2's stages into");
     assertEquals(json(read("reproduction-v2/at.yaml").getSpec()), json(at.training().getSpec()));
     assertEquals(
-        List.of("at", "trades beta=6", "trades beta=1", "trades beta=3"),
+        List.of("at", "trades beta=6", "trades beta=1", "trades beta=3", "trades beta=0.5"),
         SweepPoints.expand(scratch).stream().map(SweepPoint::label).toList());
     ArrestTrainingSpec longest = scratch.getSpec();
     ArrestTrainingSpec awp = read("reproduction-v2/scratch-awp-30.yaml").getSpec();
