@@ -7,7 +7,7 @@
 #   1. the shared clean pretraining: 20 epochs on all 60 000 images, with a test curve (23 min)
 #   2. AT from scratch, PGD-10, 30 epochs, with a test curve (about 8.5 min per epoch), then its evaluation
 #   3-4. the finetuning-length sweep from step 1's model: aft and arrest for 2 and 5 epochs
-#   5. the from-scratch reference points: TRADES beta = 6, 1, 3 for 30 epochs (the at point is step 2's run)
+#   5. the from-scratch reference points: TRADES beta = 6, 1, 3, 0.5 for 30 epochs (the at point is step 2's run)
 #   6. aft, the ablations and arrest at three phi for 10 epochs
 #   7. arrest with AWP, 10 epochs; 8. AT+AWP and TRADES+AWP from scratch, 30 epochs
 #   9. AT and TRADES from scratch with 10 epochs (equal adversarial-training compute with step 6)
