@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -51,11 +52,7 @@ public final class ResultsComparison {
       TradeoffSpec tradeoff,
       Predicate<PointResults> inSweepScore,
       List<Pair> pairs) {
-    Set<String> datasets =
-        inputs.stream()
-            .map(i -> i.results().dataset)
-            .filter(Objects::nonNull)
-            .collect(Collectors.toCollection(LinkedHashSet::new));
+    Set<String> datasets = distinct(inputs, results -> results.dataset);
     if (datasets.size() > 1) {
       throw new IllegalArgumentException(
           "the runs are of different datasets ("
@@ -65,11 +62,7 @@ public final class ResultsComparison {
               + "); accuracies on different test sets are not on one tradeoff");
     }
     List<String> warnings = new ArrayList<>();
-    Set<String> architectures =
-        inputs.stream()
-            .map(i -> i.results().architecture)
-            .filter(Objects::nonNull)
-            .collect(Collectors.toCollection(LinkedHashSet::new));
+    Set<String> architectures = distinct(inputs, results -> results.architecture);
     if (architectures.size() > 1) {
       warnings.add(
           "the runs train different architectures (" + String.join(", ", architectures) + ")");
@@ -132,6 +125,14 @@ public final class ResultsComparison {
     }
     combined.warnings = warnings;
     return combined;
+  }
+
+  /** The inputs' distinct non-null values of a field, in input order. */
+  private static Set<String> distinct(List<Input> inputs, Function<RunResults, String> field) {
+    return inputs.stream()
+        .map(i -> field.apply(i.results()))
+        .filter(Objects::nonNull)
+        .collect(Collectors.toCollection(LinkedHashSet::new));
   }
 
   private static PointResults pointNamed(String label, List<PointResults> points) {
