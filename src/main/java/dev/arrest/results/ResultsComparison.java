@@ -155,10 +155,12 @@ public final class ResultsComparison {
    */
   private static PairedComparison paired(
       PointResults first, PointResults second, List<String> warnings) {
-    EvaluationResult a = first.stages.get(Stage.EVALUATE).evaluation;
-    EvaluationResult b = second.stages.get(Stage.EVALUATE).evaluation;
+    EvaluationResult a = evaluation(first);
+    EvaluationResult b = evaluation(second);
     String problem = null;
-    if (a.examples() == null || b.examples() == null) {
+    if (a == null || b == null) {
+      problem = (a == null ? first.label : second.label) + " has no evaluation stage";
+    } else if (a.examples() == null || b.examples() == null) {
       problem =
           (a.examples() == null ? first.label : second.label)
               + " has no per-example outcomes (evaluated before they were recorded)";
@@ -180,6 +182,11 @@ public final class ResultsComparison {
         second.label,
         PairedDifference.of(a.examples().standard(n), b.examples().standard(n)),
         PairedDifference.of(a.examples().robust(n), b.examples().robust(n)));
+  }
+
+  private static EvaluationResult evaluation(PointResults point) {
+    StageResult evaluate = point.stages.get(Stage.EVALUATE);
+    return evaluate == null ? null : evaluate.evaluation;
   }
 
   /**
@@ -222,8 +229,7 @@ public final class ResultsComparison {
   private static void warnIfEvaluationsDiffer(List<PointResults> points, List<String> warnings) {
     Set<String> evaluations = new LinkedHashSet<>();
     for (PointResults point : points) {
-      StageResult evaluate = point.stages.get(Stage.EVALUATE);
-      EvaluationResult evaluation = evaluate == null ? null : evaluate.evaluation;
+      EvaluationResult evaluation = evaluation(point);
       int samples = point.summary.samples() == null ? 0 : point.summary.samples();
       String images =
           evaluation == null || evaluation.subset() == null
