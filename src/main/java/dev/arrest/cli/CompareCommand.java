@@ -30,8 +30,9 @@ import picocli.CommandLine.Parameters;
     name = "compare",
     description =
         "Compare the results of several runs as one sweep: fit the reference curve to the points of"
-            + " the given methods across all of them, score every other point, and write the"
-            + " combined results.json, a Markdown report and the accuracy-robustness plane.")
+            + " the given methods across all of them, score every other point, compare chosen pairs"
+            + " of points example by example, and write the combined results.json, a Markdown"
+            + " report and the accuracy-robustness plane.")
 final class CompareCommand implements Callable<Integer> {
   /** Beyond this many points the plane labels them by id. */
   private static final int MAX_NAMED_POINTS = 8;
