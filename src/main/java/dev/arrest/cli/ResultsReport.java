@@ -50,7 +50,6 @@ final class ResultsReport {
     List<List<String>> table = new ArrayList<>();
     table.add(header);
     Integer samples = null;
-    TestSubset subset = null;
     Set<String> testImages = new LinkedHashSet<>();
     for (Row row : rows) {
       List<String> cells = new ArrayList<>();
@@ -59,8 +58,7 @@ final class ResultsReport {
       EvaluationResult evaluation = row.evaluation();
       if (evaluation != null) {
         samples = evaluation.samples();
-        subset = evaluation.subset();
-        testImages.add(testImages(samples, subset));
+        testImages.add(TestSubset.describeImages(samples, evaluation.subset()));
       }
       cells.add(evaluation == null ? "-" : withInterval(evaluation.standardAccuracy(), samples));
       for (String attack : attackColumns) {
@@ -245,10 +243,5 @@ final class ResultsReport {
         out.append("|").append(" --- |".repeat(rows.get(0).size())).append('\n');
       }
     }
-  }
-
-  /** E.g. "1000 test images (a class-stratified random sample of 10000, seed 0)". */
-  private static String testImages(int samples, TestSubset subset) {
-    return samples + " test images" + (subset == null ? "" : " (" + subset.describe(samples) + ")");
   }
 }

@@ -232,9 +232,7 @@ public final class ResultsComparison {
       EvaluationResult evaluation = evaluation(point);
       int samples = point.summary.samples() == null ? 0 : point.summary.samples();
       String images =
-          evaluation == null || evaluation.subset() == null
-              ? samples + " test images"
-              : samples + " test images (" + evaluation.subset().describe(samples) + ")";
+          TestSubset.describeImages(samples, evaluation == null ? null : evaluation.subset());
       String attacks =
           evaluation == null
               ? "unrecorded attacks"

@@ -17,6 +17,14 @@ public record TestSubset(String selection, int testSetSize, Long seed) {
   public static final String FIRST = "first";
   public static final String STRATIFIED = "stratified";
 
+  /**
+   * How many images an evaluation used and which, e.g. "1000 test images (a class-stratified random
+   * sample of 10000, seed 0)"; just the count when {@code subset} was not recorded.
+   */
+  public static String describeImages(int samples, TestSubset subset) {
+    return samples + " test images" + (subset == null ? "" : " (" + subset.describe(samples) + ")");
+  }
+
   /** How a report names the images, e.g. "a class-stratified sample of 10000, seed 0". */
   public String describe(int samples) {
     return switch (selection) {
