@@ -2,22 +2,17 @@ package dev.arrest.cli;
 
 import dev.arrest.api.v1alpha1.FinetuningMethod;
 import dev.arrest.api.v1alpha1.TradeoffSpec;
-import dev.arrest.results.EpochMetrics;
 import dev.arrest.results.PointResults;
 import dev.arrest.results.ResultsComparison;
 import dev.arrest.results.ResultsJson;
 import dev.arrest.results.RunResults;
-import dev.arrest.results.Stage;
-import dev.arrest.results.StageResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
@@ -150,16 +145,7 @@ final class CompareCommand implements Callable<Integer> {
       } else {
         RunPlots.sweepPlane(plots, combined.points, tradeoff);
       }
-      Map<String, List<EpochMetrics>> trained = new LinkedHashMap<>();
-      for (PointResults point : combined.points) {
-        StageResult finetune = point.stages.get(Stage.FINETUNE);
-        if (finetune != null && !finetune.epochs.isEmpty()) {
-          trained.put(point.label, finetune.epochs);
-        }
-      }
-      if (!trained.isEmpty()) {
-        RunPlots.comparison(plots, combined.name, trained);
-      }
+      RunPlots.pointsComparison(plots, combined.name, combined.points);
       Files.writeString(output.resolve("report.md"), report);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to " + output, e);

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -71,22 +72,18 @@ final class RunPlots {
   private static List<Path> sweepFigures(Path dir, RunResults results, TradeoffSpec tradeoff)
       throws IOException {
     List<Path> written = new ArrayList<>();
-    Map<String, List<EpochMetrics>> finetuned = new LinkedHashMap<>();
     for (PointResults point : results.points) {
-      StageResult finetune = point.stages.get(Stage.FINETUNE);
-      if (finetune != null && !finetune.epochs.isEmpty()) {
-        finetuned.put(point.label, finetune.epochs);
+      List<EpochMetrics> epochs = finetuneEpochs(point);
+      if (!epochs.isEmpty()) {
         written.add(
             curves(
                 dir,
                 Path.of(point.directory).getFileName() + "-finetune-curves",
                 results.name + ": " + point.label + ", finetune",
-                finetune.epochs));
+                epochs));
       }
     }
-    if (!finetuned.isEmpty()) {
-      written.add(comparison(dir, results.name, finetuned));
-    }
+    pointsComparison(dir, results.name, results.points).ifPresent(written::add);
     List<PointResults> evaluated = results.points.stream().filter(p -> p.summary != null).toList();
     if (!evaluated.isEmpty()) {
       written.add(sweepPlane(dir, evaluated, tradeoff));
@@ -156,10 +153,32 @@ final class RunPlots {
   }
 
   /**
+   * The finetuning of every point that trained side by side ({@link #comparison}); empty when none
+   * did.
+   */
+  static Optional<Path> pointsComparison(Path dir, String name, List<PointResults> points)
+      throws IOException {
+    Map<String, List<EpochMetrics>> finetuned = new LinkedHashMap<>();
+    for (PointResults point : points) {
+      List<EpochMetrics> epochs = finetuneEpochs(point);
+      if (!epochs.isEmpty()) {
+        finetuned.put(point.label, epochs);
+      }
+    }
+    return finetuned.isEmpty() ? Optional.empty() : Optional.of(comparison(dir, name, finetuned));
+  }
+
+  /** A point's finetuning epochs; empty when it has not trained (yet). */
+  private static List<EpochMetrics> finetuneEpochs(PointResults point) {
+    StageResult finetune = point.stages.get(Stage.FINETUNE);
+    return finetune == null ? List.of() : finetune.epochs;
+  }
+
+  /**
    * The points' finetuning side by side: total loss and accuracy on the inputs trained on, one
    * series per point.
    */
-  static Path comparison(Path dir, String name, Map<String, List<EpochMetrics>> byPoint)
+  private static Path comparison(Path dir, String name, Map<String, List<EpochMetrics>> byPoint)
       throws IOException {
     Map<String, double[]> loss = new LinkedHashMap<>();
     Map<String, double[]> adversarial = new LinkedHashMap<>();
