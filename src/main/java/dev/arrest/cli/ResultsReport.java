@@ -71,7 +71,7 @@ final class ResultsReport {
       cells.add(row.finetuneSeconds() == null ? "-" : minutes(row.finetuneSeconds()));
       table.add(cells);
     }
-    appendTable(table, out);
+    MarkdownTable.append(table, out);
     out.append('\n');
     if (samples != null) {
       out.append(
@@ -113,7 +113,7 @@ final class ResultsReport {
                 pair.first(), pair.second(), pair.standard().describe(), pair.robust().describe()));
       }
       out.append('\n');
-      appendTable(pairs, out);
+      MarkdownTable.append(pairs, out);
       out.append(
           "\nPaired differences on the same test images: the difference in percentage points,"
               + " its 95 % interval (Newcombe's method for paired data), and how many images only"
@@ -234,14 +234,5 @@ final class ResultsReport {
 
   private static String minutes(double seconds) {
     return String.format(Locale.ROOT, "%d min %02d s", (long) seconds / 60, (long) seconds % 60);
-  }
-
-  private static void appendTable(List<List<String>> rows, StringBuilder out) {
-    for (int r = 0; r < rows.size(); r++) {
-      out.append("| ").append(String.join(" | ", rows.get(r))).append(" |\n");
-      if (r == 0) {
-        out.append("|").append(" --- |".repeat(rows.get(0).size())).append('\n');
-      }
-    }
   }
 }

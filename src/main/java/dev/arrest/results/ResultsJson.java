@@ -2,6 +2,7 @@ package dev.arrest.results;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -49,6 +50,16 @@ public final class ResultsJson {
       return MAPPER.readValue(file.toFile(), type);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + type.getSimpleName() + " from " + file, e);
+    }
+  }
+
+  /** The document's {@code kind} (e.g. StageResult), or null when it has none. */
+  public static String kind(Path file) {
+    try {
+      JsonNode kind = MAPPER.readTree(file.toFile()).get("kind");
+      return kind == null || !kind.isTextual() ? null : kind.asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 
