@@ -81,6 +81,7 @@ CLAIM_PAIRS=(
   "arrest-awp-10|finetune-10/arrest phi=37.5"
   "arrest-awp-10|scratch-awp-30/trades+awp"
   "arrest-awp-10|scratch-30/trades beta=6"
+  "arrest-awp-10|scratch-10/trades"
   "scratch-10/at|finetune-10/aft"
 )
 # A comparison's label of point $1 (e.g. finetune-10/aft, or arrest-awp-10 for a single run) in the runs with suffix $2.

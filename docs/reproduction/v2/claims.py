@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""The verdict on each of the paper's claims in reproduction v2, by the rules fixed before the results existed
+(docs/reproduction.md, "How each claim will be decided"), read from the comparisons run.sh writes with
+`arrest compare` (docs/reproduction/v2/compare/<setting>[-autoattack]/results.json).
+
+    python3 docs/reproduction/v2/claims.py [COMPARE_DIR]
+
+Prints one Markdown table per setting (`converged`: the from-scratch baselines of 30 epochs; `equal-adversarial-
+epochs`: those of 10), a row per claim: for, against, not decided, or not yet (a point or pair it needs is not
+evaluated yet), with the numbers that decide it. PGD-20 on all 10 000 test images decides; the same rule is applied
+to the AutoAttack comparison (1000 test images), and a verdict that AutoAttack turns into the opposite one is reported
+as reversed (a sign of gradient masking), not as a result. Standard library only.
+"""
+import json
+import math
+import sys
+from pathlib import Path
+
+FOR, AGAINST, UNDECIDED = "for", "against", "not decided"
+
+# Per setting: the from-scratch run the claims compare with, and the baselines ARREST+AWP must beat.
+SETTINGS = {
+    "converged": {"scratch": "scratch-30",
+                  "rivals": ["finetune-10/arrest phi=37.5", "scratch-awp-30/trades+awp", "scratch-30/trades beta=6"]},
+    "equal-adversarial-epochs": {"scratch": "scratch-10",
+                                 "rivals": ["finetune-10/arrest phi=37.5", "scratch-10/trades"]},
+}
+
+
+class NotYet(Exception):
+    """A point, pair or score the claim needs is not in the comparison yet."""
+
+
+def label(name, suffix):
+    """A point's label in the comparison of the runs with this suffix (-autoattack), as run.sh's label()."""
+    run, sep, point = name.partition("/")
+    return f"{run}{suffix}{sep}{point}"
+
+
+def wilson_half_width(fraction, n, z=1.959964):
+    """The larger half of the 95 % Wilson interval of an accuracy, in percentage points."""
+    centre = (fraction + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(fraction * (1 - fraction) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return 100 * max(fraction - (centre - half), centre + half - fraction)
+
+
+def pp(value):
+    return f"{value:+.2f} pp"
+
+
+def interval(diff):
+    return f"{pp(diff['difference'])} [{diff['interval']['from']:+.2f}, {diff['interval']['to']:+.2f}]"
+
+
+def sign(diff):
+    """+1 when the paired interval is above 0, -1 when below, 0 when it contains 0."""
+    if diff["interval"]["from"] > 0:
+        return 1
+    if diff["interval"]["to"] < 0:
+        return -1
+    return 0
+
+
+class Comparison:
+    def __init__(self, results, suffix):
+        self.results = results
+        self.suffix = suffix
+        self.points = {p["label"]: p for p in results.get("points") or []}
+
+    def point(self, name):
+        found = self.points.get(label(name, self.suffix))
+        if found is None or not found.get("summary"):
+            raise NotYet(f"{label(name, self.suffix)} is not evaluated")
+        return found
+
+    def pair(self, first, second):
+        """first minus second, from a compared pair in either order."""
+        a, b = label(first, self.suffix), label(second, self.suffix)
+        for pair in self.results.get("pairs") or []:
+            if (pair["first"], pair["second"]) == (a, b):
+                return pair["standard"], pair["robust"]
+            if (pair["first"], pair["second"]) == (b, a):
+                return negate(pair["standard"]), negate(pair["robust"])
+        raise NotYet(f"no paired comparison of {a} and {b}")
+
+    def score(self, name):
+        score = self.point(name)["summary"].get("tradeoffScore")
+        if score is None:
+            raise NotYet(f"{label(name, self.suffix)} has no tradeoff score (no reference curve yet)")
+        return score
+
+    def band(self, name):
+        """Half-width of the reference curve's 95 % band at the point's clean accuracy: the Wilson interval of the
+        robust accuracy of the reference point nearest in clean accuracy."""
+        standard = self.point(name)["summary"]["standardAccuracy"]
+        references = [p["summary"] for p in self.points.values() if p.get("reference") and p.get("summary")]
+        if not references:
+            raise NotYet("no reference points")
+        nearest = min(references, key=lambda s: abs(s["standardAccuracy"] - standard))
+        return wilson_half_width(nearest["robustAccuracy"], nearest["samples"])
+
+    def above_curve(self, name):
+        """FOR when the point's score is positive with a robust gain beyond the curve's band, AGAINST when negative
+        beyond it, else UNDECIDED; and the numbers."""
+        score, band = self.score(name), self.band(name)
+        gain = score["robustGainAtEqualStandard"]
+        text = f"score of {label(name, self.suffix)} {pp(score['signedDistance'])}, robust gain {pp(gain)} (band ±{band:.2f})"
+        if score["signedDistance"] > 0 and gain > band:
+            return FOR, text
+        if score["signedDistance"] < 0 and gain < -band:
+            return AGAINST, text
+        return UNDECIDED, text
+
+
+def negate(diff):
+    return dict(diff, difference=-diff["difference"],
+                interval={"from": -diff["interval"]["to"], "to": -diff["interval"]["from"]})
+
+
+def clean_kept(c, scratch):
+    standard, _ = c.pair("finetune-10/aft", f"{scratch}/at")
+    verdict = {1: FOR, -1: AGAINST, 0: UNDECIDED}[sign(standard)]
+    return verdict, f"{label('finetune-10/aft', c.suffix)} − {label(scratch + '/at', c.suffix)}, clean: {interval(standard)}"
+
+
+def moves_above(c, ablation):
+    standard, robust = c.pair(ablation, "finetune-10/aft")
+    paired = f"{label(ablation, c.suffix)} − {label('finetune-10/aft', c.suffix)}: clean {interval(standard)}, robust {interval(robust)}"
+    curve, text = c.above_curve(ablation)
+    signs = (sign(standard), sign(robust))
+    if curve == FOR and 1 in signs and -1 not in signs:
+        return FOR, f"{paired}; {text}"
+    if curve == AGAINST:
+        return AGAINST, f"{paired}; {text}"
+    return UNDECIDED, f"{paired}; {text}"
+
+
+def arrest_above(c):
+    sweep = c.results.get("sweep")
+    if not sweep:
+        raise NotYet("no sweep score of the arrest phi sweep")
+    robust, standard = sweep["meanRobustGain"], sweep.get("meanStandardGain")
+    points = sorted(name for name in c.points if name.startswith(label("finetune-10/arrest phi=", c.suffix)))
+    if not points:
+        raise NotYet("no arrest point evaluated")
+    verdicts = [c.above_curve("finetune-10/" + name.split("/", 1)[1]) for name in points]
+    text = (f"sweep score: mean robust gain {pp(robust)}, mean clean gain "
+            f"{'-' if standard is None else pp(standard)}; " + "; ".join(t for _, t in verdicts))
+    if robust > 0 and standard is not None and standard > 0 and all(v == FOR for v, _ in verdicts):
+        return FOR, text
+    if robust < 0 and standard is not None and standard < 0:
+        return AGAINST, text
+    return UNDECIDED, text
+
+
+def awp_best(c, rivals):
+    best = c.score("arrest-awp-10")["signedDistance"]
+    scored = {name: p["summary"]["tradeoffScore"]["signedDistance"] for name, p in c.points.items()
+              if not p.get("reference") and p.get("summary") and p["summary"].get("tradeoffScore")}
+    top = max(scored, key=scored.get)
+    awp = label("arrest-awp-10", c.suffix)
+    texts = [f"score of {awp} {pp(best)}, the largest of all points: {top} ({pp(scored[top])})"]
+    wins, beaten = True, False
+    for rival in rivals:
+        standard, robust = c.pair("arrest-awp-10", rival)
+        signs = (sign(standard), sign(robust))
+        texts.append(f"{awp} − {label(rival, c.suffix)}: clean {interval(standard)}, robust {interval(robust)}")
+        wins = wins and -1 not in signs and 1 in signs
+        # The rival beats it on one axis without losing on the other.
+        beaten = beaten or (signs[0] == -1 and signs[1] != 1) or (signs[1] == -1 and signs[0] != 1)
+    if beaten:
+        return AGAINST, "; ".join(texts)
+    if wins and scored[top] <= best:
+        return FOR, "; ".join(texts)
+    return UNDECIDED, "; ".join(texts)
+
+
+def claims(setting):
+    scratch, rivals = SETTINGS[setting]["scratch"], SETTINGS[setting]["rivals"]
+    return [
+        ("AFT keeps more clean accuracy than AT", lambda c: clean_kept(c, scratch)),
+        ("RGKD moves AFT above the tradeoff curve", lambda c: moves_above(c, "finetune-10/aft+rgkd")),
+        ("NR moves AFT above the curve", lambda c: moves_above(c, "finetune-10/aft+nr phi=37.5")),
+        ("ARREST (RGKD + NR) is above the curve", arrest_above),
+        ("ARREST+AWP is the best point", lambda c: awp_best(c, rivals)),
+    ]
+
+
+def decide(rule, comparison):
+    if comparison is None:
+        return "not yet", "no comparison"
+    try:
+        return rule(comparison)
+    except NotYet as missing:
+        return "not yet", str(missing)
+
+
+def main():
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent / "compare"
+
+    def load(name, suffix):
+        path = root / f"{name}{suffix}" / "results.json"
+        return Comparison(json.loads(path.read_text()), suffix) if path.is_file() else None
+
+    for setting in SETTINGS:
+        pgd, autoattack = load(setting, ""), load(setting, "-autoattack")
+        print(f"\n### {setting}\n")
+        print("| claim | verdict | PGD-20, all 10 000 test images | AutoAttack, 1000 test images |")
+        print("|---|---|---|---|")
+        for claim, rule in claims(setting):
+            verdict, evidence = decide(rule, pgd)
+            aa_verdict, aa_evidence = decide(rule, autoattack)
+            if {verdict, aa_verdict} == {FOR, AGAINST}:
+                verdict = f"reversed by AutoAttack ({verdict} under PGD-20, {aa_verdict} under AutoAttack)"
+            print(f"| {claim} | **{verdict}** | {evidence} | {aa_verdict}: {aa_evidence} |")
+
+
+if __name__ == "__main__":
+    main()

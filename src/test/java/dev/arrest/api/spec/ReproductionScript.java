@@ -1,0 +1,26 @@
+package dev.arrest.api.spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What the tests read from examples/reproduction-v2/run.sh. */
+public final class ReproductionScript {
+  public static final Path PATH = Path.of("examples/reproduction-v2/run.sh");
+
+  private ReproductionScript() {}
+
+  /** The script's CLAIM_PAIRS, each as {first, second}, in its order. */
+  public static List<String[]> claimPairs() throws IOException {
+    String script = Files.readString(PATH);
+    String block = script.substring(script.indexOf("CLAIM_PAIRS=("));
+    block = block.substring(0, block.indexOf("\n)"));
+    return block
+        .lines()
+        .skip(1)
+        .map(String::strip)
+        .map(line -> line.substring(1, line.length() - 1).split("\\|"))
+        .toList();
+  }
+}
