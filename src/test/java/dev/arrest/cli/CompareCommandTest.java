@@ -1,17 +1,16 @@
 package dev.arrest.cli;
 
 import static dev.arrest.cli.CliFixture.cli;
+import static dev.arrest.cli.EvaluatedStages.evaluate;
+import static dev.arrest.cli.EvaluatedStages.evaluation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.arrest.results.AttackResult;
 import dev.arrest.results.EpochMetrics;
 import dev.arrest.results.EpochTest;
-import dev.arrest.results.EvaluationResult;
-import dev.arrest.results.ExampleOutcomes;
 import dev.arrest.results.PairedComparison;
 import dev.arrest.results.PointResults;
 import dev.arrest.results.ResultsJson;
@@ -33,28 +32,6 @@ class CompareCommandTest {
   private static final TestSubset ALL = new TestSubset(TestSubset.ALL, 10000, null);
 
   @TempDir Path dir;
-
-  private static EvaluationResult evaluation(
-      int samples, TestSubset subset, double standard, double robust) {
-    AttackResult pgd = new AttackResult("pgd-20", "pgd", "linf", 0.1, 20, 0.0125, 1, robust, 1.0);
-    // The first images are the ones it gets right, so two points' outcomes are nested.
-    boolean[] clean = new boolean[samples];
-    boolean[] robustCorrect = new boolean[samples];
-    for (int i = 0; i < samples; i++) {
-      clean[i] = i < Math.round(standard * samples);
-      robustCorrect[i] = i < Math.round(robust * samples);
-    }
-    return new EvaluationResult(samples, standard, robust, List.of(pgd), List.of())
-        .withSubset(subset)
-        .withExamples(ExampleOutcomes.of(clean, robustCorrect));
-  }
-
-  private static StageResult evaluate(EvaluationResult evaluation) {
-    StageResult evaluate = new StageResult();
-    evaluate.stage = Stage.EVALUATE;
-    evaluate.evaluation = evaluation;
-    return evaluate;
-  }
 
   /** A sweep point; evaluated on all 10 000 test images unless standard is null. */
   private static PointResults point(String label, String method, Double standard, double robust) {

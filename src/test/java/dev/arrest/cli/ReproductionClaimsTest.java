@@ -1,18 +1,16 @@
 package dev.arrest.cli;
 
 import static dev.arrest.cli.CliFixture.cli;
+import static dev.arrest.cli.EvaluatedStages.evaluate;
+import static dev.arrest.cli.EvaluatedStages.evaluation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.arrest.api.spec.ReproductionScript;
-import dev.arrest.results.AttackResult;
 import dev.arrest.results.EvaluationResult;
-import dev.arrest.results.ExampleOutcomes;
 import dev.arrest.results.PointResults;
 import dev.arrest.results.ResultsJson;
 import dev.arrest.results.RunResults;
-import dev.arrest.results.Stage;
-import dev.arrest.results.StageResult;
 import dev.arrest.results.TestSubset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -93,11 +91,16 @@ class ReproductionClaimsTest {
       throws IOException {
     Map<String, double[]> points = study();
     points.putAll(overrides);
+    TestSubset subset =
+        samples == 10000
+            ? new TestSubset(TestSubset.ALL, 10000, null)
+            : new TestSubset(TestSubset.STRATIFIED, 10000, 0L);
     Map<String, RunResults> runs = new LinkedHashMap<>();
     for (Map.Entry<String, double[]> entry : points.entrySet()) {
       String[] parts = entry.getKey().split("/", 2);
       String runName = parts[0] + suffix;
-      EvaluationResult evaluation = evaluation(samples, entry.getValue());
+      EvaluationResult evaluation =
+          evaluation(samples, subset, entry.getValue()[0], entry.getValue()[1]);
       if (parts.length == 1) {
         RunResults single = emptyRun(runName);
         single.points = null;
@@ -161,31 +164,6 @@ class ReproductionClaimsTest {
     run.architecture = "small-cnn";
     run.points = new ArrayList<>();
     return run;
-  }
-
-  /** The first images are the ones a model gets right, so any two models' outcomes are nested. */
-  private static EvaluationResult evaluation(int samples, double[] accuracies) {
-    boolean[] clean = new boolean[samples];
-    boolean[] robust = new boolean[samples];
-    for (int i = 0; i < samples; i++) {
-      clean[i] = i < Math.round(accuracies[0] * samples);
-      robust[i] = i < Math.round(accuracies[1] * samples);
-    }
-    AttackResult pgd =
-        new AttackResult("pgd-20", "pgd", "linf", 0.1, 20, 0.0125, 1, accuracies[1], 1.0);
-    return new EvaluationResult(samples, accuracies[0], accuracies[1], List.of(pgd), List.of())
-        .withSubset(
-            samples == 10000
-                ? new TestSubset(TestSubset.ALL, 10000, null)
-                : new TestSubset(TestSubset.STRATIFIED, 10000, 0L))
-        .withExamples(ExampleOutcomes.of(clean, robust));
-  }
-
-  private static StageResult evaluate(EvaluationResult evaluation) {
-    StageResult evaluate = new StageResult();
-    evaluate.stage = Stage.EVALUATE;
-    evaluate.evaluation = evaluation;
-    return evaluate;
   }
 
   private static String python() {
