@@ -67,6 +67,7 @@ final class ChartFiles {
       // workaround for a JDK 1.3 bug; plain rotated text keeps them searchable text in the SVG.
       TextUtils.setUseDrawRotatedStringWorkaround(false);
       SVGGraphics2D graphics = new SVGGraphics2D(width, height);
+      graphics.setDefsKeyPrefix(defsKeyPrefix(svg));
       chart.draw(graphics, new Rectangle(0, 0, width, height));
       // Not SVGUtils.writeToSVG: its DOCTYPE names the W3C DTD, which XML tools then try to
       // download.
@@ -75,6 +76,18 @@ final class ChartFiles {
           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + graphics.getSVGElement() + "\n",
           StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * The prefix of the SVG's clip-path ids. JFreeSVG's default is the clock ({@code
+   * System.nanoTime()}), which rewrites every id of a figure that is rendered again from the same
+   * data; the file's name keeps a figure byte-reproducible and still keeps the ids of different
+   * figures inlined into one HTML page apart.
+   */
+  static String defsKeyPrefix(Path svg) {
+    String name = svg.getFileName().toString();
+    String stem = name.endsWith(".svg") ? name.substring(0, name.length() - 4) : name;
+    return "_" + stem.replaceAll("[^A-Za-z0-9_-]", "-") + "-";
   }
 
   private static void createParent(Path file) throws IOException {

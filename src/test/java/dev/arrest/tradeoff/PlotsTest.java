@@ -62,6 +62,21 @@ class PlotsTest {
   }
 
   @Test
+  void theSameFigureRenderedTwiceIsTheSameFileAndItsIdsNameTheFile() throws Exception {
+    ReferenceSet wrn = ReferenceSets.load("cifar10-linf-8255-wrn34");
+    List<RunPoint> runs = List.of(RunPoint.measured("phi=30", 86.9, 52.5, 1000));
+    Path first = dir.resolve("first/tradeoff plane.svg");
+    Path second = dir.resolve("second/tradeoff plane.svg");
+
+    PlanePlot.write(wrn.points(), wrn.fitCurve(), runs, null, first);
+    PlanePlot.write(wrn.points(), wrn.fitCurve(), runs, null, second);
+
+    assertEquals(Files.readString(first), Files.readString(second));
+    String text = Files.readString(first);
+    assertTrue(text.contains("url(#_tradeoff-plane-clip-"), "clip ids are named after the file");
+  }
+
+  @Test
   void measuredPointsCarryTheirWilsonIntervalsAsErrorBarsOnBothAxes() throws Exception {
     RunPoint small = RunPoint.measured("arrest phi=30", 84.5, 56.5, 200);
     RunPoint large = RunPoint.measured("aft", 78.0, 59.3, 10000);
