@@ -104,12 +104,20 @@ class Comparison:
         beyond it, else UNDECIDED; and the numbers."""
         score, band = self.score(name), self.band(name)
         gain = score["robustGainAtEqualStandard"]
-        text = f"score of {label(name, self.suffix)} {pp(score['signedDistance'])}, robust gain {pp(gain)} (band ±{band:.2f})"
+        text = (f"score of {label(name, self.suffix)} {pp(score['signedDistance'])}, robust gain {pp(gain)} "
+                f"(band ±{band:.2f}){extension(score)}")
         if score["signedDistance"] > 0 and gain > band:
             return FOR, text
         if score["signedDistance"] < 0 and gain < -band:
             return AGAINST, text
         return UNDECIDED, text
+
+
+def extension(score):
+    """Says so when the score was read off the reference curve's linear extension, beyond its points' clean range:
+    the rules still apply, but the reader should know the curve was not measured there."""
+    fields = score.get("extrapolated") or []
+    return f" (read off the curve's linear extension: {', '.join(fields)})" if fields else ""
 
 
 def negate(diff):
@@ -154,12 +162,13 @@ def arrest_above(c):
 
 
 def awp_best(c, rivals):
-    best = c.score("arrest-awp-10")["signedDistance"]
+    awp_score = c.score("arrest-awp-10")
+    best = awp_score["signedDistance"]
     scored = {name: p["summary"]["tradeoffScore"]["signedDistance"] for name, p in c.points.items()
               if not p.get("reference") and p.get("summary") and p["summary"].get("tradeoffScore")}
     top = max(scored, key=scored.get)
     awp = label("arrest-awp-10", c.suffix)
-    texts = [f"score of {awp} {pp(best)}, the largest of all points: {top} ({pp(scored[top])})"]
+    texts = [f"score of {awp} {pp(best)}{extension(awp_score)}, the largest of all points: {top} ({pp(scored[top])})"]
     wins, beaten = True, False
     for rival in rivals:
         standard, robust = c.pair("arrest-awp-10", rival)

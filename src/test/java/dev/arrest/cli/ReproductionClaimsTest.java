@@ -4,6 +4,8 @@ import static dev.arrest.cli.CliFixture.cli;
 import static dev.arrest.cli.EvaluatedStages.evaluate;
 import static dev.arrest.cli.EvaluatedStages.evaluation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.arrest.api.spec.ReproductionScript;
@@ -60,6 +62,25 @@ class ReproductionClaimsTest {
         verdicts.get("converged"));
     // No comparison at equal adversarial epochs exists yet.
     verdicts.get("equal-adversarial-epochs").values().forEach(v -> assertEquals("not yet", v));
+  }
+
+  @Test
+  void aScoreReadOffTheCurvesLinearExtensionIsSaidToBe() throws Exception {
+    assumeTrue(python() != null, "python3 not found; skipping");
+    Path compare = dir.resolve("compare");
+    // Below the clean accuracy of every from-scratch point (79 % to 92 %).
+    compare(
+        "",
+        10000,
+        Map.of("finetune-10/aft+nr phi=37.5", new double[] {0.76, 0.75}),
+        compare.resolve("converged"));
+
+    List<String> rows = runScript(compare).lines().filter(l -> l.startsWith("| ")).toList();
+
+    String nr = rows.stream().filter(l -> l.startsWith("| NR moves")).findFirst().orElseThrow();
+    assertTrue(nr.contains("read off the curve's linear extension: robustGainAtEqualStandard"), nr);
+    String rgkd = rows.stream().filter(l -> l.startsWith("| RGKD moves")).findFirst().orElseThrow();
+    assertFalse(rgkd.contains("linear extension"), rgkd);
   }
 
   /**
