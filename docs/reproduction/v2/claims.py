@@ -114,7 +114,7 @@ class Comparison:
 
 
 def extension(score):
-    """Says so when the score was read off the reference curve's linear extension, beyond its points' clean range:
+    """Says so when the score was read off the reference curve's linear extension, beyond the range of its points:
     the rules still apply, but the reader should know the curve was not measured there."""
     fields = score.get("extrapolated") or []
     return f" (read off the curve's linear extension: {', '.join(fields)})" if fields else ""
