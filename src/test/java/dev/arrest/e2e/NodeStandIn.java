@@ -53,8 +53,8 @@ import javax.net.ssl.SSLContext;
  * the pod status back through the status subresource: Running, then Succeeded or Failed with the
  * container's exit code, reason and termination message. The real Job controller takes it from
  * there. Like a kubelet it also kills the container of a pod being deleted (at once, SIGKILL) and
- * then removes the pod (grace period 0), and it serves container logs on the Node's kubelet port, so
- * that {@code pods/log} through the API server works as in a cluster.
+ * then removes the pod (grace period 0), and it serves container logs on the Node's kubelet port,
+ * so that {@code pods/log} through the API server works as in a cluster.
  *
  * <p>For the unhappy path: it may play several Nodes (pods spread by their Job's name, or to the
  * one a {@code kubernetes.io/hostname} nodeSelector names) and {@link #loseNode lose} one with its
@@ -304,8 +304,11 @@ final class NodeStandIn implements AutoCloseable {
 
   private final Object bindings = new Object();
 
-  /** Binds the pod to the node, as the scheduler does; false when the pod is gone. */
-  private boolean bind(Pod pod, String node) {
+  /**
+   * Binds the pod to the node, as the scheduler does; false when the pod is gone or being deleted
+   * (deleted after the list that found it pending: the API server refuses its binding with 409).
+   */
+  boolean bind(Pod pod, String node) {
     try {
       client
           .bindings()
@@ -327,8 +330,23 @@ final class NodeStandIn implements AutoCloseable {
       if (e.getCode() == 404) {
         return false; // deleted meanwhile (e.g. its Job was garbage-collected)
       }
+      if (e.getCode() == 409 && isGoneOrBeingDeleted(pod)) {
+        return false; // the next pass of the loop finds its deletionTimestamp and removes it
+      }
       throw e;
     }
+  }
+
+  private boolean isGoneOrBeingDeleted(Pod pod) {
+    Pod now =
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName())
+            .get();
+    return now == null
+        || !now.getMetadata().getUid().equals(pod.getMetadata().getUid())
+        || now.getMetadata().getDeletionTimestamp() != null;
   }
 
   /**
