@@ -13,30 +13,87 @@
 #   9. AT and TRADES from scratch with 10 epochs (equal adversarial-training compute with step 6)
 #   10. every model under AutoAttack (standard) on 1000 stratified test images (about 22 min per model), then
 #       `arrest compare`: the reference curve of the from-scratch points, every point's score, the phi sweep's score
+#
+# The run directory ($RUNS, not committed) may not outlive a session: a new machine starts without it. So everything
+# a later step needs is committed under $RESULTS: each training stage's final model.params is copied with its results,
+# and `run.sh save` (run before a session ends, training paused or stopped) also copies the newest epoch checkpoint of
+# every stage still training to $RESULTS/checkpoints/. At its start run.sh restores both into $RUNS, never over what
+# is there. A trained stage whose model was lost (step 2's at, steps 3-4, trained before models were committed) keeps
+# its committed results, but is not reused where its model is needed: scratch-30 trains its own at point, and the
+# AutoAttack twins of steps 3-4 train their finetune stages again (seed-identical, not bit-identical on 2 threads).
+#   bash examples/reproduction-v2/run.sh          # run or resume the plan
+#   bash examples/reproduction-v2/run.sh save     # copy the progress to $RESULTS, then commit it
+#   bash examples/reproduction-v2/run.sh restore  # only put $RESULTS back into $RUNS
 set -euo pipefail
 ARREST=(bin/arrest)
 RUNS=${RUNS:-runs/reproduction-v2}
-RESULTS=docs/reproduction/v2
+RESULTS=${RESULTS:-docs/reproduction/v2}
 
 succeeded() { [ -f "$1/stage-result.json" ] && grep -q '"status" *: *"Succeeded"' "$1/stage-result.json"; }
 
-# Copies a run's results (JSON, CSV and plots; no checkpoints, no models) from $1 to $2, keeping its layout.
+# Copies a run's results (JSON, CSV, plots and each training stage's final model; no checkpoints) from $1 to $2,
+# keeping its layout.
 copy_results() {
   (cd "$1" && find . -name checkpoints -prune -o -type f \
-      \( -name '*.json' -o -name '*.csv' -o -name '*.svg' -o -name '*.png' \) -print) |
+      \( -name '*.json' -o -name '*.csv' -o -name '*.svg' -o -name '*.png' -o -name model.params \) -print) |
     while read -r file; do
       mkdir -p "$2/$(dirname "$file")"
       cp "$1/$file" "$2/$file"
     done
 }
 
+# Copies the newest epoch checkpoint of every training stage under $RUNS that has not succeeded to
+# $RESULTS/checkpoints/ (replacing what was there), and every run's results and models to $RESULTS.
+save_progress() {
+  local run stage rel newest
+  rm -rf "$RESULTS/checkpoints"
+  for run in "$RUNS"/*/; do
+    run=${run%/}
+    [ "$(basename "$run")" = pretrain ] || copy_results "$run" "$RESULTS/$(basename "$run")"
+    while read -r stage; do
+      succeeded "$stage" && continue
+      newest=$(find "$stage/checkpoints" -mindepth 1 -maxdepth 1 -type d -name 'epoch-*' | sort | tail -n 1)
+      [ -n "$newest" ] || continue
+      rel=${newest#"$RUNS"/}
+      mkdir -p "$RESULTS/checkpoints/$(dirname "$rel")"
+      cp -r "$newest" "$RESULTS/checkpoints/$rel"
+      echo "saved $RESULTS/checkpoints/$rel"
+    done < <(find "$run" -type d -name checkpoints -printf '%h\n')
+  done
+}
+
+# Puts the committed results, models and checkpoints back into $RUNS, never over what is there.
+restore() {
+  local dir
+  for dir in "$RESULTS"/*/; do
+    dir=${dir%/}
+    case "$(basename "$dir")" in compare | checkpoints | pretrain) continue ;; esac
+    mkdir -p "$RUNS/$(basename "$dir")"
+    cp -rn "$dir/." "$RUNS/$(basename "$dir")/"
+  done
+  if [ -d "$RESULTS/checkpoints" ]; then
+    mkdir -p "$RUNS"
+    cp -rn "$RESULTS/checkpoints/." "$RUNS/"
+  fi
+}
+
+case "${1:-}" in
+  save) save_progress; exit 0 ;;
+  restore) restore; exit 0 ;;
+  "") restore ;;
+  *) echo "usage: $0 [save|restore]" >&2; exit 2 ;;
+esac
+
 # 1. Clean pretraining. Later steps start from its model ($RESULTS/pretrain/model.params, given to them as
 #    spec.pretraining.checkpoint), so every finetuned point starts from the same weights whatever machine runs it.
-if ! succeeded "$RUNS/pretrain/pretrain"; then
-  "${ARREST[@]}" stage pretrain --spec examples/reproduction-v2/pretrain.yaml -o "$RUNS/pretrain" --progress lines
+#    Once committed, that model is kept: a rerun would not be bit-identical to the one steps 3-4 started from.
+if ! succeeded "$RESULTS/pretrain" || [ ! -f "$RESULTS/pretrain/model.params" ]; then
+  if ! succeeded "$RUNS/pretrain/pretrain"; then
+    "${ARREST[@]}" stage pretrain --spec examples/reproduction-v2/pretrain.yaml -o "$RUNS/pretrain" --progress lines
+  fi
+  mkdir -p "$RESULTS/pretrain"
+  cp "$RUNS/pretrain/pretrain/"{stage-result.json,epochs.csv,model.params} "$RESULTS/pretrain/"
 fi
-mkdir -p "$RESULTS/pretrain"
-cp "$RUNS/pretrain/pretrain/"{stage-result.json,epochs.csv,model.params} "$RESULTS/pretrain/"
 
 # 2. AT from scratch; its curve sizes the from-scratch baselines. The stage resumes from its newest epoch checkpoint.
 #    Then its evaluation (clean and PGD-20 on all 10 000 test images).
@@ -55,11 +112,14 @@ run() {
   copy_results "$RUNS/$1" "$RESULTS/$1"
 }
 
-# Copies the stages named after the first two arguments (e.g. finetune evaluate) of the run in $1 into the run directory $2, never over what
-# is there: an -autoattack twin differs from its run only in the evaluation, and scratch-30's at point is step 2's run.
+# Copies the stages named after the first two arguments (e.g. finetune evaluate) of the run in $1 into the run
+# directory $2, never over what is there: an -autoattack twin differs from its run only in the evaluation, and
+# scratch-30's at point is step 2's run. Nothing is copied from a run whose finetune model is missing (lost with an
+# earlier $RUNS): its stages could not be evaluated again.
 reuse_stages() {
   local from="$1" to="$2" stage
   shift 2
+  [ -f "$from/finetune/model.params" ] || return 0
   for stage in "$@"; do
     if [ -d "$from/$stage" ]; then
       mkdir -p "$to"
