@@ -20,7 +20,7 @@
 # every stage still training to $RESULTS/checkpoints/. At its start run.sh restores both into $RUNS, never over what
 # is there. A trained stage whose model was lost (step 2's at, steps 3-4, trained before models were committed) keeps
 # its committed results, but is not reused where its model is needed: scratch-30 trains its own at point, and the
-# AutoAttack twins of steps 3-4 train their finetune stages again (seed-identical, not bit-identical on 2 threads).
+# AutoAttack twins of steps 3-4 train their finetune stages again (from the same seed).
 #   bash examples/reproduction-v2/run.sh          # run or resume the plan
 #   bash examples/reproduction-v2/run.sh save     # copy the progress to $RESULTS, then commit it
 #   bash examples/reproduction-v2/run.sh restore  # only put $RESULTS back into $RUNS
