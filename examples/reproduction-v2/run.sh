@@ -32,11 +32,16 @@ RESULTS=${RESULTS:-docs/reproduction/v2}
 succeeded() { [ -f "$1/stage-result.json" ] && grep -q '"status" *: *"Succeeded"' "$1/stage-result.json"; }
 
 # Copies a run's results (JSON, CSV, plots and each training stage's final model; no checkpoints) from $1 to $2,
-# keeping its layout.
+# keeping its layout. An -autoattack twin's model that is a copy of its run's (reuse_stages) is not copied twice.
 copy_results() {
+  local run_of_twin=
+  [[ $1 == *-autoattack ]] && run_of_twin=${1%-autoattack}
   (cd "$1" && find . -name checkpoints -prune -o -type f \
       \( -name '*.json' -o -name '*.csv' -o -name '*.svg' -o -name '*.png' -o -name model.params \) -print) |
     while read -r file; do
+      if [ -n "$run_of_twin" ] && [[ $file == */model.params ]] && cmp -s "$1/$file" "$run_of_twin/$file"; then
+        continue
+      fi
       mkdir -p "$2/$(dirname "$file")"
       cp "$1/$file" "$2/$file"
     done
@@ -49,6 +54,7 @@ save_progress() {
   rm -rf "$RESULTS/checkpoints"
   for run in "$RUNS"/*/; do
     run=${run%/}
+    [ -d "$run" ] || continue
     [ "$(basename "$run")" = pretrain ] || copy_results "$run" "$RESULTS/$(basename "$run")"
     while read -r stage; do
       succeeded "$stage" && continue
@@ -86,7 +92,7 @@ esac
 
 # 1. Clean pretraining. Later steps start from its model ($RESULTS/pretrain/model.params, given to them as
 #    spec.pretraining.checkpoint), so every finetuned point starts from the same weights whatever machine runs it.
-#    Once committed, that model is kept: a rerun would not be bit-identical to the one steps 3-4 started from.
+#    Once that model is committed, this step is done.
 if ! succeeded "$RESULTS/pretrain" || [ ! -f "$RESULTS/pretrain/model.params" ]; then
   if ! succeeded "$RUNS/pretrain/pretrain"; then
     "${ARREST[@]}" stage pretrain --spec examples/reproduction-v2/pretrain.yaml -o "$RUNS/pretrain" --progress lines

@@ -56,6 +56,40 @@ class ReproductionRunStateTest {
   }
 
   @Test
+  void anAutoAttackTwinsModelIsSavedOnlyWhenItIsNotACopyOfItsRuns() throws Exception {
+    Path runs = work.resolve("runs");
+    Path results = work.resolve("results");
+    String stage = "points/00-aft/finetune/";
+    write(runs.resolve("finetune-10/" + stage + "model.params"), "aft");
+    write(runs.resolve("finetune-10-autoattack/" + stage + "model.params"), "aft");
+    write(runs.resolve("finetune-10-autoattack/" + stage + "stage-result.json"), SUCCEEDED);
+    write(runs.resolve("finetune-5/" + stage + "stage-result.json"), SUCCEEDED);
+    write(runs.resolve("finetune-5-autoattack/" + stage + "model.params"), "aft, trained again");
+
+    assertEquals(0, script("save", runs, results));
+
+    assertEquals("aft", read(results.resolve("finetune-10/" + stage + "model.params")));
+    assertFalse(Files.exists(results.resolve("finetune-10-autoattack/" + stage + "model.params")));
+    assertTrue(
+        Files.isRegularFile(
+            results.resolve("finetune-10-autoattack/" + stage + "stage-result.json")));
+    assertEquals(
+        "aft, trained again",
+        read(results.resolve("finetune-5-autoattack/" + stage + "model.params")),
+        "a twin whose run lost its model trained its own");
+  }
+
+  @Test
+  void saveWithoutARunDirectoryLeavesTheResultsAlone() throws Exception {
+    Path results = work.resolve("results");
+    write(results.resolve("at/finetune/stage-result.json"), SUCCEEDED);
+
+    assertEquals(0, script("save", work.resolve("no-runs"), results));
+
+    assertEquals(List.of("at/finetune/stage-result.json"), files(results));
+  }
+
+  @Test
   void restoreBringsTheCommittedStateBackWithoutOverwritingTheRunDirectory() throws Exception {
     Path runs = work.resolve("runs");
     Path results = work.resolve("results");
