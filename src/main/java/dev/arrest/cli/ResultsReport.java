@@ -82,7 +82,8 @@ final class ResultsReport {
                   + " (positive above it); gains: robust accuracy gained at equal standard"
                   + " accuracy, standard accuracy gained at equal robust accuracy"
                   + " (docs/tradeoff-score.md); * read the reference curve's linear extension"
-                  + " beyond the range of its points.%n",
+                  + " beyond the range of its points. Finetune time: the training seconds of its"
+                  + " epochs, summed across resumes (test curves not counted).%n",
               testImages.size() == 1
                   ? testImages.iterator().next()
                   : "different test images per row (" + String.join("; ", testImages) + ")"));
@@ -186,6 +187,10 @@ final class ResultsReport {
       if (finetune.epochs != null && !finetune.epochs.isEmpty()) {
         EpochMetrics last = finetune.epochs.get(finetune.epochs.size() - 1);
         noisyReplayRate = last.noisyReplayRate();
+        // The stage's own seconds are those of its last run only: a stage resumed from a
+        // checkpoint would show a fraction of its training. Its epochs, restored ones included,
+        // each carry the time they trained.
+        seconds = finetune.epochs.stream().mapToDouble(EpochMetrics::seconds).sum();
       }
     }
     return new Row(id, label, point, evaluation, attacks, noisyReplayRate, seconds);

@@ -49,7 +49,10 @@ class ResultsReportTest {
     evaluate.evaluation = evaluation;
     StageResult finetune = new StageResult();
     finetune.stage = Stage.FINETUNE;
-    finetune.seconds = 125.0;
+    // Resumed after epoch 1: the stage's own seconds are those of epoch 2's run only.
+    finetune.seconds = 75.0;
+    finetune.epochs.add(
+        new EpochMetrics(1, 0, 1.3, 0.9, 0.1, null, 0.04, 0.8, 0.6, 30000, 65, 460));
     finetune.epochs.add(
         new EpochMetrics(2, 0, 1.2, 0.8, 0.1, null, 0.036, 0.83, 0.67, 30000, 60, 500));
     PointResults point = new PointResults();
@@ -97,11 +100,12 @@ class ResultsReportTest {
         lines[2].startsWith(
             "| 0 | at | 83.0 % (77.2–87.6) | 71.5 % | 69.0 % | 69.0 % (62.3–75.0) |"
                 + " reference |  |  | 3.6 % | 2 min 05 s |"),
-        lines[2]);
+        "finetune time sums the epochs of every run of the stage: " + lines[2]);
     assertTrue(
         lines[3].contains("| 56.5 % | 56.5 % (49.6–63.2) | +1.50 | +3.00 | +4.50 * |"),
         "extrapolated values are marked: " + lines[3]);
     assertTrue(report.contains("Accuracies on 200 test images"), report);
+    assertTrue(report.contains("Finetune time: the training seconds of its epochs"), report);
   }
 
   @Test
