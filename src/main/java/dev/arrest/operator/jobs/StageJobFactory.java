@@ -10,6 +10,7 @@ import dev.arrest.results.Stage;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -60,6 +61,9 @@ public final class StageJobFactory {
 
   /** The stage's GPU request, which the trainer checks against the GPUs it sees. */
   public static final String EXPECTED_GPUS_ENV = "ARREST_EXPECTED_GPUS";
+
+  /** The trainer's intra-op thread count, which the trainer reads (IntraOpThreads). */
+  public static final String THREADS_ENV = "ARREST_THREADS";
 
   public static final Quantity DEFAULT_CPU = new Quantity("1");
   public static final Quantity DEFAULT_MEMORY = new Quantity("4Gi");
@@ -251,6 +255,7 @@ public final class StageJobFactory {
         .withValue(TrainerDocument.json(training, spec))
         .endEnv()
         .addAllToEnv(gpuEnvironment(resourcesOf(spec, stage).gpus))
+        .addToEnv(threadsEnvironment())
         .withResources(resources(resourcesOf(spec, stage)))
         .withTerminationMessagePath(TERMINATION_MESSAGE_PATH)
         // A trainer that dies before writing its result (e.g. OOM-killed JVM) still leaves its last
@@ -302,6 +307,26 @@ public final class StageJobFactory {
       env.add(new EnvVar("CUDA_VISIBLE_DEVICES", "", null));
     }
     return env;
+  }
+
+  /**
+   * The trainer's thread count is the container's CPU request, rounded up to whole cores by the
+   * downward API (so it stays right when a LimitRange or webhook changes the request). Left to
+   * itself the trainer would use every processor the JVM sees, which in a pod without a CPU limit
+   * is every core of the node: trainers sharing a node would each start a thread per core and slow
+   * one another down several-fold (docs/benchmarks.md).
+   */
+  static EnvVar threadsEnvironment() {
+    return new EnvVarBuilder()
+        .withName(THREADS_ENV)
+        .withNewValueFrom()
+        .withNewResourceFieldRef()
+        .withContainerName(CONTAINER_NAME)
+        .withResource("requests.cpu")
+        .withDivisor(new Quantity("1"))
+        .endResourceFieldRef()
+        .endValueFrom()
+        .build();
   }
 
   /**

@@ -11,12 +11,16 @@ import dev.arrest.api.spec.SweepPoints;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ImagePullPolicy;
 import dev.arrest.operator.OperatorSettings;
+import dev.arrest.operator.testing.LocalContainer;
 import dev.arrest.operator.testing.Trainings;
 import dev.arrest.results.ExitCodes;
 import dev.arrest.results.Stage;
+import dev.arrest.trainer.engine.IntraOpThreads;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceFieldSelector;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.VersionInfo;
@@ -103,6 +107,30 @@ class StageJobFactoryTest {
     assertEquals("0", evaluate.get("ARREST_EXPECTED_GPUS"));
     assertEquals("void", evaluate.get("NVIDIA_VISIBLE_DEVICES"));
     assertEquals("", evaluate.get("CUDA_VISIBLE_DEVICES"));
+  }
+
+  @Test
+  void theTrainersThreadsAreItsCpuRequestRoundedUpToWholeCores() {
+    ArrestTraining training = training("threads");
+    training.getSpec().resources.finetune.cpu = new Quantity("1500m");
+
+    Job job = factory.build(training, training.getSpec(), Stage.FINETUNE, "arrest-data");
+    EnvVar threads =
+        container(job).getEnv().stream()
+            .filter(e -> e.getName().equals(StageJobFactory.THREADS_ENV))
+            .findFirst()
+            .orElseThrow();
+
+    assertEquals(IntraOpThreads.ENVIRONMENT_VARIABLE, StageJobFactory.THREADS_ENV);
+    ResourceFieldSelector field = threads.getValueFrom().getResourceFieldRef();
+    assertEquals("requests.cpu", field.getResource());
+    assertEquals(StageJobFactory.CONTAINER_NAME, field.getContainerName());
+    assertEquals("2", LocalContainer.resourceValue(container(job), field), "as a kubelet rounds");
+    Job evaluate = factory.build(training, training.getSpec(), Stage.EVALUATE, "arrest-data");
+    assertEquals(
+        "1",
+        LocalContainer.resourceValue(container(evaluate), field),
+        "the default request, " + StageJobFactory.DEFAULT_CPU);
   }
 
   private static Map<String, String> environment(Job job) {

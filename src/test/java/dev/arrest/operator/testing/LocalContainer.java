@@ -2,10 +2,13 @@ package dev.arrest.operator.testing;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceFieldSelector;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,12 +100,13 @@ public final class LocalContainer {
             .redirectErrorStream(true);
     Map<String, String> env = builder.environment();
     for (EnvVar var : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
-      env.put(var.getName(), valueOf(var, fieldRef));
+      env.put(var.getName(), valueOf(var, container, fieldRef));
     }
     return new LocalContainer(container, builder.start(), terminationFile, logSink);
   }
 
-  private static String valueOf(EnvVar var, Function<String, String> fieldRef) {
+  private static String valueOf(
+      EnvVar var, Container container, Function<String, String> fieldRef) {
     if (var.getValueFrom() == null) {
       return var.getValue() == null ? "" : var.getValue();
     }
@@ -112,8 +116,47 @@ public final class LocalContainer {
         return value;
       }
     }
+    ResourceFieldSelector resourceField = var.getValueFrom().getResourceFieldRef();
+    if (resourceField != null) {
+      String value = resourceValue(container, resourceField);
+      if (value != null) {
+        return value;
+      }
+    }
     throw new IllegalArgumentException(
         "env " + var.getName() + ": this node stand-in cannot resolve " + var.getValueFrom());
+  }
+
+  /**
+   * A {@code resourceFieldRef} of this container as the kubelet resolves it: the request or limit
+   * divided by the divisor (default 1) and rounded up to a whole number. Null for a limit the
+   * container does not set (a kubelet would fall back to the node's allocatable, which a stand-in
+   * does not have) or a field of another container.
+   */
+  public static String resourceValue(Container container, ResourceFieldSelector field) {
+    if (field.getContainerName() != null
+        && !field.getContainerName().isEmpty()
+        && !field.getContainerName().equals(container.getName())) {
+      return null;
+    }
+    String[] kindAndName = field.getResource().split("\\.", 2);
+    if (kindAndName.length != 2 || container.getResources() == null) {
+      return null;
+    }
+    Map<String, Quantity> quantities =
+        switch (kindAndName[0]) {
+          case "requests" -> container.getResources().getRequests();
+          case "limits" -> container.getResources().getLimits();
+          default -> null;
+        };
+    Quantity quantity = quantities == null ? null : quantities.get(kindAndName[1]);
+    if (quantity == null) {
+      return null;
+    }
+    Quantity divisor = field.getDivisor() != null ? field.getDivisor() : new Quantity("1");
+    return Quantity.getAmountInBytes(quantity)
+        .divide(Quantity.getAmountInBytes(divisor), 0, RoundingMode.CEILING)
+        .toPlainString();
   }
 
   private static String rewritePath(
