@@ -1,6 +1,7 @@
 package dev.arrest.cli;
 
 import dev.arrest.api.v1alpha1.FinetuningMethod;
+import dev.arrest.api.v1alpha1.ReferenceFit;
 import dev.arrest.api.v1alpha1.TradeoffSpec;
 import dev.arrest.results.PointResults;
 import dev.arrest.results.ResultsComparison;
@@ -69,6 +70,16 @@ final class CompareCommand implements Callable<Integer> {
   int degree;
 
   @Option(
+      names = "--reference-fit",
+      defaultValue = "all",
+      paramLabel = "all|frontier",
+      description =
+          "Which reference points the curve is fitted to (default ${DEFAULT-VALUE}): all, or"
+              + " frontier to leave out each point another one equals or beats on both axes (no"
+              + " decreasing curve can pass both); the report lists the points left out.")
+  ReferenceFit referenceFit;
+
+  @Option(
       names = "--sweep-points",
       paramLabel = "REGEX",
       description =
@@ -115,6 +126,7 @@ final class CompareCommand implements Callable<Integer> {
       tradeoff = new TradeoffSpec();
       tradeoff.fromSweepMethods = referenceMethods;
       tradeoff.degree = degree;
+      tradeoff.fit = referenceFit;
     }
     Predicate<PointResults> inSweepScore =
         sweepPoints == null ? point -> true : point -> sweepPoints.matcher(point.label).matches();

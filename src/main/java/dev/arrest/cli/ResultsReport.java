@@ -100,6 +100,9 @@ final class ResultsReport {
               curve.pointCount(),
               curve.standardRange(),
               curve.rmsResidual()));
+      curve
+          .leftOutPoints()
+          .forEach(point -> out.append("- not fitted: ").append(point).append('\n'));
     }
     SweepScore sweep = results.sweep;
     if (sweep != null) {

@@ -136,7 +136,7 @@ public final class SweepScoring {
   public static TradeoffCurve ownReferenceCurve(
       List<PointResults> references, TradeoffSpec tradeoff) {
     return new ReferenceSet(referenceName(tradeoff), ownReferencePoints(references))
-        .fitCurve(tradeoff.degree);
+        .fitCurve(tradeoff.degree, tradeoff.fit);
   }
 
   /** Evaluated points as reference points, in percent, named by their labels. */

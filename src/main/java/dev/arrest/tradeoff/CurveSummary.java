@@ -13,6 +13,9 @@ import java.util.List;
  * @param pointCount number of points fitted
  * @param rmsResidual root-mean-square of the robust-accuracy residuals, in percentage points
  * @param rejectedFits one sentence per higher degree rejected for not decreasing over the range
+ * @param leftOutPoints one sentence per reference point not fitted, saying why (0 % robust, or
+ *     dominated by another point with {@code fit: frontier}); empty in results written before it
+ *     existed
  */
 public record CurveSummary(
     String reference,
@@ -25,10 +28,12 @@ public record CurveSummary(
     double halfWidth,
     List<Double> coefficients,
     double rmsResidual,
-    List<String> rejectedFits) {
+    List<String> rejectedFits,
+    List<String> leftOutPoints) {
 
   public CurveSummary {
     coefficients = List.copyOf(coefficients);
     rejectedFits = List.copyOf(rejectedFits);
+    leftOutPoints = leftOutPoints == null ? List.of() : List.copyOf(leftOutPoints);
   }
 }

@@ -28,14 +28,20 @@ public final class TradeoffCurve {
   private final int pointCount;
   private final MonotoneFit.Result fit;
   private final Polynomial slope;
+  private final List<String> leftOutPoints;
 
   private TradeoffCurve(
-      String reference, int requestedDegree, int pointCount, MonotoneFit.Result fit) {
+      String reference,
+      int requestedDegree,
+      int pointCount,
+      MonotoneFit.Result fit,
+      List<String> leftOutPoints) {
     this.reference = reference;
     this.requestedDegree = requestedDegree;
     this.pointCount = pointCount;
     this.fit = fit;
     this.slope = fit.polynomial().derivative();
+    this.leftOutPoints = List.copyOf(leftOutPoints);
   }
 
   /** Fits a curve to user-supplied points, named "custom" in scores. */
@@ -45,7 +51,8 @@ public final class TradeoffCurve {
 
   /**
    * Fits exactly the given points; choosing which points take part (e.g. leaving out undefended
-   * models) is the caller's business, see {@link ReferenceSet#fittingPoints()}.
+   * models) is the caller's business, see {@link ReferenceSet#fitCurve(int,
+   * dev.arrest.api.v1alpha1.ReferenceFit)}.
    *
    * @throws IllegalArgumentException when there are fewer than {@code degree + 1} distinct standard
    *     accuracies, or when not even a line through the points decreases
@@ -70,7 +77,12 @@ public final class TradeoffCurve {
   private static TradeoffCurve fit(String name, int degree, double[] standard, double[] robust) {
     Objects.requireNonNull(name, "name");
     return new TradeoffCurve(
-        name, degree, standard.length, MonotoneFit.fit(standard, robust, degree));
+        name, degree, standard.length, MonotoneFit.fit(standard, robust, degree), List.of());
+  }
+
+  /** The same curve, recording why the given reference points were not fitted. */
+  TradeoffCurve withLeftOutPoints(List<String> leftOut) {
+    return new TradeoffCurve(reference, requestedDegree, pointCount, fit, leftOut);
   }
 
   public String reference() {
@@ -92,6 +104,14 @@ public final class TradeoffCurve {
    */
   public List<String> rejectedFits() {
     return fit.rejectedFits();
+  }
+
+  /**
+   * One sentence per reference point of the set that was not fitted, saying why (see {@link
+   * ReferenceSet#leftOutOfFit}); empty when the curve was fitted to a list of points directly.
+   */
+  public List<String> leftOutPoints() {
+    return leftOutPoints;
   }
 
   /**
@@ -210,7 +230,8 @@ public final class TradeoffCurve {
         fit.halfWidth(),
         coefficients,
         fit.rmsResidual(),
-        fit.rejectedFits());
+        fit.rejectedFits(),
+        leftOutPoints);
   }
 
   /**

@@ -45,7 +45,7 @@ public final class TradeoffReferences {
   public static TradeoffCurve curve(TradeoffSpec spec) {
     ReferenceSet set = referenceSet(spec);
     try {
-      return set.fitCurve(spec.degree);
+      return set.fitCurve(spec.degree, spec.fit);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(FIELD + ": " + e.getMessage(), e);
     }

@@ -302,4 +302,85 @@ class CompareCommandTest {
         "a pair names a point that does not exist");
     assertTrue(Files.notExists(output.resolve("results.json")));
   }
+
+  /**
+   * The shape run.sh met (docs/reproduction.md step 5): AT beats TRADES beta=6 on both axes, so the
+   * three baselines trace no decreasing curve unless the dominated one is left out.
+   */
+  @Test
+  void aFrontierFitLeavesOutADominatedBaselineAndTheReportSaysWhich() throws Exception {
+    Path scratch =
+        sweep(
+            "scratch",
+            "fashion-mnist",
+            point("at", "at", 0.85, 0.78),
+            point("trades beta=6", "trades", 0.79, 0.71),
+            point("trades beta=1", "trades", 0.89, 0.72));
+    Path finetuned =
+        sweep(
+            "finetune",
+            "fashion-mnist",
+            point("arrest phi=30", "arrest", 0.86, 0.77),
+            point("arrest phi=45", "arrest", 0.88, 0.74));
+    Path all = dir.resolve("all");
+    Path frontier = dir.resolve("frontier");
+
+    assertEquals(
+        0,
+        cli(
+            "compare",
+            "--reference-methods",
+            "at,trades",
+            "-o",
+            all.toString(),
+            scratch.toString(),
+            finetuned.toString()));
+    assertEquals(
+        0,
+        cli(
+            "compare",
+            "--reference-methods",
+            "at,trades",
+            "--reference-fit",
+            "frontier",
+            "--degree",
+            "1",
+            "-o",
+            frontier.toString(),
+            scratch.toString(),
+            finetuned.toString()));
+
+    RunResults unfitted = ResultsJson.read(all.resolve("results.json"), RunResults.class);
+    assertNull(unfitted.referenceCurve, "all three: no decreasing curve");
+    assertTrue(
+        unfitted.warnings.stream().anyMatch(w -> w.contains("no accuracy-robustness tradeoff")),
+        unfitted.warnings.toString());
+    RunResults fitted = ResultsJson.read(frontier.resolve("results.json"), RunResults.class);
+    assertNotNull(fitted.referenceCurve, fitted.warnings.toString());
+    assertEquals(2, fitted.referenceCurve.pointCount());
+    assertEquals(
+        List.of(
+            "scratch/trades beta=6 (79.00 % / 71.00 %): dominated by scratch/at (85.00 % / 78.00"
+                + " %), scratch/trades beta=1 (89.00 % / 72.00 %)"),
+        fitted.referenceCurve.leftOutPoints());
+    assertNotNull(fitted.sweep, fitted.warnings.toString());
+    assertTrue(
+        Files.readString(frontier.resolve("report.md"))
+            .contains(
+                "- not fitted: scratch/trades beta=6 (79.00 % / 71.00 %): dominated by scratch/at"),
+        "the report names the point left out");
+
+    assertEquals(
+        2,
+        cli(
+            "compare",
+            "--reference-methods",
+            "at,trades",
+            "--reference-fit",
+            "pareto",
+            "-o",
+            dir.resolve("refused").toString(),
+            scratch.toString()),
+        "an unknown fit is a usage error");
+  }
 }

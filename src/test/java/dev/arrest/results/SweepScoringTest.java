@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrest.api.v1alpha1.FinetuningMethod;
+import dev.arrest.api.v1alpha1.ReferenceFit;
 import dev.arrest.api.v1alpha1.TradeoffPointSpec;
 import dev.arrest.api.v1alpha1.TradeoffSpec;
 import dev.arrest.tradeoff.ConfidenceIntervals;
@@ -87,6 +88,65 @@ class SweepScoringTest {
             List.of(new RunPoint("arrest phi=30", 84, 30), new RunPoint("arrest phi=45", 86, 27))),
         results.sweep);
     assertEquals("sweep:at,trades", results.sweep.reference());
+  }
+
+  /**
+   * The shape of docs/reproduction.md step 5: AT beats TRADES beta=6 on both axes, so no decreasing
+   * curve passes through all three baselines; fit: frontier leaves beta=6 out and says so.
+   */
+  @Test
+  void aDominatedOwnBaselineIsLeftOutOfAFrontierFit() {
+    TradeoffSpec own = new TradeoffSpec();
+    own.fromSweepMethods = List.of(FinetuningMethod.AT, FinetuningMethod.TRADES);
+    own.degree = 2;
+
+    RunResults all = dominatedBaselines();
+    SweepScoring.apply(all, own);
+    assertNull(all.referenceCurve);
+    assertNull(all.sweep);
+    assertTrue(
+        all.warnings
+            .get(0)
+            .startsWith(
+                "the sweep is not scored: its reference points (at, trades beta=6, trades beta=1)"
+                    + " give no reference curve: the points show no accuracy-robustness tradeoff"),
+        all.warnings.get(0));
+
+    own.fit = ReferenceFit.FRONTIER;
+    own.degree = 1;
+    RunResults frontier = dominatedBaselines();
+    SweepScoring.apply(frontier, own);
+    TradeoffCurve line =
+        TradeoffCurve.fit(
+            "sweep:at,trades",
+            List.of(
+                new ReferencePoint("at", 84, 78, "this sweep, point 0"),
+                new ReferencePoint("trades beta=1", 89, 72, "this sweep, point 2")),
+            1);
+    assertEquals(2, frontier.referenceCurve.pointCount());
+    assertEquals(
+        List.of(
+            "trades beta=6 (79.00 % / 71.00 %): dominated by at (84.00 % / 78.00 %), trades beta=1"
+                + " (89.00 % / 72.00 %)"),
+        frontier.referenceCurve.leftOutPoints());
+    assertEquals(Boolean.TRUE, frontier.points.get(1).reference, "still a reference point");
+    assertNull(frontier.points.get(1).summary.tradeoffScore());
+    assertEquals(
+        line.score(86, 77).signedDistance(),
+        frontier.points.get(3).summary.tradeoffScore().signedDistance(),
+        1e-9,
+        "scored against the line through at and beta=1");
+    assertNotNull(frontier.sweep);
+    assertEquals(List.of(), frontier.warnings);
+  }
+
+  private static RunResults dominatedBaselines() {
+    return results(
+        point(0, "at", "at", 84, 78, 0.1),
+        point(1, "trades beta=6", "trades", 79, 71, 0.1),
+        point(2, "trades beta=1", "trades", 89, 72, 0.1),
+        point(3, "arrest phi=30", "arrest", 86, 77, 0.1),
+        point(4, "arrest phi=45", "arrest", 88, 74, 0.1));
   }
 
   @Test

@@ -40,4 +40,13 @@ public class TradeoffSpec {
       "Degree of the least-squares polynomial fitted to the reference points; lowered"
           + " automatically (and reported) when the fit is not monotone over the reference range.")
   public int degree = 2;
+
+  @Default("all")
+  @JsonPropertyDescription(
+      "Which reference points the curve is fitted to: all (every point with a robust accuracy"
+          + " above 0 %) or frontier (only those no other point equals or beats on both axes; the"
+          + " dominated ones are listed in the results, not fitted). frontier suits a few own"
+          + " baselines where one beats another on both axes, which no decreasing curve can"
+          + " follow.")
+  public ReferenceFit fit = ReferenceFit.ALL;
 }

@@ -77,6 +77,9 @@ class CrdSchemaTest {
         Set.of("small-cnn", "preact-resnet18", "wide-resnet"),
         Set.copyOf(texts(field(spec, "model.architecture").get("enum"))));
     assertEquals(
+        Set.of("all", "frontier"),
+        Set.copyOf(texts(field(spec, "evaluation.tradeoff.fit").get("enum"))));
+    assertEquals(
         Set.of("Always", "IfNotPresent", "Never"),
         Set.copyOf(texts(field(spec, "imagePullPolicy").get("enum"))));
     assertEquals(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrest.api.v1alpha1.ArrestTraining;
+import dev.arrest.api.v1alpha1.ReferenceFit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -123,6 +124,32 @@ class StrictParsingTest {
             "spec.evaluation.tradeoff: give exactly one of reference (one of [cifar10-linf-8255,"
                 + " cifar10-linf-8255-wrn34]), points or fromSweepMethods"),
         e.problems());
+  }
+
+  @Test
+  void theReferenceFitIsOneOfItsSpellings() {
+    String example = readExample("cifar10-wrn-34-10-sweep.yaml");
+    String frontier =
+        example.replaceFirst("\n    tradeoff:\n", "\n    tradeoff:\n      fit: frontier\n");
+    assertTrue(!frontier.equals(example), "the example has the reference line");
+    assertEquals(
+        ReferenceFit.FRONTIER,
+        ArrestTrainingDocuments.parse(frontier, "t").getSpec().evaluation.tradeoff.fit);
+    assertEquals(
+        ReferenceFit.ALL,
+        ArrestTrainingDocuments.parse(example, "t").getSpec().evaluation.tradeoff.fit,
+        "all unless set");
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () ->
+                ArrestTrainingDocuments.parse(
+                    frontier.replace("fit: frontier", "fit: Frontier"), "t"));
+    assertTrue(
+        e.problems()
+            .get(0)
+            .equals("spec.evaluation.tradeoff.fit: 'Frontier' is not one of: all, frontier"),
+        e.problems().toString());
   }
 
   private static String readExample(String name) {
