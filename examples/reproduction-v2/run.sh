@@ -24,8 +24,10 @@
 #   bash examples/reproduction-v2/run.sh          # run or resume the plan
 #   bash examples/reproduction-v2/run.sh save     # copy the progress to $RESULTS, then commit it
 #   bash examples/reproduction-v2/run.sh restore  # only put $RESULTS back into $RUNS
+#   bash examples/reproduction-v2/run.sh compare  # only redraw the comparisons from what $RUNS holds
+# ARREST_COMMAND replaces bin/arrest (word-split), e.g. to run the CLI from a test's class path.
 set -euo pipefail
-ARREST=(bin/arrest)
+read -r -a ARREST <<< "${ARREST_COMMAND:-bin/arrest}"
 RUNS=${RUNS:-runs/reproduction-v2}
 RESULTS=${RESULTS:-docs/reproduction/v2}
 
@@ -83,11 +85,63 @@ restore() {
   fi
 }
 
+# The comparisons of docs/reproduction.md, from the runs evaluated so far (points not evaluated yet are left out):
+# at convergence (the from-scratch points of 30 epochs form the reference curve), at equal adversarial-training
+# compute (10 epochs each), each under PGD-20 on all 10 000 test images and under AutoAttack on 1000. The pairs are
+# the claims' example-by-example comparisons (docs/reproduction.md, "Verdict per claim"): AFT against AT (clean
+# accuracy kept), RGKD, NR and ARREST against AFT, AWP added to ARREST, ARREST+AWP against the best baselines.
+CLAIM_PAIRS=(
+  "finetune-10/aft|scratch-30/at"
+  "finetune-10/aft+rgkd|finetune-10/aft"
+  "finetune-10/aft+nr phi=37.5|finetune-10/aft"
+  "finetune-10/arrest phi=37.5|finetune-10/aft"
+  "arrest-awp-10|finetune-10/arrest phi=37.5"
+  "arrest-awp-10|scratch-awp-30/trades+awp"
+  "arrest-awp-10|scratch-30/trades beta=6"
+  "arrest-awp-10|scratch-10/trades"
+  "scratch-10/at|finetune-10/aft"
+)
+# The reference curve (docs/reproduction.md, step 5): fitted to the from-scratch points no other one beats on both
+# axes, a quadratic (--degree 2), or a line (--degree 1) when only two are left. Chosen before any 10-epoch result.
+REFERENCE_FIT=(--reference-methods at,trades --reference-fit frontier)
+# A comparison's label of point $1 (e.g. finetune-10/aft, or arrest-awp-10 for a single run) in the runs with suffix $2.
+label() { if [[ $1 == */* ]]; then echo "${1%%/*}$2/${1#*/}"; else echo "$1$2"; fi; }
+
+compare_all() {
+  local suffix name run pair first second
+  for suffix in "" -autoattack; do
+    for name in converged equal-adversarial-epochs; do
+      local runs=(scratch-10 finetune-10 arrest-awp-10)
+      [ "$name" = converged ] && runs=(scratch-30 scratch-awp-30 finetune-2 finetune-5 finetune-10 arrest-awp-10)
+      local existing=() pairs=()
+      for run in "${runs[@]}"; do
+        [ -f "$RUNS/$run$suffix/results.json" ] && existing+=("$RUNS/$run$suffix")
+      done
+      [ ${#existing[@]} -gt 0 ] || continue
+      # A pair is compared once both its runs have results; a point of theirs not evaluated yet is only warned about.
+      for pair in "${CLAIM_PAIRS[@]}"; do
+        first=${pair%|*} second=${pair#*|}
+        if [[ " ${runs[*]} " == *" ${first%%/*} "* && " ${runs[*]} " == *" ${second%%/*} "* ]] &&
+          [ -f "$RUNS/${first%%/*}$suffix/results.json" ] && [ -f "$RUNS/${second%%/*}$suffix/results.json" ]; then
+          pairs+=(--pair "$(label "$first" "$suffix")" "$(label "$second" "$suffix")")
+        fi
+      done
+      local out="$RESULTS/compare/$name$suffix" degree
+      for degree in 2 1; do
+        "${ARREST[@]}" compare "${existing[@]}" "${REFERENCE_FIT[@]}" --degree "$degree" "${pairs[@]}" \
+          --sweep-points "finetune-10$suffix/arrest phi=.*" -o "$out" > /dev/null || true
+        grep -q 'curve needs at least 3 points' "$out/results.json" 2> /dev/null || break
+      done
+    done
+  done
+}
+
 case "${1:-}" in
   save) save_progress; exit 0 ;;
   restore) restore; exit 0 ;;
+  compare) compare_all; exit 0 ;;
   "") restore ;;
-  *) echo "usage: $0 [save|restore]" >&2; exit 2 ;;
+  *) echo "usage: $0 [save|restore|compare]" >&2; exit 2 ;;
 esac
 
 # 1. Clean pretraining. Later steps start from its model ($RESULTS/pretrain/model.params, given to them as
@@ -131,50 +185,6 @@ reuse_stages() {
       mkdir -p "$to"
       cp -rn "$from/$stage" "$to/"
     fi
-  done
-}
-
-# The comparisons of docs/reproduction.md, from the runs evaluated so far (points not evaluated yet are left out):
-# at convergence (the from-scratch points of 30 epochs form the reference curve), at equal adversarial-training
-# compute (10 epochs each), each under PGD-20 on all 10 000 test images and under AutoAttack on 1000. The pairs are
-# the claims' example-by-example comparisons (docs/reproduction.md, "Verdict per claim"): AFT against AT (clean
-# accuracy kept), RGKD, NR and ARREST against AFT, AWP added to ARREST, ARREST+AWP against the best baselines.
-CLAIM_PAIRS=(
-  "finetune-10/aft|scratch-30/at"
-  "finetune-10/aft+rgkd|finetune-10/aft"
-  "finetune-10/aft+nr phi=37.5|finetune-10/aft"
-  "finetune-10/arrest phi=37.5|finetune-10/aft"
-  "arrest-awp-10|finetune-10/arrest phi=37.5"
-  "arrest-awp-10|scratch-awp-30/trades+awp"
-  "arrest-awp-10|scratch-30/trades beta=6"
-  "arrest-awp-10|scratch-10/trades"
-  "scratch-10/at|finetune-10/aft"
-)
-# A comparison's label of point $1 (e.g. finetune-10/aft, or arrest-awp-10 for a single run) in the runs with suffix $2.
-label() { if [[ $1 == */* ]]; then echo "${1%%/*}$2/${1#*/}"; else echo "$1$2"; fi; }
-
-compare_all() {
-  local suffix name run pair first second
-  for suffix in "" -autoattack; do
-    for name in converged equal-adversarial-epochs; do
-      local runs=(scratch-10 finetune-10 arrest-awp-10)
-      [ "$name" = converged ] && runs=(scratch-30 scratch-awp-30 finetune-2 finetune-5 finetune-10 arrest-awp-10)
-      local existing=() pairs=()
-      for run in "${runs[@]}"; do
-        [ -f "$RUNS/$run$suffix/results.json" ] && existing+=("$RUNS/$run$suffix")
-      done
-      [ ${#existing[@]} -gt 0 ] || continue
-      # A pair is compared once both its runs have results; a point of theirs not evaluated yet is only warned about.
-      for pair in "${CLAIM_PAIRS[@]}"; do
-        first=${pair%|*} second=${pair#*|}
-        if [[ " ${runs[*]} " == *" ${first%%/*} "* && " ${runs[*]} " == *" ${second%%/*} "* ]] &&
-          [ -f "$RUNS/${first%%/*}$suffix/results.json" ] && [ -f "$RUNS/${second%%/*}$suffix/results.json" ]; then
-          pairs+=(--pair "$(label "$first" "$suffix")" "$(label "$second" "$suffix")")
-        fi
-      done
-      "${ARREST[@]}" compare "${existing[@]}" --reference-methods at,trades --degree 2 "${pairs[@]}" \
-        --sweep-points "finetune-10$suffix/arrest phi=.*" -o "$RESULTS/compare/$name$suffix" > /dev/null || true
-    done
   done
 }
 

@@ -91,9 +91,13 @@ class Comparison:
 
     def band(self, name):
         """Half-width of the reference curve's 95 % band at the point's clean accuracy: the Wilson interval of the
-        robust accuracy of the reference point nearest in clean accuracy."""
+        robust accuracy of the fitted reference point nearest in clean accuracy (a point the curve left out, e.g. a
+        dominated one, is not part of it)."""
         standard = self.point(name)["summary"]["standardAccuracy"]
-        references = [p["summary"] for p in self.points.values() if p.get("reference") and p.get("summary")]
+        left_out = (self.results.get("referenceCurve") or {}).get("leftOutPoints") or []
+        references = [p["summary"] for p in self.points.values()
+                      if p.get("reference") and p.get("summary")
+                      and not any(sentence.startswith(p["label"] + " (") for sentence in left_out)]
         if not references:
             raise NotYet("no reference points")
         nearest = min(references, key=lambda s: abs(s["standardAccuracy"] - standard))

@@ -1,10 +1,10 @@
 package dev.arrest.cli;
 
-import static dev.arrest.cli.CliFixture.cli;
 import static dev.arrest.cli.EvaluatedStages.evaluate;
 import static dev.arrest.cli.EvaluatedStages.evaluation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -14,8 +14,10 @@ import dev.arrest.results.PointResults;
 import dev.arrest.results.ResultsJson;
 import dev.arrest.results.RunResults;
 import dev.arrest.results.TestSubset;
+import dev.arrest.tradeoff.CurveSummary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,16 +42,11 @@ class ReproductionClaimsTest {
   @Test
   void theVerdictsOfADesignedStudyAreTheOnesItsPointsWerePlacedFor() throws Exception {
     assumeTrue(python() != null, "python3 not found; skipping");
-    Path compare = dir.resolve("compare");
-    compare("", 10000, Map.of(), compare.resolve("converged"));
+    writeStudy("", 10000, Map.of());
     // Under AutoAttack, RGKD's point falls below the curve: PGD-20's verdict is reversed.
-    compare(
-        "-autoattack",
-        1000,
-        Map.of("finetune-10/aft+rgkd", new double[] {0.89, 0.60}),
-        compare.resolve("converged-autoattack"));
+    writeStudy("-autoattack", 1000, Map.of("finetune-10/aft+rgkd", new double[] {0.89, 0.60}));
 
-    Map<String, Map<String, String>> verdicts = verdicts(runScript(compare));
+    Map<String, Map<String, String>> verdicts = verdicts(runScript(compareAsTheScriptDoes()));
 
     assertEquals(
         Map.of(
@@ -67,20 +64,61 @@ class ReproductionClaimsTest {
   @Test
   void aScoreReadOffTheCurvesLinearExtensionIsSaidToBe() throws Exception {
     assumeTrue(python() != null, "python3 not found; skipping");
-    Path compare = dir.resolve("compare");
     // Below the clean accuracy of every from-scratch point (79 % to 92 %).
-    compare(
-        "",
-        10000,
-        Map.of("finetune-10/aft+nr phi=37.5", new double[] {0.76, 0.75}),
-        compare.resolve("converged"));
+    writeStudy("", 10000, Map.of("finetune-10/aft+nr phi=37.5", new double[] {0.76, 0.75}));
 
-    List<String> rows = runScript(compare).lines().filter(l -> l.startsWith("| ")).toList();
+    List<String> rows =
+        runScript(compareAsTheScriptDoes()).lines().filter(l -> l.startsWith("| ")).toList();
 
     String nr = rows.stream().filter(l -> l.startsWith("| NR moves")).findFirst().orElseThrow();
     assertTrue(nr.contains("read off the curve's linear extension: robustGainAtEqualStandard"), nr);
     String rgkd = rows.stream().filter(l -> l.startsWith("| RGKD moves")).findFirst().orElseThrow();
     assertFalse(rgkd.contains("linear extension"), rgkd);
+  }
+
+  /**
+   * As step 5 of docs/reproduction.md found: AT beats most TRADES points on both axes. The script
+   * fits its curve to the non-dominated from-scratch points, and through a line when only two are
+   * left, and the comparison lists the points it left out.
+   */
+  @Test
+  void theScriptFitsTheFrontierOfTheFromScratchPoints() throws Exception {
+    Map<String, double[]> points = study();
+    points.put("scratch-30/at", new double[] {0.85, 0.78});
+    points.put("scratch-30/trades beta=6", new double[] {0.79, 0.71});
+    points.put("scratch-30/trades beta=1", new double[] {0.89, 0.72});
+    points.put("scratch-30/trades beta=3", new double[] {0.82, 0.74});
+    points.put("scratch-30/trades beta=0.5", new double[] {0.88, 0.70});
+    points.put("scratch-awp-30/at+awp", new double[] {0.84, 0.77});
+    points.put("scratch-awp-30/trades+awp", new double[] {0.78, 0.72});
+    writeRuns("", 10000, points);
+
+    Path compare = compareAsTheScriptDoes();
+    Path converged = compare.resolve("converged");
+
+    RunResults results = ResultsJson.read(converged.resolve("results.json"), RunResults.class);
+    CurveSummary curve = results.referenceCurve;
+    assertNotNull(curve, results.warnings.toString());
+    assertEquals(1, curve.requestedDegree(), "a line through the two points of the frontier");
+    assertEquals(2, curve.pointCount());
+    assertEquals(85, curve.standardRange().from(), 1e-9);
+    assertEquals(89, curve.standardRange().to(), 1e-9);
+    assertEquals(5, curve.leftOutPoints().size(), curve.leftOutPoints().toString());
+    assertTrue(
+        curve
+            .leftOutPoints()
+            .contains(
+                "scratch-30/trades beta=0.5 (88.00 % / 70.00 %): dominated by scratch-30/trades"
+                    + " beta=1 (89.00 % / 72.00 %)"),
+        curve.leftOutPoints().toString());
+    assertNotNull(results.sweep, "the arrest sweep is scored against the line");
+    assertTrue(
+        Files.readString(converged.resolve("report.md"))
+            .contains("- not fitted: scratch-awp-30/at+awp (84.00 % / 77.00 %): dominated by"));
+    // The band of the RGKD rule comes from the fitted points; the verdicts are read off the line.
+    Map<String, String> verdicts = verdicts(runScript(compare)).get("converged");
+    assertEquals(
+        "against", verdicts.get("RGKD moves AFT above the tradeoff curve"), verdicts.toString());
   }
 
   /**
@@ -107,11 +145,17 @@ class ReproductionClaimsTest {
     return points;
   }
 
-  /** Writes the study's runs with this suffix and compares them as run.sh does into output. */
-  private void compare(String suffix, int samples, Map<String, double[]> overrides, Path output)
-      throws IOException {
+  /** Writes the study's runs, with these points replaced, as {@link #writeRuns} does. */
+  private void writeStudy(String suffix, int samples, Map<String, double[]> overrides) {
     Map<String, double[]> points = study();
     points.putAll(overrides);
+    writeRuns(suffix, samples, points);
+  }
+
+  /**
+   * Writes runs of these points with this suffix into the runs directory, as run.sh leaves them.
+   */
+  private void writeRuns(String suffix, int samples, Map<String, double[]> points) {
     TestSubset subset =
         samples == 10000
             ? new TestSubset(TestSubset.ALL, 10000, null)
@@ -139,43 +183,40 @@ class ReproductionClaimsTest {
       point.put(evaluate(evaluation));
       sweep.points.add(point);
     }
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "compare",
-                "--reference-methods",
-                "at,trades",
-                "--degree",
-                "2",
-                "--sweep-points",
-                "finetune-10" + suffix + "/arrest phi=.*",
-                "-o",
-                output.toString()));
-    // The script's pairs whose runs are in this comparison, as its compare_all chooses them.
-    for (String[] pair : ReproductionScript.claimPairs()) {
-      if (CONVERGED_RUNS.contains(runOf(pair[0])) && CONVERGED_RUNS.contains(runOf(pair[1]))) {
-        args.addAll(List.of("--pair", label(pair[0], suffix), label(pair[1], suffix)));
-      }
-    }
-    for (Map.Entry<String, RunResults> run : runs.entrySet()) {
-      Path runDir = dir.resolve("runs").resolve(run.getKey());
-      ResultsJson.write(runDir.resolve("results.json"), run.getValue());
-      args.add(runDir.toString());
-    }
-    assertEquals(0, cli(args.toArray(String[]::new)));
+    runs.forEach(
+        (name, run) -> ResultsJson.write(runsDir().resolve(name).resolve("results.json"), run));
   }
 
-  /** The runs of run.sh's comparison "converged" that the study has. */
-  private static final List<String> CONVERGED_RUNS =
-      List.of("scratch-30", "scratch-awp-30", "finetune-10", "arrest-awp-10");
-
-  private static String runOf(String label) {
-    return label.split("/", 2)[0];
+  private Path runsDir() {
+    return dir.resolve("runs");
   }
 
-  private static String label(String name, String suffix) {
-    int slash = name.indexOf('/');
-    return slash < 0 ? name + suffix : name.substring(0, slash) + suffix + name.substring(slash);
+  /**
+   * Runs {@code run.sh compare}, the script's own comparisons (reference fit, degree, pairs), with
+   * the CLI of this build; returns the directory it wrote them to.
+   */
+  private Path compareAsTheScriptDoes() throws Exception {
+    Path results = dir.resolve("results");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", ReproductionScript.PATH.toString(), "compare")
+            .redirectErrorStream(true);
+    builder
+        .environment()
+        .put(
+            "ARREST_COMMAND",
+            java
+                + " -Djava.awt.headless=true -cp "
+                + System.getProperty("java.class.path")
+                + " "
+                + ArrestCli.class.getName());
+    builder.environment().put("RUNS", runsDir().toString());
+    builder.environment().put("RESULTS", results.toString());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(300, TimeUnit.SECONDS), output);
+    assertEquals(0, process.exitValue(), output);
+    return results.resolve("compare");
   }
 
   private static RunResults emptyRun(String name) {
