@@ -139,7 +139,12 @@ class FaultCampaignTest {
     POD_DELETION("pod deleted by hand"),
     NODE_LOSS("node lost with its pods"),
     BAD_IMAGE("image that cannot be pulled"),
-    UNSCHEDULABLE("pod no node can take");
+    UNSCHEDULABLE("pod no node can take"),
+    /**
+     * Not planned: the operator exited by itself, e.g. it lost its Lease when the VM was paused for
+     * longer than the renew deadline; started again, as its Deployment's kubelet would.
+     */
+    OPERATOR_EXIT("operator exited by itself");
 
     final String text;
 
@@ -302,10 +307,13 @@ class FaultCampaignTest {
                   }
                   Fault fault = new Fault(Kind.OPERATOR_KILL, seconds(begin), Instant.now());
                   int done = state.stagesDone;
-                  operator.kill();
-                  Thread.sleep((long) (kill.down() * 1000));
-                  Instant restart = Instant.now();
-                  operator.start();
+                  Instant restart;
+                  synchronized (state) {
+                    operator.kill();
+                    Thread.sleep((long) (kill.down() * 1000));
+                    restart = Instant.now();
+                    operator.start();
+                  }
                   fault.detail =
                       String.format(
                           Locale.ROOT,
@@ -330,15 +338,63 @@ class FaultCampaignTest {
             "operator-killer");
     killer.setDaemon(true);
     killer.start();
+    Thread restarter = restarter(begin, state, injected);
 
     try {
       inject(plan, begin, names, state, killer, injected);
     } finally {
       state.finished = true;
       killer.join(Duration.ofMinutes(2).toMillis());
+      restarter.join(Duration.ofMinutes(2).toMillis());
     }
     Duration took = Duration.between(begin, Instant.now());
     check(seed, took, names, created, injected);
+  }
+
+  /**
+   * Starts the operator again whenever it exits outside a planned kill, as the kubelet restarts the
+   * container of its Deployment (restartPolicy Always): on a VM paused for longer than the Lease's
+   * renew deadline, the operator exits when it resumes, by design. Each such exit is recorded.
+   */
+  private static Thread restarter(Instant begin, CampaignState state, List<Fault> injected) {
+    Thread restarter =
+        new Thread(
+            () -> {
+              try {
+                while (!state.finished) {
+                  Thread.sleep(1000);
+                  synchronized (state) {
+                    if (state.finished || operator.isAlive()) {
+                      continue;
+                    }
+                    Fault fault = new Fault(Kind.OPERATOR_EXIT, seconds(begin), Instant.now());
+                    String reason =
+                        operator
+                            .logTail(200)
+                            .lines()
+                            .filter(line -> line.contains(" ERROR "))
+                            .reduce((first, second) -> second)
+                            .orElse("no ERROR line in its log");
+                    fault.detail = "exit code " + operator.exitCode() + ": " + reason;
+                    fault.said = "— (no status is written while it is down)";
+                    Instant restart = Instant.now();
+                    operator.start();
+                    fault.outcome =
+                        String.format(
+                            Locale.ROOT,
+                            "started again, ready %.1f s later",
+                            Duration.between(restart, Instant.now()).toMillis() / 1000.0);
+                    injected.add(fault);
+                  }
+                }
+              } catch (Throwable e) {
+                state.killerError = e;
+              }
+            },
+            "operator-restarter");
+    restarter.setDaemon(true);
+    restarter.start();
+    return restarter;
   }
 
   /** Injects the plan's deletions and node loss while the killer kills; returns once all ended. */
@@ -359,7 +415,7 @@ class FaultCampaignTest {
           Instant.now().isBefore(deadline),
           "the campaign did not end within " + CAMPAIGN_TIMEOUT + "\n" + faults.state());
       if (state.killerError != null) {
-        throw new AssertionError("the operator killer failed", state.killerError);
+        throw new AssertionError("the operator killer or restarter failed", state.killerError);
       }
       // A fresh look at the cluster before each fault, so that each hits what runs now.
       Snapshot now = snapshot();

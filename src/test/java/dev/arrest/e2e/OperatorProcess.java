@@ -247,6 +247,11 @@ final class OperatorProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /** The exit code of an operator that has exited by itself (e.g. on losing its Lease). */
+  synchronized int exitCode() throws Exception {
+    return termination.get(1, TimeUnit.MINUTES).exitCode();
+  }
+
   /** The operator JVM's process id. */
   synchronized long pid() {
     return process.pid();
