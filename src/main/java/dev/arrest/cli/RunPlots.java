@@ -11,6 +11,7 @@ import dev.arrest.results.SweepScoring;
 import dev.arrest.tradeoff.CurvesPlot;
 import dev.arrest.tradeoff.PlanePlot;
 import dev.arrest.tradeoff.ReferencePoint;
+import dev.arrest.tradeoff.ReferenceSet;
 import dev.arrest.tradeoff.RunPoint;
 import dev.arrest.tradeoff.TradeoffCurve;
 import dev.arrest.tradeoff.TradeoffReferences;
@@ -52,7 +53,8 @@ final class RunPlots {
       written.add(
           plane(
               dir,
-              TradeoffReferences.referenceSet(spec.evaluation.tradeoff).points(),
+              TradeoffReferences.referenceSet(spec.evaluation.tradeoff)
+                  .pointsMarkingThoseNotFitted(spec.evaluation.tradeoff.fit),
               TradeoffReferences.curve(spec.evaluation.tradeoff),
               List.of(singleRun(results))));
     }
@@ -103,7 +105,10 @@ final class RunPlots {
       List<PointResults> own =
           evaluated.stream().filter(p -> SweepScoring.isOwnReference(p, tradeoff)).toList();
       runs = evaluated.stream().filter(p -> !SweepScoring.isOwnReference(p, tradeoff)).toList();
-      referencePoints = SweepScoring.ownReferencePoints(own);
+      referencePoints =
+          new ReferenceSet(
+                  SweepScoring.referenceName(tradeoff), SweepScoring.ownReferencePoints(own))
+              .pointsMarkingThoseNotFitted(tradeoff.fit);
       try {
         curve = SweepScoring.ownReferenceCurve(own, tradeoff);
       } catch (IllegalArgumentException e) {
@@ -111,7 +116,8 @@ final class RunPlots {
         curve = null;
       }
     } else if (tradeoff != null) {
-      referencePoints = TradeoffReferences.referenceSet(tradeoff).points();
+      referencePoints =
+          TradeoffReferences.referenceSet(tradeoff).pointsMarkingThoseNotFitted(tradeoff.fit);
       curve = TradeoffReferences.curve(tradeoff);
     }
     return plane(dir, referencePoints, curve, SweepScoring.runPoints(runs));

@@ -72,6 +72,26 @@ public record ReferenceSet(String name, List<ReferencePoint> points) {
     }
   }
 
+  /**
+   * All points as a plane draws them: each one a curve of the given kind leaves out has "(not
+   * fitted)" after its method, so that the plot shows which points the curve follows.
+   */
+  public List<ReferencePoint> pointsMarkingThoseNotFitted(ReferenceFit fit) {
+    List<ReferencePoint> fitted = fittingPoints(fit);
+    return points.stream()
+        .map(
+            point ->
+                fitted.contains(point)
+                    ? point
+                    : new ReferencePoint(
+                        point.method() + " (not fitted)",
+                        point.standardAccuracy(),
+                        point.robustAccuracy(),
+                        point.source(),
+                        point.intervals()))
+        .toList();
+  }
+
   public TradeoffCurve fitCurve(int degree) {
     return fitCurve(degree, ReferenceFit.ALL);
   }

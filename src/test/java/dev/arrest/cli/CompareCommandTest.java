@@ -369,6 +369,11 @@ class CompareCommandTest {
             .contains(
                 "- not fitted: scratch/trades beta=6 (79.00 % / 71.00 %): dominated by scratch/at"),
         "the report names the point left out");
+    String plane = Files.readString(frontier.resolve("plots/tradeoff-plane.svg"));
+    assertTrue(
+        plane.contains("scratch/trades beta=6 (not fitted)")
+            && !plane.contains("scratch/at (not fitted)"),
+        "the plane marks the point the curve does not follow");
 
     assertEquals(
         2,

@@ -72,6 +72,20 @@ class ReferenceFitTest {
   }
 
   @Test
+  void aPlaneMarksThePointsTheCurveDoesNotFollow() {
+    assertEquals(
+        List.of("at", "trades beta=6 (not fitted)", "trades beta=1", "standard (not fitted)"),
+        OWN_BASELINES.pointsMarkingThoseNotFitted(ReferenceFit.FRONTIER).stream()
+            .map(ReferencePoint::method)
+            .toList());
+    assertEquals(
+        List.of("at", "trades beta=6", "trades beta=1", "standard (not fitted)"),
+        OWN_BASELINES.pointsMarkingThoseNotFitted(ReferenceFit.ALL).stream()
+            .map(ReferencePoint::method)
+            .toList());
+  }
+
+  @Test
   void equalOnOneAxisAndWorseOnTheOtherIsDominated() {
     ReferenceSet set =
         new ReferenceSet(
