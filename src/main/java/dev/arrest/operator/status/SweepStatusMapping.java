@@ -60,8 +60,15 @@ public final class SweepStatusMapping {
         StatusMapping.applyTradeoff(point.results, score);
       }
     }
-    List<String> warnings =
-        new ArrayList<>(results.warnings == null ? List.of() : results.warnings);
+    List<String> warnings = new ArrayList<>();
+    // The status has no curve of its own: which reference points it leaves out goes with the
+    // warnings, ahead of SweepScoring's (whose last one may become the message below).
+    if (results.referenceCurve != null) {
+      results.referenceCurve.leftOutPoints().stream()
+          .map(point -> "the reference curve leaves out " + point)
+          .forEach(warnings::add);
+    }
+    warnings.addAll(results.warnings == null ? List.of() : results.warnings);
     SweepScore sweep = results.sweep;
     if (sweep == null) {
       // SweepScoring's last warning says why it gave up.

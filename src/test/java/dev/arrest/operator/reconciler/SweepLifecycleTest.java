@@ -11,6 +11,7 @@ import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.FinetuningMethod;
 import dev.arrest.api.v1alpha1.PointPhase;
 import dev.arrest.api.v1alpha1.PointStatus;
+import dev.arrest.api.v1alpha1.ReferenceFit;
 import dev.arrest.api.v1alpha1.StagePhase;
 import dev.arrest.api.v1alpha1.TradeoffPointSpec;
 import dev.arrest.api.v1alpha1.TradeoffSpec;
@@ -391,6 +392,43 @@ class SweepLifecycleTest {
         events().stream()
             .anyMatch(
                 e -> "SweepNotScored".equals(e.getReason()) && "Warning".equals(e.getType())));
+  }
+
+  @Test
+  void aFrontierFitLeavesADominatedBaselineOutAndTheStatusSaysSo() {
+    ArrestTraining sweep =
+        Trainings.parse(
+            Trainings.sweepYaml(
+                "frontier", "methods: [at, trades, arrest]\ntradesBetas: [1, 3, 6]\n"));
+    sweep.getSpec().evaluation.tradeoff = new TradeoffSpec();
+    sweep.getSpec().evaluation.tradeoff.fromSweepMethods =
+        List.of(FinetuningMethod.AT, FinetuningMethod.TRADES);
+    sweep.getSpec().evaluation.tradeoff.fit = ReferenceFit.FRONTIER;
+    pretrained(sweep);
+    // trades beta=3 (79 %, 44 %) is below at (80 %, 45 %) on both axes.
+    double[][] accuracies = {{0.80, 0.45}, {0.82, 0.42}, {0.79, 0.44}, {0.76, 0.49}, {0.83, 0.44}};
+
+    for (int id = 0; id < accuracies.length; id++) {
+      finishPoint("frontier", id, accuracies[id][0], accuracies[id][1], null);
+    }
+    ArrestTraining training = reconcile("frontier");
+
+    assertEquals(TrainingPhase.SUCCEEDED, training.getStatus().phase);
+    assertEquals(Boolean.TRUE, point(training, 2).reference, "still one of the baselines");
+    TradeoffCurve frontier =
+        TradeoffCurve.fit(
+            "sweep:at,trades",
+            List.of(
+                new ReferencePoint("at", 80, 45, "s"),
+                new ReferencePoint("trades beta=1", 82, 42, "s"),
+                new ReferencePoint("trades beta=6", 76, 49, "s")),
+            2);
+    assertEquals(
+        frontier.score(83, 44).signedDistance(), point(training, 4).results.tradeoffScore, 1e-9);
+    assertEquals(
+        "the reference curve leaves out trades beta=3 (79.00 % / 44.00 %): dominated by at"
+            + " (80.00 % / 45.00 %)",
+        training.getStatus().sweep.warnings.get(0), training.getStatus().sweep.warnings.toString());
   }
 
   @Test
