@@ -105,12 +105,10 @@ final class RunPlots {
       List<PointResults> own =
           evaluated.stream().filter(p -> SweepScoring.isOwnReference(p, tradeoff)).toList();
       runs = evaluated.stream().filter(p -> !SweepScoring.isOwnReference(p, tradeoff)).toList();
-      referencePoints =
-          new ReferenceSet(
-                  SweepScoring.referenceName(tradeoff), SweepScoring.ownReferencePoints(own))
-              .pointsMarkingThoseNotFitted(tradeoff.fit);
+      ReferenceSet set = SweepScoring.ownReferenceSet(own, tradeoff);
+      referencePoints = set.pointsMarkingThoseNotFitted(tradeoff.fit);
       try {
-        curve = SweepScoring.ownReferenceCurve(own, tradeoff);
+        curve = set.fitCurve(tradeoff.degree, tradeoff.fit);
       } catch (IllegalArgumentException e) {
         // Too few points so far, or no tradeoff among them: results.json's warnings say which.
         curve = null;

@@ -135,8 +135,12 @@ public final class SweepScoring {
    */
   public static TradeoffCurve ownReferenceCurve(
       List<PointResults> references, TradeoffSpec tradeoff) {
-    return new ReferenceSet(referenceName(tradeoff), ownReferencePoints(references))
-        .fitCurve(tradeoff.degree, tradeoff.fit);
+    return ownReferenceSet(references, tradeoff).fitCurve(tradeoff.degree, tradeoff.fit);
+  }
+
+  /** The sweep's own reference points as the set its curve is fitted to ({@code sweep:...}). */
+  public static ReferenceSet ownReferenceSet(List<PointResults> references, TradeoffSpec tradeoff) {
+    return new ReferenceSet(referenceName(tradeoff), ownReferencePoints(references));
   }
 
   /** Evaluated points as reference points, in percent, named by their labels. */
