@@ -306,30 +306,20 @@ class FaultCampaignTest {
                     break;
                   }
                   Fault fault = new Fault(Kind.OPERATOR_KILL, seconds(begin), Instant.now());
-                  int done = state.stagesDone;
-                  Instant restart;
-                  synchronized (state) {
-                    operator.kill();
-                    Thread.sleep((long) (kill.down() * 1000));
-                    restart = Instant.now();
-                    operator.start();
-                  }
                   fault.detail =
                       String.format(
                           Locale.ROOT,
                           "kill %d of %d, %d of %d healthy stages done; down %.1f s",
                           i + 1,
                           OPERATOR_KILLS,
-                          done,
+                          state.stagesDone,
                           3 * HEALTHY,
                           kill.down());
-                  fault.said = "— (no status is written while it is down)";
-                  fault.outcome =
-                      String.format(
-                          Locale.ROOT,
-                          "started again, ready %.1f s later",
-                          Duration.between(restart, Instant.now()).toMillis() / 1000.0);
-                  injected.add(fault);
+                  synchronized (state) {
+                    operator.kill();
+                    Thread.sleep((long) (kill.down() * 1000));
+                    startAgain(fault, injected);
+                  }
                 }
               } catch (Throwable e) {
                 state.killerError = e;
@@ -376,15 +366,7 @@ class FaultCampaignTest {
                             .reduce((first, second) -> second)
                             .orElse("no ERROR line in its log");
                     fault.detail = "exit code " + operator.exitCode() + ": " + reason;
-                    fault.said = "— (no status is written while it is down)";
-                    Instant restart = Instant.now();
-                    operator.start();
-                    fault.outcome =
-                        String.format(
-                            Locale.ROOT,
-                            "started again, ready %.1f s later",
-                            Duration.between(restart, Instant.now()).toMillis() / 1000.0);
-                    injected.add(fault);
+                    startAgain(fault, injected);
                   }
                 }
               } catch (Throwable e) {
@@ -395,6 +377,19 @@ class FaultCampaignTest {
     restarter.setDaemon(true);
     restarter.start();
     return restarter;
+  }
+
+  /** Starts the stopped operator (until ready) and records the fault that stopped it. */
+  private static void startAgain(Fault fault, List<Fault> injected) throws Exception {
+    Instant restart = Instant.now();
+    operator.start();
+    fault.said = "— (no status is written while it is down)";
+    fault.outcome =
+        String.format(
+            Locale.ROOT,
+            "started again, ready %.1f s later",
+            Duration.between(restart, Instant.now()).toMillis() / 1000.0);
+    injected.add(fault);
   }
 
   /** Injects the plan's deletions and node loss while the killer kills; returns once all ended. */

@@ -21,6 +21,14 @@ import org.junit.jupiter.api.Test;
 
 class SweepScoringTest {
 
+  /** A reference fitted to the sweep's own at and trades points, with this degree. */
+  private static TradeoffSpec ownBaselines(int degree) {
+    TradeoffSpec spec = new TradeoffSpec();
+    spec.fromSweepMethods = List.of(FinetuningMethod.AT, FinetuningMethod.TRADES);
+    spec.degree = degree;
+    return spec;
+  }
+
   /** The line r = 190 - 2 s through (90, 10), (80, 30), (70, 50). */
   private static TradeoffSpec inlineLine() {
     TradeoffSpec spec = new TradeoffSpec();
@@ -59,9 +67,7 @@ class SweepScoringTest {
             point(2, "trades beta=6", "trades", 75, 38, 0.1),
             point(3, "arrest phi=30", "arrest", 84, 30, 0.1),
             point(4, "arrest phi=45", "arrest", 86, 27, 0.1));
-    TradeoffSpec own = new TradeoffSpec();
-    own.fromSweepMethods = List.of(FinetuningMethod.AT, FinetuningMethod.TRADES);
-    own.degree = 1;
+    TradeoffSpec own = ownBaselines(1);
 
     SweepScoring.apply(results, own);
 
@@ -96,9 +102,7 @@ class SweepScoringTest {
    */
   @Test
   void aDominatedOwnBaselineIsLeftOutOfAFrontierFit() {
-    TradeoffSpec own = new TradeoffSpec();
-    own.fromSweepMethods = List.of(FinetuningMethod.AT, FinetuningMethod.TRADES);
-    own.degree = 2;
+    TradeoffSpec own = ownBaselines(2);
 
     RunResults all = dominatedBaselines();
     SweepScoring.apply(all, own);

@@ -351,19 +351,9 @@ class SweepLifecycleTest {
 
   @Test
   void aSweepScoredAgainstItsOwnBaselinesMarksTheReferencePointsAndScoresTheOthers() {
-    ArrestTraining sweep =
-        Trainings.parse(
-            Trainings.sweepYaml("own", "methods: [at, trades, arrest]\ntradesBetas: [1, 3, 6]\n"));
-    sweep.getSpec().evaluation.tradeoff = new TradeoffSpec();
-    sweep.getSpec().evaluation.tradeoff.fromSweepMethods =
-        List.of(FinetuningMethod.AT, FinetuningMethod.TRADES);
-    pretrained(sweep);
     double[][] accuracies = {{0.80, 0.45}, {0.82, 0.42}, {0.79, 0.46}, {0.76, 0.49}, {0.83, 0.44}};
 
-    for (int id = 0; id < accuracies.length; id++) {
-      finishPoint("own", id, accuracies[id][0], accuracies[id][1], null);
-    }
-    ArrestTraining training = reconcile("own");
+    ArrestTraining training = reconcileOwnBaselines("own", ReferenceFit.ALL, accuracies);
 
     assertEquals(TrainingPhase.SUCCEEDED, training.getStatus().phase);
     for (int id = 0; id < 4; id++) {
@@ -396,22 +386,10 @@ class SweepLifecycleTest {
 
   @Test
   void aFrontierFitLeavesADominatedBaselineOutAndTheStatusSaysSo() {
-    ArrestTraining sweep =
-        Trainings.parse(
-            Trainings.sweepYaml(
-                "frontier", "methods: [at, trades, arrest]\ntradesBetas: [1, 3, 6]\n"));
-    sweep.getSpec().evaluation.tradeoff = new TradeoffSpec();
-    sweep.getSpec().evaluation.tradeoff.fromSweepMethods =
-        List.of(FinetuningMethod.AT, FinetuningMethod.TRADES);
-    sweep.getSpec().evaluation.tradeoff.fit = ReferenceFit.FRONTIER;
-    pretrained(sweep);
     // trades beta=3 (79 %, 44 %) is below at (80 %, 45 %) on both axes.
     double[][] accuracies = {{0.80, 0.45}, {0.82, 0.42}, {0.79, 0.44}, {0.76, 0.49}, {0.83, 0.44}};
 
-    for (int id = 0; id < accuracies.length; id++) {
-      finishPoint("frontier", id, accuracies[id][0], accuracies[id][1], null);
-    }
-    ArrestTraining training = reconcile("frontier");
+    ArrestTraining training = reconcileOwnBaselines("frontier", ReferenceFit.FRONTIER, accuracies);
 
     assertEquals(TrainingPhase.SUCCEEDED, training.getStatus().phase);
     assertEquals(Boolean.TRUE, point(training, 2).reference, "still one of the baselines");
@@ -429,6 +407,26 @@ class SweepLifecycleTest {
         "the reference curve leaves out trades beta=3 (79.00 % / 44.00 %): dominated by at"
             + " (80.00 % / 45.00 %)",
         training.getStatus().sweep.warnings.get(0), training.getStatus().sweep.warnings.toString());
+  }
+
+  /**
+   * A sweep of at, trades beta=1, 3, 6 and arrest scored against its own at and trades points with
+   * this fit, every point finished with these clean and robust accuracies, reconciled once.
+   */
+  private ArrestTraining reconcileOwnBaselines(
+      String name, ReferenceFit fit, double[][] accuracies) {
+    ArrestTraining sweep =
+        Trainings.parse(
+            Trainings.sweepYaml(name, "methods: [at, trades, arrest]\ntradesBetas: [1, 3, 6]\n"));
+    sweep.getSpec().evaluation.tradeoff = new TradeoffSpec();
+    sweep.getSpec().evaluation.tradeoff.fromSweepMethods =
+        List.of(FinetuningMethod.AT, FinetuningMethod.TRADES);
+    sweep.getSpec().evaluation.tradeoff.fit = fit;
+    pretrained(sweep);
+    for (int id = 0; id < accuracies.length; id++) {
+      finishPoint(name, id, accuracies[id][0], accuracies[id][1], null);
+    }
+    return reconcile(name);
   }
 
   @Test
