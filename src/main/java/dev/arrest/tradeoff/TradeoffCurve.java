@@ -213,6 +213,9 @@ public final class TradeoffCurve {
     }
     warnings.addAll(
         fit.rejectedFits().stream().map(rejected -> "reference curve " + rejected).toList());
+    // With every score: a single run's result records no curve of its own.
+    warnings.addAll(
+        leftOutPoints.stream().map(point -> "reference curve leaves out " + point).toList());
     return new TradeoffScore(
         signedDistance, robustGain, standardGain, reference, degree(), extrapolated, warnings);
   }

@@ -71,6 +71,20 @@ class ReferenceFitTest {
     assertEquals(2, frontier.summary().pointCount());
   }
 
+  /** A single run's result records no curve, so each score carries what its curve left out. */
+  @Test
+  void everyScoreSaysWhatItsCurveLeftOut() {
+    TradeoffScore score = OWN_BASELINES.fitCurve(1, ReferenceFit.FRONTIER).score(86, 76);
+    assertEquals(
+        List.of(
+            "reference curve leaves out trades beta=6 (79.31 % / 71.12 %): dominated by at"
+                + " (84.85 % / 78.03 %), trades beta=1 (88.95 % / 71.83 %)",
+            "reference curve leaves out standard (91.00 % / 0.00 %): 0 % robust accuracy, an"
+                + " undefended model"),
+        score.warnings());
+    assertEquals(List.of(), score.extrapolated());
+  }
+
   @Test
   void aPlaneMarksThePointsTheCurveDoesNotFollow() {
     assertEquals(
