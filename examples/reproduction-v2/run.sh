@@ -7,7 +7,8 @@
 #   1. the shared clean pretraining: 20 epochs on all 60 000 images, with a test curve (23 min)
 #   2. AT from scratch, PGD-10, 30 epochs, with a test curve (about 8.5 min per epoch), then its evaluation
 #   3-4. the finetuning-length sweep from step 1's model: aft and arrest for 2 and 5 epochs
-#   5. the from-scratch reference points: TRADES beta = 6, 1, 3, 0.5 for 30 epochs (the at point is step 2's run)
+#   5. the from-scratch reference points: TRADES beta = 6, 1, 3 for 30 epochs (the at point is step 2's run), and at
+#      trained at epsilon 0.15 (evaluated at 0.1 as all others), for the curve left of at
 #   6. aft, the ablations and arrest at three phi for 10 epochs
 #   7. arrest with AWP, 10 epochs; 8. AT+AWP and TRADES+AWP from scratch, 30 epochs
 #   9. AT and TRADES from scratch with 10 epochs (equal adversarial-training compute with step 6)
@@ -112,7 +113,8 @@ compare_all() {
   for suffix in "" -autoattack; do
     for name in converged equal-adversarial-epochs; do
       local runs=(scratch-10 finetune-10 arrest-awp-10)
-      [ "$name" = converged ] && runs=(scratch-30 scratch-awp-30 finetune-2 finetune-5 finetune-10 arrest-awp-10)
+      [ "$name" = converged ] &&
+        runs=(scratch-30 scratch-30-eps scratch-awp-30 finetune-2 finetune-5 finetune-10 arrest-awp-10)
       local existing=() pairs=()
       for run in "${runs[@]}"; do
         [ -f "$RUNS/$run$suffix/results.json" ] && existing+=("$RUNS/$run$suffix")
@@ -193,6 +195,7 @@ run finetune-5                                                         # 4
 compare_all
 reuse_stages "$RUNS/at" "$RUNS/scratch-30/points/00-at" finetune evaluate
 run scratch-30                                                         # 5
+run scratch-30-eps
 compare_all
 run finetune-10                                                        # 6
 compare_all
@@ -204,7 +207,7 @@ compare_all
 
 # 10. AutoAttack twins, the points of the comparison at convergence first: the trained stages are copied into the
 #     twin's directory and only its evaluation runs.
-for trained in scratch-30 finetune-10 arrest-awp-10 scratch-awp-30 scratch-10 finetune-5 finetune-2; do
+for trained in scratch-30 scratch-30-eps finetune-10 arrest-awp-10 scratch-awp-30 scratch-10 finetune-5 finetune-2; do
   reuse_stages "$RUNS/$trained" "$RUNS/$trained-autoattack" finetune
   for point in "$RUNS/$trained"/points/*/; do
     [ -d "$point" ] || continue

@@ -103,6 +103,7 @@ class ReproductionSpecsTest {
         "finetune-10",
         "arrest-awp-10",
         "scratch-30",
+        "scratch-30-eps",
         "scratch-awp-30",
         "scratch-10"
       })
@@ -138,7 +139,7 @@ class ReproductionSpecsTest {
     assertEquals("00-at", at.directoryName(), "the directory run.sh copies step 2's stages into");
     assertEquals(json(read("reproduction-v2/at.yaml").getSpec()), json(at.training().getSpec()));
     assertEquals(
-        List.of("at", "trades beta=6", "trades beta=1", "trades beta=3", "trades beta=0.5"),
+        List.of("at", "trades beta=6", "trades beta=1", "trades beta=3"),
         SweepPoints.expand(scratch).stream().map(SweepPoint::label).toList());
     ArrestTrainingSpec longest = scratch.getSpec();
     ArrestTrainingSpec awp = read("reproduction-v2/scratch-awp-30.yaml").getSpec();
@@ -164,6 +165,27 @@ class ReproductionSpecsTest {
       other.sweep = longest.sweep;
       assertEquals(json(longest), json(other));
     }
+  }
+
+  /**
+   * Reproduction v2's point left of at (scratch-30-eps) is scratch-30's at point trained at a larger
+   * epsilon, with its step size in the same ratio, and evaluated (test curve included) at the
+   * epsilon of every other point.
+   */
+  @Test
+  void theReproductionV2LargerEpsilonAtDiffersFromScratch30sAtOnlyInItsTrainingEpsilon() {
+    ArrestTraining wider = read("reproduction-v2/scratch-30-eps.yaml");
+    List<SweepPoint> points = SweepPoints.expand(wider);
+    assertEquals(List.of("at eps=0.15"), points.stream().map(SweepPoint::label).toList());
+    ArrestTrainingSpec point = points.get(0).training().getSpec();
+    ArrestTrainingSpec at =
+        SweepPoints.expand(read("reproduction-v2/scratch-30.yaml")).get(0).training().getSpec();
+    assertEquals(0.15, point.finetuning.attack.epsilon);
+    assertEquals(0.0375, point.finetuning.attack.stepSize, 1e-12, "2.5 epsilon / 10, as at's");
+    assertEquals(0.1, point.evaluation.epsilon, "evaluated at the budget of every other point");
+    point.finetuning.attack.epsilon = at.finetuning.attack.epsilon;
+    point.finetuning.attack.stepSize = at.finetuning.attack.stepSize;
+    assertEquals(json(at), json(point));
   }
 
   /** run.sh runs every spec of examples/reproduction-v2, and only those. */
