@@ -3,7 +3,9 @@ package dev.arrest.tradeoff;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
 import java.awt.geom.Ellipse2D;
+import java.awt.geom.Rectangle2D;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,11 +19,15 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.labels.ItemLabelAnchor;
 import org.jfree.chart.labels.ItemLabelPosition;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.PlotRenderingInfo;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.chart.renderer.xy.XYItemRendererState;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYDataset;
 import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
@@ -70,7 +76,8 @@ public final class PlanePlot {
     NumberAxis yAxis = new NumberAxis(Y_LABEL);
     xAxis.setAutoRangeIncludesZero(false);
     yAxis.setAutoRangeIncludesZero(false);
-    // Labels sit above and right of their points; leave room for those of the rightmost points.
+    // Labels sit above and right of their points; leave room for those of the rightmost points
+    // (a label that would still run past the edge goes left of its point: PointLabelRenderer).
     xAxis.setUpperMargin(0.15);
     XYPlot plot = new XYPlot();
     plot.setDomainAxis(xAxis);
@@ -206,7 +213,7 @@ public final class PlanePlot {
 
   private static XYLineAndShapeRenderer labelledPoints(
       Color color, double size, List<String> labels, int fontStyle) {
-    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
+    XYLineAndShapeRenderer renderer = new PointLabelRenderer();
     renderer.setSeriesPaint(0, color);
     renderer.setSeriesShape(0, new Ellipse2D.Double(-size / 2, -size / 2, size, size));
     // Series keep insertion order (no auto-sort), so item i is labels.get(i).
@@ -214,9 +221,60 @@ public final class PlanePlot {
     renderer.setDefaultItemLabelsVisible(true);
     renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, fontStyle, 11));
     renderer.setDefaultItemLabelPaint(color);
-    renderer.setDefaultPositiveItemLabelPosition(
-        new ItemLabelPosition(ItemLabelAnchor.OUTSIDE2, TextAnchor.BOTTOM_LEFT));
     return renderer;
+  }
+
+  /**
+   * Points with their labels above and right of them, or above and left where the label would run
+   * past the plot's right edge (where it is cut off), e.g. for the most accurate point.
+   */
+  private static final class PointLabelRenderer extends XYLineAndShapeRenderer {
+    private static final ItemLabelPosition RIGHT =
+        new ItemLabelPosition(ItemLabelAnchor.OUTSIDE2, TextAnchor.BOTTOM_LEFT);
+    private static final ItemLabelPosition LEFT =
+        new ItemLabelPosition(ItemLabelAnchor.OUTSIDE10, TextAnchor.BOTTOM_RIGHT);
+
+    private transient Rectangle2D dataArea;
+    private transient boolean labelOnLeft;
+
+    PointLabelRenderer() {
+      super(false, true);
+    }
+
+    @Override
+    public XYItemRendererState initialise(
+        Graphics2D g2,
+        Rectangle2D dataArea,
+        XYPlot plot,
+        XYDataset dataset,
+        PlotRenderingInfo info) {
+      this.dataArea = dataArea;
+      return super.initialise(g2, dataArea, plot, dataset, info);
+    }
+
+    @Override
+    protected void drawItemLabel(
+        Graphics2D g2,
+        PlotOrientation orientation,
+        XYDataset dataset,
+        int series,
+        int item,
+        double x,
+        double y,
+        boolean negative) {
+      String label = getItemLabelGenerator(series, item).generateLabel(dataset, series, item);
+      double width =
+          label == null ? 0 : g2.getFontMetrics(getItemLabelFont(series, item)).stringWidth(label);
+      double reach = getItemLabelAnchorOffset() + width;
+      labelOnLeft =
+          dataArea != null && x + reach > dataArea.getMaxX() && x - reach >= dataArea.getMinX();
+      super.drawItemLabel(g2, orientation, dataset, series, item, x, y, negative);
+    }
+
+    @Override
+    public ItemLabelPosition getPositiveItemLabelPosition(int series, int item) {
+      return labelOnLeft ? LEFT : RIGHT;
+    }
   }
 
   /**

@@ -146,6 +146,71 @@ class PlotsTest {
         2 * 6, lines(root, ChartFiles.REFERENCE_COLOR).size(), "two bars and four caps per point");
   }
 
+  /** Labels are clipped to the plot: the most accurate point's label goes left of it. */
+  @Test
+  void everyPointLabelFitsInsideThePlot() throws Exception {
+    List<ReferencePoint> own =
+        List.of(
+            new ReferencePoint("scratch-30/at", 84.85, 78.03, "this sweep"),
+            new ReferencePoint("scratch-30/trades beta=1", 88.24, 73.96, "this sweep"));
+    List<RunPoint> runs = List.of(new RunPoint("finetune-2/aft", 76.05, 62.25));
+    Path svg = dir.resolve("edge.svg");
+
+    PlanePlot.write(own, TradeoffCurve.fit(own, 1), runs, null, svg);
+
+    Element root = svgRoot(svg);
+    Map<String, double[]> clips = new LinkedHashMap<>();
+    org.w3c.dom.NodeList paths = root.getElementsByTagName("clipPath");
+    for (int i = 0; i < paths.getLength(); i++) {
+      Element clip = (Element) paths.item(i);
+      double[] xs =
+          Arrays.stream(
+                  ((Element) clip.getElementsByTagName("path").item(0))
+                      .getAttribute("d")
+                      .split("[MLZ]"))
+              .filter(part -> !part.isBlank())
+              .mapToDouble(part -> Double.parseDouble(part.split(",")[0]))
+              .toArray();
+      clips.put(
+          "url(#" + clip.getAttribute("id") + ")",
+          new double[] {
+            Arrays.stream(xs).min().orElseThrow(), Arrays.stream(xs).max().orElseThrow()
+          });
+    }
+    java.awt.font.FontRenderContext context = new java.awt.font.FontRenderContext(null, true, true);
+    org.w3c.dom.NodeList texts = root.getElementsByTagName("text");
+    List<String> checked = new java.util.ArrayList<>();
+    for (int i = 0; i < texts.getLength(); i++) {
+      Element text = (Element) texts.item(i);
+      String label = text.getTextContent();
+      if (!List.of("scratch-30/at", "scratch-30/trades beta=1", "finetune-2/aft").contains(label)) {
+        continue;
+      }
+      double[] plot = clips.get(text.getAttribute("clip-path"));
+      int style =
+          text.getAttribute("style").contains("bold") ? java.awt.Font.BOLD : java.awt.Font.PLAIN;
+      double width =
+          new java.awt.Font(java.awt.Font.SANS_SERIF, style, 11)
+              .getStringBounds(label, context)
+              .getWidth();
+      double x = Double.parseDouble(text.getAttribute("x"));
+      assertTrue(
+          x >= plot[0] && x + width <= plot[1] + 1,
+          label
+              + " spans ["
+              + x
+              + ", "
+              + (x + width)
+              + "], the plot ["
+              + plot[0]
+              + ", "
+              + plot[1]
+              + "]");
+      checked.add(label);
+    }
+    assertEquals(3, checked.size(), checked.toString());
+  }
+
   @Test
   void pointsWithoutIntervalsGetNoErrorBars() throws Exception {
     ReferenceSet published = ReferenceSets.load("cifar10-linf-8255-wrn34");
