@@ -177,13 +177,17 @@ class PlotsTest {
             Arrays.stream(xs).min().orElseThrow(), Arrays.stream(xs).max().orElseThrow()
           });
     }
+    List<String> pointLabels =
+        java.util.stream.Stream.concat(
+                own.stream().map(ReferencePoint::method), runs.stream().map(RunPoint::label))
+            .toList();
     java.awt.font.FontRenderContext context = new java.awt.font.FontRenderContext(null, true, true);
     org.w3c.dom.NodeList texts = root.getElementsByTagName("text");
     List<String> checked = new java.util.ArrayList<>();
     for (int i = 0; i < texts.getLength(); i++) {
       Element text = (Element) texts.item(i);
       String label = text.getTextContent();
-      if (!List.of("scratch-30/at", "scratch-30/trades beta=1", "finetune-2/aft").contains(label)) {
+      if (!pointLabels.contains(label)) {
         continue;
       }
       double[] plot = clips.get(text.getAttribute("clip-path"));
@@ -208,7 +212,7 @@ class PlotsTest {
               + "]");
       checked.add(label);
     }
-    assertEquals(3, checked.size(), checked.toString());
+    assertEquals(pointLabels, checked);
   }
 
   @Test
