@@ -12,9 +12,13 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -221,11 +225,30 @@ public final class LocalContainer {
     return new Termination(exitCode, reason, message);
   }
 
-  /** Kills the process (and its children), as a kubelet stopping the container does. */
+  /** How long a killed process may take to be gone before {@link #kill} gives up. */
+  private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * Kills the process and its children (SIGKILL) and returns once they are gone, as a kubelet stops
+   * a container before it lets the pod's deletion complete. Without the wait a pod could vanish
+   * from the API server while its process is still being torn down.
+   */
   public void kill() {
     killed = true;
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
+    List<ProcessHandle> processes = new ArrayList<>(process.descendants().toList());
+    processes.add(process.toHandle());
+    processes.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle handle : processes) {
+      try {
+        handle.onExit().get(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException e) {
+        throw new IllegalStateException(
+            "process " + handle.pid() + " still runs " + KILL_TIMEOUT + " after SIGKILL", e);
+      }
+    }
   }
 
   public boolean isAlive() {
