@@ -181,8 +181,7 @@ public final class ArrestOperator implements Callable<Integer> {
     DefaultExports.register(registry);
     ApiRequestMetrics apiRequests = new ApiRequestMetrics(registry);
     // Both of Fabric8's HTTP clients are on the classpath (JOSDK brings the JDK one); choose
-    // instead of letting
-    // Fabric8 pick one at random.
+    // instead of letting Fabric8 pick one at random.
     KubernetesClient client =
         new KubernetesClientBuilder()
             .withHttpClientFactory(new JdkHttpClientFactory())
@@ -256,10 +255,8 @@ public final class ArrestOperator implements Callable<Integer> {
               + " downward API)");
     }
     // JOSDK's default ends the process with System.exit whenever leadership ends, which deadlocks
-    // against a shutdown
-    // hook during a planned stop. Exit only when leadership is lost while running, so that a
-    // standby takes over and
-    // two replicas never reconcile at the same time.
+    // against a shutdown hook during a planned stop. Exit only when leadership is lost while
+    // running, so that a standby takes over and two replicas never reconcile at the same time.
     LeaderCallbacks callbacks =
         new LeaderCallbacks(
             () -> {},

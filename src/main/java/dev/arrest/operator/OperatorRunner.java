@@ -75,8 +75,8 @@ public final class OperatorRunner implements AutoCloseable {
                   .withCloseClientOnStop(false)
                   .withMetrics(queue)
                   // The reconciler writes the status itself (PUT with optimistic locking), which
-                  // works on every API server
-                  // and on Fabric8's mock server; nothing is server-side applied.
+                  // works on every API server and on Fabric8's mock server; nothing is server-side
+                  // applied.
                   .withUseSSAToPatchPrimaryResource(false);
               if (leaderElection != null) {
                 overrider.withLeaderElectionConfiguration(

@@ -59,9 +59,8 @@ class ChartOnApiServerTest {
             .check("helm status");
     assertTrue(status.stdout().contains("STATUS: deployed"), status.stdout());
     // The real ReplicaSet controller created the operator's pod from the chart's template: it
-    // passed the API server's
-    // validation and admission. It stays Pending here (no scheduler); the suite runs the operator's
-    // container itself.
+    // passed the API server's validation and admission. It stays Pending here (no scheduler); the
+    // suite runs the operator's container itself.
     Deployment deployment = cluster.operatorDeployment();
     Pod pod =
         await(

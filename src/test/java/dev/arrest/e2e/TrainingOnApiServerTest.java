@@ -103,8 +103,7 @@ class TrainingOnApiServerTest {
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
     // The example's claim. Nothing binds it (no volume provisioner here); the node stand-in only
-    // needs it to exist,
-    // and keeps pods that mount a missing claim Pending, as the scheduler would.
+    // needs it to exist, and keeps pods that mount a missing claim Pending, as the scheduler would.
     cluster
         .admin
         .persistentVolumeClaims()
@@ -241,8 +240,7 @@ class TrainingOnApiServerTest {
     apply(example);
 
     // Kill the operator (SIGKILL: no shutdown hook) while the pretrain pod runs, and let the stage
-    // finish while it is
-    // down: the Job controller completes the Job without it.
+    // finish while it is down: the Job controller completes the Job without it.
     Pod pretrainPod =
         awaitValue(
             "a running pretrain pod",
@@ -451,9 +449,8 @@ class TrainingOnApiServerTest {
   @Order(2)
   void aCorruptDatasetFailsTheTrainingWithTheTrainersMessage() throws Exception {
     // A dataset directory whose training images file is cut short. The node stand-in's containers
-    // see this machine's
-    // file system, so the path is a local one (in a cluster it would be inside the image or the
-    // claim).
+    // see this machine's file system, so the path is a local one (in a cluster it would be inside
+    // the image or the claim).
     Path corrupt =
         Files.createDirectories(cluster.controlPlane.home().resolve("corrupt-fashion-mnist"));
     for (String file :
@@ -479,9 +476,8 @@ class TrainingOnApiServerTest {
     // training, that this 1.20 server has no podFailurePolicy), no Job yet. Its successor records
     // the same Event again, which must raise the count of the existing one (a deterministic name,
     // get, then patch), not add a second Event. (A StageStarted Event would say that the stage's
-    // Job
-    // had been created: without the Job, the operator would take it as deleted and start the next
-    // attempt.) A planned stop (SIGTERM) first.
+    // Job had been created: without the Job, the operator would take it as deleted and start the
+    // next attempt.) A planned stop (SIGTERM) first.
     int exitCode = operator.stop();
     assertTrue(
         exitCode == 0 || exitCode == 128 + 15,
@@ -561,8 +557,7 @@ class TrainingOnApiServerTest {
         "the Job controller failed the Job");
     assertNull(job(name + "-finetune"));
     // The chart's ArrestTrainingFailed alert, evaluated by the real Prometheus, is pending (it
-    // fires
-    // after 1m).
+    // fires after 1m).
     awaitValue(
         "ArrestTrainingFailed pending for " + name,
         Duration.ofSeconds(30),
@@ -921,17 +916,14 @@ class TrainingOnApiServerTest {
     assertEquals(Set.of(), RbacUsage.ungranted(requests, all), "requests no rule grants");
     Set<String> unused = new java.util.TreeSet<>(RbacUsage.unused(requests, grants));
     // Used by the API server's OwnerReferencesPermissionEnforcement admission plugin, not by a
-    // request: it lets only
-    // who may update an owner's finalizers set blockOwnerDeletion on its dependents (the stage
-    // Jobs). This control
-    // plane does not enable that plugin (OpenShift and hardened clusters do), so the rule cannot be
-    // used here.
+    // request: it lets only who may update an owner's finalizers set blockOwnerDeletion on its
+    // dependents (the stage Jobs). This control plane does not enable that plugin (OpenShift and
+    // hardened clusters do), so the rule cannot be used here.
     unused.removeIf(
         grant -> grant.startsWith("update arrest.dev/arresttrainings/finalizers (all namespaces)"));
     // JOSDK's leader election checks at start, by a SelfSubjectRulesReview, that the Lease may be
-    // created, read and
-    // updated, and refuses to start otherwise; Fabric8's LeaseLock then renews by patch, so update
-    // shows up only there.
+    // created, read and updated, and refuses to start otherwise; Fabric8's LeaseLock then renews by
+    // patch, so update shows up only there.
     assertTrue(
         requests.stream()
             .anyMatch(

@@ -37,9 +37,8 @@ final class BoxedHyperplaneProjection {
     }
     double target = Math.abs(residual);
     // Per coordinate: room to move, slope of its contribution to |w . d| in the parameter p (delta
-    // for L-inf, lambda
-    // for L2), and the breakpoint p at which it reaches the box (slope * breakpoint = |w_i| *
-    // room).
+    // for L-inf, lambda for L2), and the breakpoint p at which it reaches the box (slope *
+    // breakpoint = |w_i| * room).
     double[] room = new double[n];
     double[] slope = new double[n];
     double[] breakpoint = new double[n];

@@ -63,9 +63,8 @@ public final class SgdOptimizer {
         continue;
       }
       // The gradient tensor is scratch space from here on: it is updated in place and zeroed at the
-      // end. Every
-      // temporary is closed explicitly, because results of ops on the weight would otherwise live
-      // as long as the model.
+      // end. Every temporary is closed explicitly, because results of ops on the weight would
+      // otherwise live as long as the model.
       try (NDArray gradient = weight.getGradient()) {
         if (weightDecay != 0) {
           try (NDArray decay = weight.mul((float) weightDecay)) {

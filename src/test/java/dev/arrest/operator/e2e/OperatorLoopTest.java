@@ -357,8 +357,7 @@ class OperatorLoopTest {
   void aFailingStageEndsInFailedWithTheTrainersMessage() throws Exception {
     loop.startOperator();
     // The finetune container gets an empty output directory, so it fails as the trainer does when
-    // the pretrained
-    // model is missing: exit 1 with a Failed termination message.
+    // the pretrained model is missing: exit 1 with a Failed termination message.
     loop.kubelet.start(
         commandLine -> {
           List<String> mapped = new ArrayList<>(standIn(commandLine));

@@ -74,9 +74,8 @@ class ApgdStepSizeControlTest {
   @Test
   void theFirstStepIsComparedWithTheStartingPointsLoss() {
     // 16 increases in steps 2..22 and a decrease at step 1 from the starting loss: 16 <= 0.75 * 22
-    // = 16.5, so the step
-    // is halved. (The reference code compares step 1 with 0, which would count a 17th increase and
-    // not halve.)
+    // = 16.5, so the step is halved. (The reference code compares step 1 with 0, which would count
+    // a 17th increase and not halve.)
     float startLoss = 5f;
     ApgdStepSizeControl control =
         new ApgdStepSizeControl(100, 0.75, 2 * EPSILON, new float[] {startLoss});
@@ -95,8 +94,8 @@ class ApgdStepSizeControlTest {
   @Test
   void noImprovementSinceAnUnhalvedCheckpointHalvesTheStep() {
     // The best loss is the starting point's and is never beaten, yet the loss rises at every step:
-    // condition 1 never
-    // fires. Condition 2 is skipped at the first checkpoint and fires at the second.
+    // condition 1 never fires. Condition 2 is skipped at the first checkpoint and fires at the
+    // second.
     float best = 100f;
     ApgdStepSizeControl control =
         new ApgdStepSizeControl(100, 0.75, 2 * EPSILON, new float[] {best});
