@@ -422,23 +422,7 @@ class TrainingOnApiServerTest {
 
     // Deleting the training deletes its Jobs and their pods (garbage collector).
     cluster.kubectl("delete", "arresttraining", name, "-n", NS).check("kubectl delete");
-    awaitValue(
-        "the Jobs and pods to be garbage-collected",
-        Duration.ofMinutes(2),
-        () ->
-            cluster
-                        .admin
-                        .batch()
-                        .v1()
-                        .jobs()
-                        .inNamespace(NS)
-                        .withLabel(LABEL_TRAINING, name)
-                        .list()
-                        .getItems()
-                        .isEmpty()
-                    && pods(name).isEmpty()
-                ? true
-                : null);
+    awaitJobsAndPodsGarbageCollected(name);
     awaitValue(
         "the training's metric series to go",
         Duration.ofSeconds(30),
@@ -611,23 +595,7 @@ class TrainingOnApiServerTest {
     cluster
         .kubectl("delete", "arresttraining", name, "-n", NS, "--wait=false")
         .check("kubectl delete");
-    awaitValue(
-        "the Jobs and pods to be garbage-collected",
-        Duration.ofMinutes(2),
-        () ->
-            cluster
-                        .admin
-                        .batch()
-                        .v1()
-                        .jobs()
-                        .inNamespace(NS)
-                        .withLabel(LABEL_TRAINING, name)
-                        .list()
-                        .getItems()
-                        .isEmpty()
-                    && pods(name).isEmpty()
-                ? true
-                : null);
+    awaitJobsAndPodsGarbageCollected(name);
     assertFalse(
         node.isRunning(NS, running.getMetadata().getName()), "the trainer process still runs");
   }
@@ -1061,6 +1029,27 @@ class TrainingOnApiServerTest {
         && job.getStatus().getConditions() != null
         && job.getStatus().getConditions().stream()
             .anyMatch(c -> "Complete".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** Waits until the garbage collector has deleted a deleted training's Jobs and their pods. */
+  private static void awaitJobsAndPodsGarbageCollected(String training) {
+    awaitValue(
+        "the Jobs and pods to be garbage-collected",
+        Duration.ofMinutes(2),
+        () ->
+            cluster
+                        .admin
+                        .batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(NS)
+                        .withLabel(LABEL_TRAINING, training)
+                        .list()
+                        .getItems()
+                        .isEmpty()
+                    && pods(training).isEmpty()
+                ? true
+                : null);
   }
 
   private static List<Pod> pods(String training) {
