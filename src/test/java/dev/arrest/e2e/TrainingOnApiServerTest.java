@@ -283,16 +283,7 @@ class TrainingOnApiServerTest {
 
     // No duplicate Jobs: one per stage, the pretrain Job the one from before the kill, one pod
     // each.
-    List<Job> jobs =
-        cluster
-            .admin
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(NS)
-            .withLabel(LABEL_TRAINING, name)
-            .list()
-            .getItems();
+    List<Job> jobs = jobs(name);
     assertEquals(
         Set.of(name + "-pretrain", name + "-finetune", name + "-evaluate"),
         jobs.stream().map(j -> j.getMetadata().getName()).collect(Collectors.toSet()));
@@ -1036,20 +1027,19 @@ class TrainingOnApiServerTest {
     awaitValue(
         "the Jobs and pods to be garbage-collected",
         Duration.ofMinutes(2),
-        () ->
-            cluster
-                        .admin
-                        .batch()
-                        .v1()
-                        .jobs()
-                        .inNamespace(NS)
-                        .withLabel(LABEL_TRAINING, training)
-                        .list()
-                        .getItems()
-                        .isEmpty()
-                    && pods(training).isEmpty()
-                ? true
-                : null);
+        () -> jobs(training).isEmpty() && pods(training).isEmpty() ? true : null);
+  }
+
+  private static List<Job> jobs(String training) {
+    return cluster
+        .admin
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .withLabel(LABEL_TRAINING, training)
+        .list()
+        .getItems();
   }
 
   private static List<Pod> pods(String training) {
