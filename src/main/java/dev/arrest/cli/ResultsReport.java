@@ -100,6 +100,9 @@ final class ResultsReport {
               curve.pointCount(),
               curve.standardRange(),
               curve.rmsResidual()));
+      // Why the degree is lower than asked for: a reader comparing reports must not assume the
+      // requested one.
+      curve.rejectedFits().forEach(rejected -> out.append("- ").append(rejected).append('\n'));
       curve
           .leftOutPoints()
           .forEach(point -> out.append("- not fitted: ").append(point).append('\n'));

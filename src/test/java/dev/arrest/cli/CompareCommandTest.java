@@ -304,6 +304,45 @@ class CompareCommandTest {
   }
 
   /**
+   * The shape of docs/reproduction.md step 5 with TRADES beta=3: the three frontier points bend the
+   * wrong way for a decreasing quadratic, so the fit falls back to a line and the report says why.
+   */
+  @Test
+  void theReportNamesADegreeTheFitRejected() throws Exception {
+    Path scratch =
+        sweep(
+            "scratch",
+            "fashion-mnist",
+            point("at", "at", 0.8485, 0.7803),
+            point("trades beta=3", "trades", 0.8534, 0.7472),
+            point("trades beta=1", "trades", 0.8824, 0.7396));
+    Path out = dir.resolve("compared");
+
+    assertEquals(
+        0,
+        cli(
+            "compare",
+            "--reference-methods",
+            "at,trades",
+            "--degree",
+            "2",
+            "-o",
+            out.toString(),
+            scratch.toString()));
+
+    RunResults results = ResultsJson.read(out.resolve("results.json"), RunResults.class);
+    assertEquals(2, results.referenceCurve.requestedDegree());
+    assertEquals(1, results.referenceCurve.degree());
+    String report = Files.readString(out.resolve("report.md"));
+    assertTrue(
+        report.contains("degree 1 fitted to 3 points")
+            && report.contains(
+                "\n- degree 2 rejected: its slope reaches +5.292 pp per pp at standard accuracy"
+                    + " 88.24 %\n"),
+        report);
+  }
+
+  /**
    * The shape run.sh met (docs/reproduction.md step 5): AT beats TRADES beta=6 on both axes, so the
    * three baselines trace no decreasing curve unless the dominated one is left out.
    */
