@@ -5,6 +5,9 @@ copies there; the -autoattack twins and the comparisons only repeat them and are
 its epochs, the median epoch, epochs x median epoch (the time the comparison uses: robust to the few epochs that
 shared the CPU or were paused) and the recorded total, with the epochs slower than 1.2x the median named.
 A finetuned point's time is this plus the shared pretraining's (the first row).
+Seconds from different machines do not compare (one VM of the type ran the same epochs 2.4x faster than the
+next): a stage trained on two machines has a meaningless median here, and the comparison across machines uses one
+timing run on one machine instead (docs/reproduction.md, "Wall-clock time across machines").
 
     python3 docs/reproduction/v2/wall-clock.py [DIR]
 """
