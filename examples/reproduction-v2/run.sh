@@ -12,6 +12,7 @@
 #   6. aft, the ablations and arrest at three phi for 10 epochs
 #   7. arrest with AWP, 10 epochs; 8. AT+AWP and TRADES+AWP from scratch, 30 epochs
 #   9. AT and TRADES from scratch with 10 epochs (equal adversarial-training compute with step 6)
+#   then the timing run: one epoch of every kind of stage, three times on one machine (equal wall-clock time)
 #   10. every model under AutoAttack (standard) on 1000 stratified test images (about 22 min per model), then
 #       `arrest compare`: the reference curve of the from-scratch points, every point's score, the phi sweep's score
 #
@@ -26,6 +27,7 @@
 #   bash examples/reproduction-v2/run.sh save     # copy the progress to $RESULTS, then commit it
 #   bash examples/reproduction-v2/run.sh restore  # only put $RESULTS back into $RUNS
 #   bash examples/reproduction-v2/run.sh compare  # only redraw the comparisons from what $RUNS holds
+#   bash examples/reproduction-v2/run.sh timing   # only the timing run, unless $RESULTS/timing.txt says it is done
 # ARREST_COMMAND replaces bin/arrest (word-split), e.g. to run the CLI from a test's class path.
 set -euo pipefail
 read -r -a ARREST <<< "${ARREST_COMMAND:-bin/arrest}"
@@ -138,12 +140,32 @@ compare_all() {
   done
 }
 
+# Timing, for the comparison at equal wall-clock time (docs/reproduction.md, "Wall-clock time across machines"): one
+# epoch of every kind of stage on 6000 images, three times in one sitting, so that all its seconds are one machine's.
+# $RESULTS/timing.txt, written once all three have finished, records that machine; without it, any earlier timing
+# runs (an interrupted sitting, perhaps on another machine) are discarded and all three run again.
+timing() {
+  local repeat
+  [ ! -f "$RESULTS/timing.txt" ] || return 0
+  rm -rf "$RUNS"/timing-* "$RESULTS"/timing-*
+  for repeat in 1 2 3; do
+    "${ARREST[@]}" run examples/reproduction-v2/timing.yaml -o "$RUNS/timing-$repeat" --progress lines
+    copy_results "$RUNS/timing-$repeat" "$RESULTS/timing-$repeat"
+    # Only the seconds and results count; a one-epoch model and its plots are not worth committing.
+    find "$RESULTS/timing-$repeat" -name model.params -delete
+    rm -rf "$RESULTS/timing-$repeat/plots"
+  done
+  { date -u '+finished %Y-%m-%dT%H:%M:%SZ'; echo "cores $(nproc)"; lscpu | grep -m1 'Model name' || true
+    grep -q avx512f /proc/cpuinfo && echo 'avx512f yes' || echo 'avx512f no'; } > "$RESULTS/timing.txt"
+}
+
 case "${1:-}" in
   save) save_progress; exit 0 ;;
   restore) restore; exit 0 ;;
   compare) compare_all; exit 0 ;;
+  timing) timing; exit 0 ;;
   "") restore ;;
-  *) echo "usage: $0 [save|restore|compare]" >&2; exit 2 ;;
+  *) echo "usage: $0 [save|restore|compare|timing]" >&2; exit 2 ;;
 esac
 
 # 1. Clean pretraining. Later steps start from its model ($RESULTS/pretrain/model.params, given to them as
@@ -204,6 +226,8 @@ run scratch-awp-30                                                     # 8
 compare_all
 run scratch-10                                                         # 9
 compare_all
+
+timing                                                                 # the timing run (after step 9)
 
 # 10. AutoAttack twins, the points of the comparison at convergence first: the trained stages are copied into the
 #     twin's directory and only its evaluation runs.

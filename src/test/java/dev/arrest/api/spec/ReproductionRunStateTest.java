@@ -120,6 +120,53 @@ class ReproductionRunStateTest {
     assertFalse(Files.exists(runs.resolve("pretrain")), "steps start from the committed model");
   }
 
+  /**
+   * The timing run's three repeats count only as one sitting: an interrupted one (no timing.txt) is
+   * discarded and run again whole, a finished one is kept, and no timing model or plot is
+   * committed.
+   */
+  @Test
+  void theTimingRunIsRunAgainWholeUnlessAllThreeRepeatsFinishedInOneSitting() throws Exception {
+    Path runs = work.resolve("runs");
+    Path results = work.resolve("results");
+    write(runs.resolve("timing-1/points/05-old/finetune/epochs.csv"), "from another machine");
+    write(results.resolve("timing-2/points/05-old/finetune/epochs.csv"), "interrupted sitting");
+    Path fake = work.resolve("fake-arrest.sh");
+    write(
+        fake,
+        """
+        # arrest run SPEC -o OUT --progress lines: a timed stage with a model and a plot
+        [ "$1 $2 $3" = "run examples/reproduction-v2/timing.yaml -o" ] || exit 3
+        mkdir -p "$4/points/00-at/finetune"
+        echo "epoch,seconds" > "$4/points/00-at/finetune/epochs.csv"
+        echo "1,21.5" >> "$4/points/00-at/finetune/epochs.csv"
+        echo model > "$4/points/00-at/finetune/model.params"
+        mkdir -p "$4/plots" && echo svg > "$4/plots/tradeoff-plane.svg"
+        echo '{"points": [{"directory": "points/00-at", "label": "at"}]}' > "$4/results.json"
+        echo "$4" >> "$(dirname "$0")/calls"
+        """);
+    String command = "bash " + fake;
+
+    assertEquals(0, script("timing", runs, results, command));
+
+    assertEquals(
+        List.of("1", "2", "3"),
+        read(work.resolve("calls")).lines().map(l -> l.substring(l.length() - 1)).toList(),
+        "all three repeats ran again");
+    assertFalse(Files.exists(runs.resolve("timing-1/points/05-old")), "the earlier sitting's runs");
+    for (String repeat : List.of("timing-1", "timing-2", "timing-3")) {
+      assertEquals(
+          List.of("points/00-at/finetune/epochs.csv", "results.json"),
+          files(results.resolve(repeat)),
+          repeat + ": its results, without the model and plots");
+    }
+    assertTrue(read(results.resolve("timing.txt")).contains("cores "), "the machine is recorded");
+
+    Files.delete(work.resolve("calls"));
+    assertEquals(0, script("timing", runs, results, command));
+    assertFalse(Files.exists(work.resolve("calls")), "a finished timing run is not run again");
+  }
+
   @Test
   void anUnknownArgumentIsRefusedWithTheUsage() throws Exception {
     assertEquals(2, script("resume", work.resolve("runs"), work.resolve("results")));
@@ -127,12 +174,21 @@ class ReproductionRunStateTest {
 
   private int script(String argument, Path runs, Path results)
       throws IOException, InterruptedException {
+    return script(argument, runs, results, null);
+  }
+
+  /** Runs run.sh ARGUMENT, with ARREST_COMMAND (the CLI it calls) unless {@code arrest} is null. */
+  private int script(String argument, Path runs, Path results, String arrest)
+      throws IOException, InterruptedException {
     ProcessBuilder builder =
         new ProcessBuilder("bash", ReproductionScript.PATH.toString(), argument)
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("script.log").toFile());
     builder.environment().put("RUNS", runs.toString());
     builder.environment().put("RESULTS", results.toString());
+    if (arrest != null) {
+      builder.environment().put("ARREST_COMMAND", arrest);
+    }
     Process process = builder.start();
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), "run.sh " + argument + " finished");
     return process.exitValue();

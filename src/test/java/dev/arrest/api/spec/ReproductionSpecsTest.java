@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.arrest.api.v1alpha1.ArrestTraining;
 import dev.arrest.api.v1alpha1.ArrestTrainingSpec;
 import dev.arrest.api.v1alpha1.EvaluationSubset;
+import dev.arrest.api.v1alpha1.FinetuningMethod;
+import dev.arrest.api.v1alpha1.FinetuningSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -186,6 +191,77 @@ class ReproductionSpecsTest {
     point.finetuning.attack.epsilon = at.finetuning.attack.epsilon;
     point.finetuning.attack.stepSize = at.finetuning.attack.stepSize;
     assertEquals(json(at), json(point));
+  }
+
+  /**
+   * Reproduction v2's timing run (equal wall-clock time across machines) trains every kind of stage
+   * of the plan with the plan's work per image: the same batch, attack, TRADES beta, RGKD, noisy
+   * replay, AWP and starting point; only the data (6000 images), the epochs (one) and the learning
+   * rates differ.
+   */
+  @Test
+  void theReproductionV2TimingRunDoesThePlansWorkPerImageForEveryKindOfStage() {
+    ArrestTraining timing = read("reproduction-v2/timing.yaml");
+    Map<String, ArrestTrainingSpec> timed = new HashMap<>();
+    for (SweepPoint point : SweepPoints.expand(timing)) {
+      timed.put(point.label(), point.training().getSpec());
+      assertEquals(1, point.training().getSpec().finetuning.epochs, point.label());
+    }
+    Map<String, ArrestTrainingSpec> plan = new LinkedHashMap<>();
+    plan.put("at", point("scratch-30", "at"));
+    plan.put("trades", point("scratch-30", "trades beta=6"));
+    plan.put("at+awp", point("scratch-awp-30", "at+awp"));
+    plan.put("trades+awp", point("scratch-awp-30", "trades+awp"));
+    plan.put("aft", point("finetune-10", "aft"));
+    plan.put("aft+rgkd", point("finetune-10", "aft+rgkd"));
+    plan.put("aft+nr", point("finetune-10", "aft+nr phi=37.5"));
+    plan.put("arrest", point("finetune-10", "arrest phi=37.5"));
+    plan.put("arrest+awp", read("reproduction-v2/arrest-awp-10.yaml").getSpec());
+    plan.forEach(
+        (kind, stage) -> {
+          assertTrue(timed.containsKey(kind), "no timing point " + kind + " in " + timed.keySet());
+          assertEquals(workPerImage(stage), workPerImage(timed.get(kind)), kind);
+        });
+    ArrestTrainingSpec pretrain = read("reproduction-v2/pretrain.yaml").getSpec();
+    assertEquals(6000, timing.getSpec().dataset.trainSubset);
+    assertEquals(1, timing.getSpec().pretraining.epochs);
+    assertEquals(pretrain.pretraining.batchSize, timing.getSpec().pretraining.batchSize);
+    assertEquals(json(pretrain.model), json(timing.getSpec().model));
+  }
+
+  private static ArrestTrainingSpec point(String run, String label) {
+    return SweepPoints.expand(read("reproduction-v2/" + run + ".yaml")).stream()
+        .filter(p -> p.label().equals(label))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(label + " is not a point of " + run))
+        .training()
+        .getSpec();
+  }
+
+  /** What an epoch of this spec computes per image (not the settings its method ignores). */
+  private static String workPerImage(ArrestTrainingSpec spec) {
+    FinetuningSpec finetuning = spec.finetuning;
+    Map<String, Object> work = new LinkedHashMap<>();
+    work.put("dataset", spec.dataset.name);
+    work.put("augment", spec.dataset.augment);
+    work.put("model", spec.model);
+    work.put("method", finetuning.method);
+    work.put("initialization", finetuning.initialization);
+    work.put("batchSize", finetuning.batchSize);
+    work.put("attack", finetuning.attack);
+    if (finetuning.method == FinetuningMethod.TRADES) {
+      work.put("tradesBeta", finetuning.tradesBeta);
+    }
+    if (finetuning.method == FinetuningMethod.ARREST && finetuning.rgkd.enabled) {
+      work.put("rgkd", finetuning.rgkd);
+    }
+    if (finetuning.method == FinetuningMethod.ARREST && finetuning.noisyReplay.enabled) {
+      work.put("noisyReplay", finetuning.noisyReplay);
+    }
+    if (finetuning.awp != null && finetuning.awp.gamma > 0) {
+      work.put("awp", finetuning.awp);
+    }
+    return json(work);
   }
 
   /** run.sh runs every spec of examples/reproduction-v2, and only those. */
