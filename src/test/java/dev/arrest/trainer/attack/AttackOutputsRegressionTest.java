@@ -1,5 +1,6 @@
 package dev.arrest.trainer.attack;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
@@ -17,11 +18,17 @@ import org.junit.jupiter.api.Test;
  * restructuring of the attacks cannot silently change an evaluation's results. The values were
  * captured before the attacks shared one restart template; each fingerprint is the number of
  * misclassified candidates, the L1 size of the perturbations and a position-weighted checksum of
- * the candidates (compared to 1e-4, which float32 round-off of a differently threaded matmul stays
- * far below while a changed random draw or step moves them by far more).
+ * the candidates. The sizes are compared to within {@link #L1_TOLERANCE} and {@link
+ * #CHECKSUM_TOLERANCE}: float32 round-off differs between machines of one type (on one with
+ * AVX-512, apgd-ce/linf's L1 came out 9.4e-4 and its checksum 2.8e-3 away from the values captured
+ * on another; every other attack within 1e-5), while a changed random draw or step moves them by
+ * far more (another seed moves every APGD and Square fingerprint by 0.07 or more in L1; the closest
+ * two different attacks here are 8.6e-3 apart in L1 and 2.4 in checksum).
  */
 class AttackOutputsRegressionTest {
   private static final int SIZE = 12;
+  private static final double L1_TOLERANCE = 4e-3;
+  private static final double CHECKSUM_TOLERANCE = 2e-2;
 
   @Test
   void everyAttackReturnsTheSameCandidatesAsBeforeTheRestartTemplate() {
@@ -46,9 +53,9 @@ class AttackOutputsRegressionTest {
         found.put(attack.getKey(), fingerprint(model, images, candidates, labels));
       }
       Map<String, String> expected = expected();
-      for (String name : expected.keySet()) {
-        assertClose(expected.get(name), found.get(name), name);
-      }
+      assertAll(
+          expected.keySet().stream()
+              .map(name -> () -> assertClose(expected.get(name), found.get(name), name)));
       assertEquals(expected.keySet(), found.keySet());
     }
   }
@@ -181,8 +188,12 @@ class AttackOutputsRegressionTest {
     String[] want = expected.split(" ");
     String[] got = found.split(" ");
     assertEquals(want[0], got[0], attack + ": misclassified candidates");
-    assertEquals(Double.parseDouble(want[1]), Double.parseDouble(got[1]), 1e-4, attack + ": L1");
     assertEquals(
-        Double.parseDouble(want[2]), Double.parseDouble(got[2]), 1e-4, attack + ": checksum");
+        Double.parseDouble(want[1]), Double.parseDouble(got[1]), L1_TOLERANCE, attack + ": L1");
+    assertEquals(
+        Double.parseDouble(want[2]),
+        Double.parseDouble(got[2]),
+        CHECKSUM_TOLERANCE,
+        attack + ": checksum");
   }
 }
