@@ -60,6 +60,8 @@ save_progress() {
   for run in "$RUNS"/*/; do
     run=${run%/}
     [ -d "$run" ] || continue
+    # The timing runs copy their own results once all three have finished (timing); a sitting cut short is rerun.
+    [[ $(basename "$run") == timing-* ]] && continue
     [ "$(basename "$run")" = pretrain ] || copy_results "$run" "$RESULTS/$(basename "$run")"
     while read -r stage; do
       succeeded "$stage" && continue

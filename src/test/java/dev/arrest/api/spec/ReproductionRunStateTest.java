@@ -165,6 +165,12 @@ class ReproductionRunStateTest {
     Files.delete(work.resolve("calls"));
     assertEquals(0, script("timing", runs, results, command));
     assertFalse(Files.exists(work.resolve("calls")), "a finished timing run is not run again");
+
+    assertEquals(0, script("save", runs, results));
+    assertEquals(
+        List.of("points/00-at/finetune/epochs.csv", "results.json"),
+        files(results.resolve("timing-1")),
+        "save copies no timing model or plot");
   }
 
   @Test
