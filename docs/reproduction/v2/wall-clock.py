@@ -6,7 +6,7 @@ its epochs, the median epoch, epochs x median epoch (robust to the few epochs th
 the recorded total, with the epochs slower than 1.2x the median named.
 A finetuned point's time is this plus the shared pretraining's (the first row).
 
-Seconds from different machines do not compare (one VM of the type ran the same epochs 2.4x faster than the next):
+Seconds from different machines do not compare (one VM of the type ran the same epochs 2.4x faster than another):
 a stage trained on two machines has a meaningless median here. So once run.sh's timing run exists (timing-1..3: one
 epoch of every kind of stage on 6000 images, three times on one machine; docs/reproduction.md, "Wall-clock time
 across machines"), a second table gives each kind's median epoch there, and the first gains the column the
