@@ -80,7 +80,8 @@ def minutes(seconds):
 
 def main():
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
-    timing = {k: statistics.median(v) for k, v in timing_epochs(root).items()}
+    timed_epochs = timing_epochs(root)
+    timing = {k: statistics.median(v) for k, v in timed_epochs.items()}
     print("| stage | epochs | median epoch | epochs x median | recorded | slower epochs (> 1.2x median) "
           "| on the timing machine |")
     print("|---|---|---|---|---|---|---|")
@@ -102,7 +103,7 @@ def main():
         print()
         print("| kind | timed epochs | median epoch (6000 images) | x 10 (60 000 images) |")
         print("|---|---|---|---|")
-        for stage_kind, seconds in sorted(timing_epochs(root).items()):
+        for stage_kind, seconds in sorted(timed_epochs.items()):
             print(f"| {stage_kind} | {', '.join(f'{s:.1f} s' for s in seconds)} | {timing[stage_kind]:.1f} s | "
                   f"{10 * timing[stage_kind]:.0f} s |")
 
