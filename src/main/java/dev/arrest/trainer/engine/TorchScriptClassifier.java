@@ -41,6 +41,9 @@ import java.util.List;
  * inference-mode tensors cannot take part in a backward pass at all; for evaluation ({@link #load})
  * their gradients are then switched off for good, for finetuning ({@link #loadTrainable}) they are
  * switched by {@link #setFrozen} like those of this trainer's own models.
+ *
+ * <p>Loading a module turns libtorch's oneDNN convolutions off for the process: on AVX-512 CPUs
+ * they return wrong input gradients for some channel counts ({@link OneDnnConvolutions}).
  */
 public final class TorchScriptClassifier implements TrainableClassifier {
   private final NDManager manager;
@@ -80,6 +83,8 @@ public final class TorchScriptClassifier implements TrainableClassifier {
 
   private static TorchScriptClassifier open(
       Path file, NDManager parent, Shape imageShape, boolean trainable) {
+    // Any channel count can be in a user's module; oneDNN's are not all right (see the class).
+    OneDnnConvolutions.turnOff();
     NDManager manager = parent.newSubManager();
     try {
       TorchScriptClassifier classifier = new TorchScriptClassifier(manager, imageShape, trainable);

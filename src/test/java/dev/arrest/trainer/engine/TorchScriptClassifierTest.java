@@ -92,28 +92,38 @@ class TorchScriptClassifierTest {
     }
   }
 
+  /**
+   * Every call, not only the first: bn_cnn's 4-channel convolution is one whose input gradients
+   * oneDNN gets wrong on AVX-512 CPUs, differently from call to call ({@link OneDnnConvolutions}).
+   */
   @Test
   void inputGradientsInEvalModeMatchPyTorch() {
     try (TorchScriptClassifier model =
         TorchScriptClassifier.load(resource("bn_cnn.pt"), manager, IMAGE)) {
-      NDArray x = input();
-      x.setRequiresGradient(true);
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        collector.backward(model.forward(x, false).logits().get(":, 3").sum());
-      }
-      float[] gradient = x.getGradient().toFloatArray();
       JsonNode expected = reference.get("gradientOfLogit3");
-      double absSum = 0;
-      for (float g : gradient) {
-        absSum += Math.abs(g);
-      }
-      assertEquals(
-          expected.get("absSum").asDouble(), absSum, 1e-4 * expected.get("absSum").asDouble());
-      for (int i = 0; i < expected.get("indices").size(); i++) {
+      for (int call = 0; call < 10; call++) {
+        NDArray x = input();
+        x.setRequiresGradient(true);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          collector.backward(model.forward(x, false).logits().get(":, 3").sum());
+        }
+        float[] gradient = x.getGradient().toFloatArray();
+        double absSum = 0;
+        for (float g : gradient) {
+          absSum += Math.abs(g);
+        }
         assertEquals(
-            expected.get("values").get(i).asDouble(),
-            gradient[expected.get("indices").get(i).asInt()],
-            1e-6);
+            expected.get("absSum").asDouble(),
+            absSum,
+            1e-4 * expected.get("absSum").asDouble(),
+            "call " + call);
+        for (int i = 0; i < expected.get("indices").size(); i++) {
+          assertEquals(
+              expected.get("values").get(i).asDouble(),
+              gradient[expected.get("indices").get(i).asInt()],
+              1e-6,
+              "call " + call);
+        }
       }
     }
   }

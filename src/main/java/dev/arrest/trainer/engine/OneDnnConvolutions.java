@@ -1,0 +1,83 @@
+package dev.arrest.trainer.engine;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.LibUtils;
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Switches libtorch's oneDNN (mkldnn) convolutions on the CPU, {@code
+ * torch.backends.mkldnn.enabled} in PyTorch, which DJL does not expose.
+ *
+ * <p>Why: with libtorch 2.7.1 on an AVX-512 machine, oneDNN's backward-data convolution returns
+ * wrong input gradients, changing from call to call and sometimes NaN, whenever the number of
+ * output channels is not a multiple of the 16-channel block it pads to (reproduced for 1 to 12 and
+ * 24 channels; 16, 32, 48 and 64 are right; the forward pass is right). Attacks live on input
+ * gradients, so a robust accuracy measured there would be too high. This trainer's own models use
+ * multiples of 16 everywhere ({@code OneDnnConvolutionsTest} checks them), but a user's TorchScript
+ * module may not (LeNet's first layer has 6), so loading one turns oneDNN convolutions off for the
+ * rest of the process; libtorch then runs its own convolution kernels, which are right everywhere.
+ */
+public final class OneDnnConvolutions {
+  private static final String GLOBAL_CONTEXT = "_ZN2at13globalContextEv";
+  private static final String SET_ENABLED = "_ZN2at7Context20setUserEnabledMkldnnEb";
+  private static final String ENABLED = "_ZNK2at7Context17userEnabledMkldnnEv";
+
+  private static NativeLibrary torch;
+
+  private OneDnnConvolutions() {}
+
+  /** Turns oneDNN convolutions off for the rest of the process (a no-op once off). */
+  public static synchronized void turnOff() {
+    if (enabled()) {
+      setEnabled(false);
+    }
+  }
+
+  /** Whether libtorch may use oneDNN for CPU convolutions. */
+  public static synchronized boolean enabled() {
+    return function(ENABLED).invokeInt(new Object[] {context()}) != 0;
+  }
+
+  /** For tests that compare both kernels; the trainer itself only turns them off. */
+  public static synchronized void setEnabled(boolean enabled) {
+    function(SET_ENABLED).invokeVoid(new Object[] {context(), enabled});
+  }
+
+  private static Pointer context() {
+    return function(GLOBAL_CONTEXT).invokePointer(new Object[0]);
+  }
+
+  private static Function function(String symbol) {
+    try {
+      return library().getFunction(symbol);
+    } catch (UnsatisfiedLinkError e) {
+      throw new IllegalStateException(
+          "libtorch in " + LibUtils.getLibtorchPath() + " has no " + symbol + "; cannot switch"
+              + " its oneDNN convolutions (needed for right input gradients of TorchScript"
+              + " models on AVX-512 CPUs, docs/torchscript.md)",
+          e);
+    }
+  }
+
+  /** The libtorch_cpu DJL loaded: opening it again returns the same, already loaded library. */
+  private static NativeLibrary library() {
+    if (torch == null) {
+      Engine.getEngine("PyTorch");
+      if (System.getProperty("jna.tmpdir") == null) {
+        // JNA unpacks its own native part; on Linux it would pick ~/.cache, which a trainer pod
+        // with a read-only root filesystem cannot write. The pod's /tmp is writable.
+        System.setProperty("jna.tmpdir", System.getProperty("java.io.tmpdir"));
+      }
+      Path path = Path.of(LibUtils.getLibtorchPath());
+      if (Files.isDirectory(path)) {
+        path = path.resolve(System.mapLibraryName("torch_cpu"));
+      }
+      torch = NativeLibrary.getInstance(path.toString());
+    }
+    return torch;
+  }
+}
