@@ -11,6 +11,7 @@ import dev.arrest.trainer.attack.PgdAttack;
 import dev.arrest.trainer.data.DatasetKind;
 import dev.arrest.trainer.engine.NativeAllocator;
 import dev.arrest.trainer.engine.Network;
+import dev.arrest.trainer.engine.OneDnnConvolutions;
 import dev.arrest.trainer.engine.ProcessUsage;
 import dev.arrest.trainer.model.Models;
 import dev.arrest.trainer.optim.SgdOptimizer;
@@ -118,6 +119,14 @@ final class BenchmarkCommand implements Callable<Integer> {
       description = "Intra-op threads for both engines (0: all cores).")
   int threads;
 
+  @Option(
+      names = "--convolutions",
+      defaultValue = "onednn",
+      description =
+          "CPU convolution kernels: onednn (what the trainer's own models use) or libtorch"
+              + " (libtorch's own, what TorchScript modules run with; docs/torchscript.md).")
+  String convolutions;
+
   @Option(names = "--no-pytorch", description = "Measure this trainer only.")
   boolean skipPytorch;
 
@@ -145,12 +154,23 @@ final class BenchmarkCommand implements Callable<Integer> {
       System.err.println("the PyTorch peer is small-cnn on fashion-mnist only: pass --no-pytorch");
       return 2;
     }
+    if (!convolutions.equals("onednn") && !convolutions.equals("libtorch")) {
+      System.err.println("--convolutions " + convolutions + ": expected onednn or libtorch");
+      return 2;
+    }
     int effectiveThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     // Read by DJL's PyTorch engine when it starts, which is below.
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(effectiveThreads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     NativeAllocator allocator = NativeAllocator.current();
     System.out.printf(Locale.ROOT, "allocator: %s%n", allocator.describe());
+    if (convolutions.equals("libtorch")) {
+      OneDnnConvolutions.turnOff();
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "CPU convolutions: %s%n",
+        OneDnnConvolutions.enabled() ? "oneDNN" : "libtorch's own");
     StepFigures djl = measureDjl(kind, allocator);
     System.out.printf(
         Locale.ROOT,

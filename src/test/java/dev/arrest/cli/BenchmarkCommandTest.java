@@ -1,8 +1,10 @@
 package dev.arrest.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arrest.trainer.engine.OneDnnConvolutions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +84,43 @@ class BenchmarkCommandTest {
         result[1].contains("SmallCNN, input 1x28x28, batch 4, clean pretraining step, 1 threads"),
         result[1]);
     assertTrue(result[1].contains("DJL (this trainer)"), result[1]);
+  }
+
+  @Test
+  void measuresWithLibtorchsOwnConvolutionsAsTorchScriptModulesRun() {
+    boolean enabledBefore = OneDnnConvolutions.enabled();
+    try {
+      OneDnnConvolutions.setEnabled(true);
+      String[] result =
+          run(
+              "benchmark",
+              "--no-pytorch",
+              "--convolutions",
+              "libtorch",
+              "--batch-size",
+              "2",
+              "--pgd-steps",
+              "1",
+              "--iterations",
+              "1",
+              "--warmup",
+              "0",
+              "--threads",
+              "1");
+      assertEquals("0", result[0], result[2]);
+      assertTrue(result[1].contains("CPU convolutions: libtorch's own\n"), result[1]);
+      assertFalse(OneDnnConvolutions.enabled());
+    } finally {
+      OneDnnConvolutions.setEnabled(enabledBefore);
+    }
+  }
+
+  @Test
+  void rejectsUnknownConvolutions() {
+    String[] result = run("benchmark", "--no-pytorch", "--convolutions", "cudnn");
+    assertEquals("2", result[0]);
+    assertTrue(
+        result[2].contains("--convolutions cudnn: expected onednn or libtorch"), result[2]);
   }
 
   @Test
