@@ -14,14 +14,18 @@ import java.nio.file.Path;
  *
  * <p>Why: with libtorch 2.7.1 on an AVX-512 machine, oneDNN's backward-data convolution returns
  * wrong input gradients, changing from call to call and sometimes NaN, whenever the number of
- * output channels is not a multiple of the 16-channel block it pads to (reproduced for 1 to 12 and
- * 24 channels; 16, 32, 48 and 64 are right; the forward pass is right). Attacks live on input
- * gradients, so a robust accuracy measured there would be too high. This trainer's own models use
- * multiples of 16 everywhere ({@code OneDnnConvolutionsTest} checks them), but a user's TorchScript
- * module may not (LeNet's first layer has 6), so loading one turns oneDNN convolutions off for the
- * rest of the process; libtorch then runs its own convolution kernels, which are right everywhere.
+ * output channels is not a multiple of the 16-channel block it pads to (seen for 1 to 6, 8, 10, 12
+ * and 24 channels; 16, 32, 48 and 64 are right; the forward pass is right; {@code arrest engine}
+ * checks a machine). Attacks live on input gradients, so a robust accuracy measured there would be
+ * too high. This trainer's own models use multiples of 16 everywhere ({@code ModelContractTest}
+ * compares their gradients under both kernels), but a user's TorchScript module may not (LeNet's
+ * first layer has 6), so loading one turns oneDNN convolutions off for the rest of the process;
+ * libtorch then runs its own convolution kernels, which are right everywhere (and about 1.7x slower
+ * on a SmallCNN, docs/benchmarks.md).
  */
 public final class OneDnnConvolutions {
+  // at::globalContext() and at::Context::(set)userEnabledMkldnn, by their C++ (Itanium ABI) names,
+  // which libtorch_cpu exports: the functions behind torch.backends.mkldnn.enabled.
   private static final String GLOBAL_CONTEXT = "_ZN2at13globalContextEv";
   private static final String SET_ENABLED = "_ZN2at7Context20setUserEnabledMkldnnEb";
   private static final String ENABLED = "_ZNK2at7Context17userEnabledMkldnnEv";
