@@ -33,7 +33,10 @@ public final class ConvolutionGradientCheck {
 
   private ConvolutionGradientCheck() {}
 
-  /** Runs {@code calls} forward-backward passes of one convolution (padding 1) on random data. */
+  /**
+   * Runs {@code calls} forward-backward passes of one convolution (padding 1) on random data drawn
+   * after reseeding the engine's generator (so every machine checks the same numbers).
+   */
   public static Result run(NDManager parent, int inChannels, int outChannels, int calls) {
     try (NDManager manager = parent.newSubManager()) {
       Engine.getInstance().setRandomSeed(7);
