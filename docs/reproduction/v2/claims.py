@@ -147,20 +147,38 @@ def moves_above(c, ablation):
     return UNDECIDED, f"{paired}; {text}"
 
 
+# The φ of the arrest sweep (examples/reproduction-v2/finetune-10.yaml).
+ARREST_PHIS = ("30", "37.5", "45")
+
+
 def arrest_above(c):
+    verdicts = [c.above_curve(f"finetune-10/arrest phi={phi}") for phi in ARREST_PHIS]
+    points = "; ".join(text for _, text in verdicts)
     sweep = c.results.get("sweep")
     if not sweep:
-        raise NotYet("no sweep score of the arrest phi sweep")
+        return arrest_above_point_by_point(c, verdicts, points)
     robust, standard = sweep["meanRobustGain"], sweep.get("meanStandardGain")
-    points = sorted(name for name in c.points if name.startswith(label("finetune-10/arrest phi=", c.suffix)))
-    if not points:
-        raise NotYet("no arrest point evaluated")
-    verdicts = [c.above_curve("finetune-10/" + name.split("/", 1)[1]) for name in points]
     text = (f"sweep score: mean robust gain {pp(robust)}, mean clean gain "
-            f"{'-' if standard is None else pp(standard)}; " + "; ".join(t for _, t in verdicts))
+            f"{'-' if standard is None else pp(standard)}; {points}")
     if robust > 0 and standard is not None and standard > 0 and all(v == FOR for v, _ in verdicts):
         return FOR, text
     if robust < 0 and standard is not None and standard < 0:
+        return AGAINST, text
+    return UNDECIDED, text
+
+
+def arrest_above_point_by_point(c, verdicts, points):
+    """Amended on 2026-12-02, after `arrest` φ = 30° and 37.5° were evaluated (docs/reproduction.md, step 6): the
+    rule above needs the sweep's own score, which does not exist when the φ points trace no tradeoff (one is ahead
+    on both axes) or lie outside the reference curve's clean range. The claim is then decided by the per-point rule
+    the rule above already requires of every point, that of the RGKD and NR claims: for when every point is above
+    the curve beyond its band, against when every point is below it beyond its band."""
+    reasons = [w for w in c.results.get("warnings") or [] if "sweep is not scored" in w]
+    text = f"{reasons[0] if reasons else 'the sweep is not scored'}; decided point by point: {points}"
+    kinds = {v for v, _ in verdicts}
+    if kinds == {FOR}:
+        return FOR, text
+    if kinds == {AGAINST}:
         return AGAINST, text
     return UNDECIDED, text
 

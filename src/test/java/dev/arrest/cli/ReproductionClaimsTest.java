@@ -77,6 +77,55 @@ class ReproductionClaimsTest {
   }
 
   /**
+   * As step 6 of docs/reproduction.md found: φ = 30° is ahead of 37.5° and 45° on both axes, so the
+   * φ points trace no tradeoff and have no sweep score; every point's own score then decides.
+   */
+  @Test
+  void anArrestSweepWithoutATradeoffIsDecidedPointByPoint() throws Exception {
+    assumeTrue(python() != null, "python3 not found; skipping");
+    // Each 3 pp below the line clean + robust = 155 %.
+    writeStudy(
+        "",
+        10000,
+        Map.of(
+            "finetune-10/arrest phi=30", new double[] {0.88, 0.64},
+            "finetune-10/arrest phi=37.5", new double[] {0.87, 0.63},
+            "finetune-10/arrest phi=45", new double[] {0.86, 0.62}));
+
+    String arrest = arrestRow(runScript(compareAsTheScriptDoes()));
+
+    assertTrue(arrest.contains("| **against** |"), arrest);
+    assertTrue(arrest.contains("the sweep is not scored: the points show no"), arrest);
+    assertTrue(arrest.contains("decided point by point: score of finetune-10/arrest phi=30"), arrest);
+  }
+
+  @Test
+  void anArrestSweepWithoutATradeoffAndPointsOnBothSidesIsNotDecided() throws Exception {
+    assumeTrue(python() != null, "python3 not found; skipping");
+    // φ = 30° 3 pp above the line, the others 3 pp below it.
+    writeStudy(
+        "",
+        10000,
+        Map.of(
+            "finetune-10/arrest phi=30", new double[] {0.88, 0.70},
+            "finetune-10/arrest phi=37.5", new double[] {0.87, 0.63},
+            "finetune-10/arrest phi=45", new double[] {0.86, 0.62}));
+
+    String arrest = arrestRow(runScript(compareAsTheScriptDoes()));
+
+    assertTrue(arrest.contains("| **not decided** |"), arrest);
+    assertTrue(arrest.contains("decided point by point"), arrest);
+  }
+
+  private static String arrestRow(String output) {
+    return output
+        .lines()
+        .filter(l -> l.startsWith("| ARREST (RGKD + NR)"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(output));
+  }
+
+  /**
    * As step 5 of docs/reproduction.md found: AT beats most TRADES points on both axes. The script
    * fits its curve to the non-dominated from-scratch points, and through a line when only two are
    * left, and the comparison lists the points it left out.
