@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The verdict on each of the paper's claims in reproduction v2, by the rules fixed before the results existed
-(docs/reproduction.md, "How each claim will be decided"), read from the comparisons run.sh writes with
+(docs/reproduction.md, "How each claim will be decided"; the ARREST rule's fallback was added after, see
+arrest_above_point_by_point), read from the comparisons run.sh writes with
 `arrest compare` (docs/reproduction/v2/compare/<setting>[-autoattack]/results.json).
 
     python3 docs/reproduction/v2/claims.py [COMPARE_DIR]
