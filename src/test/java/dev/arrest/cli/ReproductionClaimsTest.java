@@ -67,12 +67,11 @@ class ReproductionClaimsTest {
     // Below the clean accuracy of every from-scratch point (79 % to 92 %).
     writeStudy("", 10000, Map.of("finetune-10/aft+nr phi=37.5", new double[] {0.76, 0.75}));
 
-    List<String> rows =
-        runScript(compareAsTheScriptDoes()).lines().filter(l -> l.startsWith("| ")).toList();
+    String output = runScript(compareAsTheScriptDoes());
 
-    String nr = rows.stream().filter(l -> l.startsWith("| NR moves")).findFirst().orElseThrow();
+    String nr = row(output, "NR moves");
     assertTrue(nr.contains("read off the curve's linear extension: robustGainAtEqualStandard"), nr);
-    String rgkd = rows.stream().filter(l -> l.startsWith("| RGKD moves")).findFirst().orElseThrow();
+    String rgkd = row(output, "RGKD moves");
     assertFalse(rgkd.contains("linear extension"), rgkd);
   }
 
@@ -84,15 +83,9 @@ class ReproductionClaimsTest {
   void anArrestSweepWithoutATradeoffIsDecidedPointByPoint() throws Exception {
     assumeTrue(python() != null, "python3 not found; skipping");
     // Each 3 pp below the line clean + robust = 155 %.
-    writeStudy(
-        "",
-        10000,
-        Map.of(
-            "finetune-10/arrest phi=30", new double[] {0.88, 0.64},
-            "finetune-10/arrest phi=37.5", new double[] {0.87, 0.63},
-            "finetune-10/arrest phi=45", new double[] {0.86, 0.62}));
-
-    String arrest = arrestRow(runScript(compareAsTheScriptDoes()));
+    String arrest =
+        arrestRowOfStudy(
+            new double[] {0.88, 0.64}, new double[] {0.87, 0.63}, new double[] {0.86, 0.62});
 
     assertTrue(arrest.contains("| **against** |"), arrest);
     assertTrue(arrest.contains("the sweep is not scored: the points show no"), arrest);
@@ -103,26 +96,37 @@ class ReproductionClaimsTest {
   void anArrestSweepWithoutATradeoffAndPointsOnBothSidesIsNotDecided() throws Exception {
     assumeTrue(python() != null, "python3 not found; skipping");
     // φ = 30° 3 pp above the line, the others 3 pp below it.
-    writeStudy(
-        "",
-        10000,
-        Map.of(
-            "finetune-10/arrest phi=30", new double[] {0.88, 0.70},
-            "finetune-10/arrest phi=37.5", new double[] {0.87, 0.63},
-            "finetune-10/arrest phi=45", new double[] {0.86, 0.62}));
-
-    String arrest = arrestRow(runScript(compareAsTheScriptDoes()));
+    String arrest =
+        arrestRowOfStudy(
+            new double[] {0.88, 0.70}, new double[] {0.87, 0.63}, new double[] {0.86, 0.62});
 
     assertTrue(arrest.contains("| **not decided** |"), arrest);
     assertTrue(arrest.contains("decided point by point"), arrest);
   }
 
-  private static String arrestRow(String output) {
+  /**
+   * The script's ARREST row (the converged setting's) for the study with its arrest φ = 30°, 37.5°
+   * and 45° points placed at these clean and robust accuracies.
+   */
+  private String arrestRowOfStudy(double[] phi30, double[] phi37p5, double[] phi45)
+      throws Exception {
+    writeStudy(
+        "",
+        10000,
+        Map.of(
+            "finetune-10/arrest phi=30", phi30,
+            "finetune-10/arrest phi=37.5", phi37p5,
+            "finetune-10/arrest phi=45", phi45));
+    return row(runScript(compareAsTheScriptDoes()), "ARREST (RGKD + NR)");
+  }
+
+  /** The first table row of the script's output whose claim starts with this text. */
+  private static String row(String output, String claim) {
     return output
         .lines()
-        .filter(l -> l.startsWith("| ARREST (RGKD + NR)"))
+        .filter(l -> l.startsWith("| " + claim))
         .findFirst()
-        .orElseThrow(() -> new AssertionError(output));
+        .orElseThrow(() -> new AssertionError("no row for " + claim + " in\n" + output));
   }
 
   /**
