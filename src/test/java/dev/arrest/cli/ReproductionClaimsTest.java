@@ -89,7 +89,8 @@ class ReproductionClaimsTest {
 
     assertTrue(arrest.contains("| **against** |"), arrest);
     assertTrue(arrest.contains("the sweep is not scored: the points show no"), arrest);
-    assertTrue(arrest.contains("decided point by point: score of finetune-10/arrest phi=30"), arrest);
+    assertTrue(
+        arrest.contains("decided point by point: score of finetune-10/arrest phi=30"), arrest);
   }
 
   @Test
