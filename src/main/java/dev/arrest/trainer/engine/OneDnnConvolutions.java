@@ -12,16 +12,19 @@ import java.nio.file.Path;
  * Switches libtorch's oneDNN (mkldnn) convolutions on the CPU, {@code
  * torch.backends.mkldnn.enabled} in PyTorch, which DJL does not expose.
  *
- * <p>Why: with libtorch 2.7.1 on an AVX-512 machine, oneDNN's backward-data convolution returns
- * wrong input gradients, changing from call to call and sometimes NaN, whenever the number of
- * output channels is not a multiple of the 16-channel block it pads to (seen for 1 to 6, 8, 10, 12
- * and 24 channels; 16, 32, 48 and 64 are right; the forward pass is right; {@code arrest engine}
- * checks a machine). Attacks live on input gradients, so a robust accuracy measured there would be
- * too high. This trainer's own models use multiples of 16 everywhere ({@code ModelContractTest}
- * compares their gradients under both kernels), but a user's TorchScript module may not (LeNet's
- * first layer has 6), so loading one turns oneDNN convolutions off for the rest of the process;
- * libtorch then runs its own convolution kernels, which are right everywhere (and about 1.7x slower
- * on a SmallCNN, docs/benchmarks.md).
+ * <p>Why: with libtorch 2.7.1 (oneDNN 3.7.1), oneDNN's backward-data convolution returns wrong
+ * input gradients whenever the number of output channels is not a multiple of the channel block its
+ * kernels pad to: 16 with AVX-512 kernels (seen for 1 to 6, 8, 10, 12 and 24 channels, changing
+ * from call to call and sometimes NaN; 16, 32, 48 and 64 are right), 8 with AVX2 kernels (the same
+ * machine with oneDNN capped at them by {@code ONEDNN_MAX_CPU_ISA=AVX2}: 4, 6 and 10 channels wrong
+ * in every call, 16, 24 and 32 right). AVX and SSE4.1 kernels are right; the forward pass is right;
+ * {@code arrest engine} checks a machine. Attacks live on input gradients, so a robust accuracy
+ * measured there would be too high. This trainer's own models use multiples of 16 everywhere
+ * ({@code ModelContractTest} compares their gradients under both kernels, and the build runs it
+ * again with AVX2 kernels), but a user's TorchScript module may not (LeNet's first layer has 6), so
+ * loading one turns oneDNN convolutions off for the rest of the process; libtorch then runs its own
+ * convolution kernels, which are right everywhere (and about 1.7x slower on a SmallCNN,
+ * docs/benchmarks.md).
  */
 public final class OneDnnConvolutions {
   // at::globalContext() and at::Context::(set)userEnabledMkldnn, by their C++ (Itanium ABI) names,
@@ -60,9 +63,13 @@ public final class OneDnnConvolutions {
       return library().getFunction(symbol);
     } catch (UnsatisfiedLinkError e) {
       throw new IllegalStateException(
-          "libtorch in " + LibUtils.getLibtorchPath() + " has no " + symbol + "; cannot switch"
+          "libtorch in "
+              + LibUtils.getLibtorchPath()
+              + " has no "
+              + symbol
+              + "; cannot switch"
               + " its oneDNN convolutions (needed for right input gradients of TorchScript"
-              + " models on AVX-512 CPUs, docs/torchscript.md)",
+              + " models on AVX2 and AVX-512 CPUs, docs/torchscript.md)",
           e);
     }
   }

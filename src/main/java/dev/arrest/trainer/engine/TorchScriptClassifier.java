@@ -42,8 +42,8 @@ import java.util.List;
  * their gradients are then switched off for good, for finetuning ({@link #loadTrainable}) they are
  * switched by {@link #setFrozen} like those of this trainer's own models.
  *
- * <p>Loading a module turns libtorch's oneDNN convolutions off for the process: on AVX-512 CPUs
- * they return wrong input gradients for some channel counts ({@link OneDnnConvolutions}).
+ * <p>Loading a module turns libtorch's oneDNN convolutions off for the process: on AVX2 and AVX-512
+ * CPUs they return wrong input gradients for some channel counts ({@link OneDnnConvolutions}).
  */
 public final class TorchScriptClassifier implements TrainableClassifier {
   private final NDManager manager;

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The switch for libtorch's oneDNN convolutions, and that with them off a convolution's input
- * gradient is right for channel counts oneDNN gets wrong on AVX-512 CPUs (on other machines both
- * kernels are right; the test is about the kernels the trainer falls back to, on any machine).
+ * gradient is right for channel counts oneDNN gets wrong on AVX2 and AVX-512 CPUs (the test is
+ * about the kernels the trainer falls back to, on any machine).
  */
 class OneDnnConvolutionsTest {
   private NDManager manager;

@@ -94,7 +94,8 @@ class TorchScriptClassifierTest {
 
   /**
    * Every call, not only the first: bn_cnn's 4-channel convolution is one whose input gradients
-   * oneDNN gets wrong on AVX-512 CPUs, differently from call to call ({@link OneDnnConvolutions}).
+   * oneDNN gets wrong on AVX2 and AVX-512 CPUs, on AVX-512 differently from call to call ({@link
+   * OneDnnConvolutions}).
    */
   @Test
   void inputGradientsInEvalModeMatchPyTorch() {
