@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The verdict on each of the paper's claims in reproduction v2, by the rules fixed before the results existed
-(docs/reproduction.md, "How each claim will be decided"; the ARREST rule's fallback was added after, see
-arrest_above_point_by_point), read from the comparisons run.sh writes with
+(docs/reproduction.md, "How each claim will be decided"; two changes came after results: the ARREST rule's
+fallback, see arrest_above_point_by_point, and deciding ARREST+AWP against before all its rivals are in, see
+awp_best), read from the comparisons run.sh writes with
 `arrest compare` (docs/reproduction/v2/compare/<setting>[-autoattack]/results.json).
 
     python3 docs/reproduction/v2/claims.py [COMPARE_DIR]
@@ -185,26 +186,49 @@ def arrest_above_point_by_point(c, verdicts, points):
 
 
 def awp_best(c, rivals):
-    awp_score = c.score("arrest-awp-10")
-    best = awp_score["signedDistance"]
-    scored = {name: p["summary"]["tradeoffScore"]["signedDistance"] for name, p in c.points.items()
-              if not p.get("reference") and p.get("summary") and p["summary"].get("tradeoffScore")}
-    top = max(scored, key=scored.get)
+    """AGAINST as soon as one rival beats arrest-awp-10 on one axis without losing on the other (paired intervals):
+    the rule's condition for it needs no other rival, so it is applied to the pairs evaluated so far. FOR needs every
+    rival's pair and arrest-awp-10's score the largest of all points."""
     awp = label("arrest-awp-10", c.suffix)
-    texts = [f"score of {awp} {pp(best)}{extension(awp_score)}, the largest of all points: {top} ({pp(scored[top])})"]
+    texts, missing = [], []
     wins, beaten = True, False
     for rival in rivals:
-        standard, robust = c.pair("arrest-awp-10", rival)
+        try:
+            standard, robust = c.pair("arrest-awp-10", rival)
+        except NotYet as not_yet:
+            missing.append(str(not_yet))
+            continue
         signs = (sign(standard), sign(robust))
         texts.append(f"{awp} − {label(rival, c.suffix)}: clean {interval(standard)}, robust {interval(robust)}")
         wins = wins and -1 not in signs and 1 in signs
         # The rival beats it on one axis without losing on the other.
         beaten = beaten or (signs[0] == -1 and signs[1] != 1) or (signs[1] == -1 and signs[0] != 1)
     if beaten:
+        try:
+            texts.insert(0, best_score(c)[0])
+        except NotYet:
+            pass  # no reference curve yet: the pairs decide alone
+        texts += [f"({text}; not needed for this verdict)" for text in missing]
         return AGAINST, "; ".join(texts)
-    if wins and scored[top] <= best:
+    if missing:
+        raise NotYet("; ".join(missing))
+    text, largest = best_score(c)
+    texts.insert(0, text)
+    if wins and largest:
         return FOR, "; ".join(texts)
     return UNDECIDED, "; ".join(texts)
+
+
+def best_score(c):
+    """arrest-awp-10's score and the largest score of all points, as text, and whether its own is that one."""
+    awp_score = c.score("arrest-awp-10")
+    best = awp_score["signedDistance"]
+    scored = {name: p["summary"]["tradeoffScore"]["signedDistance"] for name, p in c.points.items()
+              if not p.get("reference") and p.get("summary") and p["summary"].get("tradeoffScore")}
+    top = max(scored, key=scored.get)
+    text = (f"score of {label('arrest-awp-10', c.suffix)} {pp(best)}{extension(awp_score)}; the largest of all "
+            f"points: {top} ({pp(scored[top])})")
+    return text, scored[top] <= best
 
 
 def claims(setting):

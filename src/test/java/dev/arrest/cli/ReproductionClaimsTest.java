@@ -106,6 +106,37 @@ class ReproductionClaimsTest {
   }
 
   /**
+   * As step 7 of docs/reproduction.md found: ARREST+AWP lost clean accuracy against ARREST at the
+   * same φ without a decided robust gain. One rival beating it decides the claim against before the
+   * other rivals (here the from-scratch AWP points) are evaluated; in the equal-adversarial-epochs
+   * setting too, since the pair is the same.
+   */
+  @Test
+  void arrestWithAwpBeatenByOneRivalIsDecidedBeforeTheOthersAreEvaluated() throws Exception {
+    assumeTrue(python() != null, "python3 not found; skipping");
+    Map<String, double[]> points = study();
+    points.remove("scratch-awp-30/at+awp");
+    points.remove("scratch-awp-30/trades+awp");
+    // finetune-10/arrest phi=37.5 is at 88 % / 69 %.
+    points.put("arrest-awp-10", new double[] {0.86, 0.69});
+    writeRuns("", 10000, points);
+
+    String output = runScript(compareAsTheScriptDoes());
+
+    Map<String, Map<String, String>> verdicts = verdicts(output);
+    assertEquals("against", verdicts.get("converged").get("ARREST+AWP is the best point"));
+    assertEquals(
+        "against", verdicts.get("equal-adversarial-epochs").get("ARREST+AWP is the best point"));
+    String awp = row(output, "ARREST+AWP");
+    assertTrue(awp.contains("arrest-awp-10 − finetune-10/arrest phi=37.5: clean -2.00 pp ["), awp);
+    assertTrue(
+        awp.contains(
+            "(no paired comparison of arrest-awp-10 and scratch-awp-30/trades+awp; not needed for"
+                + " this verdict)"),
+        awp);
+  }
+
+  /**
    * The script's ARREST row (the converged setting's) for the study with its arrest φ = 30°, 37.5°
    * and 45° points placed at these clean and robust accuracies.
    */
