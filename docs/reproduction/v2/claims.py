@@ -222,13 +222,13 @@ def awp_best(c, rivals):
 def best_score(c):
     """arrest-awp-10's score and the largest score of all points, as text, and whether its own is that one."""
     awp_score = c.score("arrest-awp-10")
-    best = awp_score["signedDistance"]
+    own = awp_score["signedDistance"]
     scored = {name: p["summary"]["tradeoffScore"]["signedDistance"] for name, p in c.points.items()
               if not p.get("reference") and p.get("summary") and p["summary"].get("tradeoffScore")}
     top = max(scored, key=scored.get)
-    text = (f"score of {label('arrest-awp-10', c.suffix)} {pp(best)}{extension(awp_score)}; the largest of all "
+    text = (f"score of {label('arrest-awp-10', c.suffix)} {pp(own)}{extension(awp_score)}; the largest of all "
             f"points: {top} ({pp(scored[top])})")
-    return text, scored[top] <= best
+    return text, scored[top] <= own
 
 
 def claims(setting):
