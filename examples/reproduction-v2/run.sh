@@ -28,6 +28,9 @@
 #   bash examples/reproduction-v2/run.sh restore  # only put $RESULTS back into $RUNS
 #   bash examples/reproduction-v2/run.sh compare  # only redraw the comparisons from what $RUNS holds
 #   bash examples/reproduction-v2/run.sh timing   # only the timing run, unless $RESULTS/timing.txt says it is done
+#   bash examples/reproduction-v2/run.sh autoattack [RUN...]  # only step 10's twins of RUNs (default: all) whose
+#       training has finished; beside the plan only with cores to spare (on 2 cores it gained nothing,
+#       docs/reproduction.md "Step 10 on its own")
 # ARREST_COMMAND replaces bin/arrest (word-split), e.g. to run the CLI from a test's class path.
 set -euo pipefail
 read -r -a ARREST <<< "${ARREST_COMMAND:-bin/arrest}"
@@ -161,36 +164,6 @@ timing() {
     grep -q avx512f /proc/cpuinfo && echo 'avx512f yes' || echo 'avx512f no'; } > "$RESULTS/timing.txt"
 }
 
-case "${1:-}" in
-  save) save_progress; exit 0 ;;
-  restore) restore; exit 0 ;;
-  compare) compare_all; exit 0 ;;
-  timing) timing; exit 0 ;;
-  "") restore ;;
-  *) echo "usage: $0 [save|restore|compare|timing]" >&2; exit 2 ;;
-esac
-
-# 1. Clean pretraining. Later steps start from its model ($RESULTS/pretrain/model.params, given to them as
-#    spec.pretraining.checkpoint), so every finetuned point starts from the same weights whatever machine runs it.
-#    Once that model is committed, this step is done.
-if ! succeeded "$RESULTS/pretrain" || [ ! -f "$RESULTS/pretrain/model.params" ]; then
-  if ! succeeded "$RUNS/pretrain/pretrain"; then
-    "${ARREST[@]}" stage pretrain --spec examples/reproduction-v2/pretrain.yaml -o "$RUNS/pretrain" --progress lines
-  fi
-  mkdir -p "$RESULTS/pretrain"
-  cp "$RUNS/pretrain/pretrain/"{stage-result.json,epochs.csv,model.params} "$RESULTS/pretrain/"
-fi
-
-# 2. AT from scratch; its curve sizes the from-scratch baselines. The stage resumes from its newest epoch checkpoint.
-#    Then its evaluation (clean and PGD-20 on all 10 000 test images).
-if ! succeeded "$RUNS/at/finetune"; then
-  "${ARREST[@]}" stage finetune --spec examples/reproduction-v2/at.yaml -o "$RUNS/at" --progress lines
-fi
-if ! succeeded "$RUNS/at/evaluate"; then
-  "${ARREST[@]}" stage evaluate --spec examples/reproduction-v2/at.yaml -o "$RUNS/at" --progress lines
-fi
-copy_results "$RUNS/at" "$RESULTS/at"
-
 # Runs (or resumes) a spec of examples/reproduction-v2 with `arrest run`, which keeps every stage that already
 # succeeded, and copies its results.
 run() {
@@ -214,6 +187,79 @@ reuse_stages() {
   done
 }
 
+# The trained runs of step 10, in its order: the points of the comparison at convergence first.
+AUTOATTACK_RUNS=(scratch-30 scratch-30-eps finetune-10 arrest-awp-10 scratch-awp-30 scratch-10 finetune-5 finetune-2)
+
+# Succeeds when every finetune stage of run $1 (its own, or each sweep point's) has succeeded.
+trained() {
+  local dirs
+  [ -f "$RUNS/$1/results.json" ] || return 1
+  dirs=$(grep -o '"directory" : "[^"]*"' "$RUNS/$1/results.json" | sed 's/.*: "\(.*\)"/\1/')
+  [ -n "$dirs" ] || dirs=.
+  while read -r dir; do
+    succeeded "$RUNS/$1/$dir/finetune" || return 1
+  done <<< "$dirs"
+}
+
+# 10. The AutoAttack twins of the trained runs named (default: all of step 10): each trained stage is copied into the
+#     twin's directory and only its evaluation runs (a stage whose model was lost is trained again in the twin). A run
+#     whose training has not finished is refused rather than trained in its twin; with no run named, it is skipped.
+autoattack_twins() {
+  local trained_run point named=$#
+  [ $# -gt 0 ] || set -- "${AUTOATTACK_RUNS[@]}"
+  for trained_run in "$@"; do
+    if [[ " ${AUTOATTACK_RUNS[*]} " != *" $trained_run "* ]]; then
+      echo "run.sh autoattack: no AutoAttack twin for '$trained_run'; one of: ${AUTOATTACK_RUNS[*]}" >&2
+      return 2
+    fi
+  done
+  for trained_run in "$@"; do
+    if ! trained "$trained_run"; then
+      echo "run.sh autoattack: $RUNS/$trained_run has not finished training; run its step first" >&2
+      [ "$named" -eq 0 ] && continue
+      return 1
+    fi
+    reuse_stages "$RUNS/$trained_run" "$RUNS/$trained_run-autoattack" finetune
+    for point in "$RUNS/$trained_run"/points/*/; do
+      [ -d "$point" ] || continue
+      reuse_stages "$point" "$RUNS/$trained_run-autoattack/points/$(basename "$point")" finetune
+    done
+    run "$trained_run-autoattack"
+    compare_all
+  done
+}
+
+case "${1:-}" in
+  save) save_progress; exit 0 ;;
+  restore) restore; exit 0 ;;
+  compare) compare_all; exit 0 ;;
+  timing) timing; exit 0 ;;
+  autoattack) shift; restore; autoattack_twins "$@"; exit ;;
+  "") restore ;;
+  *) echo "usage: $0 [save|restore|compare|timing|autoattack [RUN...]]" >&2; exit 2 ;;
+esac
+
+# 1. Clean pretraining. Later steps start from its model ($RESULTS/pretrain/model.params, given to them as
+#    spec.pretraining.checkpoint), so every finetuned point starts from the same weights whatever machine runs it.
+#    Once that model is committed, this step is done.
+if ! succeeded "$RESULTS/pretrain" || [ ! -f "$RESULTS/pretrain/model.params" ]; then
+  if ! succeeded "$RUNS/pretrain/pretrain"; then
+    "${ARREST[@]}" stage pretrain --spec examples/reproduction-v2/pretrain.yaml -o "$RUNS/pretrain" --progress lines
+  fi
+  mkdir -p "$RESULTS/pretrain"
+  cp "$RUNS/pretrain/pretrain/"{stage-result.json,epochs.csv,model.params} "$RESULTS/pretrain/"
+fi
+
+# 2. AT from scratch; its curve sizes the from-scratch baselines. The stage resumes from its newest epoch checkpoint.
+#    Then its evaluation (clean and PGD-20 on all 10 000 test images).
+if ! succeeded "$RUNS/at/finetune"; then
+  "${ARREST[@]}" stage finetune --spec examples/reproduction-v2/at.yaml -o "$RUNS/at" --progress lines
+fi
+if ! succeeded "$RUNS/at/evaluate"; then
+  "${ARREST[@]}" stage evaluate --spec examples/reproduction-v2/at.yaml -o "$RUNS/at" --progress lines
+fi
+copy_results "$RUNS/at" "$RESULTS/at"
+
 run finetune-2                                                         # 3
 run finetune-5                                                         # 4
 compare_all
@@ -231,14 +277,5 @@ compare_all
 
 timing                                                                 # the timing run (after step 9)
 
-# 10. AutoAttack twins, the points of the comparison at convergence first: the trained stages are copied into the
-#     twin's directory and only its evaluation runs.
-for trained in scratch-30 scratch-30-eps finetune-10 arrest-awp-10 scratch-awp-30 scratch-10 finetune-5 finetune-2; do
-  reuse_stages "$RUNS/$trained" "$RUNS/$trained-autoattack" finetune
-  for point in "$RUNS/$trained"/points/*/; do
-    [ -d "$point" ] || continue
-    reuse_stages "$point" "$RUNS/$trained-autoattack/points/$(basename "$point")" finetune
-  done
-  run "$trained-autoattack"
-  compare_all
-done
+# 10. AutoAttack twins, the points of the comparison at convergence first.
+autoattack_twins

@@ -8,15 +8,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * run.sh's {@code save} and {@code restore}: what a session commits is enough for the next one, on
- * a new machine, to go on where it stopped, with nothing a finished stage no longer needs.
+ * a new machine, to go on where it stopped, with nothing a finished stage no longer needs; and its
+ * {@code timing} and {@code autoattack} steps, which run on their own.
  */
 class ReproductionRunStateTest {
   private static final String SUCCEEDED = "{\"status\" : \"Succeeded\"}\n";
@@ -173,6 +176,68 @@ class ReproductionRunStateTest {
         "save copies no timing model or plot");
   }
 
+  /**
+   * {@code run.sh autoattack RUN...} runs step 10 for the runs named, as the plan does: their
+   * trained stages are copied into the twin, which only evaluates; a run still training is refused
+   * rather than trained again in its twin, so the command can run beside the plan.
+   */
+  @Test
+  void autoAttackEvaluatesTheTwinsOfFinishedRunsAndRefusesARunStillTraining() throws Exception {
+    Path runs = work.resolve("runs");
+    Path results = work.resolve("results");
+    write(results.resolve("pretrain/model.params"), "pretrained");
+    writeSweep(runs.resolve("scratch-30"), "points/00-at", "points/01-trades-beta-6");
+    for (String point : List.of("00-at", "01-trades-beta-6")) {
+      Path stage = runs.resolve("scratch-30/points/" + point + "/finetune");
+      write(stage.resolve("stage-result.json"), SUCCEEDED);
+      write(stage.resolve("model.params"), point);
+    }
+    writeSweep(runs.resolve("scratch-awp-30"), "points/00-at-awp", "points/01-trades-awp");
+    Path awp = runs.resolve("scratch-awp-30/points");
+    write(awp.resolve("00-at-awp/finetune/stage-result.json"), SUCCEEDED);
+    write(awp.resolve("00-at-awp/finetune/model.params"), "at+awp");
+    write(awp.resolve("01-trades-awp/finetune/checkpoints/epoch-0003/state.json"), "{}");
+    Path fake = work.resolve("fake-arrest.sh");
+    write(
+        fake,
+        """
+        # arrest run SPEC -o OUT --progress lines: records the spec and the models found in OUT
+        calls="$(dirname "$0")/calls"
+        [ "$1" = compare ] && { echo compare >> "$calls"; exit 0; }
+        [ "$1 $3" = "run -o" ] || exit 3
+        echo "run $2" >> "$calls"
+        (cd "$4" && find . -name model.params | sort) >> "$calls"
+        echo '{}' > "$4/results.json"
+        """);
+    String command = "bash " + fake;
+
+    assertEquals(1, script("autoattack scratch-awp-30", runs, results, command));
+    assertFalse(Files.exists(work.resolve("calls")), "nothing ran");
+    assertFalse(Files.exists(runs.resolve("scratch-awp-30-autoattack")), "nor was set up");
+    assertEquals(2, script("autoattack scratch-31", runs, results, command));
+
+    assertEquals(0, script("autoattack scratch-30", runs, results, command));
+
+    assertEquals(
+        List.of(
+            "run examples/reproduction-v2/scratch-30-autoattack.yaml",
+            "./points/00-at/finetune/model.params",
+            "./points/01-trades-beta-6/finetune/model.params",
+            "compare"),
+        read(work.resolve("calls")).lines().distinct().toList(),
+        "the twin found both trained models, then the comparisons were redrawn");
+    assertEquals(
+        "01-trades-beta-6",
+        read(runs.resolve("scratch-30-autoattack/points/01-trades-beta-6/finetune/model.params")));
+    assertEquals(
+        List.of(
+            "points/00-at/finetune/stage-result.json",
+            "points/01-trades-beta-6/finetune/stage-result.json",
+            "results.json"),
+        files(results.resolve("scratch-30-autoattack")),
+        "its results are committed, not the copies of its run's models");
+  }
+
   @Test
   void anUnknownArgumentIsRefusedWithTheUsage() throws Exception {
     assertEquals(2, script("resume", work.resolve("runs"), work.resolve("results")));
@@ -183,11 +248,14 @@ class ReproductionRunStateTest {
     return script(argument, runs, results, null);
   }
 
-  /** Runs run.sh ARGUMENT, with ARREST_COMMAND (the CLI it calls) unless {@code arrest} is null. */
+  /**
+   * Runs run.sh with the space-separated ARGUMENTS, with ARREST_COMMAND (the CLI it calls) unless
+   * {@code arrest} is null.
+   */
   private int script(String argument, Path runs, Path results, String arrest)
       throws IOException, InterruptedException {
     ProcessBuilder builder =
-        new ProcessBuilder("bash", ReproductionScript.PATH.toString(), argument)
+        new ProcessBuilder(command(argument))
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("script.log").toFile());
     builder.environment().put("RUNS", runs.toString());
@@ -198,6 +266,21 @@ class ReproductionRunStateTest {
     Process process = builder.start();
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), "run.sh " + argument + " finished");
     return process.exitValue();
+  }
+
+  private static List<String> command(String arguments) {
+    List<String> command = new ArrayList<>(List.of("bash", ReproductionScript.PATH.toString()));
+    command.addAll(List.of(arguments.split(" ")));
+    return command;
+  }
+
+  /** A sweep run's results.json as the CLI writes it while its points train. */
+  private static void writeSweep(Path run, String... pointDirectories) throws IOException {
+    String points =
+        Stream.of(pointDirectories)
+            .map(directory -> "{\n    \"directory\" : \"" + directory + "\"\n  }")
+            .collect(Collectors.joining(", "));
+    write(run.resolve("results.json"), "{\n  \"points\" : [ " + points + " ]\n}\n");
   }
 
   private static List<String> files(Path root) throws IOException {

@@ -11,6 +11,14 @@ public final class ReproductionScript {
 
   private ReproductionScript() {}
 
+  /** The script's AUTOATTACK_RUNS: the trained runs whose AutoAttack twins step 10 runs. */
+  public static List<String> autoAttackRuns() throws IOException {
+    String prefix = "AUTOATTACK_RUNS=(";
+    String line =
+        Files.readString(PATH).lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
+    return List.of(line.substring(prefix.length(), line.indexOf(')')).split(" "));
+  }
+
   /** The script's CLAIM_PAIRS, each as {first, second}, in its order. */
   public static List<String[]> claimPairs() throws IOException {
     String script = Files.readString(PATH);

@@ -173,9 +173,9 @@ class ReproductionSpecsTest {
   }
 
   /**
-   * Reproduction v2's point left of at (scratch-30-eps) is scratch-30's at point trained at a larger
-   * epsilon, with its step size in the same ratio, and evaluated (test curve included) at the
-   * epsilon of every other point.
+   * Reproduction v2's point left of at (scratch-30-eps) is scratch-30's at point trained at a
+   * larger epsilon, with its step size in the same ratio, and evaluated (test curve included) at
+   * the epsilon of every other point.
    */
   @Test
   void theReproductionV2LargerEpsilonAtDiffersFromScratch30sAtOnlyInItsTrainingEpsilon() {
@@ -269,8 +269,7 @@ class ReproductionSpecsTest {
   void theReproductionV2ScriptRunsEverySpec() throws IOException {
     Path directory = Path.of("examples/reproduction-v2");
     String script = Files.readString(directory.resolve("run.sh"));
-    String twinsLoop =
-        script.lines().filter(l -> l.startsWith("for trained in ")).findFirst().orElse("");
+    List<String> twinsOf = ReproductionScript.autoAttackRuns();
     try (Stream<Path> files = Files.list(directory)) {
       for (Path spec : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
         String name = spec.getFileName().toString().replace(".yaml", "");
@@ -278,7 +277,7 @@ class ReproductionSpecsTest {
         String run = name.replace("-autoattack", "");
         assertTrue(
             twin
-                ? List.of(twinsLoop.replace(";", " ").split(" ")).contains(run)
+                ? twinsOf.contains(run)
                 : script.contains("/" + name + ".yaml")
                     || script.lines().anyMatch(l -> l.matches("run " + name + "( .*)?")),
             "run.sh does not run " + spec);
