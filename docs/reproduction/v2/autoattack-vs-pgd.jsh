@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 
 Path runs = Path.of(System.getenv().getOrDefault("RUNS", "runs/reproduction-v2"));
 ObjectMapper json = new ObjectMapper();
-int[] labels = Datasets.load("fashion-mnist", null, false).labels();
+var testSet = Datasets.load("fashion-mnist", null, false);
+int[] labels = testSet.labels();
 // The sample the evaluation drew (ImageDataset.stratifiedSubset); its index list is not public API, hence reflection.
 Method sample = Class.forName("dev.arrest.trainer.data.StratifiedSample").
     getDeclaredMethod("indices", int[].class, int.class, int.class, long.class);
@@ -35,7 +36,8 @@ String percent(boolean[] correct) {
   return String.format("%.1f %%", 100.0 * k / correct.length);
 }
 
-System.out.println("| point | clean (AutoAttack's evaluation / PGD-20's) | PGD-20 | AutoAttack | AutoAttack - PGD-20 |");
+System.out.println(
+    "| point | clean (AutoAttack's evaluation / PGD-20's) | PGD-20 | AutoAttack | AutoAttack - PGD-20 |");
 System.out.println("|---|---|---|---|---|");
 List<Path> twins;
 try (Stream<Path> found = Files.find(runs, 5, (p, a) -> p.endsWith("evaluate/stage-result.json")
@@ -58,7 +60,8 @@ for (Path twinResult : twins) {
   if (!twin.at("/subset/selection").asText().equals("stratified") || full.get("samples").asInt() != labels.length) {
     throw new IllegalStateException(relative + ": expected a stratified twin and a run evaluated on all test images");
   }
-  int[] images = (int[]) sample.invoke(null, labels, 10, twin.get("samples").asInt(), twin.at("/subset/seed").asLong());
+  int[] images = (int[]) sample.invoke(
+      null, labels, testSet.numClasses(), twin.get("samples").asInt(), twin.at("/subset/seed").asLong());
   boolean[] fullClean = outcomes(full, "standard"), fullRobust = outcomes(full, "robust");
   boolean[] pgdClean = new boolean[images.length], pgdRobust = new boolean[images.length];
   for (int i = 0; i < images.length; i++) {
