@@ -134,21 +134,19 @@ class ReproductionRunStateTest {
     Path results = work.resolve("results");
     write(runs.resolve("timing-1/points/05-old/finetune/epochs.csv"), "from another machine");
     write(results.resolve("timing-2/points/05-old/finetune/epochs.csv"), "interrupted sitting");
-    Path fake = work.resolve("fake-arrest.sh");
-    write(
-        fake,
-        """
-        # arrest run SPEC -o OUT --progress lines: a timed stage with a model and a plot
-        [ "$1 $2 $3" = "run examples/reproduction-v2/timing.yaml -o" ] || exit 3
-        mkdir -p "$4/points/00-at/finetune"
-        echo "epoch,seconds" > "$4/points/00-at/finetune/epochs.csv"
-        echo "1,21.5" >> "$4/points/00-at/finetune/epochs.csv"
-        echo model > "$4/points/00-at/finetune/model.params"
-        mkdir -p "$4/plots" && echo svg > "$4/plots/tradeoff-plane.svg"
-        echo '{"points": [{"directory": "points/00-at", "label": "at"}]}' > "$4/results.json"
-        echo "$4" >> "$(dirname "$0")/calls"
-        """);
-    String command = "bash " + fake;
+    String command =
+        fakeArrest(
+            """
+            # arrest run SPEC -o OUT --progress lines: a timed stage with a model and a plot
+            [ "$1 $2 $3" = "run examples/reproduction-v2/timing.yaml -o" ] || exit 3
+            mkdir -p "$4/points/00-at/finetune"
+            echo "epoch,seconds" > "$4/points/00-at/finetune/epochs.csv"
+            echo "1,21.5" >> "$4/points/00-at/finetune/epochs.csv"
+            echo model > "$4/points/00-at/finetune/model.params"
+            mkdir -p "$4/plots" && echo svg > "$4/plots/tradeoff-plane.svg"
+            echo '{"points": [{"directory": "points/00-at", "label": "at"}]}' > "$4/results.json"
+            echo "$4" >> "$(dirname "$0")/calls"
+            """);
 
     assertEquals(0, script("timing", runs, results, command));
 
@@ -197,19 +195,17 @@ class ReproductionRunStateTest {
     write(awp.resolve("00-at-awp/finetune/stage-result.json"), SUCCEEDED);
     write(awp.resolve("00-at-awp/finetune/model.params"), "at+awp");
     write(awp.resolve("01-trades-awp/finetune/checkpoints/epoch-0003/state.json"), "{}");
-    Path fake = work.resolve("fake-arrest.sh");
-    write(
-        fake,
-        """
-        # arrest run SPEC -o OUT --progress lines: records the spec and the models found in OUT
-        calls="$(dirname "$0")/calls"
-        [ "$1" = compare ] && { echo compare >> "$calls"; exit 0; }
-        [ "$1 $3" = "run -o" ] || exit 3
-        echo "run $2" >> "$calls"
-        (cd "$4" && find . -name model.params | sort) >> "$calls"
-        echo '{}' > "$4/results.json"
-        """);
-    String command = "bash " + fake;
+    String command =
+        fakeArrest(
+            """
+            # arrest run SPEC -o OUT --progress lines: records the spec and the models found in OUT
+            calls="$(dirname "$0")/calls"
+            [ "$1" = compare ] && { echo compare >> "$calls"; exit 0; }
+            [ "$1 $3" = "run -o" ] || exit 3
+            echo "run $2" >> "$calls"
+            (cd "$4" && find . -name model.params | sort) >> "$calls"
+            echo '{}' > "$4/results.json"
+            """);
 
     assertEquals(1, script("autoattack scratch-awp-30", runs, results, command));
     assertFalse(Files.exists(work.resolve("calls")), "nothing ran");
@@ -266,6 +262,13 @@ class ReproductionRunStateTest {
     Process process = builder.start();
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), "run.sh " + argument + " finished");
     return process.exitValue();
+  }
+
+  /** Writes {@code script} as the CLI run.sh calls; returns the ARREST_COMMAND that runs it. */
+  private String fakeArrest(String script) throws IOException {
+    Path fake = work.resolve("fake-arrest.sh");
+    write(fake, script);
+    return "bash " + fake;
   }
 
   private static List<String> command(String arguments) {
