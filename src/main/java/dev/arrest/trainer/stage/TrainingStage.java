@@ -9,6 +9,7 @@ import dev.arrest.trainer.engine.TrainableClassifier;
 import dev.arrest.trainer.optim.LearningRateSchedule;
 import dev.arrest.trainer.optim.SgdOptimizer;
 import dev.arrest.trainer.train.AdversarialWeightPerturbation;
+import dev.arrest.trainer.train.EpochHistoryRecorder;
 import dev.arrest.trainer.train.TrainingLoop;
 import dev.arrest.trainer.train.TrainingObjective;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import java.util.List;
 
 /**
  * The part pretraining and finetuning share: train a network with an objective (and, when
- * finetuning, optional adversarial weight perturbation), then write its model and logs.
+ * finetuning, optional adversarial weight perturbation), then write its model and logs. The
+ * result's epochs follow the training, so that a stage that fails keeps those it completed.
  */
 final class TrainingStage {
   private TrainingStage() {}
@@ -66,9 +68,10 @@ final class TrainingStage {
             .optSeed(context.spec().seed)
             .optCheckpoints(layout.checkpoints(stage), fingerprint, context.progress())
             .optProgress(context.progress())
+            // After the checkpoints' listener, which restores the epochs of a resumed run.
+            .addTrainingListeners(new EpochHistoryRecorder(result.epochs))
             .build()
             .run();
-    result.epochs.addAll(history);
     Path model = layout.stageDirectory(stage).resolve(network.modelFileName());
     Networks.save(network, model);
     EpochLog.write(layout.epochLog(stage), history);

@@ -22,12 +22,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The training loop's events, and the listeners that checkpoint and stop a diverging run. */
+/**
+ * The training loop's events, and the listeners that checkpoint, stop a diverging run and record
+ * the epochs of one that fails.
+ */
 class TrainingLoopListenersTest {
   private NDManager manager;
   private Network network;
@@ -130,20 +134,7 @@ class TrainingLoopListenersTest {
 
   @Test
   void aNonFiniteLossStopsBeforeTheUpdateNamingTheLearningRate() {
-    TrainingObjective diverging =
-        (student, images, labels, backprop) -> {
-          StepMetrics step =
-              new CleanObjective().computeGradients(student, images, labels, backprop);
-          return new StepMetrics(
-              step.examples(),
-              Double.NaN,
-              step.crossEntropySum(),
-              step.rgkdSum(),
-              step.tradesKlSum(),
-              step.noisyReplaySwitched(),
-              step.cleanCorrect(),
-              step.adversarialCorrect());
-        };
+    TrainingObjective diverging = divergingAfter(0);
     List<float[]> before = weights(network);
     Recorder recorder = new Recorder();
 
@@ -166,6 +157,37 @@ class TrainingLoopListenersTest {
   }
 
   @Test
+  void aRunThatFailsLeavesTheEpochsItCompletedInTheRecordedHistory(@TempDir Path dir) {
+    // Two batches per epoch: the loss diverges at epoch 2's first batch.
+    TrainingObjective diverging = divergingAfter(2);
+    List<EpochMetrics> recorded = new ArrayList<>();
+
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            loop(Stage.FINETUNE, diverging, 3)
+                .optCheckpoints(dir, "f", ProgressListener.NONE)
+                .addTrainingListeners(new EpochHistoryRecorder(recorded))
+                .build()
+                .run());
+
+    assertEquals(1, recorded.size());
+    assertEquals(1, recorded.get(0).epoch());
+
+    // Resumed from epoch 1's checkpoint, it fails again at once: the restored epoch is recorded.
+    List<EpochMetrics> resumed = new ArrayList<>(List.of(recorded.get(0), recorded.get(0)));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            loop(Stage.FINETUNE, diverging, 3)
+                .optCheckpoints(dir, "f", ProgressListener.NONE)
+                .addTrainingListeners(new EpochHistoryRecorder(resumed))
+                .build()
+                .run());
+    assertEquals(recorded, resumed);
+  }
+
+  @Test
   void buildNamesAMissingPart() {
     IllegalStateException error =
         assertThrows(
@@ -173,6 +195,26 @@ class TrainingLoopListenersTest {
             () -> TrainingLoop.builder().setStage(Stage.PRETRAIN).setNetwork(network).build());
 
     assertTrue(error.getMessage().contains("setOptimizer"), error.getMessage());
+  }
+
+  /** The clean objective, but its loss is NaN from the step after the first {@code steps}. */
+  private static TrainingObjective divergingAfter(int steps) {
+    AtomicInteger taken = new AtomicInteger();
+    return (student, images, labels, backprop) -> {
+      StepMetrics step = new CleanObjective().computeGradients(student, images, labels, backprop);
+      if (taken.getAndIncrement() < steps) {
+        return step;
+      }
+      return new StepMetrics(
+          step.examples(),
+          Double.NaN,
+          step.crossEntropySum(),
+          step.rgkdSum(),
+          step.tradesKlSum(),
+          step.noisyReplaySwitched(),
+          step.cleanCorrect(),
+          step.adversarialCorrect());
+    };
   }
 
   private static List<float[]> weights(Network network) {
