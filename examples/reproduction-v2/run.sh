@@ -10,7 +10,8 @@
 #   5. the from-scratch reference points: TRADES beta = 6, 1, 3 for 30 epochs (the at point is step 2's run), and at
 #      trained at epsilon 0.15 (evaluated at 0.1 as all others), for the curve left of at
 #   6. aft, the ablations and arrest at three phi for 10 epochs
-#   7. arrest with AWP, 10 epochs; 8. AT+AWP and TRADES+AWP from scratch, 30 epochs
+#   7. arrest with AWP, 10 epochs; 8. AT+AWP and TRADES+AWP from scratch, 30 epochs (TRADES+AWP diverged: a result)
+#   8b. TRADES with and without AWP from scratch at learning rate 0.01, 30 epochs
 #   9. AT and TRADES from scratch with 10 epochs (equal adversarial-training compute with step 6)
 #   then the timing run: one epoch of every kind of stage, three times on one machine (equal wall-clock time)
 #   10. every model under AutoAttack (standard) on 1000 stratified test images (about 22 min per model), then
@@ -38,6 +39,9 @@ RUNS=${RUNS:-runs/reproduction-v2}
 RESULTS=${RESULTS:-docs/reproduction/v2}
 
 succeeded() { [ -f "$1/stage-result.json" ] && grep -q '"status" *: *"Succeeded"' "$1/stage-result.json"; }
+# A training stage that failed because its loss diverged (step 8's trades+awp at learning rate 0.05) is a result: it
+# is not trained again (on another machine it might diverge elsewhere, or not), and no twin evaluates it.
+diverged() { [ -f "$1/stage-result.json" ] && grep -q '"message" *: *"finetune loss became NaN' "$1/stage-result.json"; }
 
 # Copies a run's results (JSON, CSV, plots and each training stage's final model; no checkpoints) from $1 to $2,
 # keeping its layout. An -autoattack twin's model that is a copy of its run's (reuse_stages) is not copied twice.
@@ -55,7 +59,7 @@ copy_results() {
     done
 }
 
-# Copies the newest epoch checkpoint of every training stage under $RUNS that has not succeeded to
+# Copies the newest epoch checkpoint of every training stage under $RUNS that has not succeeded (nor diverged) to
 # $RESULTS/checkpoints/ (replacing what was there), and every run's results and models to $RESULTS.
 save_progress() {
   local run stage rel newest
@@ -67,7 +71,7 @@ save_progress() {
     [[ $(basename "$run") == timing-* ]] && continue
     [ "$(basename "$run")" = pretrain ] || copy_results "$run" "$RESULTS/$(basename "$run")"
     while read -r stage; do
-      succeeded "$stage" && continue
+      succeeded "$stage" || diverged "$stage" && continue
       newest=$(find "$stage/checkpoints" -mindepth 1 -maxdepth 1 -type d -name 'epoch-*' | sort | tail -n 1)
       [ -n "$newest" ] || continue
       rel=${newest#"$RUNS"/}
@@ -104,7 +108,7 @@ CLAIM_PAIRS=(
   "finetune-10/aft+nr phi=37.5|finetune-10/aft"
   "finetune-10/arrest phi=37.5|finetune-10/aft"
   "arrest-awp-10|finetune-10/arrest phi=37.5"
-  "arrest-awp-10|scratch-awp-30/trades+awp"
+  "arrest-awp-10|scratch-30-lr/trades+awp"
   "arrest-awp-10|scratch-30/trades beta=6"
   "arrest-awp-10|scratch-10/trades"
   "scratch-10/at|finetune-10/aft"
@@ -121,7 +125,7 @@ compare_all() {
     for name in converged equal-adversarial-epochs; do
       local runs=(scratch-10 finetune-10 arrest-awp-10)
       [ "$name" = converged ] &&
-        runs=(scratch-30 scratch-30-eps scratch-awp-30 finetune-2 finetune-5 finetune-10 arrest-awp-10)
+        runs=(scratch-30 scratch-30-eps scratch-awp-30 scratch-30-lr finetune-2 finetune-5 finetune-10 arrest-awp-10)
       local existing=() pairs=()
       for run in "${runs[@]}"; do
         [ -f "$RUNS/$run$suffix/results.json" ] && existing+=("$RUNS/$run$suffix")
@@ -188,16 +192,17 @@ reuse_stages() {
 }
 
 # The trained runs of step 10, in its order: the points of the comparison at convergence first.
-AUTOATTACK_RUNS=(scratch-30 scratch-30-eps finetune-10 arrest-awp-10 scratch-awp-30 scratch-10 finetune-5 finetune-2)
+AUTOATTACK_RUNS=(scratch-30 scratch-30-eps finetune-10 arrest-awp-10 scratch-awp-30 scratch-30-lr scratch-10 finetune-5
+  finetune-2)
 
-# Succeeds when every finetune stage of run $1 (its own, or each sweep point's) has succeeded.
+# Succeeds when every finetune stage of run $1 (its own, or each sweep point's) has succeeded or diverged.
 trained() {
   local dirs
   [ -f "$RUNS/$1/results.json" ] || return 1
   dirs=$(grep -o '"directory" : "[^"]*"' "$RUNS/$1/results.json" | sed 's/.*: "\(.*\)"/\1/')
   [ -n "$dirs" ] || dirs=.
   while read -r dir; do
-    succeeded "$RUNS/$1/$dir/finetune" || return 1
+    succeeded "$RUNS/$1/$dir/finetune" || diverged "$RUNS/$1/$dir/finetune" || return 1
   done <<< "$dirs"
 }
 
@@ -270,7 +275,8 @@ compare_all
 run finetune-10                                                        # 6
 compare_all
 run arrest-awp-10                                                      # 7
-run scratch-awp-30                                                     # 8
+diverged "$RUNS/scratch-awp-30/points/01-trades-awp/finetune" || run scratch-awp-30  # 8
+run scratch-30-lr                                                      # 8b
 compare_all
 run scratch-10                                                         # 9
 compare_all

@@ -23,7 +23,7 @@ FOR, AGAINST, UNDECIDED = "for", "against", "not decided"
 # Per setting: the from-scratch run the claims compare with, and the baselines ARREST+AWP must beat.
 SETTINGS = {
     "converged": {"scratch": "scratch-30",
-                  "rivals": ["finetune-10/arrest phi=37.5", "scratch-awp-30/trades+awp", "scratch-30/trades beta=6"]},
+                  "rivals": ["finetune-10/arrest phi=37.5", "scratch-30-lr/trades+awp", "scratch-30/trades beta=6"]},
     "equal-adversarial-epochs": {"scratch": "scratch-10",
                                  "rivals": ["finetune-10/arrest phi=37.5", "scratch-10/trades"]},
 }

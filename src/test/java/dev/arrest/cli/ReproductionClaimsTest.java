@@ -116,7 +116,7 @@ class ReproductionClaimsTest {
     assumeTrue(python() != null, "python3 not found; skipping");
     Map<String, double[]> points = study();
     points.remove("scratch-awp-30/at+awp");
-    points.remove("scratch-awp-30/trades+awp");
+    points.remove("scratch-30-lr/trades+awp");
     // finetune-10/arrest phi=37.5 is at 88 % / 69 %.
     points.put("arrest-awp-10", new double[] {0.86, 0.69});
     writeRuns("", 10000, points);
@@ -131,7 +131,7 @@ class ReproductionClaimsTest {
     assertTrue(awp.contains("arrest-awp-10 − finetune-10/arrest phi=37.5: clean -2.00 pp ["), awp);
     assertTrue(
         awp.contains(
-            "(no paired comparison of arrest-awp-10 and scratch-awp-30/trades+awp; not needed for"
+            "(no paired comparison of arrest-awp-10 and scratch-30-lr/trades+awp; not needed for"
                 + " this verdict)"),
         awp);
   }
@@ -175,7 +175,7 @@ class ReproductionClaimsTest {
     points.put("scratch-30/trades beta=3", new double[] {0.82, 0.74});
     points.put("scratch-30/trades beta=0.5", new double[] {0.88, 0.70});
     points.put("scratch-awp-30/at+awp", new double[] {0.84, 0.77});
-    points.put("scratch-awp-30/trades+awp", new double[] {0.78, 0.72});
+    points.put("scratch-30-lr/trades+awp", new double[] {0.78, 0.72});
     writeRuns("", 10000, points);
 
     Path compare = compareAsTheScriptDoes();
@@ -219,7 +219,7 @@ class ReproductionClaimsTest {
     points.put("scratch-30/trades beta=3", new double[] {0.82, 0.73});
     points.put("scratch-30/trades beta=0.5", new double[] {0.92, 0.63});
     points.put("scratch-awp-30/at+awp", new double[] {0.84, 0.71});
-    points.put("scratch-awp-30/trades+awp", new double[] {0.79, 0.76});
+    points.put("scratch-30-lr/trades+awp", new double[] {0.79, 0.76});
     points.put("finetune-10/aft", new double[] {0.88, 0.66});
     points.put("finetune-10/aft+rgkd", new double[] {0.89, 0.69});
     points.put("finetune-10/aft+nr phi=37.5", new double[] {0.87, 0.65});

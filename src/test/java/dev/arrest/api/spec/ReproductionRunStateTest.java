@@ -41,6 +41,14 @@ class ReproductionRunStateTest {
     write(training.resolve("checkpoints/epoch-0009/model.params"), "trades epoch 9");
     write(training.resolve("checkpoints/.incomplete-123/model.params"), "partial");
     write(results.resolve("checkpoints/scratch-30/stale/epoch-0001/state.json"), "{}");
+    Path diverged = runs.resolve("scratch-awp-30/points/01-trades-awp/finetune");
+    write(
+        diverged.resolve("stage-result.json"),
+        "{\n"
+            + "  \"status\" : \"Failed\",\n"
+            + "  \"message\" : \"finetune loss became NaN at epoch 8\"\n"
+            + "}\n");
+    write(diverged.resolve("checkpoints/epoch-0007/state.json"), "{\"epoch\":7}");
 
     assertEquals(0, script("save", runs, results));
 
@@ -55,7 +63,12 @@ class ReproductionRunStateTest {
             "scratch-30/points/01-trades-beta-6/finetune/checkpoints/epoch-0009/model.params",
             "scratch-30/points/01-trades-beta-6/finetune/checkpoints/epoch-0009/state.json"),
         files(results.resolve("checkpoints")),
-        "only the newest complete checkpoint of the stage still training, and no stale one");
+        "only the newest complete checkpoint of the stage still training: no stale one, and none"
+            + " of a stage that diverged");
+    assertTrue(
+        Files.isRegularFile(
+            results.resolve("scratch-awp-30/points/01-trades-awp/finetune/stage-result.json")),
+        "a diverged stage's result is committed");
   }
 
   @Test
@@ -177,7 +190,8 @@ class ReproductionRunStateTest {
   /**
    * {@code run.sh autoattack RUN...} runs step 10 for the runs named, as the plan does: their
    * trained stages are copied into the twin, which only evaluates; a run still training is refused
-   * rather than trained again in its twin, so the command can run beside the plan.
+   * rather than trained again in its twin, so the command can run beside the plan; a point whose
+   * training diverged does not hold its run back.
    */
   @Test
   void autoAttackEvaluatesTheTwinsOfFinishedRunsAndRefusesARunStillTraining() throws Exception {
@@ -232,6 +246,23 @@ class ReproductionRunStateTest {
             "results.json"),
         files(results.resolve("scratch-30-autoattack")),
         "its results are committed, not the copies of its run's models");
+
+    // A point whose loss diverged is a result, not a point still training: the twin evaluates the
+    // others (its spec leaves that point out).
+    write(
+        awp.resolve("01-trades-awp/finetune/stage-result.json"),
+        "{\n  \"status\" : \"Failed\",\n  \"message\" : \"finetune loss became NaN at epoch 8,"
+            + " batch 12; lower the learning rate\"\n}\n");
+    Files.delete(work.resolve("calls"));
+
+    assertEquals(0, script("autoattack scratch-awp-30", runs, results, command));
+
+    assertEquals(
+        List.of(
+            "run examples/reproduction-v2/scratch-awp-30-autoattack.yaml",
+            "./points/00-at-awp/finetune/model.params",
+            "compare"),
+        read(work.resolve("calls")).lines().distinct().toList());
   }
 
   @Test

@@ -11,12 +11,15 @@ public final class ReproductionScript {
 
   private ReproductionScript() {}
 
-  /** The script's AUTOATTACK_RUNS: the trained runs whose AutoAttack twins step 10 runs. */
+  /**
+   * The script's AUTOATTACK_RUNS: the trained runs whose AutoAttack twins step 10 runs (the array
+   * may span lines).
+   */
   public static List<String> autoAttackRuns() throws IOException {
     String prefix = "AUTOATTACK_RUNS=(";
-    String line =
-        Files.readString(PATH).lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
-    return List.of(line.substring(prefix.length(), line.indexOf(')')).split(" "));
+    String script = Files.readString(PATH);
+    int start = script.indexOf(prefix) + prefix.length();
+    return List.of(script.substring(start, script.indexOf(')', start)).strip().split("\\s+"));
   }
 
   /** The script's CLAIM_PAIRS, each as {first, second}, in its order. */
