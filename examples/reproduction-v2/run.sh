@@ -39,9 +39,9 @@ RUNS=${RUNS:-runs/reproduction-v2}
 RESULTS=${RESULTS:-docs/reproduction/v2}
 
 succeeded() { [ -f "$1/stage-result.json" ] && grep -q '"status" *: *"Succeeded"' "$1/stage-result.json"; }
-# A training stage that failed because its loss diverged (step 8's trades+awp at learning rate 0.05) is a result: it
-# is not trained again (on another machine it might diverge elsewhere, or not), and no twin evaluates it.
-diverged() { [ -f "$1/stage-result.json" ] && grep -q '"message" *: *"finetune loss became NaN' "$1/stage-result.json"; }
+# A finetune stage that failed because its loss diverged (NaN or infinite; step 8's trades+awp at learning rate 0.05)
+# is a result: it is not trained again (on another machine it might diverge elsewhere, or not), and no twin evaluates it.
+diverged() { [ -f "$1/stage-result.json" ] && grep -q '"message" *: *"finetune loss became ' "$1/stage-result.json"; }
 
 # Copies a run's results (JSON, CSV, plots and each training stage's final model; no checkpoints) from $1 to $2,
 # keeping its layout. An -autoattack twin's model that is a copy of its run's (reuse_stages) is not copied twice.
