@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -37,10 +38,10 @@ public final class ResultsComparison {
    * The inputs' evaluated points as one sweep, scored against {@code tradeoff} (typically {@code
    * fromSweepMethods}; null scores nothing); the sweep score covers the points {@code inSweepScore}
    * accepts. Points not evaluated yet are left out with a warning, so that a study can be compared
-   * while it runs.
+   * while it runs; so are points with a failed stage, with the stage's message.
    *
    * <p>Each of {@code pairs} is compared example by example on the test images both were evaluated
-   * on; a pair that cannot be (a point not evaluated yet, not evaluated alike, or without
+   * on; a pair that cannot be (a point failed or not evaluated yet, not evaluated alike, or without
    * per-example outcomes) is left out with a warning saying why.
    *
    * @throws IllegalArgumentException when the inputs are of different datasets, no input has an
@@ -69,10 +70,17 @@ public final class ResultsComparison {
     }
     List<PointResults> points = new ArrayList<>();
     List<String> unevaluated = new ArrayList<>();
+    Map<String, String> failed = new LinkedHashMap<>();
     for (Input input : inputs) {
       for (PointResults point : pointsOf(input)) {
         if (point.summary == null) {
-          unevaluated.add(point.label);
+          // A failed stage (e.g. a diverged training) will not be evaluated by waiting.
+          point.stages.values().stream()
+              .filter(stage -> stage.status == StageStatus.FAILED)
+              .findFirst()
+              .ifPresentOrElse(
+                  stage -> failed.put(point.label, stage.stage + ": " + stage.message),
+                  () -> unevaluated.add(point.label));
           continue;
         }
         point.id = points.size();
@@ -82,6 +90,7 @@ public final class ResultsComparison {
     if (!unevaluated.isEmpty()) {
       warnings.add("left out, not evaluated yet: " + String.join(", ", unevaluated));
     }
+    failed.forEach((label, why) -> warnings.add("left out, failed: " + label + " (" + why + ")"));
     if (points.isEmpty()) {
       throw new IllegalArgumentException(
           "none of the runs has an evaluated point yet ("
@@ -91,6 +100,19 @@ public final class ResultsComparison {
     warnIfEvaluationsDiffer(points, warnings);
     List<PairedComparison> compared = new ArrayList<>();
     for (Pair pair : pairs) {
+      List<String> failing =
+          List.of(pair.first(), pair.second()).stream().filter(failed::containsKey).toList();
+      if (!failing.isEmpty()) {
+        warnings.add(
+            "cannot pair "
+                + pair.first()
+                + " with "
+                + pair.second()
+                + ": "
+                + String.join(" and ", failing)
+                + " failed");
+        continue;
+      }
       List<String> notYet =
           List.of(pair.first(), pair.second()).stream().filter(unevaluated::contains).toList();
       if (!notYet.isEmpty()) {

@@ -17,6 +17,7 @@ import dev.arrest.results.ResultsJson;
 import dev.arrest.results.RunResults;
 import dev.arrest.results.Stage;
 import dev.arrest.results.StageResult;
+import dev.arrest.results.StageStatus;
 import dev.arrest.results.TestSubset;
 import dev.arrest.tradeoff.TradeoffScore;
 import java.nio.file.Files;
@@ -97,6 +98,12 @@ class CompareCommandTest {
               new EpochTest(1000, 0.84, 0.60 + 0.05 * epoch, "pgd-10", 9)));
     }
     stale.stages.put(Stage.FINETUNE, training);
+    PointResults diverged = point("arrest phi=90", "arrest", null, 0);
+    StageResult failure = new StageResult();
+    failure.stage = Stage.FINETUNE;
+    failure.status = StageStatus.FAILED;
+    failure.message = "finetune loss became NaN at epoch 3, batch 7";
+    diverged.stages.put(Stage.FINETUNE, failure);
     Path finetuned =
         sweep(
             "finetune-10",
@@ -104,7 +111,8 @@ class CompareCommandTest {
             point("aft", "aft", 0.86, 0.68),
             stale,
             point("arrest phi=45", "arrest", 0.87, 0.71),
-            point("arrest phi=60", "arrest", null, 0));
+            point("arrest phi=60", "arrest", null, 0),
+            diverged);
     RunResults single = new RunResults();
     single.name = "reproduction-arrest-awp";
     single.method = "arrest";
@@ -135,6 +143,9 @@ class CompareCommandTest {
                 "--pair",
                 "finetune-10/arrest phi=60",
                 "scratch/at",
+                "--pair",
+                "finetune-10/arrest phi=90",
+                "scratch/at",
                 "-o",
                 output.toString()));
     runs.forEach(run -> args.add(run.toString()));
@@ -157,6 +168,16 @@ class CompareCommandTest {
     assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), combined.points.stream().map(p -> p.id).toList());
     assertTrue(
         combined.warnings.contains("left out, not evaluated yet: finetune-10/arrest phi=60"),
+        combined.warnings.toString());
+    assertTrue(
+        combined.warnings.contains(
+            "left out, failed: finetune-10/arrest phi=90 (finetune: finetune loss became NaN at"
+                + " epoch 3, batch 7)"),
+        combined.warnings.toString());
+    assertTrue(
+        combined.warnings.contains(
+            "cannot pair finetune-10/arrest phi=90 with scratch/at: finetune-10/arrest phi=90"
+                + " failed"),
         combined.warnings.toString());
     for (String reference :
         List.of("scratch/at", "scratch/trades beta=6", "scratch/trades beta=1")) {
