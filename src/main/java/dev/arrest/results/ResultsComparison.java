@@ -3,6 +3,7 @@ package dev.arrest.results;
 import dev.arrest.api.v1alpha1.TradeoffSpec;
 import dev.arrest.tradeoff.PairedDifference;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -100,30 +101,12 @@ public final class ResultsComparison {
     warnIfEvaluationsDiffer(points, warnings);
     List<PairedComparison> compared = new ArrayList<>();
     for (Pair pair : pairs) {
-      List<String> failing =
-          List.of(pair.first(), pair.second()).stream().filter(failed::containsKey).toList();
-      if (!failing.isEmpty()) {
-        warnings.add(
-            "cannot pair "
-                + pair.first()
-                + " with "
-                + pair.second()
-                + ": "
-                + String.join(" and ", failing)
-                + " failed");
-        continue;
+      String unpaired = unpaired(pair, failed.keySet(), ": ", " failed");
+      if (unpaired == null) {
+        unpaired = unpaired(pair, unevaluated, " yet: ", " not evaluated");
       }
-      List<String> notYet =
-          List.of(pair.first(), pair.second()).stream().filter(unevaluated::contains).toList();
-      if (!notYet.isEmpty()) {
-        warnings.add(
-            "cannot pair "
-                + pair.first()
-                + " with "
-                + pair.second()
-                + " yet: "
-                + String.join(" and ", notYet)
-                + " not evaluated");
+      if (unpaired != null) {
+        warnings.add(unpaired);
         continue;
       }
       PairedComparison comparison =
@@ -147,6 +130,25 @@ public final class ResultsComparison {
     }
     combined.warnings = warnings;
     return combined;
+  }
+
+  /**
+   * Why {@code pair} cannot be compared when some of its points are among {@code labels} (e.g.
+   * "cannot pair A with B yet: B not evaluated"), or null when none is.
+   */
+  private static String unpaired(
+      Pair pair, Collection<String> labels, String separator, String state) {
+    List<String> named =
+        List.of(pair.first(), pair.second()).stream().filter(labels::contains).toList();
+    return named.isEmpty()
+        ? null
+        : "cannot pair "
+            + pair.first()
+            + " with "
+            + pair.second()
+            + separator
+            + String.join(" and ", named)
+            + state;
   }
 
   /** The inputs' distinct non-null values of a field, in input order. */
