@@ -101,7 +101,9 @@ restore() {
 # at convergence (the from-scratch points of 30 epochs form the reference curve), at equal adversarial-training
 # compute (10 epochs each), each under PGD-20 on all 10 000 test images and under AutoAttack on 1000. The pairs are
 # the claims' example-by-example comparisons (docs/reproduction.md, "Verdict per claim"): AFT against AT (clean
-# accuracy kept), RGKD, NR and ARREST against AFT, AWP added to ARREST, ARREST+AWP against the best baselines.
+# accuracy kept), RGKD, NR and ARREST against AFT, AWP added to ARREST, ARREST+AWP against the best baselines; and
+# at equal adversarial epochs, where scratch-10/at dominates scratch-10/trades and so no curve exists, the points
+# the curve claims need (and ARREST+AWP) against scratch-10/at (claims.py, against_single_reference).
 CLAIM_PAIRS=(
   "finetune-10/aft|scratch-30/at"
   "finetune-10/aft+rgkd|finetune-10/aft"
@@ -112,6 +114,12 @@ CLAIM_PAIRS=(
   "arrest-awp-10|scratch-30/trades beta=6"
   "arrest-awp-10|scratch-10/trades"
   "scratch-10/at|finetune-10/aft"
+  "finetune-10/aft+rgkd|scratch-10/at"
+  "finetune-10/aft+nr phi=37.5|scratch-10/at"
+  "finetune-10/arrest phi=30|scratch-10/at"
+  "finetune-10/arrest phi=37.5|scratch-10/at"
+  "finetune-10/arrest phi=45|scratch-10/at"
+  "arrest-awp-10|scratch-10/at"
 )
 # The reference curve (docs/reproduction.md, step 5): fitted to the from-scratch points no other one beats on both
 # axes, a quadratic (--degree 2), or a line (--degree 1) when only two are left. Chosen before any 10-epoch result.

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The verdict on each of the paper's claims in reproduction v2, by the rules fixed before the results existed
-(docs/reproduction.md, "How each claim will be decided"; two changes came after results: the ARREST rule's
-fallback, see arrest_above_point_by_point, and deciding ARREST+AWP against before all its rivals are in, see
-awp_best), read from the comparisons run.sh writes with
+(docs/reproduction.md, "How each claim will be decided"; three changes came after results: the ARREST rule's
+fallback, see arrest_above_point_by_point, deciding ARREST+AWP against before all its rivals are in, see
+awp_best, and placing a point against the one reference point left when it dominates the others, see
+against_single_reference), read from the comparisons run.sh writes with
 `arrest compare` (docs/reproduction/v2/compare/<setting>[-autoattack]/results.json).
 
     python3 docs/reproduction/v2/claims.py [COMPARE_DIR]
@@ -107,14 +108,59 @@ class Comparison:
 
     def above_curve(self, name):
         """FOR when the point's score is positive with a robust gain beyond the curve's band, AGAINST when negative
-        beyond it, else UNDECIDED; and the numbers."""
-        score, band = self.score(name), self.band(name)
+        beyond it, else UNDECIDED; and the numbers. Without a curve because one reference point dominates all the
+        others, the point is placed against that one instead (against_single_reference)."""
+        try:
+            score = self.score(name)
+        except NotYet:
+            single = self.single_frontier_point()
+            if single is None:
+                raise
+            return self.against_single_reference(name, single)
+        band = self.band(name)
         gain = score["robustGainAtEqualStandard"]
         text = (f"score of {label(name, self.suffix)} {pp(score['signedDistance'])}, robust gain {pp(gain)} "
                 f"(band ±{band:.2f}){extension(score)}")
         if score["signedDistance"] > 0 and gain > band:
             return FOR, text
         if score["signedDistance"] < 0 and gain < -band:
+            return AGAINST, text
+        return UNDECIDED, text
+
+
+    def single_frontier_point(self):
+        """The name of the one reference point left when it dominates every other (at least two evaluated; no
+        other is ahead of it on one axis and level or ahead on the other), else None. No tradeoff curve can be
+        fitted through one point: the comparison then has no reference curve and no scores."""
+        references = {name: p["summary"] for name, p in self.points.items() if p.get("reference") and p.get("summary")}
+        if len(references) < 2 or self.results.get("referenceCurve"):
+            return None
+
+        def dominates(a, b):
+            ahead = (a["standardAccuracy"] - b["standardAccuracy"], a["robustAccuracy"] - b["robustAccuracy"])
+            return min(ahead) >= 0 and max(ahead) > 0
+
+        frontier = [n for n, s in references.items() if not any(dominates(o, s) for o in references.values())]
+        if len(frontier) != 1:
+            return None
+        run, sep, point = frontier[0].partition("/")
+        return f"{run.removesuffix(self.suffix)}{sep}{point}"
+
+    def against_single_reference(self, name, reference):
+        """Amended on 2026-12-03, after step 9 (docs/reproduction.md, "Step 9"): at equal adversarial epochs
+        `scratch-10/at` dominates `scratch-10/trades`, which leaves one reference point and no curve, so the curve
+        rules could never decide. The point is then held against that reference point, paired, with the ARREST+AWP
+        rule's notion of beating: AGAINST when the reference beats it on one axis without losing on the other (it
+        is then below any decreasing tradeoff curve through the reference, up to the undecided axis), FOR when it
+        beats the reference so, UNDECIDED when each is ahead on one axis (a tradeoff one point cannot place)."""
+        standard, robust = self.pair(name, reference)
+        signs = (sign(standard), sign(robust))
+        text = (f"held against {label(reference, self.suffix)}, the one from-scratch point left (no curve): "
+                f"{label(name, self.suffix)} − {label(reference, self.suffix)}: clean {interval(standard)}, robust "
+                f"{interval(robust)}")
+        if 1 in signs and -1 not in signs:
+            return FOR, text
+        if -1 in signs and 1 not in signs:
             return AGAINST, text
         return UNDECIDED, text
 
@@ -212,7 +258,14 @@ def awp_best(c, rivals):
         return AGAINST, "; ".join(texts)
     if missing:
         raise NotYet("; ".join(missing))
-    text, largest = best_score(c)
+    try:
+        text, largest = best_score(c)
+    except NotYet:
+        if c.single_frontier_point() is None:
+            raise
+        # No curve, no scores to rank: "best" cannot be shown, only refuted by a rival (above).
+        texts.append("no reference curve to rank the points by (one from-scratch point dominates the others)")
+        return UNDECIDED, "; ".join(texts)
     texts.insert(0, text)
     if wins and largest:
         return FOR, "; ".join(texts)

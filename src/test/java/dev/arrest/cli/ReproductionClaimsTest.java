@@ -137,6 +137,47 @@ class ReproductionClaimsTest {
   }
 
   /**
+   * As step 9 of docs/reproduction.md found: at equal adversarial epochs scratch-10's at dominates
+   * its trades, which leaves one reference point and no curve. Each point a curve claim needs is
+   * then held against that point, paired: beaten on one axis and level on the other is against,
+   * ahead so is for, a tradeoff is not decided; and ARREST+AWP, beaten by no rival, cannot be shown
+   * the best without scores to rank.
+   */
+  @Test
+  void withOneFromScratchPointLeftEachPointIsHeldAgainstIt() throws Exception {
+    assumeTrue(python() != null, "python3 not found; skipping");
+    Map<String, double[]> points = study();
+    points.put("scratch-10/at", new double[] {0.86, 0.72});
+    points.put("scratch-10/trades", new double[] {0.80, 0.70});
+    points.put("finetune-10/aft", new double[] {0.86, 0.66});
+    // Level with at on clean accuracy: ahead of it on robust accuracy, and behind it.
+    points.put("finetune-10/aft+rgkd", new double[] {0.86, 0.74});
+    points.put("finetune-10/aft+nr phi=37.5", new double[] {0.86, 0.65});
+    // The arrest points (89/68, 88/69, 87/70 %) are each ahead of at on clean, behind on robust.
+    writeRuns("", 10000, points);
+
+    String output = runScript(compareAsTheScriptDoes());
+
+    assertEquals(
+        Map.of(
+            "AFT keeps more clean accuracy than AT", "not decided",
+            "RGKD moves AFT above the tradeoff curve", "for",
+            "NR moves AFT above the curve", "against",
+            "ARREST (RGKD + NR) is above the curve", "not decided",
+            "ARREST+AWP is the best point", "not decided"),
+        verdicts(output).get("equal-adversarial-epochs"));
+    String equal = output.substring(output.indexOf("### equal-adversarial-epochs"));
+    String nr = row(equal, "NR moves");
+    assertTrue(
+        nr.contains(
+            "held against scratch-10/at, the one from-scratch point left (no curve):"
+                + " finetune-10/aft+nr phi=37.5 − scratch-10/at: clean +0.00 pp ["),
+        nr);
+    String awp = row(equal, "ARREST+AWP");
+    assertTrue(awp.contains("no reference curve to rank the points by"), awp);
+  }
+
+  /**
    * The script's ARREST row (the converged setting's) for the study with its arrest φ = 30°, 37.5°
    * and 45° points placed at these clean and robust accuracies.
    */
