@@ -100,7 +100,7 @@ restore() {
 # The comparisons of docs/reproduction.md, from the runs evaluated so far (points not evaluated yet are left out):
 # at convergence (the from-scratch points of 30 epochs form the reference curve), at equal adversarial-training
 # compute (10 epochs each), each under PGD-20 on all 10 000 test images and under AutoAttack on 1000. The pairs are
-# the claims' example-by-example comparisons (docs/reproduction.md, "Verdict per claim"): AFT against AT (clean
+# the claims' example-by-example comparisons (docs/reproduction.md, "How each claim will be decided"): AFT against AT (clean
 # accuracy kept), RGKD, NR and ARREST against AFT, AWP added to ARREST, ARREST+AWP against the best baselines; and
 # at equal adversarial epochs, where scratch-10/at dominates scratch-10/trades and so no curve exists, the points
 # the curve claims need (and ARREST+AWP) against scratch-10/at (claims.py, against_single_reference).

@@ -127,7 +127,6 @@ class Comparison:
             return AGAINST, text
         return UNDECIDED, text
 
-
     def single_frontier_point(self):
         """The name of the one reference point left when it dominates every other (at least two evaluated; no
         other is ahead of it on one axis and level or ahead on the other), else None. No tradeoff curve can be
